@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {AssetKind, AssetSource, DataLevel, Right, LicenceTerms, Licence} from "../common/Types.sol";
+
+/// @title Data asset registry (数据资产登记) and licences (数据加工使用权, 数据产品经营权)
+/// @notice Each asset is an ERC-721 token whose id is its content digest (uint256 of the SHA-256 of the data, or
+/// of the dataset's Merkle root), so one digest is registered once across every exchange. Its owner holds the
+/// holding right (数据资源持有权), which moves only through a recorded trade. Licences of the other rights are
+/// granted by the holder (or, for product use, by a sub-licensing operator) and keyed by
+/// keccak256(abi.encode(assetId, grantee, right)).
+interface IDataAssetRegistry {
+    /// @dev What an exchange submits to register an asset.
+    struct Registration {
+        bytes32 contentDigest; // SHA-256 of the data, or the Merkle root over a dataset's files; becomes the asset id
+        address holder; // the merchant who will hold the asset; must be recognised at the registering exchange
+        AssetKind kind; // resource, product, compute, model
+        AssetSource source; // public, enterprise, personal
+        DataLevel level; // general, important, core
+        bytes32 metadataDigest; // SHA-256 of the metadata document (JSON, see docs/)
+        string metadataCid; // IPFS CID of the metadata document
+        bytes32 consentDigest; // SHA-256 of the consent proof; required for personal data, else may be zero
+        uint256[] parents; // assets this one derives from (at most MAX_PARENTS); each needs holding or processing
+    }
+
+    /// @dev An asset's stored record (one slot).
+    struct Asset {
+        address exchange; // the registering exchange
+        uint40 registeredAt; // unix time of registration
+        uint32 sequence; // per-exchange registration sequence (starts at 1)
+        AssetKind kind;
+        AssetSource source;
+        DataLevel level;
+        uint8 status; // 1 Registered; values above are reserved for the registration lifecycle (notice, cancelled …)
+        bool frozen; // frozen by the regulator: cannot trade or license
+        bool pledged; // pledged: holder cannot change, no exclusive licence
+    }
+
+    error RegistryUnauthorized(address account); // caller may not do this
+    error RegistryZeroAddress(); // an address argument is zero
+    error RegistryAlreadyWired(); // modules were wired already
+    error RegistryInvalidDigest(); // a required digest is zero
+    error RegistryDuplicateDigest(uint256 assetId); // this content digest is already registered
+    error RegistryAssetNotFound(uint256 assetId); // unknown asset
+    error RegistryConsentRequired(uint256 assetId); // personal data without a consent-proof digest
+    error RegistryTooManyParents(uint256 count, uint256 max); // more parents than MAX_PARENTS
+    error RegistryParentUnauthorized(uint256 parentId, address holder); // neither holds nor may process parent
+    error RegistrySelfParent(uint256 assetId); // an asset cannot derive from itself
+    error RegistryAssetFrozen(uint256 assetId); // frozen assets cannot trade, license or be derived from
+    error RegistryAssetNotFrozen(uint256 assetId); // unfreezing an asset that is not frozen
+    error RegistryAssetPledged(uint256 assetId); // pledged assets cannot change holder or license exclusively
+    error RegistryAssetNotPledged(uint256 assetId); // releasing a lock that is not there
+    error RegistryCoreData(uint256 assetId); // core-level data never trades or is licensed
+    error RegistryTransferOutsideTrade(); // the holding right moves only with a trade proof
+    error RegistryInvalidRight(Right right); // Holding is not a licence; product use only via an operator
+    error RegistryInvalidLicenceTerms(); // zero scope, or start >= end, or end in the past
+    error RegistryNotGrantor(uint256 assetId, address account, Right right); // may not grant this right
+    error RegistryLicenceActive(bytes32 licenceId); // a licence for this grantee and right is still in force
+    error RegistryLicenceNotFound(bytes32 licenceId); // no such licence
+    error RegistryLicenceNotRevocable(bytes32 licenceId); // the grantor cannot revoke an irrevocable licence
+    error RegistryLicenceNotInForce(bytes32 licenceId); // already expired or revoked
+    error RegistryExclusiveConflict(uint256 assetId, Right right); // an exclusive licence would overlap another
+    error RegistryNotHolder(uint256 assetId, address account); // the account does not hold the asset
+    error RegistryParticipantInactive(address account); // grantor or grantee is not an active merchant
+
+    /// @notice Emitted when an exchange registers an asset (the ERC-721 Transfer from zero follows it).
+    event AssetRegistered(
+        uint256 indexed assetId,
+        address indexed holder,
+        address indexed exchange,
+        bytes4 exchangeCode,
+        uint32 sequence,
+        AssetKind kind,
+        AssetSource source,
+        DataLevel level,
+        bytes32 metadataDigest,
+        string metadataCid,
+        bytes32 consentDigest,
+        uint256[] parents
+    );
+    /// @notice Emitted when the regulator freezes an asset.
+    event AssetFrozen(uint256 indexed assetId, address indexed regulator, string reason);
+    /// @notice Emitted when the regulator unfreezes an asset.
+    event AssetUnfrozen(uint256 indexed assetId, address indexed regulator, string reason);
+    /// @notice Emitted when the holding right moves by a recorded trade (the ERC-721 Transfer accompanies it).
+    event HoldingTransferred(uint256 indexed assetId, address indexed from, address indexed to, uint256 tradeId);
+    /// @notice Emitted when a licence is granted, directly (tradeId 0) or by a recorded trade.
+    event LicenceGranted(
+        bytes32 indexed licenceId,
+        uint256 indexed assetId,
+        address indexed grantee,
+        address grantor,
+        Right right,
+        bytes32 scopeDigest,
+        uint40 start,
+        uint40 end,
+        bool exclusive,
+        bool sublicensable,
+        bool revocable,
+        uint256 tradeId
+    );
+    /// @notice Emitted when a licence is revoked; it confers nothing from `revokedAt` on.
+    event LicenceRevoked(
+        bytes32 indexed licenceId,
+        uint256 indexed assetId,
+        address indexed by,
+        bool byRegulator,
+        uint40 revokedAt,
+        string reason
+    );
+    /// @notice Emitted when the pledge registry locks or unlocks an asset.
+    event AssetPledgeLockChanged(uint256 indexed assetId, bool pledged, uint256 pledgeId);
+    /// @notice Emitted once, when the deployer wires the trade recorder and pledge registry.
+    event ModulesWired(address tradeRecorder, address pledgeRegistry);
+
+    /// @notice Registers an asset. Caller: an active exchange at which `r.holder` is recognised.
+    /// @dev Lineage: for each parent, `r.holder` must hold it or hold a processing licence in force now.
+    /// @return assetId uint256(r.contentDigest)
+    function register(Registration calldata r) external returns (uint256 assetId);
+
+    /// @notice Freezes an asset (no trade, no licence, no derivation). Regulator only.
+    function freeze(uint256 assetId, string calldata reason) external;
+
+    /// @notice Unfreezes a frozen asset. Regulator only.
+    function unfreeze(uint256 assetId, string calldata reason) external;
+
+    /// @notice Grants a licence. Processing and Operating: by the holder. ProductUse: by the holder, or by a
+    /// grantee of an Operating licence in force with the sublicensable flag.
+    /// @return licenceId keccak256(abi.encode(assetId, grantee, right))
+    function grantLicence(uint256 assetId, address grantee, Right right, LicenceTerms calldata terms)
+        external
+        returns (bytes32 licenceId);
+
+    /// @notice Revokes a licence in force: by its grantor if revocable, by the regulator always.
+    function revokeLicence(uint256 assetId, address grantee, Right right, string calldata reason) external;
+
+    /// @notice Moves the holding right. Trade recorder only, after it has checked the seller's authorisation.
+    function transferByTrade(uint256 assetId, address from, address to, uint256 tradeId) external;
+
+    /// @notice Grants a licence on the seller's behalf. Trade recorder only.
+    function grantLicenceByTrade(
+        uint256 assetId,
+        address grantor,
+        address grantee,
+        Right right,
+        LicenceTerms calldata terms,
+        uint256 tradeId
+    ) external returns (bytes32 licenceId);
+
+    /// @notice Locks (`pledged` true) or unlocks an asset. Pledge registry only.
+    function setPledgeLock(uint256 assetId, bool pledged, uint256 pledgeId) external;
+
+    /// @notice Does `account` hold a licence of `right` on `assetId` in force at unix time `timestamp`?
+    function isLicensed(uint256 assetId, address account, Right right, uint256 timestamp)
+        external
+        view
+        returns (bool);
+
+    /// @notice The stored licence for (assetId, grantee, right); zeroed if none.
+    function getLicence(uint256 assetId, address grantee, Right right) external view returns (Licence memory);
+
+    /// @notice The id of the licence for (assetId, grantee, right).
+    function licenceIdOf(uint256 assetId, address grantee, Right right) external pure returns (bytes32);
+
+    /// @notice The stored record of an asset; reverts with RegistryAssetNotFound if unknown.
+    function getAsset(uint256 assetId) external view returns (Asset memory);
+
+    /// @notice True when the asset is registered.
+    function exists(uint256 assetId) external view returns (bool);
+
+    /// @notice The human-readable registration number, e.g. "SHDE-2026-RE-00000012-K" (see docs/registration-number.md).
+    function registrationNumber(uint256 assetId) external view returns (string memory);
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {PledgeStatus} from "../common/Types.sol";
+
+/// @title Pledges of data assets (数据资产质押) for pledge financing
+/// @notice A lender recognised at the asset's registering exchange registers a pledge with the holder's EIP-712
+/// consent. While a pledge is active the asset cannot change holder or be licensed exclusively. Only the lender
+/// releases it; the regulator can lift it.
+interface IPledgeRegistry {
+    /// @dev What the holder consents to and the lender submits.
+    struct PledgeTerms {
+        uint256 assetId; // the pledged asset
+        address lender; // the pledgee (质权人)
+        uint128 amount; // the secured amount, in the currency's minor unit
+        bytes3 currency; // ISO 4217 code
+        uint40 start; // start of the financing term
+        uint40 end; // end of the financing term; the pledge stays until released or lifted
+        bytes32 agreementDigest; // SHA-256 of the pledge agreement; required
+        uint256 nonce; // the holder's current pledge nonce
+        uint64 deadline; // the consent is void after this unix time
+    }
+
+    /// @dev A stored pledge.
+    struct Pledge {
+        uint256 assetId; // the pledged asset
+        address lender; // the pledgee
+        address holder; // the holder who consented
+        PledgeStatus status; // Active, Released or Lifted
+        uint40 registeredAt; // unix time registered
+        uint40 closedAt; // unix time released or lifted, else 0
+    }
+
+    error PledgeUnauthorized(address account); // caller may not do this
+    error PledgeZeroAddress(); // an address argument is zero
+    error PledgeExpired(uint64 deadline); // the consent has expired
+    error PledgeInvalidSignature(address holder); // not the holder's signature over these terms
+    error PledgeInvalidNonce(address holder, uint256 nonce); // consent for another nonce: replay or stale
+    error PledgeInvalidTerms(); // zero agreement digest, zero amount or start >= end
+    error PledgeLenderIsHolder(address account); // pledging to oneself
+    error PledgeAssetAlreadyPledged(uint256 assetId, uint256 pledgeId); // one active pledge per asset
+    error PledgeNotFound(uint256 pledgeId); // unknown pledge
+    error PledgeNotActive(uint256 pledgeId, PledgeStatus status); // closing a closed pledge
+
+    /// @notice Emitted when a pledge is registered; the asset is locked.
+    event PledgeRegistered(
+        uint256 indexed pledgeId,
+        uint256 indexed assetId,
+        address indexed lender,
+        address holder,
+        uint128 amount,
+        bytes3 currency,
+        uint40 start,
+        uint40 end,
+        bytes32 agreementDigest
+    );
+    /// @notice Emitted when the lender releases a pledge.
+    event PledgeReleased(uint256 indexed pledgeId, uint256 indexed assetId, address indexed lender);
+    /// @notice Emitted when the regulator lifts a pledge.
+    event PledgeLifted(uint256 indexed pledgeId, uint256 indexed assetId, address indexed regulator, string reason);
+
+    /// @notice Registers a pledge. Caller: the lender, an active merchant recognised at the asset's registering
+    /// exchange, holding the holder's signature over `terms`.
+    function registerPledge(PledgeTerms calldata terms, bytes calldata holderSignature)
+        external
+        returns (uint256 pledgeId);
+
+    /// @notice Releases an active pledge. Lender only.
+    function releasePledge(uint256 pledgeId) external;
+
+    /// @notice Lifts an active pledge. Regulator only.
+    function liftPledge(uint256 pledgeId, string calldata reason) external;
+
+    /// @notice The stored pledge; reverts with PledgeNotFound if unknown.
+    function getPledge(uint256 pledgeId) external view returns (Pledge memory);
+
+    /// @notice The active pledge on `assetId`, or 0.
+    function activePledgeOf(uint256 assetId) external view returns (uint256);
+
+    /// @notice The holder's next pledge-consent nonce.
+    function nonces(address holder) external view returns (uint256);
+
+    /// @notice The EIP-712 digest the holder signs for `terms`.
+    function hashPledge(PledgeTerms calldata terms) external view returns (bytes32);
+}

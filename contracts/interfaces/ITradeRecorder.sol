@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {Right, Venue, LicenceTerms} from "../common/Types.sol";
+
+/// @title Trade records (交易凭证) that apply the right they move
+/// @notice An accredited exchange records a trade; the right moves in the same transaction, so the proof and the
+/// state cannot disagree. The seller authorises each trade with an EIP-712 signature over every term, including
+/// the recording exchange, the trade id (which is also the signature's nonce) and a deadline.
+/// Trade ids are namespaced per exchange: the top 160 bits are the recording exchange's address, the low 96 bits
+/// its own serial. A used id can never be recorded again, so a signature cannot be replayed.
+interface ITradeRecorder {
+    /// @dev A trade as the exchange submits it and the seller signs it.
+    struct Trade {
+        uint256 tradeId; // (uint256(uint160(exchange)) << 96) | serial; unique, doubles as the signature nonce
+        uint256 assetId; // the asset traded
+        address seller; // holding transfer: the holder; licences: the grantor
+        address buyer; // new holder or licensee
+        Right right; // which right moves
+        LicenceTerms licence; // terms of the licence granted; ignored (must be zero) for Holding
+        uint128 price; // in the currency's minor unit (fen for CNY); zero when confidential
+        bytes3 currency; // ISO 4217 code, e.g. "CNY"; zero when confidential
+        bytes32 priceCommitment; // keccak256 commitment to a confidential price; zero when price is disclosed
+        bytes32 contractDigest; // SHA-256 of the signed trade contract; required
+        Venue venue; // on-exchange (场内) or reported off-exchange (场外)
+        uint256 linkedTradeId; // an earlier recorded trade this one links to (场内场外交易链接), or 0
+        uint64 deadline; // the seller's signature is void after this unix time
+    }
+
+    error TradeUnauthorized(address account); // caller is not an active exchange
+    error TradeZeroAddress(); // an address argument is zero
+    error TradeIdNotOwnedByExchange(uint256 tradeId, address exchange); // top 160 bits are not the caller
+    error TradeIdUsed(uint256 tradeId); // recorded already: no replays
+    error TradeExpired(uint64 deadline); // the seller's authorisation has expired
+    error TradeInvalidSignature(address seller); // the signature is not the seller's over these terms
+    error TradeSameParty(address party); // seller and buyer are the same account
+    error TradeInvalidPrice(); // neither a disclosed price with currency nor a commitment, or both
+    error TradeMissingContractDigest(); // no contract digest
+    error TradeLinkedTradeNotFound(uint256 linkedTradeId); // linking to a trade never recorded
+    error TradeHoldingTermsNotEmpty(); // licence terms given for a holding transfer
+    error TradeUnknownTrade(uint256 tradeId); // lookup of an unrecorded trade
+
+    /// @notice Emitted when a trade is recorded; the right moved in the same transaction (see the registry's
+    /// HoldingTransferred or LicenceGranted with the same tradeId).
+    event TradeRecorded(
+        uint256 indexed tradeId,
+        uint256 indexed assetId,
+        address indexed exchange,
+        address seller,
+        address buyer,
+        Right right,
+        bytes32 licenceId,
+        uint128 price,
+        bytes3 currency,
+        bytes32 priceCommitment,
+        bytes32 contractDigest,
+        Venue venue,
+        uint256 linkedTradeId
+    );
+
+    /// @notice Records a trade and applies it. Caller: an active exchange whose address is the trade id's prefix,
+    /// at which both seller and buyer are recognised.
+    /// @param trade Every term of the trade.
+    /// @param sellerSignature The seller's EIP-712 signature of `trade` (ECDSA, or ERC-1271 for contract wallets).
+    /// @return licenceId The licence granted, or zero for a holding transfer.
+    function recordTrade(Trade calldata trade, bytes calldata sellerSignature) external returns (bytes32 licenceId);
+
+    /// @notice True when `tradeId` has been recorded.
+    function isRecorded(uint256 tradeId) external view returns (bool);
+
+    /// @notice The EIP-712 digest the seller signs for `trade`.
+    function hashTrade(Trade calldata trade) external view returns (bytes32);
+
+    /// @notice The trade id for `exchange` and its serial.
+    function tradeIdOf(address exchange, uint96 serial) external pure returns (uint256);
+}
