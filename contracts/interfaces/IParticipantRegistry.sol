@@ -34,6 +34,7 @@ interface IParticipantRegistry {
     error ParticipantsMerchantAlreadyOnboarded(address merchant, address homeExchange); // one home per merchant
     error ParticipantsMerchantNotFound(address merchant); // never onboarded
     error ParticipantsMerchantNotSuspended(address merchant); // reinstating an active merchant
+    error ParticipantsMerchantAlreadySuspended(address merchant); // suspending twice (the regulator may escalate once)
     error ParticipantsMerchantHeldByRegulator(address merchant); // only the regulator can reinstate
     error ParticipantsNotHomeExchange(address merchant, address caller); // exchange acting on another's merchant
     error ParticipantsSelfRecognition(address exchange); // an exchange recognising itself

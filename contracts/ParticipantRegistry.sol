@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {MerchantCategory, ParticipantStatus, RecognitionPath} from "./common/Types.sol";
+
+/// @title Participants and mutual recognition (数商互认, 交易机构互联)
+/// @notice The regulator (GOVERNOR_ROLE) accredits, suspends and reinstates exchanges; an active exchange onboards
+/// merchants, suspends and reinstates its own, and recognises other exchanges as a whole or single merchants.
+/// `recognitionPath` answers "is merchant M recognised at exchange B, and how" in one call.
+/// @dev The default admin (who grants and revokes GOVERNOR_ROLE) moves only in two delayed steps
+/// (AccessControlDefaultAdminRules). Every record is one slot; recognitions are one bool slot each.
+contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminRules {
+    /// @notice The regulator's role (数据管理部门): accredits exchanges, suspends anyone, reinstates what it suspended.
+    bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
+
+    // Accredited exchanges by account.
+    mapping(address exchange => Exchange record) private _exchanges;
+    // Which exchange holds a code (codes are unique for the registry's life, even after suspension).
+    mapping(bytes4 code => address exchange) private _codeHolders;
+    // Onboarded merchants by account.
+    mapping(address merchant => Merchant record) private _merchants;
+    // Whole-exchange recognitions: recogniser => recognised exchange => recognised?
+    mapping(address recogniser => mapping(address recognised => bool yes)) private _exchangeRecognitions;
+    // Single-merchant recognitions: recogniser => merchant => recognised?
+    mapping(address recogniser => mapping(address merchant => bool yes)) private _merchantRecognitions;
+
+    /// @param adminDelay Delay (seconds) before a new default admin can accept the role.
+    /// @param regulator The first regulator: receives DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE.
+    constructor(uint48 adminDelay, address regulator) AccessControlDefaultAdminRules(adminDelay, regulator) {
+        if (regulator == address(0)) revert ParticipantsZeroAddress();
+        _grantRole(GOVERNOR_ROLE, regulator);
+    }
+
+    // ---------------------------------------------------------------- exchanges (regulator)
+
+    /// @inheritdoc IParticipantRegistry
+    function accreditExchange(address exchange, bytes4 code, string calldata name) external {
+        _requireRegulator();
+        if (exchange == address(0)) revert ParticipantsZeroAddress();
+        if (!_isValidCode(code)) revert ParticipantsInvalidExchangeCode(code);
+        if (_exchanges[exchange].status != ParticipantStatus.None) {
+            revert ParticipantsExchangeAlreadyAccredited(exchange);
+        }
+        address holder = _codeHolders[code];
+        if (holder != address(0)) revert ParticipantsExchangeCodeTaken(code, holder);
+
+        _codeHolders[code] = exchange;
+        _exchanges[exchange] =
+            Exchange({code: code, status: ParticipantStatus.Active, accreditedAt: uint40(block.timestamp)});
+        emit ExchangeAccredited(exchange, code, name, msg.sender);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function suspendExchange(address exchange, string calldata reason) external {
+        _requireRegulator();
+        Exchange storage e = _exchanges[exchange];
+        if (e.status != ParticipantStatus.Active) revert ParticipantsExchangeNotActive(exchange);
+        e.status = ParticipantStatus.Suspended;
+        emit ExchangeSuspended(exchange, msg.sender, reason);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function reinstateExchange(address exchange, string calldata reason) external {
+        _requireRegulator();
+        Exchange storage e = _exchanges[exchange];
+        if (e.status != ParticipantStatus.Suspended) revert ParticipantsExchangeNotSuspended(exchange);
+        e.status = ParticipantStatus.Active;
+        emit ExchangeReinstated(exchange, msg.sender, reason);
+    }
+
+    // ---------------------------------------------------------------- merchants
+
+    /// @inheritdoc IParticipantRegistry
+    function onboardMerchant(address merchant, MerchantCategory category, bytes32 credentialDigest) external {
+        _requireActiveExchange(msg.sender);
+        if (merchant == address(0)) revert ParticipantsZeroAddress();
+        Merchant storage m = _merchants[merchant];
+        if (m.status != ParticipantStatus.None) revert ParticipantsMerchantAlreadyOnboarded(merchant, m.homeExchange);
+
+        _merchants[merchant] = Merchant({
+            homeExchange: msg.sender,
+            category: category,
+            status: ParticipantStatus.Active,
+            heldByRegulator: false,
+            onboardedAt: uint40(block.timestamp)
+        });
+        emit MerchantOnboarded(merchant, msg.sender, category, credentialDigest);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    /// @dev The regulator may also escalate a suspension made by the home exchange: the merchant then stays
+    /// suspended until the regulator reinstates it. The home exchange must itself be active to act.
+    function suspendMerchant(address merchant, string calldata reason) external {
+        Merchant storage m = _merchants[merchant];
+        if (m.status == ParticipantStatus.None) revert ParticipantsMerchantNotFound(merchant);
+
+        bool byRegulator = _isRegulator(msg.sender);
+        if (byRegulator) {
+            if (m.heldByRegulator) revert ParticipantsMerchantAlreadySuspended(merchant);
+            m.heldByRegulator = true;
+        } else {
+            _requireHomeExchange(m, merchant);
+            if (m.status == ParticipantStatus.Suspended) revert ParticipantsMerchantAlreadySuspended(merchant);
+        }
+        m.status = ParticipantStatus.Suspended;
+        emit MerchantSuspended(merchant, msg.sender, byRegulator, reason);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function reinstateMerchant(address merchant, string calldata reason) external {
+        Merchant storage m = _merchants[merchant];
+        if (m.status == ParticipantStatus.None) revert ParticipantsMerchantNotFound(merchant);
+        if (m.status != ParticipantStatus.Suspended) revert ParticipantsMerchantNotSuspended(merchant);
+
+        if (m.heldByRegulator) {
+            if (!_isRegulator(msg.sender)) revert ParticipantsMerchantHeldByRegulator(merchant);
+            m.heldByRegulator = false;
+        } else {
+            _requireHomeExchange(m, merchant);
+        }
+        m.status = ParticipantStatus.Active;
+        emit MerchantReinstated(merchant, msg.sender, reason);
+    }
+
+    // ---------------------------------------------------------------- recognition (互认)
+
+    /// @inheritdoc IParticipantRegistry
+    /// @dev The recognised exchange must be active when recognised; a later suspension makes the recognition
+    /// confer nothing until it is reinstated.
+    function recogniseExchange(address exchange) external {
+        _requireActiveExchange(msg.sender);
+        if (exchange == msg.sender) revert ParticipantsSelfRecognition(msg.sender);
+        if (_exchanges[exchange].status != ParticipantStatus.Active) revert ParticipantsExchangeNotActive(exchange);
+        if (_exchangeRecognitions[msg.sender][exchange]) revert ParticipantsAlreadyRecognised(msg.sender, exchange);
+        _exchangeRecognitions[msg.sender][exchange] = true;
+        emit ExchangeRecognised(msg.sender, exchange);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    /// @dev Allowed to a suspended exchange too: withdrawing only narrows what it accepts.
+    function withdrawExchangeRecognition(address exchange) external {
+        if (!_exchangeRecognitions[msg.sender][exchange]) {
+            revert ParticipantsRecognitionNotFound(msg.sender, exchange);
+        }
+        _exchangeRecognitions[msg.sender][exchange] = false;
+        emit ExchangeRecognitionWithdrawn(msg.sender, exchange);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    /// @dev The merchant must be onboarded (at any status) by another exchange.
+    function recogniseMerchant(address merchant) external {
+        _requireActiveExchange(msg.sender);
+        Merchant storage m = _merchants[merchant];
+        if (m.status == ParticipantStatus.None) revert ParticipantsMerchantNotFound(merchant);
+        if (m.homeExchange == msg.sender) revert ParticipantsSelfRecognition(msg.sender);
+        if (_merchantRecognitions[msg.sender][merchant]) revert ParticipantsAlreadyRecognised(msg.sender, merchant);
+        _merchantRecognitions[msg.sender][merchant] = true;
+        emit MerchantRecognised(msg.sender, merchant);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    /// @dev Allowed to a suspended exchange too: withdrawing only narrows what it accepts.
+    function withdrawMerchantRecognition(address merchant) external {
+        if (!_merchantRecognitions[msg.sender][merchant]) {
+            revert ParticipantsRecognitionNotFound(msg.sender, merchant);
+        }
+        _merchantRecognitions[msg.sender][merchant] = false;
+        emit MerchantRecognitionWithdrawn(msg.sender, merchant);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IParticipantRegistry
+    /// @dev When both a whole-exchange and a single-merchant recognition exist, WholeExchange is reported.
+    function recognitionPath(address merchant, address exchange) public view returns (RecognitionPath) {
+        if (_exchanges[exchange].status != ParticipantStatus.Active) return RecognitionPath.None;
+        Merchant storage m = _merchants[merchant];
+        if (m.status != ParticipantStatus.Active) return RecognitionPath.None;
+        address home = m.homeExchange;
+        if (home == exchange) return RecognitionPath.Home;
+        if (_exchanges[home].status != ParticipantStatus.Active) return RecognitionPath.None;
+        if (_exchangeRecognitions[exchange][home]) return RecognitionPath.WholeExchange;
+        if (_merchantRecognitions[exchange][merchant]) return RecognitionPath.SingleMerchant;
+        return RecognitionPath.None;
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function isRecognised(address merchant, address exchange) external view returns (bool) {
+        return recognitionPath(merchant, exchange) != RecognitionPath.None;
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    /// @dev Loops over the caller-supplied `parties` (calldata, bounded by the caller), not over stored data.
+    function requireRecognised(address exchange, address[] calldata parties) external view returns (bytes4 code) {
+        Exchange storage e = _exchanges[exchange];
+        if (e.status != ParticipantStatus.Active) revert ParticipantsExchangeNotActive(exchange);
+        uint256 n = parties.length;
+        for (uint256 i; i < n; ++i) {
+            if (recognitionPath(parties[i], exchange) == RecognitionPath.None) {
+                revert ParticipantsNotRecognised(parties[i], exchange);
+            }
+        }
+        return e.code;
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function isActiveExchange(address exchange) external view returns (bool) {
+        return _exchanges[exchange].status == ParticipantStatus.Active;
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function isActiveMerchant(address merchant) external view returns (bool) {
+        Merchant storage m = _merchants[merchant];
+        return m.status == ParticipantStatus.Active && _exchanges[m.homeExchange].status == ParticipantStatus.Active;
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function isRegulator(address account) external view returns (bool) {
+        return _isRegulator(account);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function getExchange(address exchange) external view returns (Exchange memory) {
+        return _exchanges[exchange];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function getMerchant(address merchant) external view returns (Merchant memory) {
+        return _merchants[merchant];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function recognisesExchange(address recogniser, address recognised) external view returns (bool) {
+        return _exchangeRecognitions[recogniser][recognised];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function recognisesMerchant(address recogniser, address merchant) external view returns (bool) {
+        return _merchantRecognitions[recogniser][merchant];
+    }
+
+    /// @notice The exchange that holds `code`, or zero.
+    function exchangeOfCode(bytes4 code) external view returns (address) {
+        return _codeHolders[code];
+    }
+
+    /// @notice The contract's semantic version.
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _isRegulator(address account) private view returns (bool) {
+        return hasRole(GOVERNOR_ROLE, account);
+    }
+
+    function _requireRegulator() private view {
+        if (!_isRegulator(msg.sender)) revert ParticipantsUnauthorized(msg.sender);
+    }
+
+    function _requireActiveExchange(address exchange) private view {
+        if (_exchanges[exchange].status != ParticipantStatus.Active) revert ParticipantsExchangeNotActive(exchange);
+    }
+
+    /// @dev The caller must be `m`'s home exchange, and active.
+    function _requireHomeExchange(Merchant storage m, address merchant) private view {
+        if (m.homeExchange != msg.sender) revert ParticipantsNotHomeExchange(merchant, msg.sender);
+        _requireActiveExchange(msg.sender);
+    }
+
+    /// @dev 2-4 characters of [A-Z0-9], left-aligned, then zero bytes only.
+    function _isValidCode(bytes4 code) private pure returns (bool) {
+        uint256 len;
+        for (uint256 i; i < 4; ++i) {
+            bytes1 c = code[i];
+            if (c == 0) break;
+            if (!((c >= "A" && c <= "Z") || (c >= "0" && c <= "9"))) return false;
+            ++len;
+        }
+        if (len < 2) return false;
+        // Everything after the first zero byte must be zero too.
+        return uint256(uint32(code)) << (8 * len + 224) == 0;
+    }
+}

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+
+/// @title EIP-712 signature checking shared by the Shuquan contracts that act on a party's signed consent
+/// @notice Builds the EIP-712 digest of a struct hash under this contract's domain and checks it against the
+/// expected signer with OpenZeppelin's SignatureChecker: ECDSA for externally owned accounts (malleable `s` values
+/// rejected), ERC-1271 `isValidSignature` for contract wallets (multisigs, smart accounts).
+/// @dev The domain is (name, version, chainId, verifyingContract); ERC-5267 `eip712Domain()` is inherited from
+/// OpenZeppelin's EIP712. Each child declares its typehashes (with the type string in a comment) and overrides
+/// `_revertInvalidSignature` to revert with its own interface error. Time is read through the virtual `_time()`
+/// so that a test double can move it.
+abstract contract EIP712Verifier is EIP712 {
+    /// @notice The signature is not `signer`'s over the given struct (default error; children override).
+    error EIP712InvalidSignature(address signer);
+
+    /// @param name The EIP-712 domain name, e.g. "Shuquan PledgeRegistry".
+    /// @param version The EIP-712 domain version, e.g. "1".
+    constructor(string memory name, string memory version) EIP712(name, version) {}
+
+    /// @notice The EIP-712 domain separator of this contract on the current chain.
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @dev Reverts (through `_revertInvalidSignature`) unless `sig` is `signer`'s signature of the EIP-712 digest
+    /// of `structHash`. A zero `signer` never passes.
+    function _requireValidSignature(address signer, bytes32 structHash, bytes calldata sig) internal view {
+        if (!_isValidSignature(signer, structHash, sig)) _revertInvalidSignature(signer);
+    }
+
+    /// @dev True when `sig` is `signer`'s signature (ECDSA or ERC-1271) of the EIP-712 digest of `structHash`.
+    function _isValidSignature(address signer, bytes32 structHash, bytes calldata sig) internal view returns (bool) {
+        if (signer == address(0)) return false;
+        return SignatureChecker.isValidSignatureNowCalldata(signer, _hashTypedDataV4(structHash), sig);
+    }
+
+    /// @dev Reverts for an invalid signature; override to revert with the contract's own error.
+    function _revertInvalidSignature(address signer) internal view virtual {
+        revert EIP712InvalidSignature(signer);
+    }
+
+    /// @dev The current unix time; virtual so that test doubles can override it.
+    function _time() internal view virtual returns (uint40) {
+        return uint40(block.timestamp);
+    }
+}
