@@ -1,0 +1,98 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type { Db, Row, RunResult, SqlValue } from "./db";
+
+/** Options of {@link createSqliteDb}. */
+export interface CreateSqliteDbOptions {
+  /** Open read-only (API processes beside the indexer). Default false. */
+  readonly?: boolean;
+}
+
+/**
+ * Opens (creating if needed) an SQLite database with WAL, NORMAL sync and a busy timeout.
+ * better-sqlite3 is synchronous; transactions are serialised by a queue so that an async `fn` never interleaves
+ * with another writer on the same connection.
+ * @param file path of the database file, or ":memory:"
+ */
+export function createSqliteDb(file: string, options: CreateSqliteDbOptions = {}): Db {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const raw = new Database(file, { readonly: options.readonly ?? false });
+  if (!options.readonly) {
+    raw.pragma("journal_mode = WAL");
+    raw.pragma("synchronous = NORMAL");
+  }
+  raw.pragma("busy_timeout = 5000");
+  raw.pragma("foreign_keys = OFF");
+  raw.pragma("cache_size = -65536");
+  raw.pragma("temp_store = MEMORY");
+  raw.defaultSafeIntegers(false);
+
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let st = cache.get(sql);
+    if (!st) {
+      st = raw.prepare(sql);
+      if (cache.size > 500) cache.clear();
+      cache.set(sql, st);
+    }
+    return st;
+  };
+  const bind = (params?: readonly SqlValue[]): SqlValue[] => (params ? (params as SqlValue[]) : []);
+
+  // One transaction at a time; statements outside a transaction wait for it to finish.
+  let queue: Promise<unknown> = Promise.resolve();
+  let inTx = false;
+
+  const ops = {
+    all: async <T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> => prepare(sql).all(...bind(params)) as T[],
+    get: async <T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> =>
+      prepare(sql).get(...bind(params)) as T | undefined,
+    run: async (sql: string, params?: readonly SqlValue[]): Promise<RunResult> => ({
+      changes: prepare(sql).run(...bind(params)).changes,
+    }),
+    exec: async (sql: string): Promise<void> => {
+      raw.exec(sql);
+    },
+  };
+
+  const txDb: Db = {
+    dialect: "sqlite",
+    ...ops,
+    transaction: (fn) => fn(txDb),
+    close: async () => undefined,
+  };
+
+  const outside = <T>(f: () => Promise<T>): Promise<T> => (inTx ? queue.then(f, f) : f());
+
+  const db: Db = {
+    dialect: "sqlite",
+    all: <T = Row>(sql: string, params?: readonly SqlValue[]) => outside(() => ops.all<T>(sql, params)),
+    get: <T = Row>(sql: string, params?: readonly SqlValue[]) => outside(() => ops.get<T>(sql, params)),
+    run: (sql, params) => outside(() => ops.run(sql, params)),
+    exec: (sql) => outside(() => ops.exec(sql)),
+    transaction: <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
+      const next = queue.then(async () => {
+        inTx = true;
+        raw.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await fn(txDb);
+          raw.exec("COMMIT");
+          return result;
+        } catch (e) {
+          if (raw.inTransaction) raw.exec("ROLLBACK");
+          throw e;
+        } finally {
+          inTx = false;
+        }
+      });
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    close: async () => {
+      await queue;
+      raw.close();
+    },
+  };
+  return db;
+}
