@@ -28,9 +28,9 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
     mapping(address recogniser => mapping(address merchant => bool yes)) private _merchantRecognitions;
 
     /// @param adminDelay Delay (seconds) before a new default admin can accept the role.
-    /// @param regulator The first regulator: receives DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE.
+    /// @param regulator The first regulator: receives DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE. A zero address is
+    /// refused by AccessControlDefaultAdminRules (AccessControlInvalidDefaultAdmin).
     constructor(uint48 adminDelay, address regulator) AccessControlDefaultAdminRules(adminDelay, regulator) {
-        if (regulator == address(0)) revert ParticipantsZeroAddress();
         _grantRole(GOVERNOR_ROLE, regulator);
     }
 
