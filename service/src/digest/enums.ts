@@ -1,0 +1,72 @@
+/**
+ * The contracts' enums (contracts/common/Types.sol) as the lower-case names used in JSON, the API, the store and the
+ * CLI. The index of a name in its list is its uint8 value on chain.
+ */
+
+/** AssetKind: resource (数据资源), product (数据产品/服务), compute (算力资源), model (算法模型). */
+export const ASSET_KIND = ["resource", "product", "compute", "model"] as const;
+/** AssetSource: public (公共数据), enterprise (企业数据), personal (个人数据). */
+export const ASSET_SOURCE = ["public", "enterprise", "personal"] as const;
+/** DataLevel: general (一般), important (重要), core (核心 — never tradeable). */
+export const DATA_LEVEL = ["general", "important", "core"] as const;
+/** Right: holding (持有权), processing (加工使用权), operating (经营权), product-use. */
+export const RIGHT = ["holding", "processing", "operating", "product-use"] as const;
+/** Venue: on-exchange (场内), off-exchange (场外). */
+export const VENUE = ["on-exchange", "off-exchange"] as const;
+/** MerchantCategory: data-resource, technology, third-party-service. */
+export const MERCHANT_CATEGORY = ["data-resource", "technology", "third-party-service"] as const;
+/** ParticipantStatus of an exchange or merchant. */
+export const PARTICIPANT_STATUS = ["none", "active", "suspended"] as const;
+/** RecognitionPath of a merchant at an exchange. */
+export const RECOGNITION_PATH = ["none", "home", "whole-exchange", "single-merchant"] as const;
+/** PledgeStatus. */
+export const PLEDGE_STATUS = ["none", "active", "released", "lifted"] as const;
+/** IDataAssetRegistry.Asset.status: 1 is Registered; the rest are reserved for the registration lifecycle. */
+export const ASSET_STATUS = ["none", "registered"] as const;
+
+export type AssetKindName = (typeof ASSET_KIND)[number];
+export type AssetSourceName = (typeof ASSET_SOURCE)[number];
+export type DataLevelName = (typeof DATA_LEVEL)[number];
+export type RightName = (typeof RIGHT)[number];
+export type VenueName = (typeof VENUE)[number];
+export type MerchantCategoryName = (typeof MERCHANT_CATEGORY)[number];
+export type ParticipantStatusName = (typeof PARTICIPANT_STATUS)[number];
+export type RecognitionPathName = (typeof RECOGNITION_PATH)[number];
+export type PledgeStatusName = (typeof PLEDGE_STATUS)[number];
+
+/** Every enum by the name the CLI and error messages use for it. */
+export const ENUMS = {
+  kind: ASSET_KIND,
+  source: ASSET_SOURCE,
+  level: DATA_LEVEL,
+  right: RIGHT,
+  venue: VENUE,
+  category: MERCHANT_CATEGORY,
+  "participant status": PARTICIPANT_STATUS,
+  "recognition path": RECOGNITION_PATH,
+  "pledge status": PLEDGE_STATUS,
+} as const;
+
+/**
+ * The uint8 value of `name` in `names` (case-insensitive; `_` is accepted for `-`). A number or numeric string
+ * in range is accepted as is. Throws a message listing the valid names otherwise.
+ */
+export function enumValue<T extends readonly string[]>(names: T, name: string | number, what: string): number {
+  if (typeof name === "number" || /^\d+$/.test(name)) {
+    const n = Number(name);
+    if (Number.isInteger(n) && n >= 0 && n < names.length) return n;
+  } else {
+    const i = names.indexOf(name.trim().toLowerCase().replace(/_/g, "-"));
+    if (i >= 0) return i;
+  }
+  throw new Error(`invalid ${what} "${name}": expected one of ${names.join(", ")}`);
+}
+
+/** The lower-case name of the uint8 `value` in `names`; throws if out of range. */
+export function enumName<T extends readonly string[]>(names: T, value: number | bigint, what: string): T[number] {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n >= names.length) {
+    throw new Error(`invalid ${what} value ${String(value)}: expected 0..${names.length - 1}`);
+  }
+  return names[n] as T[number];
+}
