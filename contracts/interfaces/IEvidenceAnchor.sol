@@ -15,6 +15,7 @@ interface IEvidenceAnchor {
     }
 
     error EvidenceUnauthorized(address account); // caller is not an active exchange
+    error EvidenceZeroAddress(); // a constructor dependency is the zero address
     error EvidenceZeroRoot(); // root is zero
     error EvidenceEmptyBatch(); // leaf count is zero
     error EvidenceMissingManifest(); // manifest CID is empty

@@ -1,0 +1,152 @@
+/**
+ * EIP-712 signing helpers for the Shuquan contracts, built from the interfaces' structs.
+ *
+ * The domain is read from the verifying contract itself (ERC-5267 `eip712Domain()`), so these helpers follow
+ * whatever name/version the contract was deployed with. Type definitions mirror
+ * ITradeRecorder.Trade (+ Types.sol LicenceTerms) and IPledgeRegistry.PledgeTerms field by field.
+ */
+import { ethers } from "hardhat";
+import type { BaseContract, Signer, TypedDataDomain, TypedDataField } from "ethers";
+
+/** EIP-712 types of Types.sol `LicenceTerms`. */
+export const LICENCE_TERMS_TYPE: TypedDataField[] = [
+  { name: "scopeDigest", type: "bytes32" },
+  { name: "start", type: "uint40" },
+  { name: "end", type: "uint40" },
+  { name: "exclusive", type: "bool" },
+  { name: "sublicensable", type: "bool" },
+  { name: "revocable", type: "bool" },
+];
+
+/** EIP-712 types of ITradeRecorder.Trade (enums are uint8). */
+export const TRADE_TYPES: Record<string, TypedDataField[]> = {
+  Trade: [
+    { name: "tradeId", type: "uint256" },
+    { name: "assetId", type: "uint256" },
+    { name: "seller", type: "address" },
+    { name: "buyer", type: "address" },
+    { name: "right", type: "uint8" },
+    { name: "licence", type: "LicenceTerms" },
+    { name: "price", type: "uint128" },
+    { name: "currency", type: "bytes3" },
+    { name: "priceCommitment", type: "bytes32" },
+    { name: "contractDigest", type: "bytes32" },
+    { name: "venue", type: "uint8" },
+    { name: "linkedTradeId", type: "uint256" },
+    { name: "deadline", type: "uint64" },
+  ],
+  LicenceTerms: LICENCE_TERMS_TYPE,
+};
+
+/** EIP-712 types of IPledgeRegistry.PledgeTerms. */
+export const PLEDGE_TYPES: Record<string, TypedDataField[]> = {
+  PledgeTerms: [
+    { name: "assetId", type: "uint256" },
+    { name: "lender", type: "address" },
+    { name: "amount", type: "uint128" },
+    { name: "currency", type: "bytes3" },
+    { name: "start", type: "uint40" },
+    { name: "end", type: "uint40" },
+    { name: "agreementDigest", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint64" },
+  ],
+};
+
+export interface LicenceTermsValue {
+  scopeDigest: string;
+  start: bigint | number;
+  end: bigint | number;
+  exclusive: boolean;
+  sublicensable: boolean;
+  revocable: boolean;
+}
+
+export interface TradeValue {
+  tradeId: bigint;
+  assetId: bigint;
+  seller: string;
+  buyer: string;
+  right: number;
+  licence: LicenceTermsValue;
+  price: bigint;
+  currency: string;
+  priceCommitment: string;
+  contractDigest: string;
+  venue: number;
+  linkedTradeId: bigint;
+  deadline: bigint | number;
+}
+
+export interface PledgeTermsValue {
+  assetId: bigint;
+  lender: string;
+  amount: bigint;
+  currency: string;
+  start: bigint | number;
+  end: bigint | number;
+  agreementDigest: string;
+  nonce: bigint;
+  deadline: bigint | number;
+}
+
+/** Licence terms that are all zero (what a holding-transfer trade carries). */
+export const EMPTY_LICENCE_TERMS: LicenceTermsValue = {
+  scopeDigest: ethers.ZeroHash,
+  start: 0,
+  end: 0,
+  exclusive: false,
+  sublicensable: false,
+  revocable: false,
+};
+
+/** The EIP-712 type string of a primary type, e.g. for comparing with a contract's typehash. */
+export function typeString(types: Record<string, TypedDataField[]>, primary: string): string {
+  return ethers.TypedDataEncoder.from(types).encodeType(primary);
+}
+
+/** keccak256 of the type string: the typehash a contract must declare. */
+export function typeHash(types: Record<string, TypedDataField[]>, primary: string): string {
+  return ethers.id(typeString(types, primary));
+}
+
+/** The EIP-712 domain of a deployed contract, read through ERC-5267 `eip712Domain()`. */
+export async function domainOf(contract: BaseContract): Promise<TypedDataDomain> {
+  const c = contract as unknown as {
+    eip712Domain(): Promise<[string, string, string, bigint, string, string, bigint[]]>;
+  };
+  const [, name, version, chainId, verifyingContract] = await c.eip712Domain();
+  return { name, version, chainId, verifyingContract };
+}
+
+/** `seller` signs `trade` for the TradeRecorder at `recorder`. */
+export async function signTrade(seller: Signer, recorder: BaseContract, trade: TradeValue): Promise<string> {
+  return seller.signTypedData(await domainOf(recorder), TRADE_TYPES, trade);
+}
+
+/** The EIP-712 digest of `trade` (what `hashTrade` returns). */
+export async function tradeDigest(recorder: BaseContract, trade: TradeValue): Promise<string> {
+  return ethers.TypedDataEncoder.hash(await domainOf(recorder), TRADE_TYPES, trade);
+}
+
+/** `holder` signs `terms` for the PledgeRegistry at `pledges`. */
+export async function signPledge(holder: Signer, pledges: BaseContract, terms: PledgeTermsValue): Promise<string> {
+  return holder.signTypedData(await domainOf(pledges), PLEDGE_TYPES, terms);
+}
+
+/** The EIP-712 digest of `terms` (what `hashPledge` returns). */
+export async function pledgeDigest(pledges: BaseContract, terms: PledgeTermsValue): Promise<string> {
+  return ethers.TypedDataEncoder.hash(await domainOf(pledges), PLEDGE_TYPES, terms);
+}
+
+/** The trade id for an exchange and its serial: (uint160(exchange) << 96) | serial. */
+export function tradeIdOf(exchange: string, serial: bigint | number): bigint {
+  return (BigInt(exchange) << 96n) | BigInt(serial);
+}
+
+/** A 3-byte ISO 4217 currency code ("CNY" -> 0x434e59). */
+export function currency(code: string): string {
+  const bytes = ethers.toUtf8Bytes(code);
+  if (bytes.length !== 3) throw new Error(`currency must be 3 ASCII letters: ${code}`);
+  return ethers.hexlify(bytes);
+}
