@@ -62,6 +62,7 @@ interface IDataAssetRegistry {
     error RegistryExclusiveConflict(uint256 assetId, Right right); // an exclusive licence would overlap another
     error RegistryNotHolder(uint256 assetId, address account); // the account does not hold the asset
     error RegistryParticipantInactive(address account); // grantor or grantee is not an active merchant
+    error RegistryDuplicateParent(uint256 parentId); // a parent listed twice (additive, v1.0.0)
 
     /// @notice Emitted when an exchange registers an asset (the ERC-721 Transfer from zero follows it).
     event AssetRegistered(
@@ -168,6 +169,26 @@ interface IDataAssetRegistry {
     /// @notice True when the asset is registered.
     function exists(uint256 assetId) external view returns (bool);
 
-    /// @notice The human-readable registration number, e.g. "SHDE-2026-RE-00000012-K" (see docs/registration-number.md).
+    /// @notice The human-readable registration number, e.g. "SHDE-2026-RE-00000012-M" (see docs/registration-number.md).
     function registrationNumber(uint256 assetId) external view returns (string memory);
+
+    // ----- additive (v1.0.0): wiring and configuration views -----
+
+    /// @notice Wires the trade recorder and the pledge registry, once. Deployer only. Emits ModulesWired.
+    function wireModules(address tradeRecorder, address pledgeRegistry) external;
+
+    /// @notice The participant registry this registry asks about roles and recognition.
+    function participants() external view returns (address);
+
+    /// @notice The wired trade recorder (zero before wiring).
+    function tradeRecorder() external view returns (address);
+
+    /// @notice The wired pledge registry (zero before wiring).
+    function pledgeRegistry() external view returns (address);
+
+    /// @notice The most parents a registration may name.
+    function MAX_PARENTS() external view returns (uint256);
+
+    /// @notice The implementation version, "1.0.0".
+    function version() external pure returns (string memory);
 }

@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IDataAssetRegistry} from "./interfaces/IDataAssetRegistry.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {AssetKind, AssetSource, DataLevel, Right, LicenceTerms, Licence} from "./common/Types.sol";
+import {RegistrationNumber} from "./libraries/RegistrationNumber.sol";
+
+/// @title Shuquan data asset registry (数据资产登记) with licences (数据加工使用权, 数据产品经营权)
+/// @notice An ERC-721 ("Shuquan Data Asset", "SQDA") whose token id is the asset's content digest. The owner holds
+/// the holding right; it moves only through `transferByTrade` (plain ERC-721 transfers and approvals revert).
+/// @dev Storage per asset, chosen for gas (see ../../shared/notes/gas.md):
+/// - `_assets`: one packed slot {exchange, registeredAt, sequence, class bits, status, flags};
+/// - `_holdings`: one packed slot {holder, latest end of the non-exclusive licences of each right}. It replaces
+///   OpenZeppelin's private `_owners` (overrides of `_ownerOf`, `_update` and `balanceOf`), so a non-exclusive
+///   grant updates a slot it has already read instead of paying for a fresh one;
+/// - `_exclusiveWindows`: one slot with the exclusive window of each licence right, read only on assets that have
+///   ever had an exclusive licence (flag in `_assets`).
+/// Metadata digest and CID, consent digest, parents and licence scopes live in events only.
+///
+/// Status: 1 = Registered. Values 2-255 are reserved for the registration lifecycle, to be driven by a later
+/// module without changing this layout or these events: 2 under public notice (公示), 3 under objection (异议),
+/// 4 lapsed pending renewal (续展), 5 cancelled (注销); a change (变更) or correction (更正) keeps status 1 and
+/// would be announced by a new event.
+contract DataAssetRegistry is ERC721, IDataAssetRegistry {
+    /// @inheritdoc IDataAssetRegistry
+    uint256 public constant MAX_PARENTS = 8;
+    /// @notice Status of a registered asset.
+    uint8 public constant STATUS_REGISTERED = 1;
+
+    // Asset flags.
+    uint8 private constant _FROZEN = 1;
+    uint8 private constant _PLEDGED = 2;
+    uint8 private constant _HAD_EXCLUSIVE = 4; // some exclusive licence was granted: consult _exclusiveWindows
+
+    // Licence flags (Types.sol: bit 0 exclusive, bit 1 sublicensable, bit 2 revocable, bit 3 revoked).
+    uint8 private constant _LICENCE_EXCLUSIVE = 1;
+    uint8 private constant _LICENCE_SUBLICENSABLE = 2;
+    uint8 private constant _LICENCE_REVOCABLE = 4;
+    uint8 private constant _LICENCE_REVOKED = 8;
+
+    /// @dev The stored asset record: exactly one slot (20 + 5 + 4 + 1 + 1 + 1 bytes).
+    struct AssetRecord {
+        address exchange; // registering exchange
+        uint40 registeredAt; // unix time of registration
+        uint32 sequence; // per-exchange registration sequence, from 1
+        uint8 class; // bits 0-1 kind, 2-3 source, 4-5 level
+        uint8 status; // 0 none, 1 Registered, 2-255 reserved for the lifecycle
+        uint8 flags; // _FROZEN | _PLEDGED | _HAD_EXCLUSIVE
+    }
+
+    /// @dev The holder and, per licence right r (1..3), the latest end (saturated to uint32) of the non-exclusive
+    /// licences of r granted on the asset, in bits 32*(r-1) .. 32*r-1 of `nonExclusiveEnds`. One slot.
+    struct Holding {
+        address holder; // ERC-721 owner
+        uint96 nonExclusiveEnds; // see above
+    }
+
+    /// @dev The participant registry (roles, recognition, exchange codes).
+    IParticipantRegistry private immutable _participants;
+    /// @dev The only account allowed to wire the modules.
+    address private immutable _deployer;
+
+    /// @dev The trade recorder: the only caller of transferByTrade and grantLicenceByTrade.
+    address private _tradeRecorder;
+    /// @dev The pledge registry: the only caller of setPledgeLock.
+    address private _pledgeRegistry;
+    /// @dev Asset records by asset id (uint256 content digest).
+    mapping(uint256 assetId => AssetRecord record) private _assets;
+    /// @dev Holder and non-exclusive licence ends by asset id.
+    mapping(uint256 assetId => Holding holding) private _holdings;
+    /// @dev ERC-721 balances (replaces OpenZeppelin's private `_balances`, with `_holdings`).
+    mapping(address holder => uint256 count) private _assetCounts;
+    /// @dev Exclusive windows by asset: right r (1..3) has start at bits 80*(r-1), end at 80*(r-1)+40 (uint40s).
+    mapping(uint256 assetId => uint256 windows) private _exclusiveWindows;
+    /// @dev Licences by licence id keccak256(abi.encode(assetId, grantee, uint8(right))).
+    mapping(bytes32 licenceId => Licence licence) private _licences;
+    /// @dev Last registration sequence used by each exchange.
+    mapping(address exchange => uint32 lastSequence) private _sequences;
+
+    /// @param participants_ The participant registry; must not be zero.
+    constructor(IParticipantRegistry participants_) ERC721("Shuquan Data Asset", "SQDA") {
+        if (address(participants_) == address(0)) revert RegistryZeroAddress();
+        _participants = participants_;
+        _deployer = msg.sender;
+    }
+
+    // ------------------------------------------------------------------ wiring
+
+    /// @inheritdoc IDataAssetRegistry
+    function wireModules(address tradeRecorder_, address pledgeRegistry_) external {
+        if (msg.sender != _deployer) revert RegistryUnauthorized(msg.sender);
+        if (_tradeRecorder != address(0)) revert RegistryAlreadyWired();
+        if (tradeRecorder_ == address(0) || pledgeRegistry_ == address(0)) revert RegistryZeroAddress();
+        _tradeRecorder = tradeRecorder_;
+        _pledgeRegistry = pledgeRegistry_;
+        emit ModulesWired(tradeRecorder_, pledgeRegistry_);
+    }
+
+    // ------------------------------------------------------------------ registration
+
+    /// @inheritdoc IDataAssetRegistry
+    /// @dev Order: the caller must be an active exchange at which the holder is recognised (the participant
+    /// registry's `ParticipantsExchangeNotActive` / `ParticipantsNotRecognised` bubble up); then the digests, the
+    /// duplicate check, consent, and lineage (each parent: not the asset itself, listed once, registered, not
+    /// frozen, and held by the holder or licensed to it for processing at this moment).
+    function register(Registration calldata r) external returns (uint256 assetId) {
+        if (r.holder == address(0)) revert RegistryZeroAddress();
+        address[] memory parties = new address[](1);
+        parties[0] = r.holder;
+        bytes4 code = _participants.requireRecognised(msg.sender, parties);
+
+        if (r.contentDigest == 0 || r.metadataDigest == 0) revert RegistryInvalidDigest();
+        assetId = uint256(r.contentDigest);
+        if (_assets[assetId].status != 0) revert RegistryDuplicateDigest(assetId);
+        if (r.source == AssetSource.Personal && r.consentDigest == 0) revert RegistryConsentRequired(assetId);
+        uint40 now_ = _time();
+        _checkLineage(assetId, r.holder, r.parents, now_);
+
+        uint32 sequence = ++_sequences[msg.sender];
+        _assets[assetId] = AssetRecord({
+            exchange: msg.sender,
+            registeredAt: now_,
+            sequence: sequence,
+            class: uint8(r.kind) | (uint8(r.source) << 2) | (uint8(r.level) << 4),
+            status: STATUS_REGISTERED,
+            flags: 0
+        });
+        _emitRegistered(r, assetId, code, sequence);
+        _mint(r.holder, assetId);
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    function freeze(uint256 assetId, string calldata reason) external {
+        _onlyRegulator();
+        uint8 flags = _requireAsset(assetId).flags;
+        if (flags & _FROZEN != 0) revert RegistryAssetFrozen(assetId);
+        _assets[assetId].flags = flags | _FROZEN;
+        emit AssetFrozen(assetId, msg.sender, reason);
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    function unfreeze(uint256 assetId, string calldata reason) external {
+        _onlyRegulator();
+        uint8 flags = _requireAsset(assetId).flags;
+        if (flags & _FROZEN == 0) revert RegistryAssetNotFrozen(assetId);
+        _assets[assetId].flags = flags & ~_FROZEN;
+        emit AssetUnfrozen(assetId, msg.sender, reason);
+    }
+
+    // ------------------------------------------------------------------ licences
+
+    /// @inheritdoc IDataAssetRegistry
+    /// @dev Grantor (the caller) and grantee must be active merchants. See `_grantLicence` for the rules.
+    function grantLicence(uint256 assetId, address grantee, Right right, LicenceTerms calldata terms)
+        external
+        returns (bytes32 licenceId)
+    {
+        if (!_participants.isActiveMerchant(msg.sender)) revert RegistryParticipantInactive(msg.sender);
+        if (grantee == address(0)) revert RegistryZeroAddress();
+        if (!_participants.isActiveMerchant(grantee)) revert RegistryParticipantInactive(grantee);
+        return _grantLicence(assetId, msg.sender, grantee, right, terms, 0);
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    /// @dev The trade recorder has checked that both parties are recognised (hence active) at the recording exchange.
+    function grantLicenceByTrade(
+        uint256 assetId,
+        address grantor,
+        address grantee,
+        Right right,
+        LicenceTerms calldata terms,
+        uint256 tradeId
+    ) external returns (bytes32 licenceId) {
+        if (msg.sender != _tradeRecorder) revert RegistryUnauthorized(msg.sender);
+        return _grantLicence(assetId, grantor, grantee, right, terms, tradeId);
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    /// @dev Revocation sets `end` to now and the revoked flag, so `isLicensed` stays true for earlier instants.
+    /// A licence that has not started yet can be revoked too (its `end` then precedes its `start`). The grantor is
+    /// the account that granted the licence, even after the holding right has moved. Revoking a non-exclusive
+    /// licence does not shorten the recorded latest end of non-exclusive licences (see `_grantLicence`).
+    function revokeLicence(uint256 assetId, address grantee, Right right, string calldata reason) external {
+        bytes32 licenceId = _licenceId(assetId, grantee, right);
+        Licence memory l = _licences[licenceId];
+        if (l.grantor == address(0)) revert RegistryLicenceNotFound(licenceId);
+        bool byRegulator;
+        if (msg.sender != l.grantor || l.flags & _LICENCE_REVOCABLE == 0) {
+            if (!_participants.isRegulator(msg.sender)) {
+                if (msg.sender == l.grantor) revert RegistryLicenceNotRevocable(licenceId);
+                revert RegistryUnauthorized(msg.sender);
+            }
+            byRegulator = true;
+        }
+        uint40 now_ = _time();
+        if (l.end <= now_) revert RegistryLicenceNotInForce(licenceId);
+
+        if (l.flags & _LICENCE_EXCLUSIVE != 0) {
+            // Exclusive licences of a right never overlap; the one whose end is the window's end is the latest,
+            // and every earlier one ends at or before its start, so the window may shrink to max(now, start).
+            uint256 windows = _exclusiveWindows[assetId];
+            (uint40 exStart, uint40 exEnd) = _window(windows, right);
+            if (exEnd == l.end) {
+                _exclusiveWindows[assetId] = _setWindow(windows, right, exStart, l.start > now_ ? l.start : now_);
+            }
+        }
+        _licences[licenceId] = Licence({grantor: l.grantor, start: l.start, end: now_, flags: l.flags | _LICENCE_REVOKED});
+        emit LicenceRevoked(licenceId, assetId, msg.sender, byRegulator, now_, reason);
+    }
+
+    // ------------------------------------------------------------------ trade and pledge hooks
+
+    /// @inheritdoc IDataAssetRegistry
+    /// @dev Refuses unknown, frozen, core-level and pledged assets, and a `from` that is not the holder.
+    function transferByTrade(uint256 assetId, address from, address to, uint256 tradeId) external {
+        if (msg.sender != _tradeRecorder) revert RegistryUnauthorized(msg.sender);
+        uint8 flags = _requireTradeable(assetId).flags;
+        if (flags & _PLEDGED != 0) revert RegistryAssetPledged(assetId);
+        if (to == address(0)) revert RegistryZeroAddress();
+        if (_holdings[assetId].holder != from) revert RegistryNotHolder(assetId, from);
+        _update(to, assetId, address(0));
+        emit HoldingTransferred(assetId, from, to, tradeId);
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    /// @dev Locking refuses unknown, already pledged, frozen and core-level assets (none of them may be pledged:
+    /// a pledge is security that may have to change hands). Unlocking refuses an asset that is not locked.
+    function setPledgeLock(uint256 assetId, bool pledged, uint256 pledgeId) external {
+        if (msg.sender != _pledgeRegistry) revert RegistryUnauthorized(msg.sender);
+        uint8 flags;
+        if (pledged) {
+            flags = _requireTradeable(assetId).flags;
+            if (flags & _PLEDGED != 0) revert RegistryAssetPledged(assetId);
+            flags |= _PLEDGED;
+        } else {
+            flags = _requireAsset(assetId).flags;
+            if (flags & _PLEDGED == 0) revert RegistryAssetNotPledged(assetId);
+            flags &= ~_PLEDGED;
+        }
+        _assets[assetId].flags = flags;
+        emit AssetPledgeLockChanged(assetId, pledged, pledgeId);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IDataAssetRegistry
+    /// @dev Holding is not a licence: always false for `Right.Holding` (ask `ownerOf`).
+    function isLicensed(uint256 assetId, address account, Right right, uint256 timestamp)
+        external
+        view
+        returns (bool)
+    {
+        if (right == Right.Holding) return false;
+        Licence storage l = _licences[_licenceId(assetId, account, right)];
+        return l.grantor != address(0) && l.start <= timestamp && timestamp < l.end;
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    /// @dev Only the latest licence per (asset, grantee, right) is stored; earlier ones are in the events.
+    function getLicence(uint256 assetId, address grantee, Right right) external view returns (Licence memory) {
+        return _licences[_licenceId(assetId, grantee, right)];
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    function licenceIdOf(uint256 assetId, address grantee, Right right) external pure returns (bytes32) {
+        return _licenceId(assetId, grantee, right);
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    function getAsset(uint256 assetId) external view returns (Asset memory) {
+        AssetRecord memory a = _requireAsset(assetId);
+        return Asset({
+            exchange: a.exchange,
+            registeredAt: a.registeredAt,
+            sequence: a.sequence,
+            kind: AssetKind(a.class & 3),
+            source: AssetSource((a.class >> 2) & 3),
+            level: DataLevel((a.class >> 4) & 3),
+            status: a.status,
+            frozen: a.flags & _FROZEN != 0,
+            pledged: a.flags & _PLEDGED != 0
+        });
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    function exists(uint256 assetId) external view returns (bool) {
+        return _assets[assetId].status != 0;
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    /// @dev Reverts with RegistryAssetNotFound for an unknown asset. Format and check character: see
+    /// RegistrationNumber and docs/registration-number.md.
+    function registrationNumber(uint256 assetId) external view returns (string memory) {
+        AssetRecord memory a = _requireAsset(assetId);
+        bytes4 code = _participants.getExchange(a.exchange).code;
+        return RegistrationNumber.format(
+            code, a.registeredAt, AssetKind(a.class & 3), AssetSource((a.class >> 2) & 3), a.sequence
+        );
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    function participants() external view returns (address) {
+        return address(_participants);
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    function tradeRecorder() external view returns (address) {
+        return _tradeRecorder;
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    function pledgeRegistry() external view returns (address) {
+        return _pledgeRegistry;
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    function version() external pure returns (string memory) {
+        return "1.0.0";
+    }
+
+    /// @inheritdoc ERC721
+    function supportsInterface(bytes4 interfaceId) public view override(ERC721) returns (bool) {
+        return interfaceId == type(IDataAssetRegistry).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    /// @inheritdoc ERC721
+    function balanceOf(address owner) public view override returns (uint256) {
+        if (owner == address(0)) revert ERC721InvalidOwner(address(0));
+        return _assetCounts[owner];
+    }
+
+    // ------------------------------------------------------------------ ERC-721 transfers are closed
+    // transferFrom, safeTransferFrom, approve and setApprovalForAll reach `_update` with a non-zero `auth`,
+    // `_approve` or `_setApprovalForAll`, which all revert with RegistryTransferOutsideTrade (a transfer to the
+    // zero address fails earlier with OpenZeppelin's ERC721InvalidReceiver).
+
+    /// @dev Approvals are closed: the holding right moves only with a recorded trade. Clearing an approval
+    /// internally (zero `to`, zero `auth`) is a no-op, as none is ever set.
+    function _approve(address to, uint256, address auth, bool) internal pure override {
+        if (to != address(0) || auth != address(0)) revert RegistryTransferOutsideTrade();
+    }
+
+    /// @dev Operator approvals are closed: the holding right moves only with a recorded trade.
+    function _setApprovalForAll(address, address, bool) internal pure override {
+        revert RegistryTransferOutsideTrade();
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev The single choke point for licence grants (direct and by trade): authority → checks → store → emit.
+    /// Rules: Holding is not a licence; the asset exists, is not frozen and is not core-level; a scope is given,
+    /// start < end and end is in the future (a start in the past is raised to now: a licence never confers a right
+    /// before it was granted); Processing and Operating are granted by the holder; ProductUse by the holder or by
+    /// the grantee of an Operating licence in force now with the sublicensable flag, and then it cannot outlast that
+    /// Operating licence; a pledged asset cannot be licensed exclusively; the grantee's previous licence of this
+    /// right must have expired or been revoked.
+    ///
+    /// Exclusivity, with O(1) bookkeeping per (asset, right):
+    /// - the exclusive window is the envelope [min start, max end) of the exclusive licences granted since the
+    ///   window last lay wholly in the past; any grant overlapping it is refused. Exclusive licences therefore never
+    ///   overlap one another; a gap between two of them stays blocked for non-exclusive grants (conservative);
+    /// - the latest end of the non-exclusive licences: an exclusive grant must start at or after it. Conservative
+    ///   edges: a revoked non-exclusive licence keeps blocking exclusive grants until its original end, and a
+    ///   non-exclusive licence that starts after the proposed exclusive one ends blocks it too. Ends are stored
+    ///   saturated at 2^32-1 (year 2106), which only makes the rule stricter.
+    function _grantLicence(
+        uint256 assetId,
+        address grantor,
+        address grantee,
+        Right right,
+        LicenceTerms calldata terms,
+        uint256 tradeId
+    ) private returns (bytes32 licenceId) {
+        if (right == Right.Holding) revert RegistryInvalidRight(right);
+        if (grantee == address(0)) revert RegistryZeroAddress();
+        AssetRecord memory a = _requireTradeable(assetId);
+        uint40 now_ = _time();
+        uint40 end = terms.end;
+        if (terms.scopeDigest == 0 || end <= terms.start || end <= now_) revert RegistryInvalidLicenceTerms();
+        uint40 start = terms.start < now_ ? now_ : terms.start;
+
+        _checkGrantor(assetId, grantor, right, end, now_);
+        if (terms.exclusive && a.flags & _PLEDGED != 0) revert RegistryAssetPledged(assetId);
+
+        licenceId = _licenceId(assetId, grantee, right);
+        if (_licences[licenceId].end > now_) revert RegistryLicenceActive(licenceId);
+        _bookExclusivity(assetId, a.flags, right, start, end, terms.exclusive, now_);
+
+        uint8 flags = (terms.exclusive ? _LICENCE_EXCLUSIVE : 0) | (terms.sublicensable ? _LICENCE_SUBLICENSABLE : 0)
+            | (terms.revocable ? _LICENCE_REVOCABLE : 0);
+        _licences[licenceId] = Licence({grantor: grantor, start: start, end: terms.end, flags: flags});
+        _emitGranted(licenceId, assetId, grantee, grantor, right, terms, start, tradeId);
+    }
+
+    /// @dev Reverts unless `grantor` may grant `right` on the asset: the holder for any licence right; for
+    /// ProductUse also the grantee of an Operating licence in force now with the sublicensable flag, whose licence
+    /// must last at least until `end`.
+    function _checkGrantor(uint256 assetId, address grantor, Right right, uint40 end, uint40 now_) private view {
+        if (grantor == _holdings[assetId].holder) return;
+        if (right != Right.ProductUse) revert RegistryNotGrantor(assetId, grantor, right);
+        Licence storage op = _licences[_licenceId(assetId, grantor, Right.Operating)];
+        if (op.flags & _LICENCE_SUBLICENSABLE == 0 || op.start > now_ || op.end <= now_) {
+            revert RegistryNotGrantor(assetId, grantor, right);
+        }
+        if (end > op.end) revert RegistryInvalidLicenceTerms();
+    }
+
+    /// @dev Applies the exclusivity rules of `_grantLicence` to a grant of [start, end) and records it.
+    function _bookExclusivity(
+        uint256 assetId,
+        uint8 assetFlags,
+        Right right,
+        uint40 start,
+        uint40 end,
+        bool exclusive,
+        uint40 now_
+    ) private {
+        Holding storage h = _holdings[assetId];
+        uint8 shift = (uint8(right) - 1) * 32;
+        uint40 nonExclusiveEnd = uint40((h.nonExclusiveEnds >> shift) & type(uint32).max);
+        if (exclusive) {
+            _checkWindow(assetId, right, start, end, now_, true);
+            if (nonExclusiveEnd > start) revert RegistryExclusiveConflict(assetId, right);
+            if (assetFlags & _HAD_EXCLUSIVE == 0) _assets[assetId].flags = assetFlags | _HAD_EXCLUSIVE;
+            return;
+        }
+        if (assetFlags & _HAD_EXCLUSIVE != 0) _checkWindow(assetId, right, start, end, now_, false);
+        uint40 capped = end > type(uint32).max ? type(uint32).max : end;
+        if (capped > nonExclusiveEnd) {
+            uint96 mask = uint96(type(uint32).max) << shift;
+            h.nonExclusiveEnds = (h.nonExclusiveEnds & ~mask) | (uint96(capped) << shift);
+        }
+    }
+
+    /// @dev Reverts if [start, end) overlaps the live exclusive window of `right`; with `extend`, widens the window to
+    /// the envelope of itself and [start, end) (a window wholly in the past is replaced).
+    function _checkWindow(uint256 assetId, Right right, uint40 start, uint40 end, uint40 now_, bool extend) private {
+        uint256 windows = _exclusiveWindows[assetId];
+        (uint40 exStart, uint40 exEnd) = _window(windows, right);
+        bool live = exEnd > now_;
+        if (live && start < exEnd && exStart < end) revert RegistryExclusiveConflict(assetId, right);
+        if (!extend) return;
+        if (!live || exStart > start) exStart = start;
+        if (!live || exEnd < end) exEnd = end;
+        _exclusiveWindows[assetId] = _setWindow(windows, right, exStart, exEnd);
+    }
+
+    /// @dev Lineage check: at most MAX_PARENTS parents; each is not the asset itself, appears once, is registered
+    /// and not frozen, and `holder` holds it or holds a processing licence on it in force at `now_`.
+    function _checkLineage(uint256 assetId, address holder, uint256[] calldata parents, uint40 now_) private view {
+        uint256 n = parents.length;
+        if (n > MAX_PARENTS) revert RegistryTooManyParents(n, MAX_PARENTS);
+        for (uint256 i; i < n; ++i) {
+            uint256 parentId = parents[i];
+            if (parentId == assetId) revert RegistrySelfParent(assetId);
+            for (uint256 j; j < i; ++j) {
+                if (parents[j] == parentId) revert RegistryDuplicateParent(parentId);
+            }
+            AssetRecord storage p = _assets[parentId];
+            if (p.status == 0) revert RegistryAssetNotFound(parentId);
+            if (p.flags & _FROZEN != 0) revert RegistryAssetFrozen(parentId);
+            if (_holdings[parentId].holder != holder) {
+                Licence storage l = _licences[_licenceId(parentId, holder, Right.Processing)];
+                if (l.start > now_ || l.end <= now_) revert RegistryParentUnauthorized(parentId, holder);
+            }
+        }
+    }
+
+    /// @dev ERC-721 state change, replacing OpenZeppelin's storage with `_holdings` and `_assetCounts`. `_mint`
+    /// (registration) and `transferByTrade` call it with `auth` zero; ERC-721 transfers (non-zero `auth`) revert.
+    function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
+        if (auth != address(0)) revert RegistryTransferOutsideTrade();
+        Holding storage h = _holdings[tokenId];
+        from = h.holder;
+        // Cannot overflow or underflow: at most one token per id, and `from` holds `tokenId`.
+        unchecked {
+            if (from != address(0)) --_assetCounts[from];
+            if (to != address(0)) ++_assetCounts[to];
+        }
+        h.holder = to;
+        emit Transfer(from, to, tokenId);
+    }
+
+    /// @dev The holder, from `_holdings`.
+    function _ownerOf(uint256 tokenId) internal view override returns (address) {
+        return _holdings[tokenId].holder;
+    }
+
+    /// @dev The current unix time; virtual so that a test double can override it.
+    function _time() internal view virtual returns (uint40) {
+        return uint40(block.timestamp);
+    }
+
+    /// @dev Reverts unless the caller is the regulator.
+    function _onlyRegulator() private view {
+        if (!_participants.isRegulator(msg.sender)) revert RegistryUnauthorized(msg.sender);
+    }
+
+    /// @dev The record of a registered asset, or RegistryAssetNotFound.
+    function _requireAsset(uint256 assetId) private view returns (AssetRecord memory a) {
+        a = _assets[assetId];
+        if (a.status == 0) revert RegistryAssetNotFound(assetId);
+    }
+
+    /// @dev The record of an asset that may trade, license or be pledged: registered, not frozen, not core.
+    function _requireTradeable(uint256 assetId) private view returns (AssetRecord memory a) {
+        a = _requireAsset(assetId);
+        if (a.flags & _FROZEN != 0) revert RegistryAssetFrozen(assetId);
+        if ((a.class >> 4) & 3 == uint8(DataLevel.Core)) revert RegistryCoreData(assetId);
+    }
+
+    /// @dev keccak256(abi.encode(assetId, grantee, uint8(right))).
+    function _licenceId(uint256 assetId, address grantee, Right right) private pure returns (bytes32) {
+        return keccak256(abi.encode(assetId, grantee, uint8(right)));
+    }
+
+    /// @dev The exclusive window [start, end) of `right` in a packed `windows` word.
+    function _window(uint256 windows, Right right) private pure returns (uint40 start, uint40 end) {
+        uint256 shift = (uint256(uint8(right)) - 1) * 80;
+        start = uint40(windows >> shift);
+        end = uint40(windows >> (shift + 40));
+    }
+
+    /// @dev `windows` with the exclusive window of `right` replaced by [start, end).
+    function _setWindow(uint256 windows, Right right, uint40 start, uint40 end) private pure returns (uint256) {
+        uint256 shift = (uint256(uint8(right)) - 1) * 80;
+        windows &= ~(uint256(type(uint80).max) << shift);
+        return windows | (uint256(start) << shift) | (uint256(end) << (shift + 40));
+    }
+
+    /// @dev Emits AssetRegistered. Its twelve fields (two of them dynamic) exceed the legacy code generator's
+    /// stack, so the data part is ABI-encoded in `_registeredData` and logged here with the three indexed topics;
+    /// the log is byte-for-byte what `emit AssetRegistered(...)` would produce.
+    function _emitRegistered(Registration calldata r, uint256 assetId, bytes4 code, uint32 sequence) private {
+        bytes memory data = _registeredData(r, code, sequence);
+        bytes32 topic0 = AssetRegistered.selector;
+        address holder = r.holder;
+        assembly ("memory-safe") {
+            log4(add(data, 32), mload(data), topic0, assetId, holder, caller())
+        }
+    }
+
+    /// @dev The non-indexed fields of AssetRegistered, ABI-encoded.
+    function _registeredData(Registration calldata r, bytes4 code, uint32 sequence)
+        private
+        pure
+        returns (bytes memory)
+    {
+        return abi.encode(
+            code, sequence, r.kind, r.source, r.level, r.metadataDigest, r.metadataCid, r.consentDigest, r.parents
+        );
+    }
+
+    /// @dev Emits LicenceGranted (kept apart from `_grantLicence` to bound its stack).
+    function _emitGranted(
+        bytes32 licenceId,
+        uint256 assetId,
+        address grantee,
+        address grantor,
+        Right right,
+        LicenceTerms calldata terms,
+        uint40 start,
+        uint256 tradeId
+    ) private {
+        emit LicenceGranted(
+            licenceId,
+            assetId,
+            grantee,
+            grantor,
+            right,
+            terms.scopeDigest,
+            start,
+            terms.end,
+            terms.exclusive,
+            terms.sublicensable,
+            terms.revocable,
+            tradeId
+        );
+    }
+}
