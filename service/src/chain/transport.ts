@@ -1,0 +1,128 @@
+/**
+ * JSON-RPC transports: plain `fetch` over HTTP (with JSON-RPC batches) or an EIP-1193 provider (e.g. Hardhat's
+ * in-process `hre.network.provider`). Both classify faults: network errors, HTTP 429/5xx and timeouts are
+ * {@link RetryableError}s; a JSON-RPC error object becomes an {@link RpcResponseError}.
+ */
+import { RetryableError, RpcResponseError } from "../errors";
+
+/** One JSON-RPC call. */
+export interface RpcCall {
+  method: string;
+  params: readonly unknown[];
+}
+
+/** Sends JSON-RPC calls to one node. */
+export interface Transport {
+  /** One call; resolves to `result`. */
+  request<T = unknown>(method: string, params: readonly unknown[]): Promise<T>;
+  /** Several calls in one round trip where the transport can; results in order. Throws on the first error. */
+  batch(calls: readonly RpcCall[]): Promise<unknown[]>;
+}
+
+/** Minimal EIP-1193 provider. */
+export interface Eip1193Provider {
+  request(args: { method: string; params?: readonly unknown[] | object }): Promise<unknown>;
+}
+
+/** Options of {@link createHttpTransport}. */
+export interface HttpTransportOptions {
+  /** Per-request timeout. Default 30 s. */
+  timeoutMs?: number;
+  /** Largest JSON-RPC batch sent at once; bigger batches are split. Default 100. */
+  maxBatchSize?: number;
+}
+
+interface JsonRpcResponse {
+  id: number;
+  result?: unknown;
+  error?: { code: number; message: string; data?: unknown };
+}
+
+/** Creates a transport that POSTs JSON-RPC to `url` with `fetch`. */
+export function createHttpTransport(url: string, options: HttpTransportOptions = {}): Transport {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxBatch = options.maxBatchSize ?? 100;
+  let nextId = 1;
+
+  async function post(body: unknown, what: string): Promise<unknown> {
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (e) {
+      throw new RetryableError(`RPC ${what}: cannot reach ${url}`, { cause: e });
+    }
+    if (res.status === 429 || res.status >= 500) {
+      throw new RetryableError(`RPC ${what}: HTTP ${res.status} from ${url}`, { details: await res.text().catch(() => "") });
+    }
+    if (res.status === 413) throw new RpcResponseError(what, 413, "response too large");
+    if (!res.ok) throw new RpcResponseError(what, res.status, `HTTP ${res.status}: ${await res.text().catch(() => "")}`);
+    try {
+      return await res.json();
+    } catch (e) {
+      throw new RetryableError(`RPC ${what}: malformed or truncated response`, { cause: e });
+    }
+  }
+
+  const unwrap = (method: string, r: JsonRpcResponse | undefined): unknown => {
+    if (!r) throw new RetryableError(`RPC ${method}: no response in batch`);
+    if (r.error) throw new RpcResponseError(method, r.error.code, r.error.message, r.error.data);
+    return r.result;
+  };
+
+  return {
+    async request<T>(method: string, params: readonly unknown[]): Promise<T> {
+      const id = nextId++;
+      const r = (await post({ jsonrpc: "2.0", id, method, params }, method)) as JsonRpcResponse;
+      return unwrap(method, r) as T;
+    },
+    async batch(calls: readonly RpcCall[]): Promise<unknown[]> {
+      const out: unknown[] = [];
+      for (let i = 0; i < calls.length; i += maxBatch) {
+        const chunk = calls.slice(i, i + maxBatch);
+        const first = nextId;
+        nextId += chunk.length;
+        const body = chunk.map((c, j) => ({ jsonrpc: "2.0", id: first + j, method: c.method, params: c.params }));
+        const res = await post(body, chunk[0].method);
+        if (!Array.isArray(res)) {
+          // Some nodes answer a batch with one error object.
+          const single = res as JsonRpcResponse;
+          unwrap(chunk[0].method, single);
+          throw new RetryableError(`RPC batch: unexpected response shape`);
+        }
+        const byId = new Map<number, JsonRpcResponse>();
+        for (const r of res as JsonRpcResponse[]) byId.set(r.id, r);
+        chunk.forEach((c, j) => out.push(unwrap(c.method, byId.get(first + j))));
+      }
+      return out;
+    },
+  };
+}
+
+/** Creates a transport over an EIP-1193 provider; batches become sequential calls. */
+export function createEip1193Transport(provider: Eip1193Provider): Transport {
+  const request = async <T>(method: string, params: readonly unknown[]): Promise<T> => {
+    try {
+      return (await provider.request({ method, params: [...params] })) as T;
+    } catch (e) {
+      if (e instanceof RetryableError || e instanceof RpcResponseError) throw e;
+      const err = e as { code?: unknown; message?: unknown; data?: unknown };
+      if (typeof err.code === "number") {
+        throw new RpcResponseError(method, err.code, String(err.message ?? "error"), err.data);
+      }
+      throw new RetryableError(`RPC ${method}: provider failed`, { cause: e });
+    }
+  };
+  return {
+    request,
+    async batch(calls: readonly RpcCall[]): Promise<unknown[]> {
+      const out: unknown[] = [];
+      for (const c of calls) out.push(await request(c.method, c.params));
+      return out;
+    },
+  };
+}

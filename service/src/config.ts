@@ -1,0 +1,99 @@
+/**
+ * Service configuration from the environment, validated with zod. Errors name the offending variable.
+ *
+ * | variable | default | meaning |
+ * | --- | --- | --- |
+ * | DATA_DIR | ./data | local data (SQLite file, content store) |
+ * | DATABASE_URL | — | `postgres://…` selects PostgreSQL; otherwise SQLite at $DATA_DIR/shuquan.sqlite |
+ * | RPC_URL | http://127.0.0.1:8545 | JSON-RPC endpoint of the chain |
+ * | DEPLOYMENT | deployments/<chainId>.json | deployments file (contract addresses, start block) |
+ * | CHAIN_ID | from DEPLOYMENT | expected chain id |
+ * | CONFIRMATIONS | 0 on 31337, else 12 | confirmation depth for finality |
+ * | POLL_INTERVAL_MS | 1000 | live polling interval |
+ * | PORT / HOST | 3000 / 127.0.0.1 | API listener |
+ * | IPFS_API_URL | — | Kubo RPC API; otherwise the local content store |
+ * | LOG_LEVEL | info | pino level |
+ */
+import path from "node:path";
+import { z } from "zod";
+import { ConfigError } from "./errors";
+
+const intFrom = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const envSchema = z.object({
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^(postgres(ql)?:\/\/|sqlite:|file:|\/|\.)/, "must be a postgres:// URL or an SQLite file path")
+    .optional(),
+  RPC_URL: z.string().trim().url("must be a URL such as http://127.0.0.1:8545").default("http://127.0.0.1:8545"),
+  DEPLOYMENT: z.string().trim().min(1).optional(),
+  CHAIN_ID: intFrom(1, 2 ** 53 - 1).optional(),
+  CONFIRMATIONS: intFrom(0, 10_000).optional(),
+  POLL_INTERVAL_MS: intFrom(10, 3_600_000).default(1000),
+  PORT: intFrom(0, 65535).default(3000),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  IPFS_API_URL: z.string().trim().url("must be a URL such as http://127.0.0.1:5001").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** Which database to use. */
+export type DatabaseConfig = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
+
+/** The validated configuration. */
+export interface Config {
+  dataDir: string;
+  database: DatabaseConfig;
+  rpcUrl: string;
+  deploymentFile: string | undefined;
+  chainId: number | undefined;
+  confirmations: number | undefined;
+  pollIntervalMs: number;
+  port: number;
+  host: string;
+  ipfsApiUrl: string | undefined;
+  logLevel: string;
+}
+
+/**
+ * Reads the configuration from `env` (default `process.env`).
+ * @throws ConfigError naming each bad variable
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present: Record<string, string> = {};
+  for (const k of Object.keys(envSchema.shape)) {
+    const v = env[k];
+    if (v !== undefined && v.trim() !== "") present[k] = v;
+  }
+  const r = envSchema.safeParse(present);
+  if (!r.success) {
+    const msg = r.error.issues.map((i) => `${i.path.join(".")}: ${i.message} (got "${present[String(i.path[0])] ?? ""}")`).join("; ");
+    throw new ConfigError(`invalid configuration: ${msg}`);
+  }
+  const e = r.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  let database: DatabaseConfig;
+  if (e.DATABASE_URL && /^postgres(ql)?:\/\//.test(e.DATABASE_URL)) database = { kind: "postgres", url: e.DATABASE_URL };
+  else if (e.DATABASE_URL) database = { kind: "sqlite", file: path.resolve(e.DATABASE_URL.replace(/^(sqlite|file):(\/\/)?/, "")) };
+  else database = { kind: "sqlite", file: path.join(dataDir, "shuquan.sqlite") };
+  return {
+    dataDir,
+    database,
+    rpcUrl: e.RPC_URL,
+    deploymentFile: e.DEPLOYMENT,
+    chainId: e.CHAIN_ID,
+    confirmations: e.CONFIRMATIONS,
+    pollIntervalMs: e.POLL_INTERVAL_MS,
+    port: e.PORT,
+    host: e.HOST,
+    ipfsApiUrl: e.IPFS_API_URL,
+    logLevel: e.LOG_LEVEL,
+  };
+}

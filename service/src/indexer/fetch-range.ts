@@ -1,0 +1,86 @@
+/**
+ * Fetches one block range consistently: the range's last block header before and after eth_getLogs must agree,
+ * the checkpoint block must still be canonical, and every log must belong to the fetched header of its block.
+ */
+import { RetryableError } from "../errors";
+import type { Decoder, DecodedEvent, UnknownEvent } from "../chain/decoder";
+import type { BlockHeader, RawLog, Rpc } from "../chain/rpc";
+
+/** What the caller knows about the indexed tip. */
+export interface TipRef {
+  blockNumber: number;
+  blockHash: string;
+}
+
+/** A fetched range. */
+export interface FetchedRange {
+  from: number;
+  to: number;
+  /** The last block of the range. */
+  toHeader: BlockHeader;
+  /** Headers of blocks with logs, and of `to`. */
+  headers: Map<number, BlockHeader>;
+  events: (DecodedEvent | UnknownEvent)[];
+  logCount: number;
+}
+
+/** The checkpoint block is no longer canonical. */
+export class ReorgDetectedError extends RetryableError {
+  constructor(readonly blockNumber: number, readonly expected: string, readonly actual: string) {
+    super(`reorg detected at block ${blockNumber}: indexed ${expected}, chain has ${actual}`);
+  }
+}
+
+/** The chain changed while the range was being read; read it again. */
+export class RangeChangedError extends RetryableError {}
+
+/** Checks that `tip` is still canonical; throws {@link ReorgDetectedError} otherwise. Returns the header of `to`. */
+export async function checkTip(rpc: Rpc, tip: TipRef | undefined, to: number): Promise<BlockHeader> {
+  const nums = tip ? [tip.blockNumber, to] : [to];
+  const hs = await rpc.eth_getBlocksByNumber(nums);
+  if (tip && hs[0].hash !== tip.blockHash) throw new ReorgDetectedError(tip.blockNumber, tip.blockHash, hs[0].hash);
+  return hs[hs.length - 1];
+}
+
+/**
+ * Reads logs of `addresses` in [from, to] and the headers they need, decoded, after checking `tip`.
+ * Throws LogRangeTooLargeError (shrink and retry), ReorgDetectedError or RangeChangedError.
+ */
+export async function fetchRange(
+  rpc: Rpc,
+  decoder: Decoder,
+  addresses: readonly string[],
+  addressSet: ReadonlySet<string>,
+  tip: TipRef | undefined,
+  from: number,
+  to: number,
+): Promise<FetchedRange> {
+  const before = await checkTip(rpc, tip, to);
+  const raw: RawLog[] = await rpc.eth_getLogs(addresses, from, to);
+  const logs = raw.filter((l) => !l.removed && addressSet.has(l.address.toLowerCase()));
+  const blockNums = new Set<number>();
+  for (const l of logs) blockNums.add(parseInt(l.blockNumber, 16));
+  blockNums.delete(to);
+  const nums = [...blockNums].sort((a, b) => a - b);
+  nums.push(to);
+  if (tip) nums.push(tip.blockNumber);
+  const hs = await rpc.eth_getBlocksByNumber(nums);
+  const headers = new Map<number, BlockHeader>();
+  for (const h of hs) headers.set(h.number, h);
+  const toHeader = headers.get(to)!;
+  if (toHeader.hash !== before.hash) throw new RangeChangedError(`block ${to} changed while reading ${from}-${to}`);
+  if (tip && headers.get(tip.blockNumber)!.hash !== tip.blockHash) {
+    throw new ReorgDetectedError(tip.blockNumber, tip.blockHash, headers.get(tip.blockNumber)!.hash);
+  }
+  const events: (DecodedEvent | UnknownEvent)[] = new Array(logs.length);
+  for (let i = 0; i < logs.length; i++) {
+    const ev = decoder.decode(logs[i]);
+    const h = headers.get(ev.meta.blockNumber);
+    if (!h || h.hash !== ev.meta.blockHash) {
+      throw new RangeChangedError(`log ${ev.meta.blockNumber}/${ev.meta.logIndex} is not in the canonical block`);
+    }
+    events[i] = ev;
+  }
+  events.sort((a, b) => a.meta.blockNumber - b.meta.blockNumber || a.meta.logIndex - b.meta.logIndex);
+  return { from, to, toHeader, headers, events, logCount: logs.length };
+}

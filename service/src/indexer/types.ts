@@ -1,0 +1,76 @@
+/** Types shared by the indexer's modules and its users (the API reads {@link IndexerStatus}). */
+import type { Logger } from "../logger";
+import type { ContractName } from "../chain/abi";
+import type { Eip1193Provider, Transport } from "../chain/transport";
+
+/** The dependency bag passed to every factory. */
+export interface Common {
+  logger: Logger;
+}
+
+/** A followed contract. */
+export interface FollowedContract {
+  name: ContractName;
+  address: string;
+  /** First block to read (its deployment block). */
+  startBlock: number;
+}
+
+/** One chain to follow. */
+export interface ChainParams {
+  /** Expected EIP-155 chain id; checked against eth_chainId at start. */
+  chainId: number;
+  /** How to reach the node: a URL (HTTP JSON-RPC), an EIP-1193 provider, or a ready transport. */
+  rpcUrl?: string;
+  provider?: Eip1193Provider;
+  transport?: Transport;
+  /** Contracts to follow (one or several deployments). Logs of other addresses are never accepted. */
+  contracts: FollowedContract[];
+  /** Blocks below head − confirmations are final. Default 0 on chain 31337, else 12. */
+  confirmations?: number;
+  /** Range sizing. */
+  initialRange?: number;
+  maxRange?: number;
+  targetLogsPerRange?: number;
+  /** Headers kept for reorg detection, in blocks below the head. Default max(128, 2 × confirmations + 16). */
+  keepBlocks?: number;
+}
+
+/** Progress of one chain (a superset of the API's ChainStatus). */
+export interface ChainStatus {
+  chainId: number;
+  /** Highest block whose logs are all in the store (startBlock − 1 before any). */
+  indexedBlock: number;
+  /** Timestamp of `indexedBlock`, or null before the first range. */
+  indexedBlockTime: number | null;
+  /** Latest block the RPC reported, or null before the first poll. */
+  chainHead: number | null;
+  /** chainHead − indexedBlock (0 when unknown). */
+  lag: number;
+  confirmations: number;
+  /** head − confirmations: rows at or below it are final. */
+  finalizedBlock: number | null;
+  /** When `indexedBlock` last advanced (ms since epoch), or null. */
+  lastProgressAt: number | null;
+  /** Events written per second over the last ~10 s. */
+  eventsPerSecond: number;
+  /** Events written since the process started. */
+  eventsIndexed: number;
+  /** Current getLogs range size in blocks. */
+  rangeSize: number;
+  state: "starting" | "backfill" | "live" | "retrying" | "failed" | "stopped";
+  /** The last error while not making progress, or null. */
+  lastError: string | null;
+  /** Reorgs handled since start. */
+  reorgs: number;
+}
+
+/** Progress of every chain. */
+export interface IndexerStatus {
+  chains: ChainStatus[];
+}
+
+/** Minimal content store (H5's ContentStore fits): bytes by CID, verified against it. */
+export interface ManifestSource {
+  get(cid: string): Promise<Uint8Array | undefined>;
+}

@@ -1,0 +1,252 @@
+/**
+ * The indexer's writes: a range's rows with its checkpoint and block hashes in one transaction, reorg rollback,
+ * head/finality bookkeeping and evidence manifest results. Reads for the API are the API's own SQL.
+ */
+import type { Db, SqlValue } from "./db";
+import { INDEXED_TABLES, type IndexedTable } from "./migrations";
+
+/** A row to insert: column → value. */
+export type StoreRow = Record<string, SqlValue>;
+
+/** Per-chain progress. */
+export interface Checkpoint {
+  chainId: number;
+  blockNumber: number;
+  blockHash: string;
+  blockTime: number;
+  headBlock: number;
+  finalizedBlock: number;
+  confirmations: number;
+  updatedAt: number;
+}
+
+/** A kept block header (reorg detection). */
+export interface KeptBlock {
+  blockNumber: number;
+  blockHash: string;
+  parentHash: string;
+  blockTime: number;
+}
+
+/** One range to commit. */
+export interface RangeWrite {
+  chainId: number;
+  rows: Map<IndexedTable, StoreRow[]>;
+  /** Headers to keep for reorg detection (at least the range's last block). */
+  blocks: readonly KeptBlock[];
+  /** The new checkpoint (the range's last block). */
+  checkpoint: Checkpoint;
+  /** Drop kept headers below this block (0: keep all). */
+  pruneBelow?: number;
+}
+
+/** An evidence batch whose manifest is still to be checked. */
+export interface PendingBatch {
+  chainId: number;
+  blockNumber: number;
+  logIndex: number;
+  contract: string;
+  txHash: string;
+  blockTime: number;
+  root: string;
+  leafCount: number;
+  manifestCid: string;
+  manifestStatus: string;
+  manifestAttempts: number;
+  manifestCheckedAt: number | null;
+}
+
+/** The indexer's view of the store. */
+export interface IndexStore {
+  readonly db: Db;
+  getCheckpoint(chainId: number): Promise<Checkpoint | undefined>;
+  /** Writes rows, kept headers and the checkpoint atomically. */
+  writeRange(w: RangeWrite): Promise<void>;
+  /**
+   * Deletes every indexed row of `chainId` above `block` and rewinds the checkpoint to it, atomically.
+   * `null`: deletes every row of the chain and its checkpoint (back to the start block).
+   */
+  rollback(chainId: number, block: KeptBlock | null): Promise<void>;
+  /** Kept headers at or below `atOrBelow`, newest first. */
+  keptBlocks(chainId: number, atOrBelow: number, limit: number): Promise<KeptBlock[]>;
+  /** Records the chain head and the finalized block (no effect if no checkpoint yet). */
+  updateHead(chainId: number, head: number, finalized: number): Promise<void>;
+  /** Records the followed contracts. */
+  registerContracts(chainId: number, contracts: readonly { address: string; name: string; startBlock: number }[]): Promise<void>;
+  /** Batches with manifest_status pending or unavailable. */
+  pendingBatches(chainId: number, limit: number): Promise<PendingBatch[]>;
+  /**
+   * Stores the outcome of a manifest check in one transaction: status, error, and (for `valid`) the items.
+   * Returns false when the batch no longer exists (rolled back meanwhile).
+   */
+  recordManifest(batch: PendingBatch, status: "valid" | "mismatch" | "unavailable", error: string | null, items: readonly StoreRow[]): Promise<boolean>;
+}
+
+const q = (c: string): string => `"${c}"`;
+
+/** Inserts rows of one table (same columns each), in multi-row statements on PostgreSQL. */
+export async function insertRows(db: Db, table: string, rows: readonly StoreRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const cols = Object.keys(rows[0]);
+  const colSql = cols.map(q).join(", ");
+  const one = `(${cols.map(() => "?").join(", ")})`;
+  if (db.dialect === "sqlite") {
+    const sql = `INSERT INTO ${table} (${colSql}) VALUES ${one}`;
+    for (const r of rows) await db.run(sql, cols.map((c) => r[c] ?? null));
+    return;
+  }
+  const per = Math.max(1, Math.min(1000, Math.floor(30000 / cols.length)));
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const params: SqlValue[] = [];
+    for (const r of chunk) for (const c of cols) params.push(r[c] ?? null);
+    await db.run(`INSERT INTO ${table} (${colSql}) VALUES ${new Array(chunk.length).fill(one).join(", ")}`, params);
+  }
+}
+
+interface CheckpointRow {
+  chain_id: number;
+  block_number: number;
+  block_hash: string;
+  block_time: number;
+  head_block: number;
+  finalized_block: number;
+  confirmations: number;
+  updated_at: number;
+}
+
+const toCheckpoint = (r: CheckpointRow): Checkpoint => ({
+  chainId: Number(r.chain_id),
+  blockNumber: Number(r.block_number),
+  blockHash: r.block_hash,
+  blockTime: Number(r.block_time),
+  headBlock: Number(r.head_block),
+  finalizedBlock: Number(r.finalized_block),
+  confirmations: Number(r.confirmations),
+  updatedAt: Number(r.updated_at),
+});
+
+async function putCheckpoint(db: Db, c: Checkpoint): Promise<void> {
+  await db.run(
+    `INSERT INTO checkpoints (chain_id, block_number, block_hash, block_time, head_block, finalized_block, confirmations, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (chain_id) DO UPDATE SET block_number = excluded.block_number, block_hash = excluded.block_hash,
+       block_time = excluded.block_time, head_block = excluded.head_block, finalized_block = excluded.finalized_block,
+       confirmations = excluded.confirmations, updated_at = excluded.updated_at`,
+    [c.chainId, c.blockNumber, c.blockHash, c.blockTime, c.headBlock, c.finalizedBlock, c.confirmations, c.updatedAt],
+  );
+}
+
+/** Creates the indexer's store over a migrated {@link Db}. */
+export function createIndexStore(db: Db): IndexStore {
+  return {
+    db,
+    async getCheckpoint(chainId) {
+      const r = await db.get<CheckpointRow>("SELECT * FROM checkpoints WHERE chain_id = ?", [chainId]);
+      return r ? toCheckpoint(r) : undefined;
+    },
+    async writeRange(w) {
+      await db.transaction(async (tx) => {
+        for (const [table, rows] of w.rows) await insertRows(tx, table, rows);
+        for (const k of w.blocks) {
+          await tx.run(
+            `INSERT INTO block_hashes (chain_id, block_number, block_hash, parent_hash, block_time) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (chain_id, block_number) DO UPDATE SET block_hash = excluded.block_hash,
+               parent_hash = excluded.parent_hash, block_time = excluded.block_time`,
+            [w.chainId, k.blockNumber, k.blockHash, k.parentHash, k.blockTime],
+          );
+        }
+        if (w.pruneBelow && w.pruneBelow > 0) {
+          await tx.run("DELETE FROM block_hashes WHERE chain_id = ? AND block_number < ?", [w.chainId, w.pruneBelow]);
+        }
+        await putCheckpoint(tx, w.checkpoint);
+      });
+    },
+    async rollback(chainId, block) {
+      await db.transaction(async (tx) => {
+        const above = block ? block.blockNumber : -1;
+        for (const t of INDEXED_TABLES) {
+          await tx.run(`DELETE FROM ${t} WHERE chain_id = ? AND block_number > ?`, [chainId, above]);
+        }
+        if (!block) {
+          await tx.run("DELETE FROM checkpoints WHERE chain_id = ?", [chainId]);
+          return;
+        }
+        await tx.run(
+          `UPDATE checkpoints SET block_number = ?, block_hash = ?, block_time = ?,
+             finalized_block = CASE WHEN finalized_block > ? THEN ? ELSE finalized_block END, updated_at = ?
+           WHERE chain_id = ?`,
+          [block.blockNumber, block.blockHash, block.blockTime, block.blockNumber, block.blockNumber, Date.now(), chainId],
+        );
+      });
+    },
+    async keptBlocks(chainId, atOrBelow, limit) {
+      const rows = await db.all<{ block_number: number; block_hash: string; parent_hash: string; block_time: number }>(
+        `SELECT block_number, block_hash, parent_hash, block_time FROM block_hashes
+         WHERE chain_id = ? AND block_number <= ? ORDER BY block_number DESC LIMIT ?`,
+        [chainId, atOrBelow, limit],
+      );
+      return rows.map((r) => ({
+        blockNumber: Number(r.block_number),
+        blockHash: r.block_hash,
+        parentHash: r.parent_hash,
+        blockTime: Number(r.block_time),
+      }));
+    },
+    async updateHead(chainId, head, finalized) {
+      await db.run("UPDATE checkpoints SET head_block = ?, finalized_block = ?, updated_at = ? WHERE chain_id = ?", [
+        head,
+        finalized,
+        Date.now(),
+        chainId,
+      ]);
+    },
+    async registerContracts(chainId, contracts) {
+      await db.transaction(async (tx) => {
+        for (const c of contracts) {
+          await tx.run(
+            `INSERT INTO contracts (chain_id, address, name, start_block) VALUES (?, ?, ?, ?)
+             ON CONFLICT (chain_id, address) DO UPDATE SET name = excluded.name, start_block = excluded.start_block`,
+            [chainId, c.address.toLowerCase(), c.name, c.startBlock],
+          );
+        }
+      });
+    },
+    async pendingBatches(chainId, limit) {
+      const rows = await db.all<Record<string, unknown>>(
+        `SELECT chain_id, block_number, log_index, contract, tx_hash, block_time, root, leaf_count, manifest_cid,
+                manifest_status, manifest_attempts, manifest_checked_at
+         FROM evidence_batches WHERE chain_id = ? AND manifest_status IN ('pending', 'unavailable')
+         ORDER BY block_number, log_index LIMIT ?`,
+        [chainId, limit],
+      );
+      return rows.map((r) => ({
+        chainId: Number(r.chain_id),
+        blockNumber: Number(r.block_number),
+        logIndex: Number(r.log_index),
+        contract: String(r.contract),
+        txHash: String(r.tx_hash),
+        blockTime: Number(r.block_time),
+        root: String(r.root),
+        leafCount: Number(r.leaf_count),
+        manifestCid: String(r.manifest_cid),
+        manifestStatus: String(r.manifest_status),
+        manifestAttempts: Number(r.manifest_attempts),
+        manifestCheckedAt: r.manifest_checked_at === null ? null : Number(r.manifest_checked_at),
+      }));
+    },
+    async recordManifest(batch, status, error, items) {
+      return db.transaction(async (tx) => {
+        const res = await tx.run(
+          `UPDATE evidence_batches SET manifest_status = ?, manifest_error = ?, manifest_attempts = manifest_attempts + 1,
+             manifest_checked_at = ?
+           WHERE chain_id = ? AND block_number = ? AND log_index = ? AND root = ? AND manifest_status <> 'valid'`,
+          [status, error, Math.floor(Date.now() / 1000), batch.chainId, batch.blockNumber, batch.logIndex, batch.root],
+        );
+        if (res.changes === 0) return false;
+        if (status === "valid") await insertRows(tx, "evidence_items", items);
+        return true;
+      });
+    },
+  };
+}

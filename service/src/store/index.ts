@@ -1,0 +1,20 @@
+/** The store: {@link Db} backends, migrations and the indexer's writes. */
+import type { DatabaseConfig } from "../config";
+import type { Db } from "./db";
+import { migrate } from "./migrations";
+import { createPostgresDb } from "./postgres";
+import { createSqliteDb } from "./sqlite";
+
+export type { Db, Dialect, Row, RunResult, SqlValue } from "./db";
+export { toNumberedPlaceholders } from "./db";
+export { createSqliteDb, type CreateSqliteDbOptions } from "./sqlite";
+export { createPostgresDb, dropPostgresSchema, type CreatePostgresDbOptions } from "./postgres";
+export { migrate, MIGRATIONS, INDEXED_TABLES, EVENT_COLUMNS, type IndexedTable, type Migration } from "./migrations";
+export { createIndexStore, insertRows, type IndexStore, type Checkpoint, type KeptBlock, type PendingBatch, type RangeWrite, type StoreRow } from "./index-store";
+
+/** Opens the configured database and applies the migrations. */
+export async function openDb(config: DatabaseConfig, options: { schema?: string } = {}): Promise<Db> {
+  const db = config.kind === "postgres" ? await createPostgresDb(config.url, { schema: options.schema }) : createSqliteDb(config.file);
+  await migrate(db);
+  return db;
+}
