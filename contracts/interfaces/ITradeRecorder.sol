@@ -73,4 +73,15 @@ interface ITradeRecorder {
 
     /// @notice The trade id for `exchange` and its serial.
     function tradeIdOf(address exchange, uint96 serial) external pure returns (uint256);
+
+    // ----- additive (v1.0.0): configuration views -----
+
+    /// @notice The participant registry this recorder asks about roles and recognition.
+    function participants() external view returns (address);
+
+    /// @notice The data asset registry whose rights the trades move.
+    function registry() external view returns (address);
+
+    /// @notice The implementation version, "1.0.0".
+    function version() external pure returns (string memory);
 }
