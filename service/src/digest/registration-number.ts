@@ -15,7 +15,7 @@ export interface RegistrationNumberParts {
   registeredAt: number | bigint;
   kind: AssetKindName | number;
   source: AssetSourceName | number;
-  /** Per-exchange registration sequence, 1..99,999,999. */
+  /** Per-exchange registration sequence (uint32, from 1); 8 digits, widened (never truncated) past 99,999,999. */
   sequence: number | bigint;
 }
 
@@ -64,7 +64,7 @@ export function exchangeCodeBytes4(code: string): string {
 
 /**
  * Formats `CODE-YYYY-KS-NNNNNNNN-C`: exchange code, UTC year of `registeredAt`, kind letter + source letter,
- * 8-digit sequence, ISO 7064 MOD 37,36 check character over the preceding letters and digits (hyphens dropped).
+ * sequence zero-padded to 8 digits (more digits past 99,999,999, as the contract does), ISO 7064 MOD 37,36 check character over the preceding letters and digits (hyphens dropped).
  */
 export function formatRegistrationNumber(parts: RegistrationNumberParts): string {
   const code = exchangeCodeText(parts.exchangeCode);
@@ -73,7 +73,7 @@ export function formatRegistrationNumber(parts: RegistrationNumberParts): string
   const kind = KIND_LETTERS[enumValue(ASSET_KIND, parts.kind, "kind")];
   const source = SOURCE_LETTERS[enumValue(ASSET_SOURCE, parts.source, "source")];
   const seq = Number(parts.sequence);
-  if (!Number.isInteger(seq) || seq < 1 || seq > 99_999_999) throw new Error(`invalid sequence ${String(parts.sequence)}: 1..99999999`);
+  if (!Number.isInteger(seq) || seq < 1 || seq > 0xffffffff) throw new Error(`invalid sequence ${String(parts.sequence)}: 1..4294967295`);
   const body = `${code}-${year}-${kind}${source}-${String(seq).padStart(8, "0")}`;
   return `${body}-${iso7064Mod3736(body.replace(/-/g, ""))}`;
 }
@@ -84,7 +84,7 @@ export function formatRegistrationNumber(parts: RegistrationNumberParts): string
  */
 export function parseRegistrationNumber(text: string): ParsedRegistrationNumber {
   const s = text.trim().toUpperCase();
-  const m = /^([A-Z0-9]{2,4})-(\d{4})-([A-Z])([A-Z])-(\d{8})-([0-9A-Z])$/.exec(s);
+  const m = /^([A-Z0-9]{2,4})-(\d{4})-([A-Z])([A-Z])-(\d{8}|[1-9]\d{8,9})-([0-9A-Z])$/.exec(s);
   if (!m) throw new Error(`"${text}" is not a registration number: expected CODE-YYYY-KS-NNNNNNNN-C, e.g. SHDE-2026-RE-00000012-X`);
   const [, code, year, k, src, seq, check] = m as unknown as [string, string, string, string, string, string, string];
   const kindIdx = (KIND_LETTERS as readonly string[]).indexOf(k);

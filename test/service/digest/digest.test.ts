@@ -203,6 +203,10 @@ describe("digest: encodings", () => {
       expect(() => parseRegistrationNumber(typo)).to.throw(/check character/);
       expect(() => parseRegistrationNumber("SHDE-2026-XE-00000012-M")).to.throw(/kind letter/);
       expect(() => parseRegistrationNumber("SHDE-26-RE-12-M")).to.throw(/not a registration number/);
+      // past 99,999,999 the sequence widens, as RegistrationNumber.sol does
+      const wide = formatRegistrationNumber({ exchangeCode: "GZ", registeredAt: 1767225600, kind: "model", source: "personal", sequence: 100_000_000 });
+      expect(wide).to.match(/^GZ-2026-MP-100000000-[0-9A-Z]$/);
+      expect(parseRegistrationNumber(wide).sequence).to.equal(100_000_000);
     });
     it("exchange codes round-trip between text and bytes4", () => {
       expect(exchangeCodeBytes4("SZ")).to.equal("0x535a0000");
