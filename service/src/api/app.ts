@@ -1,0 +1,83 @@
+/**
+ * The read-only HTTP API: `createApi` builds the express app with every router under /v1, the OpenAPI document at
+ * /v1/openapi.json, /health and /metrics.
+ */
+import express, { type Express } from "express";
+import type { ApiContext } from "./context";
+import { errorHandler, unknownRoute } from "./errors";
+import { healthHandler } from "./health";
+import { createApiMetrics } from "./metrics";
+import { buildOpenApi, type RouteGroup } from "./openapi";
+import { createEvidenceTreeCache } from "./queries/evidence-tree-cache";
+import { buildRouter } from "./route";
+import { assetRoutes } from "./routes/assets";
+import { evidenceRoutes } from "./routes/evidence";
+import { ownershipRoutes } from "./routes/ownership";
+import { participantRoutes } from "./routes/participants";
+import { pledgeRoutes } from "./routes/pledges";
+import { provenanceRoutes } from "./routes/provenance";
+import { statsRoutes } from "./routes/stats";
+import { tradeRoutes } from "./routes/trades";
+import type { CreateApiParameters } from "./types";
+
+/** API version reported in the OpenAPI document. */
+export const API_VERSION = "1.0.0";
+
+/** Every /v1 route group, in mount order. */
+export const V1_GROUPS: readonly RouteGroup[] = [
+  { prefix: "/v1", routes: assetRoutes },
+  { prefix: "/v1", routes: provenanceRoutes },
+  { prefix: "/v1", routes: participantRoutes },
+  { prefix: "/v1", routes: tradeRoutes },
+  { prefix: "/v1", routes: statsRoutes },
+  { prefix: "/v1", routes: pledgeRoutes },
+  { prefix: "/v1", routes: evidenceRoutes },
+  { prefix: "/v1", routes: ownershipRoutes },
+];
+
+/**
+ * Builds the API app. It never writes to the store; everything it answers is derived from indexed rows and the
+ * indexer's status at request time.
+ * @example
+ * const app = createApi({ db, indexerStatus: () => indexer.status(), logger });
+ * app.listen(8080);
+ */
+export function createApi(p: CreateApiParameters): Express {
+  const now = p.now ?? Date.now;
+  const ctx: ApiContext = {
+    db: p.db,
+    indexerStatus: p.indexerStatus,
+    contentStore: p.contentStore,
+    evidenceTrees: createEvidenceTreeCache(p.evidenceCacheLeaves ?? 2_000_000),
+    now,
+  };
+  const metrics = createApiMetrics({ registry: p.metrics, indexerStatus: p.indexerStatus });
+  const openapi = buildOpenApi(V1_GROUPS, API_VERSION);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+  app.use(metrics.middleware);
+  app.use(express.json({ limit: "64kb" }));
+
+  app.get("/health", (req, res, next) => {
+    res.locals.route = "/health";
+    healthHandler(p.indexerStatus, p.health ?? {}, now)(req, res, next);
+  });
+  app.get("/metrics", async (_req, res, next) => {
+    res.locals.route = "/metrics";
+    try {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    } catch (e) {
+      next(e);
+    }
+  });
+  app.get("/v1/openapi.json", (_req, res) => {
+    res.locals.route = "/v1/openapi.json";
+    res.json(openapi);
+  });
+  for (const g of V1_GROUPS) app.use(g.prefix, buildRouter(g.routes, ctx));
+  app.use(unknownRoute);
+  app.use(errorHandler(p.logger));
+  return app;
+}

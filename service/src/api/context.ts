@@ -1,0 +1,58 @@
+/**
+ * Per-app context handed to every route handler, and the finality bookkeeping every response carries.
+ */
+import type { EvidenceTreeCache } from "./queries/evidence-tree-cache";
+import type { ApiContentStore, ChainStatus, IndexerStatus, ReadDb } from "./types";
+
+/** What a route handler can use. */
+export interface ApiContext {
+  db: ReadDb;
+  indexerStatus: () => IndexerStatus;
+  contentStore?: ApiContentStore;
+  evidenceTrees: EvidenceTreeCache;
+  now: () => number;
+}
+
+/** The indexed head a response reflects, per chain. */
+export interface HeadMeta {
+  chainId: number;
+  /** Highest indexed block: the response reflects the chain up to here. */
+  indexedBlock: number;
+  /** Latest block the node reported (null before the first poll). */
+  chainHead: number | null;
+  /** chainHead - indexedBlock (null when unknown). */
+  lag: number | null;
+  confirmations: number;
+  /** Entries at or below this block are final: indexedBlock - confirmations. */
+  finalBlock: number;
+}
+
+/** `meta` of every response. */
+export interface ResponseMeta {
+  heads: HeadMeta[];
+}
+
+/** Builds the `meta` block from a status snapshot. */
+export function headMeta(status: IndexerStatus): ResponseMeta {
+  return { heads: status.chains.map(headOf) };
+}
+
+function headOf(c: ChainStatus): HeadMeta {
+  return {
+    chainId: c.chainId,
+    indexedBlock: c.indexedBlock,
+    chainHead: c.chainHead,
+    lag: c.chainHead === null ? null : Math.max(0, c.chainHead - c.indexedBlock),
+    confirmations: c.confirmations,
+    finalBlock: c.indexedBlock - c.confirmations,
+  };
+}
+
+/** Decides whether an entry of `chainId` at `blockNumber` is final under a status snapshot. */
+export type FinalityCheck = (chainId: number, blockNumber: number) => boolean;
+
+/** A finality check over one status snapshot (so a whole response uses one head). */
+export function finalityOf(status: IndexerStatus): FinalityCheck {
+  const finalBlock = new Map(status.chains.map((c) => [c.chainId, c.indexedBlock - c.confirmations]));
+  return (chainId, blockNumber) => blockNumber <= (finalBlock.get(chainId) ?? -1);
+}

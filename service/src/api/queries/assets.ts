@@ -1,0 +1,194 @@
+/**
+ * Asset queries: search, lookups, and each asset's derived current state (holder from the latest holding row,
+ * frozen from the latest freeze row, pledged from the latest pledge-lock row).
+ */
+import type { FinalityCheck } from "../context";
+import { paginate, type Page } from "../pagination";
+import type { ReadDb, SqlValue } from "../types";
+import { bool, eventCols, eventRef, placeholders, type EventRef, type EventRow } from "./rows";
+
+/** Derived asset status: frozen wins over pledged; registered means neither. */
+export type AssetStatusName = "registered" | "frozen" | "pledged";
+
+/** An asset as the API returns it. */
+export interface AssetView {
+  assetId: string;
+  /** Same value as assetId: the asset id is the content digest. */
+  contentDigest: string;
+  registrationNumber: string;
+  registry: string;
+  exchange: string;
+  exchangeCode: string;
+  sequence: number;
+  kind: string;
+  source: string;
+  level: string;
+  metadataDigest: string;
+  metadataCid: string;
+  consentDigest: string | null;
+  parents: string[];
+  /** Current holder (latest holding row). */
+  holder: string;
+  /** Holder named at registration. */
+  registeredHolder: string;
+  status: AssetStatusName;
+  frozen: boolean;
+  pledged: boolean;
+  registered: EventRef;
+}
+
+/** Filters of {@link listAssets}. */
+export interface AssetFilters {
+  kind?: string;
+  source?: string;
+  level?: string;
+  holder?: string;
+  exchange?: string;
+  status?: AssetStatusName;
+  /** Registration-number prefix (upper-cased). */
+  q?: string;
+  chainId?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Current holder of asset row `a`. */
+export const HOLDER_SQL = `COALESCE((SELECT h.to_address FROM holdings h WHERE h.chain_id = a.chain_id AND h.contract = a.contract AND h.asset_id = a.asset_id ORDER BY h.block_number DESC, h.log_index DESC LIMIT 1), a.holder)`;
+const FROZEN_SQL = `COALESCE((SELECT f.frozen FROM freezes f WHERE f.chain_id = a.chain_id AND f.contract = a.contract AND f.asset_id = a.asset_id ORDER BY f.block_number DESC, f.log_index DESC LIMIT 1), 0)`;
+const PLEDGED_SQL = `COALESCE((SELECT p.pledged FROM pledge_locks p WHERE p.chain_id = a.chain_id AND p.contract = a.contract AND p.asset_id = a.asset_id ORDER BY p.block_number DESC, p.log_index DESC LIMIT 1), 0)`;
+
+const SELECT = `SELECT * FROM (SELECT ${eventCols("a")}, a.asset_id, a.holder, a.exchange, a.exchange_code, a.sequence, a.kind,
+  a.source, a.level, a.metadata_digest, a.metadata_cid, a.consent_digest, a.registration_number,
+  ${HOLDER_SQL} AS current_holder, ${FROZEN_SQL} AS frozen, ${PLEDGED_SQL} AS pledged FROM assets a) x`;
+
+interface AssetRow extends EventRow {
+  asset_id: string;
+  holder: string;
+  exchange: string;
+  exchange_code: string;
+  sequence: number;
+  kind: string;
+  source: string;
+  level: string;
+  metadata_digest: string;
+  metadata_cid: string;
+  consent_digest: string | null;
+  registration_number: string;
+  current_holder: string;
+  frozen: number;
+  pledged: number;
+}
+
+function toView(r: AssetRow, parents: string[], isFinal: FinalityCheck): AssetView {
+  const frozen = bool(r.frozen);
+  const pledged = bool(r.pledged);
+  return {
+    assetId: r.asset_id,
+    contentDigest: r.asset_id,
+    registrationNumber: r.registration_number,
+    registry: r.contract,
+    exchange: r.exchange,
+    exchangeCode: r.exchange_code,
+    sequence: Number(r.sequence),
+    kind: r.kind,
+    source: r.source,
+    level: r.level,
+    metadataDigest: r.metadata_digest,
+    metadataCid: r.metadata_cid,
+    consentDigest: r.consent_digest ?? null,
+    parents,
+    holder: r.current_holder,
+    registeredHolder: r.holder,
+    status: frozen ? "frozen" : pledged ? "pledged" : "registered",
+    frozen,
+    pledged,
+    registered: eventRef(r, isFinal),
+  };
+}
+
+/** Parents of each asset id, in position order. */
+export async function parentsOf(db: ReadDb, assetIds: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (assetIds.length === 0) return out;
+  const rows = await db.all<{ asset_id: string; parent_id: string }>(
+    `SELECT asset_id, parent_id FROM asset_parents WHERE asset_id IN (${placeholders(assetIds.length)}) ORDER BY asset_id, position`,
+    [...assetIds],
+  );
+  for (const r of rows) {
+    const list = out.get(r.asset_id) ?? [];
+    list.push(r.parent_id);
+    out.set(r.asset_id, list);
+  }
+  return out;
+}
+
+async function withParents(db: ReadDb, rows: AssetRow[], isFinal: FinalityCheck): Promise<AssetView[]> {
+  const parents = await parentsOf(db, rows.map((r) => r.asset_id));
+  return rows.map((r) => toView(r, parents.get(r.asset_id) ?? [], isFinal));
+}
+
+/** Searches assets, newest registration first. */
+export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityCheck): Promise<Page<AssetView>> {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  const eq = (col: string, v: SqlValue | undefined): void => {
+    if (v === undefined) return;
+    where.push(`${col} = ?`);
+    params.push(v);
+  };
+  eq("x.kind", f.kind);
+  eq("x.source", f.source);
+  eq("x.level", f.level);
+  eq("x.exchange", f.exchange);
+  eq("x.chain_id", f.chainId);
+  eq("x.current_holder", f.holder);
+  if (f.holder !== undefined) {
+    // lets the planner use holdings_to before evaluating the current holder
+    where.push("x.asset_id IN (SELECT asset_id FROM holdings WHERE to_address = ?)");
+    params.push(f.holder);
+  }
+  if (f.status === "frozen") where.push("x.frozen = 1");
+  if (f.status === "pledged") where.push("x.pledged = 1");
+  if (f.status === "registered") where.push("x.frozen = 0 AND x.pledged = 0");
+  if (f.q !== undefined) {
+    where.push("x.registration_number LIKE ?");
+    params.push(`${f.q.toUpperCase()}%`);
+  }
+  const page = await paginate<AssetRow, AssetRow>({
+    db,
+    select: SELECT,
+    where,
+    params,
+    keys: [
+      { sql: "x.block_number", field: "block_number" },
+      { sql: "x.log_index", field: "log_index" },
+      { sql: "x.chain_id", field: "chain_id" },
+    ],
+    direction: "desc",
+    limit: f.limit,
+    cursor: f.cursor,
+    map: (r) => r,
+  });
+  return { ...page, items: await withParents(db, page.items, isFinal) };
+}
+
+/** One asset by id (= content digest), or undefined. The first registration wins across deployments. */
+export async function getAsset(db: ReadDb, assetId: string, isFinal: FinalityCheck): Promise<AssetView | undefined> {
+  const rows = await db.all<AssetRow>(`${SELECT} WHERE x.asset_id = ? ORDER BY x.block_number, x.log_index LIMIT 1`, [assetId]);
+  return (await withParents(db, rows, isFinal))[0];
+}
+
+/** One asset by registration number, or undefined. */
+export async function getAssetByRegistration(
+  db: ReadDb,
+  registrationNumber: string,
+  isFinal: FinalityCheck,
+): Promise<AssetView | undefined> {
+  const rows = await db.all<AssetRow>(`${SELECT} WHERE x.registration_number = ? LIMIT 1`, [registrationNumber]);
+  return (await withParents(db, rows, isFinal))[0];
+}
+
+/** True when the asset is registered. */
+export async function assetExists(db: ReadDb, assetId: string): Promise<boolean> {
+  return (await db.get("SELECT 1 AS one FROM assets WHERE asset_id = ? LIMIT 1", [assetId])) !== undefined;
+}

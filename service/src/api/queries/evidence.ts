@@ -1,0 +1,181 @@
+/**
+ * Evidence (存证): items by digest with their Merkle proofs, batches by root. Proofs come from a cached batch tree
+ * rebuilt once from the batch's indexed items (see evidence-tree-cache.ts). Only batches whose manifest is
+ * `valid` have items; an item is never served from another batch.
+ */
+import { buildEvidenceTree } from "../../digest";
+import type { ApiContext, FinalityCheck } from "../context";
+import { paginate, type Page } from "../pagination";
+import type { ReadDb } from "../types";
+import type { CachedTree } from "./evidence-tree-cache";
+import { eventCols, eventRef, ZERO_ID, type EventRef, type EventRow } from "./rows";
+
+/** An anchored batch. */
+export interface BatchView {
+  root: string;
+  exchange: string;
+  /** Asset the whole batch concerns, or null. */
+  assetId: string | null;
+  leafCount: number;
+  manifestCid: string;
+  /** pending, valid, mismatch or unavailable. */
+  manifestStatus: string;
+  manifestError: string | null;
+  anchored: EventRef;
+}
+
+/** An evidence item found in a valid batch, with its proof. */
+export interface ItemProofView {
+  itemDigest: string;
+  /** Referenced asset, or null (0 in the leaf). */
+  assetId: string | null;
+  label: string | null;
+  /** Position in the manifest's items (StandardMerkleTree value index). */
+  leafIndex: number;
+  /** keccak256(bytes.concat(keccak256(abi.encode(itemDigest, assetId)))), as EvidenceAnchor.verify expects. */
+  leaf: string;
+  /** Sibling hashes from the leaf up (OpenZeppelin MerkleProof format). */
+  proof: string[];
+  batch: BatchView;
+  /** True: the batch's manifest rebuilt the anchored root and this leaf verifies against it. */
+  valid: boolean;
+}
+
+interface BatchRow extends EventRow {
+  root: string;
+  exchange: string;
+  asset_id: string | null;
+  leaf_count: number;
+  manifest_cid: string;
+  manifest_status: string;
+  manifest_error: string | null;
+}
+
+interface ItemRow extends EventRow {
+  batch_root: string;
+  leaf_index: number;
+  item_digest: string;
+  asset_id: string;
+  label: string | null;
+  leaf_hash: string;
+}
+
+const BATCH_COLS = `${eventCols("b")}, b.root, b.exchange, b.asset_id, b.leaf_count, b.manifest_cid, b.manifest_status, b.manifest_error`;
+const ITEM_COLS = `${eventCols("i")}, i.batch_root, i.leaf_index, i.item_digest, i.asset_id, i.label, i.leaf_hash`;
+
+function batchView(r: BatchRow, isFinal: FinalityCheck): BatchView {
+  return {
+    root: r.root,
+    exchange: r.exchange,
+    assetId: r.asset_id && r.asset_id !== ZERO_ID ? r.asset_id : null,
+    leafCount: Number(r.leaf_count),
+    manifestCid: r.manifest_cid,
+    manifestStatus: r.manifest_status,
+    manifestError: r.manifest_error ?? null,
+    anchored: eventRef(r, isFinal),
+  };
+}
+
+/** One batch by root, or undefined. */
+export async function getBatch(db: ReadDb, root: string, isFinal: FinalityCheck): Promise<BatchView | undefined> {
+  const r = await db.get<BatchRow>(`SELECT ${BATCH_COLS} FROM evidence_batches b WHERE b.root = ? ORDER BY b.block_number LIMIT 1`, [root]);
+  return r ? batchView(r, isFinal) : undefined;
+}
+
+/** Batches that concern an asset as a whole, oldest first. */
+export async function batchesOfAsset(db: ReadDb, assetId: string, isFinal: FinalityCheck): Promise<BatchView[]> {
+  const rows = await db.all<BatchRow>(
+    `SELECT ${BATCH_COLS} FROM evidence_batches b WHERE b.asset_id = ? ORDER BY b.block_number, b.log_index`,
+    [assetId],
+  );
+  return rows.map((r) => batchView(r, isFinal));
+}
+
+/** The items of a (valid) batch, in manifest order. */
+export async function itemsOfBatch(
+  db: ReadDb,
+  root: string,
+  page: { limit?: number; cursor?: string },
+): Promise<Page<{ leafIndex: number; itemDigest: string; assetId: string | null; label: string | null; leaf: string }>> {
+  return paginate<ItemRow, { leafIndex: number; itemDigest: string; assetId: string | null; label: string | null; leaf: string }>({
+    db,
+    select: `SELECT ${ITEM_COLS} FROM evidence_items i JOIN evidence_batches b ON b.chain_id = i.chain_id AND b.block_number = i.block_number AND b.log_index = i.log_index`,
+    where: ["i.batch_root = ?", "b.manifest_status = 'valid'"],
+    params: [root],
+    keys: [{ sql: "i.leaf_index", field: "leaf_index" }],
+    direction: "asc",
+    limit: page.limit,
+    cursor: page.cursor,
+    map: (r) => ({
+      leafIndex: Number(r.leaf_index),
+      itemDigest: r.item_digest,
+      assetId: r.asset_id === ZERO_ID ? null : r.asset_id,
+      label: r.label ?? null,
+      leaf: r.leaf_hash,
+    }),
+  });
+}
+
+async function treeOf(ctx: ApiContext, chainId: number, root: string): Promise<CachedTree> {
+  return ctx.evidenceTrees.get(`${chainId}:${root}`, async () => {
+    const rows = await ctx.db.all<{ item_digest: string; asset_id: string; leaf_index: number }>(
+      "SELECT item_digest, asset_id, leaf_index FROM evidence_items WHERE chain_id = ? AND batch_root = ? ORDER BY leaf_index",
+      [chainId, root],
+    );
+    const tree = buildEvidenceTree(rows.map((r) => ({ digest: r.item_digest, assetId: r.asset_id })));
+    if (tree.root !== root) throw new Error(`evidence batch ${root}: indexed items rebuild root ${tree.root}`);
+    const indexOf = new Map(rows.map((r, i) => [`${r.item_digest}:${r.asset_id}`, i]));
+    return { tree, indexOf, leaves: rows.length };
+  });
+}
+
+/** Every occurrence of an item digest in valid batches, with proofs (oldest anchoring first). */
+export async function itemProofs(ctx: ApiContext, digest: string, isFinal: FinalityCheck): Promise<ItemProofView[]> {
+  const rows = await ctx.db.all<ItemRow & { b_root: string }>(
+    `SELECT ${ITEM_COLS}, b.root AS b_root FROM evidence_items i
+     JOIN evidence_batches b ON b.chain_id = i.chain_id AND b.block_number = i.block_number AND b.log_index = i.log_index
+     WHERE i.item_digest = ? AND b.manifest_status = 'valid' ORDER BY i.block_number, i.log_index, i.leaf_index LIMIT 100`,
+    [digest],
+  );
+  const out: ItemProofView[] = [];
+  for (const r of rows) {
+    const batch = await getBatch(ctx.db, r.batch_root, isFinal);
+    if (!batch) continue;
+    const cached = await treeOf(ctx, Number(r.chain_id), r.batch_root);
+    const index = cached.indexOf.get(`${r.item_digest}:${r.asset_id}`) ?? Number(r.leaf_index);
+    const proof = cached.tree.getProof(index);
+    const leaf = cached.tree.leafHash([r.item_digest, r.asset_id]);
+    out.push({
+      itemDigest: r.item_digest,
+      assetId: r.asset_id === ZERO_ID ? null : r.asset_id,
+      label: r.label ?? null,
+      leafIndex: Number(r.leaf_index),
+      leaf,
+      proof,
+      batch,
+      valid: cached.tree.verify(index, proof) && leaf === r.leaf_hash,
+    });
+  }
+  return out;
+}
+
+/** Items (of valid batches) that reference an asset, oldest first, without proofs. */
+export async function itemsOfAsset(
+  db: ReadDb,
+  assetId: string,
+  isFinal: FinalityCheck,
+): Promise<{ itemDigest: string; label: string | null; leafIndex: number; batchRoot: string; anchored: EventRef }[]> {
+  const rows = await db.all<ItemRow>(
+    `SELECT ${ITEM_COLS} FROM evidence_items i
+     JOIN evidence_batches b ON b.chain_id = i.chain_id AND b.block_number = i.block_number AND b.log_index = i.log_index
+     WHERE i.asset_id = ? AND b.manifest_status = 'valid' ORDER BY i.block_number, i.log_index, i.leaf_index LIMIT 1000`,
+    [assetId],
+  );
+  return rows.map((r) => ({
+    itemDigest: r.item_digest,
+    label: r.label ?? null,
+    leafIndex: Number(r.leaf_index),
+    batchRoot: r.batch_root,
+    anchored: eventRef(r, isFinal),
+  }));
+}

@@ -1,0 +1,231 @@
+/**
+ * Participants: exchanges and merchants with their current status (latest status row wins, active when none),
+ * and recognition computed exactly as ParticipantRegistry.recognitionPath does.
+ */
+import type { FinalityCheck } from "../context";
+import { paginate, type Page } from "../pagination";
+import type { ReadDb, SqlValue } from "../types";
+import { bool, eventCols, eventRef, type EventRef, type EventRow } from "./rows";
+
+/** A status change of an exchange or merchant. */
+export interface StatusChange {
+  status: string;
+  by: string;
+  byRegulator: boolean;
+  reason: string;
+  event: EventRef;
+}
+
+/** An exchange as the API returns it. */
+export interface ExchangeView {
+  address: string;
+  code: string;
+  name: string;
+  status: string;
+  regulator: string;
+  accredited: EventRef;
+}
+
+/** A merchant as the API returns it. */
+export interface MerchantView {
+  address: string;
+  homeExchange: string;
+  category: string;
+  credentialDigest: string;
+  /** Own status (active / suspended). */
+  status: string;
+  /** Own status active and home exchange active (ParticipantRegistry.isActiveMerchant). */
+  active: boolean;
+  onboarded: EventRef;
+}
+
+/** Path of a recognition, as RECOGNITION_PATH in service/src/digest/enums.ts. */
+export type RecognitionPathName = "none" | "home" | "whole-exchange" | "single-merchant";
+
+/** Answer to "is merchant M recognised at exchange B, and through which path?". */
+export interface RecognitionView {
+  merchant: string;
+  exchange: string;
+  recognised: boolean;
+  path: RecognitionPathName;
+  /** The facts the path was decided from. */
+  exchangeStatus: string;
+  merchantStatus: string;
+  homeExchange: string | null;
+  homeExchangeStatus: string;
+  recognisesHomeExchange: boolean;
+  recognisesMerchant: boolean;
+  /** Why it is not recognised, when it is not. */
+  reason: string | null;
+}
+
+const EX_STATUS = (alias: string): string =>
+  `COALESCE((SELECT s.status FROM exchange_status_changes s WHERE s.exchange = ${alias}.exchange ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
+const M_STATUS = `COALESCE((SELECT s.status FROM merchant_status_changes s WHERE s.merchant = m.merchant ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
+
+interface ExchangeRow extends EventRow {
+  exchange: string;
+  code: string;
+  name: string;
+  regulator: string;
+  status: string;
+}
+
+interface MerchantRow extends EventRow {
+  merchant: string;
+  home_exchange: string;
+  category: string;
+  credential_digest: string;
+  status: string;
+  home_status: string | null;
+}
+
+const EX_SELECT = `SELECT * FROM (SELECT ${eventCols("e")}, e.exchange, e.code, e.name, e.regulator, ${EX_STATUS("e")} AS status FROM exchanges e) x`;
+const M_SELECT = `SELECT * FROM (SELECT ${eventCols("m")}, m.merchant, m.home_exchange, m.category, m.credential_digest, ${M_STATUS} AS status,
+  (SELECT ${EX_STATUS("h")} FROM exchanges h WHERE h.exchange = m.home_exchange LIMIT 1) AS home_status FROM merchants m) x`;
+
+function exchangeView(r: ExchangeRow, isFinal: FinalityCheck): ExchangeView {
+  return { address: r.exchange, code: r.code, name: r.name, status: r.status, regulator: r.regulator, accredited: eventRef(r, isFinal) };
+}
+
+function merchantView(r: MerchantRow, isFinal: FinalityCheck): MerchantView {
+  return {
+    address: r.merchant,
+    homeExchange: r.home_exchange,
+    category: r.category,
+    credentialDigest: r.credential_digest,
+    status: r.status,
+    active: r.status === "active" && r.home_status === "active",
+    onboarded: eventRef(r, isFinal),
+  };
+}
+
+const KEYS = [
+  { sql: "x.block_number", field: "block_number" },
+  { sql: "x.log_index", field: "log_index" },
+  { sql: "x.chain_id", field: "chain_id" },
+];
+
+/** Lists exchanges in accreditation order. */
+export async function listExchanges(
+  db: ReadDb,
+  f: { status?: string; limit?: number; cursor?: string },
+  isFinal: FinalityCheck,
+): Promise<Page<ExchangeView>> {
+  const where = f.status ? ["x.status = ?"] : [];
+  return paginate<ExchangeRow, ExchangeView>({
+    db, select: EX_SELECT, where, params: f.status ? [f.status] : [], keys: KEYS, direction: "asc",
+    limit: f.limit, cursor: f.cursor, map: (r) => exchangeView(r, isFinal),
+  });
+}
+
+/** One exchange (by address or code) with its status history, or undefined. */
+export async function getExchange(
+  db: ReadDb,
+  key: { address?: string; code?: string },
+  isFinal: FinalityCheck,
+): Promise<(ExchangeView & { statusHistory: StatusChange[] }) | undefined> {
+  const r = key.address
+    ? await db.get<ExchangeRow>(`${EX_SELECT} WHERE x.exchange = ? LIMIT 1`, [key.address])
+    : await db.get<ExchangeRow>(`${EX_SELECT} WHERE x.code = ? LIMIT 1`, [key.code ?? ""]);
+  if (!r) return undefined;
+  const hist = await db.all<EventRow & { status: string; regulator: string; reason: string }>(
+    `SELECT ${eventCols("s")}, s.status, s.regulator, s.reason FROM exchange_status_changes s WHERE s.exchange = ? ORDER BY s.block_number, s.log_index`,
+    [r.exchange],
+  );
+  return {
+    ...exchangeView(r, isFinal),
+    statusHistory: hist.map((h) => ({ status: h.status, by: h.regulator, byRegulator: true, reason: h.reason, event: eventRef(h, isFinal) })),
+  };
+}
+
+/** Lists merchants in onboarding order. */
+export async function listMerchants(
+  db: ReadDb,
+  f: { exchange?: string; status?: string; category?: string; limit?: number; cursor?: string },
+  isFinal: FinalityCheck,
+): Promise<Page<MerchantView>> {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (f.exchange) (where.push("x.home_exchange = ?"), params.push(f.exchange));
+  if (f.status) (where.push("x.status = ?"), params.push(f.status));
+  if (f.category) (where.push("x.category = ?"), params.push(f.category));
+  return paginate<MerchantRow, MerchantView>({
+    db, select: M_SELECT, where, params, keys: KEYS, direction: "asc",
+    limit: f.limit, cursor: f.cursor, map: (r) => merchantView(r, isFinal),
+  });
+}
+
+/** One merchant with its status history and the exchanges that recognise it now, or undefined. */
+export async function getMerchant(
+  db: ReadDb,
+  address: string,
+  isFinal: FinalityCheck,
+): Promise<(MerchantView & { statusHistory: StatusChange[]; recognisedAt: { exchange: string; path: RecognitionPathName }[] }) | undefined> {
+  const r = await db.get<MerchantRow>(`${M_SELECT} WHERE x.merchant = ? LIMIT 1`, [address]);
+  if (!r) return undefined;
+  const hist = await db.all<EventRow & { status: string; by_account: string; by_regulator: number; reason: string }>(
+    `SELECT ${eventCols("s")}, s.status, s.by_account, s.by_regulator, s.reason FROM merchant_status_changes s WHERE s.merchant = ? ORDER BY s.block_number, s.log_index`,
+    [address],
+  );
+  const exchanges = await db.all<{ exchange: string }>("SELECT DISTINCT exchange FROM exchanges ORDER BY exchange");
+  const recognisedAt: { exchange: string; path: RecognitionPathName }[] = [];
+  for (const e of exchanges) {
+    const rec = await recognition(db, address, e.exchange);
+    if (rec.recognised) recognisedAt.push({ exchange: e.exchange, path: rec.path });
+  }
+  return {
+    ...merchantView(r, isFinal),
+    statusHistory: hist.map((h) => ({ status: h.status, by: h.by_account, byRegulator: bool(h.by_regulator), reason: h.reason, event: eventRef(h, isFinal) })),
+    recognisedAt,
+  };
+}
+
+async function exchangeStatus(db: ReadDb, exchange: string): Promise<string> {
+  const r = await db.get<{ status: string }>(`SELECT ${EX_STATUS("e")} AS status FROM exchanges e WHERE e.exchange = ? LIMIT 1`, [exchange]);
+  return r?.status ?? "none";
+}
+
+async function recognises(db: ReadDb, recogniser: string, subject: string, kind: "exchange" | "merchant"): Promise<boolean> {
+  const r = await db.get<{ active: number }>(
+    "SELECT active FROM recognitions WHERE recogniser = ? AND subject = ? AND subject_kind = ? ORDER BY block_number DESC, log_index DESC LIMIT 1",
+    [recogniser, subject, kind],
+  );
+  return bool(r?.active ?? 0);
+}
+
+/** Recognition of `merchant` at `exchange`, in the contract's order of checks. */
+export async function recognition(db: ReadDb, merchant: string, exchange: string): Promise<RecognitionView> {
+  const exStatus = await exchangeStatus(db, exchange);
+  const m = await db.get<{ home_exchange: string; status: string }>(
+    `SELECT m.home_exchange, ${M_STATUS} AS status FROM merchants m WHERE m.merchant = ? LIMIT 1`,
+    [merchant],
+  );
+  const mStatus = m?.status ?? "none";
+  const home = m?.home_exchange ?? null;
+  const homeStatus = home ? await exchangeStatus(db, home) : "none";
+  const byExchange = home ? await recognises(db, exchange, home, "exchange") : false;
+  const byMerchant = await recognises(db, exchange, merchant, "merchant");
+  let path: RecognitionPathName = "none";
+  let reason: string | null = null;
+  if (exStatus !== "active") reason = exStatus === "none" ? "exchange is not accredited" : "exchange is suspended";
+  else if (mStatus !== "active") reason = mStatus === "none" ? "merchant is not onboarded" : "merchant is suspended";
+  else if (home === exchange) path = "home";
+  else if (homeStatus !== "active") reason = "merchant's home exchange is suspended";
+  else if (byExchange) path = "whole-exchange";
+  else if (byMerchant) path = "single-merchant";
+  else reason = "exchange recognises neither the merchant's home exchange nor the merchant";
+  return {
+    merchant,
+    exchange,
+    recognised: path !== "none",
+    path,
+    exchangeStatus: exStatus,
+    merchantStatus: mStatus,
+    homeExchange: home,
+    homeExchangeStatus: homeStatus,
+    recognisesHomeExchange: byExchange,
+    recognisesMerchant: byMerchant,
+    reason,
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * Pledges (数据资产质押): registration rows plus the latest status change (released / lifted) of each.
+ */
+import type { FinalityCheck } from "../context";
+import { paginate, type Page } from "../pagination";
+import type { ReadDb, SqlValue } from "../types";
+import { eventCols, eventRef, type EventRef, type EventRow } from "./rows";
+
+/** A pledge as the API returns it. */
+export interface PledgeView {
+  pledgeId: string;
+  assetId: string;
+  lender: string;
+  holder: string;
+  /** Secured amount, uint128 decimal in the currency's minor unit. */
+  amount: string;
+  currency: string;
+  start: number;
+  end: number;
+  agreementDigest: string;
+  status: "active" | "released" | "lifted";
+  registered: EventRef;
+  /** The release or lift, when closed. */
+  closed: { status: string; by: string; reason: string; event: EventRef } | null;
+}
+
+/** Filters of {@link listPledges}. */
+export interface PledgeFilters {
+  asset?: string;
+  lender?: string;
+  holder?: string;
+  status?: "active" | "released" | "lifted";
+  chainId?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+interface PledgeRow extends EventRow {
+  pledge_id: string;
+  asset_id: string;
+  lender: string;
+  holder: string;
+  amount: string;
+  currency: string;
+  start_time: number;
+  end_time: number;
+  agreement_digest: string;
+  status: string | null;
+}
+
+interface CloseRow extends EventRow {
+  pledge_id: string;
+  status: string;
+  by_account: string;
+  reason: string;
+}
+
+const STATUS_SQL = `COALESCE((SELECT s.status FROM pledge_status_changes s WHERE s.chain_id = p.chain_id AND s.contract = p.contract AND s.pledge_id = p.pledge_id ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
+const SELECT = `SELECT * FROM (SELECT ${eventCols("p")}, p.pledge_id, p.asset_id, p.lender, p.holder, p.amount, p.currency,
+  p.start_time, p.end_time, p.agreement_digest, ${STATUS_SQL} AS status FROM pledges p) x`;
+
+async function toViews(db: ReadDb, rows: PledgeRow[], isFinal: FinalityCheck): Promise<PledgeView[]> {
+  const closedIds = rows.filter((r) => r.status !== "active").map((r) => r.pledge_id);
+  const closes = closedIds.length
+    ? await db.all<CloseRow>(
+        `SELECT ${eventCols("s")}, s.pledge_id, s.status, s.by_account, s.reason FROM pledge_status_changes s
+         WHERE s.pledge_id IN (${closedIds.map(() => "?").join(", ")}) ORDER BY s.block_number, s.log_index`,
+        closedIds,
+      )
+    : [];
+  const closeOf = new Map(closes.map((c) => [c.pledge_id, c]));
+  return rows.map((r) => {
+    const c = closeOf.get(r.pledge_id);
+    return {
+      pledgeId: r.pledge_id,
+      assetId: r.asset_id,
+      lender: r.lender,
+      holder: r.holder,
+      amount: r.amount,
+      currency: r.currency,
+      start: Number(r.start_time),
+      end: Number(r.end_time),
+      agreementDigest: r.agreement_digest,
+      status: (r.status ?? "active") as PledgeView["status"],
+      registered: eventRef(r, isFinal),
+      closed: c ? { status: c.status, by: c.by_account, reason: c.reason, event: eventRef(c, isFinal) } : null,
+    };
+  });
+}
+
+/** Lists pledges, newest first. */
+export async function listPledges(db: ReadDb, f: PledgeFilters, isFinal: FinalityCheck): Promise<Page<PledgeView>> {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  const eq = (col: string, v: SqlValue | undefined): void => {
+    if (v === undefined) return;
+    where.push(`${col} = ?`);
+    params.push(v);
+  };
+  eq("x.asset_id", f.asset);
+  eq("x.lender", f.lender);
+  eq("x.holder", f.holder);
+  eq("x.status", f.status);
+  eq("x.chain_id", f.chainId);
+  const page = await paginate<PledgeRow, PledgeRow>({
+    db,
+    select: SELECT,
+    where,
+    params,
+    keys: [
+      { sql: "x.block_number", field: "block_number" },
+      { sql: "x.log_index", field: "log_index" },
+      { sql: "x.chain_id", field: "chain_id" },
+    ],
+    direction: "desc",
+    limit: f.limit,
+    cursor: f.cursor,
+    map: (r) => r,
+  });
+  return { ...page, items: await toViews(db, page.items, isFinal) };
+}
+
+/** One pledge by id, or undefined. */
+export async function getPledge(db: ReadDb, pledgeId: string, isFinal: FinalityCheck): Promise<PledgeView | undefined> {
+  const rows = await db.all<PledgeRow>(`${SELECT} WHERE x.pledge_id = ? LIMIT 1`, [pledgeId]);
+  return (await toViews(db, rows, isFinal))[0];
+}
+
+/** Every pledge of an asset, oldest first. */
+export async function pledgesOfAsset(db: ReadDb, assetId: string, isFinal: FinalityCheck): Promise<PledgeView[]> {
+  const rows = await db.all<PledgeRow>(`${SELECT} WHERE x.asset_id = ? ORDER BY x.block_number, x.log_index`, [assetId]);
+  return toViews(db, rows, isFinal);
+}

@@ -1,0 +1,187 @@
+/**
+ * Trades: filtered lists and lookups, each with the trade it links to (场内场外交易链接) and the trades linking to it.
+ */
+import type { FinalityCheck } from "../context";
+import { paginate, type Page } from "../pagination";
+import type { ReadDb, SqlValue } from "../types";
+import { bool, eventCols, eventRef, placeholders, type EventRef, type EventRow } from "./rows";
+
+/** A trade row as stored. */
+export interface TradeRow extends EventRow {
+  trade_id: string;
+  asset_id: string;
+  exchange: string;
+  seller: string;
+  buyer: string;
+  right: string;
+  licence_id: string | null;
+  price: string | null;
+  currency: string | null;
+  price_commitment: string | null;
+  confidential: number;
+  contract_digest: string;
+  venue: string;
+  linked_trade_id: string | null;
+}
+
+/** A trade as the API returns it (without links). */
+export interface TradeCore {
+  tradeId: string;
+  /** Decimal form of the trade id. */
+  tradeIdDecimal: string;
+  /** Low 96 bits: the exchange's own serial. */
+  serial: string;
+  assetId: string;
+  exchange: string;
+  seller: string;
+  buyer: string;
+  right: string;
+  licenceId: string | null;
+  /** Disclosed price in the currency's minor unit (uint128 decimal); null when confidential. */
+  price: string | null;
+  currency: string | null;
+  confidential: boolean;
+  priceCommitment: string | null;
+  contractDigest: string;
+  venue: string;
+  linkedTradeId: string | null;
+  event: EventRef;
+}
+
+/** A trade with its links resolved. */
+export interface TradeView extends TradeCore {
+  /** The earlier trade this one links to, when recorded. */
+  linkedTrade: TradeCore | null;
+  /** Trades that link to this one. */
+  linkedBy: TradeCore[];
+}
+
+/** Filters of {@link listTrades}. */
+export interface TradeFilters {
+  asset?: string;
+  party?: string;
+  seller?: string;
+  buyer?: string;
+  exchange?: string;
+  venue?: string;
+  right?: string;
+  /** Only trades with a link, either way. */
+  linked?: boolean;
+  from?: number;
+  to?: number;
+  chainId?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+/** The columns of a trade row. */
+export const TRADE_COLS = `${eventCols("t")}, t.trade_id, t.asset_id, t.exchange, t.seller, t.buyer, t."right", t.licence_id,
+  t.price, t.currency, t.price_commitment, t.confidential, t.contract_digest, t.venue, t.linked_trade_id`;
+
+/** Maps a trade row. */
+export function tradeCore(r: TradeRow, isFinal: FinalityCheck): TradeCore {
+  const id = BigInt(r.trade_id);
+  return {
+    tradeId: r.trade_id,
+    tradeIdDecimal: id.toString(),
+    serial: (id & ((1n << 96n) - 1n)).toString(),
+    assetId: r.asset_id,
+    exchange: r.exchange,
+    seller: r.seller,
+    buyer: r.buyer,
+    right: r.right,
+    licenceId: r.licence_id ?? null,
+    price: bool(r.confidential) ? null : (r.price ?? null),
+    currency: bool(r.confidential) ? null : (r.currency ?? null),
+    confidential: bool(r.confidential),
+    priceCommitment: r.price_commitment ?? null,
+    contractDigest: r.contract_digest,
+    venue: r.venue,
+    linkedTradeId: r.linked_trade_id ?? null,
+    event: eventRef(r, isFinal),
+  };
+}
+
+/** Resolves links of a set of trades with two queries. */
+export async function withLinks(db: ReadDb, rows: TradeRow[], isFinal: FinalityCheck): Promise<TradeView[]> {
+  if (rows.length === 0) return [];
+  const targets = [...new Set(rows.map((r) => r.linked_trade_id).filter((x): x is string => !!x))];
+  const ids = [...new Set(rows.map((r) => r.trade_id))];
+  const linked = targets.length
+    ? await db.all<TradeRow>(`SELECT ${TRADE_COLS} FROM trades t WHERE t.trade_id IN (${placeholders(targets.length)})`, targets)
+    : [];
+  const linkers = await db.all<TradeRow>(
+    `SELECT ${TRADE_COLS} FROM trades t WHERE t.linked_trade_id IN (${placeholders(ids.length)}) ORDER BY t.block_number, t.log_index`,
+    ids,
+  );
+  const byId = new Map(linked.map((r) => [r.trade_id, tradeCore(r, isFinal)]));
+  return rows.map((r) => ({
+    ...tradeCore(r, isFinal),
+    linkedTrade: r.linked_trade_id ? (byId.get(r.linked_trade_id) ?? null) : null,
+    linkedBy: linkers.filter((l) => l.linked_trade_id === r.trade_id).map((l) => tradeCore(l, isFinal)),
+  }));
+}
+
+/** Lists trades, newest first. */
+export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityCheck): Promise<Page<TradeView>> {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  const eq = (col: string, v: SqlValue | undefined): void => {
+    if (v === undefined) return;
+    where.push(`${col} = ?`);
+    params.push(v);
+  };
+  eq("t.asset_id", f.asset);
+  eq("t.seller", f.seller);
+  eq("t.buyer", f.buyer);
+  eq("t.exchange", f.exchange);
+  eq("t.venue", f.venue);
+  eq('t."right"', f.right);
+  eq("t.chain_id", f.chainId);
+  if (f.party !== undefined) {
+    where.push("(t.seller = ? OR t.buyer = ?)");
+    params.push(f.party, f.party);
+  }
+  if (f.from !== undefined) {
+    where.push("t.block_time >= ?");
+    params.push(f.from);
+  }
+  if (f.to !== undefined) {
+    where.push("t.block_time < ?");
+    params.push(f.to);
+  }
+  if (f.linked === true) {
+    where.push("(t.linked_trade_id IS NOT NULL OR EXISTS (SELECT 1 FROM trades l WHERE l.linked_trade_id = t.trade_id))");
+  }
+  const page = await paginate<TradeRow, TradeRow>({
+    db,
+    select: `SELECT ${TRADE_COLS} FROM trades t`,
+    where,
+    params,
+    keys: [
+      { sql: "t.block_number", field: "block_number" },
+      { sql: "t.log_index", field: "log_index" },
+      { sql: "t.chain_id", field: "chain_id" },
+    ],
+    direction: "desc",
+    limit: f.limit,
+    cursor: f.cursor,
+    map: (r) => r,
+  });
+  return { ...page, items: await withLinks(db, page.items, isFinal) };
+}
+
+/** One trade by id (0x + 64 hex), or undefined. */
+export async function getTrade(db: ReadDb, tradeId: string, isFinal: FinalityCheck): Promise<TradeView | undefined> {
+  const rows = await db.all<TradeRow>(`SELECT ${TRADE_COLS} FROM trades t WHERE t.trade_id = ? LIMIT 1`, [tradeId]);
+  return (await withLinks(db, rows, isFinal))[0];
+}
+
+/** Every trade of an asset, oldest first (for the provenance report). */
+export async function tradesOfAsset(db: ReadDb, assetId: string, isFinal: FinalityCheck): Promise<TradeView[]> {
+  const rows = await db.all<TradeRow>(
+    `SELECT ${TRADE_COLS} FROM trades t WHERE t.asset_id = ? ORDER BY t.block_number, t.log_index`,
+    [assetId],
+  );
+  return withLinks(db, rows, isFinal);
+}

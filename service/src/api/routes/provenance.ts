@@ -1,0 +1,58 @@
+/**
+ * /v1/assets/{id}/provenance and /v1/assets/{id}/rights: an asset's history and its rights at a point in time.
+ */
+import { z } from "zod";
+import { badRequest, notFound } from "../errors";
+import { getAsset } from "../queries/assets";
+import { provenance } from "../queries/provenance";
+import { rightsAt } from "../queries/rights-at";
+import { defineRoute, type RouteDef } from "../route";
+import { hex32, uintString } from "../validation";
+
+/** Deepest lineage walk a request may ask for. */
+export const MAX_LINEAGE_DEPTH = 20;
+
+const report = defineRoute({
+  method: "get",
+  path: "/assets/{id}/provenance",
+  tag: "assets",
+  summary: "Provenance report: lineage up and down, holders, licences, trades, pledges, freezes, evidence",
+  params: z.object({ id: hex32 }),
+  query: z.strictObject({
+    depth: uintString
+      .pipe(z.number().int().min(0).max(MAX_LINEAGE_DEPTH))
+      .optional()
+      .describe(`lineage depth each way, 0..${MAX_LINEAGE_DEPTH}, default 5`),
+  }),
+  async handler({ params, query, isFinal }, ctx) {
+    const r = await provenance(ctx.db, params.id, query.depth ?? 5, isFinal, ctx.now());
+    if (!r) throw notFound("asset", params.id);
+    return { data: r };
+  },
+});
+
+const rights = defineRoute({
+  method: "get",
+  path: "/assets/{id}/rights",
+  tag: "assets",
+  summary: "Holder and licences in force at a unix time (?at=) or a block (?block=); default the indexed head",
+  params: z.object({ id: hex32 }),
+  query: z.strictObject({
+    at: uintString.optional().describe("unix seconds"),
+    block: uintString.optional().describe("block number (on the asset's chain)"),
+  }),
+  async handler({ params, query, isFinal }, ctx) {
+    if (query.at !== undefined && query.block !== undefined) throw badRequest("query.at", "give either at or block, not both");
+    const asset = await getAsset(ctx.db, params.id, isFinal);
+    if (!asset) throw notFound("asset", params.id);
+    const chainId = asset.registered.chainId;
+    const head = ctx.indexerStatus().chains.find((c) => c.chainId === chainId)?.indexedBlock;
+    if (query.block !== undefined && head !== undefined && query.block > head)
+      throw badRequest("query.block", `block ${query.block} is beyond the indexed head ${head}`);
+    const point = query.at !== undefined ? { at: query.at } : { block: query.block ?? head ?? asset.registered.blockNumber };
+    return { data: await rightsAt(ctx.db, params.id, chainId, point, isFinal) };
+  },
+});
+
+/** Routes of the provenance resource. */
+export const provenanceRoutes: readonly RouteDef[] = [report, rights];

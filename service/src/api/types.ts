@@ -1,0 +1,81 @@
+/**
+ * The API's view of its dependencies. The API only reads: it needs the store's query surface, a snapshot of the
+ * indexer's progress, a logger and a metrics registry. These are structural types, so the store's `Db` and the
+ * indexer's status object fit them without the API importing their implementations.
+ */
+import type { Registry } from "prom-client";
+
+/** SQL parameter values the API passes (never undefined). */
+export type SqlValue = string | number | bigint | null;
+
+/** The read half of the store's `Db` (docs/architecture.md, "Store rules"): `?` placeholders, both dialects. */
+export interface ReadDb {
+  /** `sqlite` or `postgres`; the API writes portable SQL and only looks at this for the rare difference. */
+  readonly dialect: "sqlite" | "postgres";
+  /** All rows of a query. */
+  all<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** The first row of a query, or undefined. */
+  get<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+}
+
+/** Progress of the indexer on one chain. */
+export interface ChainStatus {
+  /** EIP-155 chain id. */
+  chainId: number;
+  /** Highest block whose logs are all in the store. */
+  indexedBlock: number;
+  /** Latest block the RPC reported, or null before the first poll. */
+  chainHead: number | null;
+  /** Blocks below `indexedBlock - confirmations` are final. */
+  confirmations: number;
+  /** When `indexedBlock` last advanced (ms since epoch), or null if never. */
+  lastProgressAt: number | null;
+  /** Recent indexing rate in events per second. */
+  eventsPerSecond: number;
+}
+
+/** What the indexer tells the API about its progress, per chain. */
+export interface IndexerStatus {
+  chains: ChainStatus[];
+}
+
+/** Minimal logger (pino's `Logger` fits). */
+export interface ApiLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Optional content-addressed store (H5): used to serve asset metadata documents by CID. */
+export interface ApiContentStore {
+  /** The bytes stored under `cid`, or undefined when unavailable. */
+  get(cid: string): Promise<Uint8Array | undefined>;
+}
+
+/** Limits for /health. */
+export interface HealthOptions {
+  /** 503 when any chain lags more than this many blocks (default 50). */
+  maxLagBlocks?: number;
+  /** 503 when a chain that is behind has not advanced for this long (ms, default 60 000). */
+  stallAfterMs?: number;
+}
+
+/** Arguments of {@link createApi}. */
+export interface CreateApiParameters {
+  /** The store, read only. */
+  db: ReadDb;
+  /** Current indexer progress; called per request, must be cheap. */
+  indexerStatus: () => IndexerStatus;
+  /** Request and error logging. */
+  logger: ApiLogger;
+  /** Registry for the API's metrics; a fresh one when omitted. */
+  metrics?: Registry;
+  /** Content store for metadata documents. */
+  contentStore?: ApiContentStore;
+  /** /health thresholds. */
+  health?: HealthOptions;
+  /** Evidence tree cache bound, in leaves (default 2 000 000). */
+  evidenceCacheLeaves?: number;
+  /** Clock, for tests (ms since epoch). */
+  now?: () => number;
+}
