@@ -4,13 +4,13 @@
  */
 import { Interface, type EventFragment, type InterfaceAbi } from "ethers";
 import IERC721 from "@openzeppelin/contracts/build/contracts/IERC721.json";
-import {
-  IDataAssetRegistry__factory,
-  IEvidenceAnchor__factory,
-  IParticipantRegistry__factory,
-  IPledgeRegistry__factory,
-  ITradeRecorder__factory,
-} from "../../../typechain-types";
+// The compiled interfaces' artifacts (`npx hardhat compile`): the same ABIs typechain's factories carry, but stable
+// while typechain regenerates its tree, and without loading every contract's bytecode.
+import IDataAssetRegistry from "../../../artifacts/contracts/interfaces/IDataAssetRegistry.sol/IDataAssetRegistry.json";
+import IEvidenceAnchor from "../../../artifacts/contracts/interfaces/IEvidenceAnchor.sol/IEvidenceAnchor.json";
+import IParticipantRegistry from "../../../artifacts/contracts/interfaces/IParticipantRegistry.sol/IParticipantRegistry.json";
+import IPledgeRegistry from "../../../artifacts/contracts/interfaces/IPledgeRegistry.sol/IPledgeRegistry.json";
+import ITradeRecorder from "../../../artifacts/contracts/interfaces/ITradeRecorder.sol/ITradeRecorder.json";
 
 /** Names of the Shuquan contracts as the indexer knows them (also the keys of a deployments file). */
 export const CONTRACT_NAMES = [
@@ -57,11 +57,11 @@ export type EventName = (typeof EVENT_NAMES)[number];
 
 /** The interfaces' ABIs, by contract. */
 export const CONTRACT_ABIS: Record<ContractName, InterfaceAbi> = {
-  ParticipantRegistry: IParticipantRegistry__factory.abi,
-  DataAssetRegistry: [...IDataAssetRegistry__factory.abi, ...(IERC721.abi as InterfaceAbi as readonly object[])],
-  TradeRecorder: ITradeRecorder__factory.abi,
-  PledgeRegistry: IPledgeRegistry__factory.abi,
-  EvidenceAnchor: IEvidenceAnchor__factory.abi,
+  ParticipantRegistry: IParticipantRegistry.abi as InterfaceAbi,
+  DataAssetRegistry: [...(IDataAssetRegistry.abi as readonly object[]), ...(IERC721.abi as readonly object[])] as InterfaceAbi,
+  TradeRecorder: ITradeRecorder.abi as InterfaceAbi,
+  PledgeRegistry: IPledgeRegistry.abi as InterfaceAbi,
+  EvidenceAnchor: IEvidenceAnchor.abi as InterfaceAbi,
 };
 
 /** The known event fragments, each with the contract that declares it. */
