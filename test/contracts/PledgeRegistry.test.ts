@@ -3,7 +3,9 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { PledgeRegistry } from "../../typechain-types";
-import { MerchantCategory, PledgeStatus, digest, participantsFixture } from "../helpers/fixture";
+import { MerchantCategory, PledgeStatus, Right, digest, participantsFixture, shuquanFixture } from "../helpers/fixture";
+import { licenceTerms, recordTrade, registerAsset, tradeOf } from "../helpers/assets";
+import { signTrade, tradeDigest } from "../helpers/signing";
 import { PLEDGE_TYPES, type PledgeTermsValue, currency, pledgeDigest, signPledge, typeHash } from "../helpers/signing";
 import { sha256Of } from "../helpers/evidence";
 
@@ -527,6 +529,148 @@ describe("PledgeRegistry", function () {
     it("should revert with PledgeNotFound for an unknown id", async function () {
       const { pledges } = await loadFixture(pledgeFixture);
       await expect(pledges.getPledge(0n)).to.be.revertedWithCustomError(pledges, "PledgeNotFound").withArgs(0n);
+    });
+  });
+
+  describe("with the real DataAssetRegistry and TradeRecorder", function () {
+    /** All five contracts wired by deployShuquan; alice holds an asset registered at SHDE, pledged to the lender. */
+    async function wiredFixture() {
+      const f = await shuquanFixture();
+      const assetId = await registerAsset(f.registry, f.shde, f.alice.address, "shanghai taxi trips 2025");
+      const terms = await termsFor(f.pledges, f.alice.address, assetId, f.lender.address);
+      const sig = await signPledge(f.alice, f.pledges, terms);
+      return { ...f, assetId, terms, sig };
+    }
+
+    async function pledgedWiredFixture() {
+      const f = await wiredFixture();
+      await f.pledges.connect(f.lender).registerPledge(f.terms, f.sig);
+      return { ...f, pledgeId: 1n };
+    }
+
+    it("should be wired to the registry by deployShuquan", async function () {
+      const { registry, pledges, tradeRecorder, evidence, participants } = await loadFixture(wiredFixture);
+      expect(await registry.pledgeRegistry()).to.equal(await pledges.getAddress());
+      expect(await registry.tradeRecorder()).to.equal(await tradeRecorder.getAddress());
+      expect(await pledges.registry()).to.equal(await registry.getAddress());
+      expect(await evidence.registry()).to.equal(await registry.getAddress());
+      expect(await pledges.participants()).to.equal(await participants.getAddress());
+    });
+
+    it("should lock the asset in the registry and emit AssetPledgeLockChanged", async function () {
+      const { pledges, registry, lender, alice, assetId, terms, sig } = await loadFixture(wiredFixture);
+      const tx = pledges.connect(lender).registerPledge(terms, sig);
+      await expect(tx).to.emit(registry, "AssetPledgeLockChanged").withArgs(assetId, true, 1n);
+      await expect(tx)
+        .to.emit(pledges, "PledgeRegistered")
+        .withArgs(1n, assetId, lender.address, alice.address, terms.amount, terms.currency, terms.start, terms.end, terms.agreementDigest);
+      expect((await registry.getAsset(assetId)).pledged).to.equal(true);
+    });
+
+    context("when the asset is pledged", function () {
+      it("should refuse a holding-transfer trade with RegistryAssetPledged", async function () {
+        const { tradeRecorder, registry, shde, alice, carol, assetId } = await loadFixture(pledgedWiredFixture);
+        const trade = await tradeOf(shde.address, assetId, alice.address, carol.address, Right.Holding);
+        const sig = await signTrade(alice, tradeRecorder, trade);
+        await expect(tradeRecorder.connect(shde).recordTrade(trade, sig))
+          .to.be.revertedWithCustomError(registry, "RegistryAssetPledged")
+          .withArgs(assetId);
+        expect(await registry.ownerOf(assetId)).to.equal(alice.address);
+      });
+
+      it("should refuse an exclusive licence, granted directly or by trade, with RegistryAssetPledged", async function () {
+        const { tradeRecorder, registry, shde, alice, carol, assetId } = await loadFixture(pledgedWiredFixture);
+        const exclusive = await licenceTerms(30, { exclusive: true });
+        await expect(registry.connect(alice).grantLicence(assetId, carol.address, Right.Processing, exclusive))
+          .to.be.revertedWithCustomError(registry, "RegistryAssetPledged")
+          .withArgs(assetId);
+        const trade = await tradeOf(shde.address, assetId, alice.address, carol.address, Right.Processing, {
+          licence: exclusive,
+        });
+        const sig = await signTrade(alice, tradeRecorder, trade);
+        await expect(tradeRecorder.connect(shde).recordTrade(trade, sig))
+          .to.be.revertedWithCustomError(registry, "RegistryAssetPledged")
+          .withArgs(assetId);
+      });
+
+      it("should still allow a non-exclusive licence", async function () {
+        const { registry, alice, carol, assetId } = await loadFixture(pledgedWiredFixture);
+        await expect(
+          registry.connect(alice).grantLicence(assetId, carol.address, Right.Processing, await licenceTerms()),
+        ).to.emit(registry, "LicenceGranted");
+      });
+
+      it("should refuse a second pledge on the registry side too", async function () {
+        const { pledges, alice, dave, assetId } = await loadFixture(pledgedWiredFixture);
+        const { terms, sig } = await signed(pledges, alice, assetId, dave.address);
+        await expect(pledges.connect(dave).registerPledge(terms, sig))
+          .to.be.revertedWithCustomError(pledges, "PledgeAssetAlreadyPledged")
+          .withArgs(assetId, 1n);
+      });
+    });
+
+    context("when the pledge is released by the lender", function () {
+      it("should unlock the asset so that it can be sold", async function () {
+        const { pledges, tradeRecorder, registry, lender, shde, alice, carol, assetId, pledgeId } =
+          await loadFixture(pledgedWiredFixture);
+        await expect(pledges.connect(lender).releasePledge(pledgeId))
+          .to.emit(registry, "AssetPledgeLockChanged")
+          .withArgs(assetId, false, pledgeId);
+        const trade = await tradeOf(shde.address, assetId, alice.address, carol.address, Right.Holding);
+        await recordTrade(tradeRecorder, shde, alice, trade);
+        expect(await registry.ownerOf(assetId)).to.equal(carol.address);
+      });
+    });
+
+    context("when the pledge is lifted by the regulator", function () {
+      it("should unlock the asset so that an exclusive licence can be granted", async function () {
+        const { pledges, registry, regulator, alice, carol, assetId, pledgeId } = await loadFixture(pledgedWiredFixture);
+        await pledges.connect(regulator).liftPledge(pledgeId, "financing repaid; lender unreachable");
+        expect((await registry.getAsset(assetId)).pledged).to.equal(false);
+        await expect(
+          registry
+            .connect(alice)
+            .grantLicence(assetId, carol.address, Right.Processing, await licenceTerms(30, { exclusive: true })),
+        ).to.emit(registry, "LicenceGranted");
+      });
+    });
+
+    context("when the asset has changed holder since the consent was signed", function () {
+      it("should revert with PledgeInvalidSignature: only the current holder can consent", async function () {
+        const { pledges, tradeRecorder, shde, alice, carol, lender, assetId, terms, sig } =
+          await loadFixture(wiredFixture);
+        await recordTrade(tradeRecorder, shde, alice, await tradeOf(shde.address, assetId, alice.address, carol.address));
+        await expect(pledges.connect(lender).registerPledge(terms, sig))
+          .to.be.revertedWithCustomError(pledges, "PledgeInvalidSignature")
+          .withArgs(carol.address);
+      });
+    });
+
+    context("when the asset is core-level data", function () {
+      it("should revert with the registry's RegistryCoreData", async function () {
+        const { pledges, registry, shde, alice, lender } = await loadFixture(wiredFixture);
+        const coreId = await registerAsset(registry, shde, alice.address, "core data", { level: 2 });
+        const { terms, sig } = await signed(pledges, alice, coreId, lender.address);
+        await expect(pledges.connect(lender).registerPledge(terms, sig))
+          .to.be.revertedWithCustomError(registry, "RegistryCoreData")
+          .withArgs(coreId);
+      });
+    });
+
+    context("when the asset is frozen by the regulator", function () {
+      it("should revert with RegistryAssetFrozen", async function () {
+        const { pledges, registry, regulator, lender, assetId, terms, sig } = await loadFixture(wiredFixture);
+        await registry.connect(regulator).freeze(assetId, "investigation");
+        await expect(pledges.connect(lender).registerPledge(terms, sig))
+          .to.be.revertedWithCustomError(pledges, "RegistryAssetFrozen")
+          .withArgs(assetId);
+      });
+    });
+
+    it("should sign trades with the shared helper exactly as TradeRecorder.hashTrade expects", async function () {
+      const { tradeRecorder, shde, alice, carol, assetId } = await loadFixture(wiredFixture);
+      const trade = await tradeOf(shde.address, assetId, alice.address, carol.address, Right.Processing);
+      expect(await tradeRecorder.hashTrade(trade)).to.equal(await tradeDigest(tradeRecorder, trade));
     });
   });
 });

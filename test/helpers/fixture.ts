@@ -14,11 +14,13 @@
  *   9 outsider   no role anywhere
  *  10 bjde       an account that is NOT accredited (an exchange-to-be)
  *
- * Use with `loadFixture(participantsFixture)` or `loadFixture(shuquanFixture)`.
+ * Use with `loadFixture(participantsFixture)` (ParticipantRegistry alone) or `loadFixture(shuquanFixture)` (all five
+ * contracts deployed and wired by scripts/deploy.ts's `deployShuquan`, participants seeded as above).
  */
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ParticipantRegistry } from "../../typechain-types";
+import { deployShuquan } from "../../scripts/deploy";
 
 /** Merchant categories, as in contracts/common/Types.sol. */
 export const MerchantCategory = { DataResource: 0, Technology: 1, ThirdPartyService: 2 } as const;
@@ -104,4 +106,17 @@ export async function participantsFixture() {
   await participants.waitForDeployment();
   await seedParticipants(participants, actors);
   return { ...actors, participants };
+}
+
+/**
+ * Deploys all five contracts with `deployShuquan` (deployer = signer 0, regulator = signer 1), wires them, and seeds
+ * the participants as described at the top of this file. For `loadFixture`.
+ * Returns the actors, the typed contracts (participants, registry, tradeRecorder, pledges, evidence), the
+ * addresses and the start block.
+ */
+export async function shuquanFixture() {
+  const actors = await getActors();
+  const d = await deployShuquan(actors.deployer, { regulator: actors.regulator.address, adminDelay: ADMIN_DELAY });
+  await seedParticipants(d.participants, actors);
+  return { ...d, ...actors }; // actors last: their signers win over the deployment's address fields
 }

@@ -18,10 +18,15 @@ export const LICENCE_TERMS_TYPE: TypedDataField[] = [
   { name: "revocable", type: "bool" },
 ];
 
-/** EIP-712 types of ITradeRecorder.Trade (enums are uint8). */
+/**
+ * EIP-712 types of a trade as TradeRecorder's TRADE_TYPEHASH defines them: ITradeRecorder.Trade with the recording
+ * exchange inserted after the id (enums are uint8). The exchange is not a field of the submitted struct: it is the
+ * trade id's top 160 bits, and `signTrade` fills it in.
+ */
 export const TRADE_TYPES: Record<string, TypedDataField[]> = {
   Trade: [
     { name: "tradeId", type: "uint256" },
+    { name: "exchange", type: "address" },
     { name: "assetId", type: "uint256" },
     { name: "seller", type: "address" },
     { name: "buyer", type: "address" },
@@ -119,14 +124,24 @@ export async function domainOf(contract: BaseContract): Promise<TypedDataDomain>
   return { name, version, chainId, verifyingContract };
 }
 
+/** The recording exchange encoded in a trade id (its top 160 bits). */
+export function exchangeOfTradeId(tradeId: bigint): string {
+  return ethers.getAddress(ethers.toBeHex(tradeId >> 96n, 20));
+}
+
+/** The typed-data message of a trade: the struct plus the recording exchange taken from its id. */
+export function tradeMessage(trade: TradeValue): Record<string, unknown> {
+  return { ...trade, exchange: exchangeOfTradeId(trade.tradeId) };
+}
+
 /** `seller` signs `trade` for the TradeRecorder at `recorder`. */
 export async function signTrade(seller: Signer, recorder: BaseContract, trade: TradeValue): Promise<string> {
-  return seller.signTypedData(await domainOf(recorder), TRADE_TYPES, trade);
+  return seller.signTypedData(await domainOf(recorder), TRADE_TYPES, tradeMessage(trade));
 }
 
 /** The EIP-712 digest of `trade` (what `hashTrade` returns). */
 export async function tradeDigest(recorder: BaseContract, trade: TradeValue): Promise<string> {
-  return ethers.TypedDataEncoder.hash(await domainOf(recorder), TRADE_TYPES, trade);
+  return ethers.TypedDataEncoder.hash(await domainOf(recorder), TRADE_TYPES, tradeMessage(trade));
 }
 
 /** `holder` signs `terms` for the PledgeRegistry at `pledges`. */
