@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { participantsFixture } from "../helpers/fixture";
+import { participantsFixture, shuquanFixture } from "../helpers/fixture";
+import { registerAsset } from "../helpers/assets";
 import { evidenceTree, sha256Of } from "../helpers/evidence";
 import { evidenceLeafHash } from "../../service/src/digest/evidence";
 
@@ -277,6 +278,35 @@ describe("EvidenceAnchor", function () {
       const item = sha256Of("y");
       expect(await anchor.leafOf(item, assetId)).to.equal(evidenceLeafHash(item as `0x${string}`, assetId));
       expect(await anchor.leafOf(item, 0)).to.equal(evidenceLeafHash(item as `0x${string}`));
+    });
+  });
+
+  describe("with the real DataAssetRegistry", function () {
+    async function wiredFixture() {
+      const f = await shuquanFixture();
+      const assetId = await registerAsset(f.registry, f.shde, f.alice.address, "evidence subject");
+      return { ...f, assetId };
+    }
+
+    it("should anchor a batch referencing a registered asset, and verify an item of it", async function () {
+      const { evidence, gzde, assetId } = await loadFixture(wiredFixture);
+      const tree = evidenceTree([
+        [sha256Of("delivery receipt"), assetId],
+        [sha256Of("usage log"), assetId],
+      ]);
+      await expect(evidence.connect(gzde).anchor(tree.root, 2, CID, assetId))
+        .to.emit(evidence, "EvidenceAnchored")
+        .withArgs(tree.root, gzde.address, assetId, 2, CID);
+      const [d, a] = tree.at(1)!;
+      expect(await evidence.verifyItem(tree.root, d, a, tree.getProof(1))).to.equal(true);
+    });
+
+    it("should revert with EvidenceAssetNotFound for an id the registry does not know", async function () {
+      const { evidence, shde } = await loadFixture(wiredFixture);
+      const unknown = BigInt(sha256Of("never registered"));
+      await expect(evidence.connect(shde).anchor(ethers.id("root"), 1, CID, unknown))
+        .to.be.revertedWithCustomError(evidence, "EvidenceAssetNotFound")
+        .withArgs(unknown);
     });
   });
 });
