@@ -32,6 +32,7 @@ contract MockERC1271Wallet is IERC1271, IERC721Receiver {
     /// @notice Forwards a call from the owner, bubbling up any revert.
     function execute(address target, bytes calldata data) external returns (bytes memory) {
         if (msg.sender != _owner) revert MockWalletNotOwner(msg.sender);
+        // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory ret) = target.call(data);
         if (!ok) {
             assembly ("memory-safe") {
