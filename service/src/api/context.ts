@@ -23,7 +23,9 @@ export interface HeadMeta {
   /** chainHead - indexedBlock (null when unknown). */
   lag: number | null;
   confirmations: number;
-  /** Entries at or below this block are final: indexedBlock - confirmations. */
+  /** Timestamp of indexedBlock, when known. */
+  indexedBlockTime: number | null;
+  /** Entries at or below this block are final: min(indexedBlock, chainHead - confirmations). */
   finalBlock: number;
 }
 
@@ -44,8 +46,15 @@ function headOf(c: ChainStatus): HeadMeta {
     chainHead: c.chainHead,
     lag: c.chainHead === null ? null : Math.max(0, c.chainHead - c.indexedBlock),
     confirmations: c.confirmations,
-    finalBlock: c.indexedBlock - c.confirmations,
+    indexedBlockTime: c.indexedBlockTime ?? null,
+    finalBlock: finalBlockOf(c),
   };
+}
+
+/** Highest final indexed block: min(indexedBlock, chainHead - confirmations); without a head, indexedBlock - confirmations. */
+export function finalBlockOf(c: ChainStatus): number {
+  const byHead = c.finalizedBlock ?? (c.chainHead === null ? c.indexedBlock - c.confirmations : c.chainHead - c.confirmations);
+  return Math.min(c.indexedBlock, byHead);
 }
 
 /** Decides whether an entry of `chainId` at `blockNumber` is final under a status snapshot. */
@@ -53,6 +62,6 @@ export type FinalityCheck = (chainId: number, blockNumber: number) => boolean;
 
 /** A finality check over one status snapshot (so a whole response uses one head). */
 export function finalityOf(status: IndexerStatus): FinalityCheck {
-  const finalBlock = new Map(status.chains.map((c) => [c.chainId, c.indexedBlock - c.confirmations]));
+  const finalBlock = new Map(status.chains.map((c) => [c.chainId, finalBlockOf(c)]));
   return (chainId, blockNumber) => blockNumber <= (finalBlock.get(chainId) ?? -1);
 }

@@ -26,8 +26,12 @@ export interface ChainStatus {
   indexedBlock: number;
   /** Latest block the RPC reported, or null before the first poll. */
   chainHead: number | null;
-  /** Blocks below `indexedBlock - confirmations` are final. */
+  /** A block is final once it is this many blocks below the chain head. */
   confirmations: number;
+  /** chainHead - confirmations as the indexer computed it (rows at or below it are final), when it reports it. */
+  finalizedBlock?: number | null;
+  /** Timestamp of `indexedBlock`, when known. */
+  indexedBlockTime?: number | null;
   /** When `indexedBlock` last advanced (ms since epoch), or null if never. */
   lastProgressAt: number | null;
   /** Recent indexing rate in events per second. */

@@ -3,6 +3,7 @@
  * or block — all derived from append-only rows (latest row wins).
  */
 import type { FinalityCheck } from "../context";
+import { INDEXED_TABLES } from "../../store/migrations";
 import type { ReadDb } from "../types";
 import { bool, eventCols, eventRef, type EventRef, type EventRow } from "./rows";
 
@@ -189,7 +190,8 @@ export async function blockTime(db: ReadDb, chainId: number, block: number): Pro
   if (kept) return Number(kept.t);
   const cp = await db.get<{ t: number }>("SELECT block_time AS t FROM checkpoints WHERE chain_id = ? AND block_number = ?", [chainId, block]);
   if (cp) return Number(cp.t);
-  for (const table of ["holdings", "licences", "trades", "assets", "licence_revocations", "freezes"]) {
+  for (const table of INDEXED_TABLES) {
+    if (table === "block_hashes") continue;
     const r = await db.get<{ t: number }>(`SELECT block_time AS t FROM ${table} WHERE chain_id = ? AND block_number = ? LIMIT 1`, [chainId, block]);
     if (r) return Number(r.t);
   }
