@@ -36,6 +36,8 @@ export interface Rpc {
   eth_getLogs(addresses: readonly string[], fromBlock: number, toBlock: number): Promise<RawLog[]>;
   /** Headers of `numbers` in one batch, in the same order. Throws RetryableError if a block is missing. */
   eth_getBlocksByNumber(numbers: readonly number[]): Promise<BlockHeader[]>;
+  /** Like eth_getBlocksByNumber, with null for blocks the node does not have (above its head after a reorg). */
+  eth_getBlocksOrNull(numbers: readonly number[]): Promise<(BlockHeader | null)[]>;
 }
 
 const hex = (n: number): string => "0x" + n.toString(16);
@@ -66,6 +68,18 @@ export function createRpc(transport: Transport, retry: RetryOptions = {}): Rpc {
     !isTooLargeLogError(e) && (e instanceof RetryableError || (e instanceof RpcResponseError && isTransientRpc(e)));
   const r = <T>(fn: () => Promise<T>): Promise<T> => withRetry(fn, { ...retry, shouldRetry });
 
+  const getHeaders = async (numbers: readonly number[]): Promise<(BlockHeader | null)[]> => {
+    if (numbers.length === 0) return [];
+    const res = (await transport.batch(
+      numbers.map((n) => ({ method: "eth_getBlockByNumber", params: [hex(n), false] })),
+    )) as (RawHeader | null)[];
+    return res.map((b) =>
+      b
+        ? { number: Number(b.number), hash: b.hash.toLowerCase(), parentHash: b.parentHash.toLowerCase(), timestamp: Number(b.timestamp) }
+        : null,
+    );
+  };
+
   return {
     transport,
     eth_chainId: () => r(async () => Number(await transport.request<string>("eth_chainId", []))),
@@ -84,21 +98,13 @@ export function createRpc(transport: Transport, retry: RetryOptions = {}): Rpc {
         }
       }),
     eth_getBlocksByNumber: (numbers) =>
-      r(async () => {
-        if (numbers.length === 0) return [];
-        const res = (await transport.batch(
-          numbers.map((n) => ({ method: "eth_getBlockByNumber", params: [hex(n), false] })),
-        )) as (RawHeader | null)[];
-        return res.map((b, i) => {
-          if (!b) throw new RetryableError(`block ${numbers[i]} not available yet`);
-          return {
-            number: Number(b.number),
-            hash: b.hash.toLowerCase(),
-            parentHash: b.parentHash.toLowerCase(),
-            timestamp: Number(b.timestamp),
-          };
-        });
-      }),
+      r(async () =>
+        (await getHeaders(numbers)).map((h, i) => {
+          if (!h) throw new RetryableError(`block ${numbers[i]} not available yet`);
+          return h;
+        }),
+      ),
+    eth_getBlocksOrNull: (numbers) => r(() => getHeaders(numbers)),
   };
 }
 

@@ -112,9 +112,9 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
         ancestor = null;
         break;
       }
-      const chainHeaders = await rpc.eth_getBlocksByNumber(kept.map((k) => k.blockNumber));
+      const chainHeaders = await rpc.eth_getBlocksOrNull(kept.map((k) => k.blockNumber));
       for (let i = 0; i < kept.length && ancestor === undefined; i++) {
-        if (chainHeaders[i].hash === kept[i].blockHash) ancestor = kept[i];
+        if (chainHeaders[i]?.hash === kept[i].blockHash) ancestor = kept[i];
       }
       below = kept[kept.length - 1].blockNumber - 1;
     }
@@ -133,8 +133,8 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     if (next > head!) {
       if (cp) {
         // Nothing new: still check the tip (a reorg can shorten or replace the chain).
-        const [h] = await rpc.eth_getBlocksByNumber([cp.blockNumber]).catch(() => [undefined]);
-        if (h === undefined || h.hash !== cp.blockHash) {
+        const [h] = await rpc.eth_getBlocksOrNull([cp.blockNumber]);
+        if (!h || h.hash !== cp.blockHash) {
           await handleReorg(new ReorgDetectedError(cp.blockNumber, cp.blockHash, h?.hash ?? "(missing)"));
           return "reorg";
         }

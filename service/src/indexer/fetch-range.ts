@@ -37,9 +37,11 @@ export class RangeChangedError extends RetryableError {}
 /** Checks that `tip` is still canonical; throws {@link ReorgDetectedError} otherwise. Returns the header of `to`. */
 export async function checkTip(rpc: Rpc, tip: TipRef | undefined, to: number): Promise<BlockHeader> {
   const nums = tip ? [tip.blockNumber, to] : [to];
-  const hs = await rpc.eth_getBlocksByNumber(nums);
-  if (tip && hs[0].hash !== tip.blockHash) throw new ReorgDetectedError(tip.blockNumber, tip.blockHash, hs[0].hash);
-  return hs[hs.length - 1];
+  const hs = await rpc.eth_getBlocksOrNull(nums);
+  if (tip && hs[0]?.hash !== tip.blockHash) throw new ReorgDetectedError(tip.blockNumber, tip.blockHash, hs[0]?.hash ?? "(missing)");
+  const last = hs[hs.length - 1];
+  if (!last) throw new RangeChangedError(`block ${to} disappeared`);
+  return last;
 }
 
 /**
@@ -64,9 +66,12 @@ export async function fetchRange(
   const nums = [...blockNums].sort((a, b) => a - b);
   nums.push(to);
   if (tip) nums.push(tip.blockNumber);
-  const hs = await rpc.eth_getBlocksByNumber(nums);
+  const hs = await rpc.eth_getBlocksOrNull(nums);
   const headers = new Map<number, BlockHeader>();
-  for (const h of hs) headers.set(h.number, h);
+  hs.forEach((h, i) => {
+    if (!h) throw new RangeChangedError(`block ${nums[i]} disappeared while reading ${from}-${to}`);
+    headers.set(h.number, h);
+  });
   const toHeader = headers.get(to)!;
   if (toHeader.hash !== before.hash) throw new RangeChangedError(`block ${to} changed while reading ${from}-${to}`);
   if (tip && headers.get(tip.blockNumber)!.hash !== tip.blockHash) {

@@ -8,6 +8,7 @@
  */
 import { createDecoder } from "../chain/decoder";
 import { createRpc, type Rpc } from "../chain/rpc";
+import type { RetryOptions } from "../chain/retry";
 import { createEip1193Transport, createHttpTransport, type Transport } from "../chain/transport";
 import { ConfigError } from "../errors";
 import type { Db } from "../store/db";
@@ -33,6 +34,8 @@ export interface CreateIndexerParameters {
   manifestIntervalMs?: number;
   /** First retry delay for unavailable manifests. Default 5 s. */
   manifestRetryBaseMs?: number;
+  /** RPC retry policy for transient faults. Default 5 retries from 200 ms, doubling, capped at 10 s. */
+  rpcRetry?: RetryOptions;
 }
 
 /** The running indexer. */
@@ -68,6 +71,7 @@ export async function createIndexer(common: Common, p: CreateIndexerParameters):
     ids.add(c.chainId);
     if (c.contracts.length === 0) throw new ConfigError(`chain ${c.chainId}: no contracts to follow`);
     const rpc: Rpc = createRpc(transportOf(c), {
+      ...p.rpcRetry,
       onRetry: (e, attempt, delayMs) => common.logger.debug({ chainId: c.chainId, err: (e as Error).message, attempt, delayMs }, "RPC retry"),
     });
     syncs.push(createChainSync(common, { chain: c, rpc, decoder, store }));

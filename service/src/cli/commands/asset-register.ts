@@ -1,0 +1,136 @@
+import type { Command } from "commander";
+import { ASSET_KIND, ASSET_SOURCE, DATA_LEVEL, canonicalJsonBytes, formatAssetId, sha256Hex } from "../../digest";
+import { validateMetadata } from "../../metadata";
+import { digestFrom, parseAddress, parseEnum, resolveAsset } from "../args";
+import { findEvent, send, view } from "../chain";
+import { CliError } from "../errors";
+import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
+import { hashPath } from "../hashing";
+import { act } from "../program";
+
+interface RegisterOptions {
+  holder: string;
+  kind: string;
+  source: string;
+  level: string;
+  metadata: string;
+  consentFile?: string;
+  consentDigest?: string;
+  parent?: string[];
+  listingOut?: string;
+  force?: boolean;
+}
+
+/** Fills the evidence block from the computed digest and checks the document agrees with the flags. */
+function completeMetadata(doc: unknown, digest: string, algorithm: string, level: string, hasConsent: boolean): unknown {
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new CliError("the metadata file must hold a JSON object", "see docs/metadata.schema.json");
+  const m = structuredClone(doc) as Record<string, unknown>;
+  const ev = (m.evidence ?? {}) as Record<string, unknown>;
+  const zero = "0x" + "0".repeat(64);
+  if (ev.fingerprint !== undefined && ev.fingerprint !== zero && String(ev.fingerprint).toLowerCase() !== digest) {
+    throw new CliError(`metadata evidence.fingerprint ${String(ev.fingerprint)} is not the content's digest ${digest}`, "remove evidence.fingerprint (the CLI fills it in) or register the matching content");
+  }
+  m.evidence = { ...ev, digestAlgorithm: algorithm, fingerprint: digest };
+  const sec = m.security as { level?: unknown; personalInformation?: { contains?: unknown } } | undefined;
+  if (sec?.level !== undefined && sec.level !== level) {
+    throw new CliError(`metadata security.level is "${String(sec.level)}" but --level is "${level}"`, "make them agree");
+  }
+  if (sec?.personalInformation?.contains === true && !hasConsent) {
+    throw new CliError("the metadata says the data contains personal information, but no consent proof was given", "pass --consent-file <file> (or --consent-digest)");
+  }
+  return m;
+}
+
+/** `shuquan asset register <file|dir>` — an exchange registers an asset (登记). */
+export function registerAssetRegisterCommand(asset: Command): void {
+  asset
+    .command("register <path>")
+    .description("hash a file or directory locally, store its metadata, and register it (exchange key)")
+    .requiredOption("--holder <address>", "the merchant who will hold the asset (must be recognised at this exchange)")
+    .requiredOption("--kind <kind>", ASSET_KIND.join("|"))
+    .requiredOption("--source <source>", ASSET_SOURCE.join("|"))
+    .requiredOption("--level <level>", `${DATA_LEVEL.join("|")} (core is refused)`)
+    .requiredOption("--metadata <file>", "metadata document (JSON, docs/metadata.schema.json); evidence.fingerprint is filled in")
+    .option("--consent-file <file>", "consent proof for personal data (its SHA-256 goes on chain)")
+    .option("--consent-digest <0x…>", "SHA-256 of the consent proof")
+    .option("--parent <asset...>", "assets this one derives from (ids or registration numbers)")
+    .option("--listing-out <file>", "for a directory: write the file list (path, sha256) — needed later to prove a file is in the dataset")
+    .option("--force", "overwrite --listing-out")
+    .action(
+      act<RegisterOptions>(async (ctx, [p], o) => {
+        const holder = parseAddress(o.holder, "--holder");
+        const kind = parseEnum(ASSET_KIND, o.kind, "kind");
+        const source = parseEnum(ASSET_SOURCE, o.source, "source");
+        const level = parseEnum(DATA_LEVEL, o.level, "level");
+        if (DATA_LEVEL[level] === "core") throw new CliError("core data is never registered for trading (核心数据)", "classify the data again; only general and important data can be registered");
+        const consent = await digestFrom(o.consentDigest, o.consentFile, "consent", false);
+        if (ASSET_SOURCE[source] === "personal" && !consent) throw new CliError("personal data needs a consent proof", "pass --consent-file <file> or --consent-digest <0x…>");
+        if (o.listingOut) await assertWritable(o.listingOut, o.force);
+        const rawMeta = await readJsonFile(o.metadata, "metadata file");
+
+        const content = await hashPath(p as string, ctx.quiet);
+        const meta = completeMetadata(rawMeta, content.digest, content.algorithm, DATA_LEVEL[level] as string, Boolean(consent));
+        let validated;
+        try {
+          validated = validateMetadata(meta);
+        } catch (e) {
+          throw new CliError((e as Error).message, `fix ${o.metadata}; the schema is docs/metadata.schema.json`);
+        }
+        const registry = await ctx.reader("registry");
+        if (await view<boolean>(registry, "exists", [content.digest], "check registration")) {
+          const number = await view<string>(registry, "registrationNumber", [content.digest], "registration number");
+          throw new CliError(`this content is registered already as ${number} (asset ${content.digest})`, "one content digest is registered once across all exchanges");
+        }
+        const parents = [];
+        for (const ref of o.parent ?? []) parents.push((await resolveAsset(ctx, ref)).assetId);
+
+        const metaBytes = canonicalJsonBytes(validated);
+        const metadataDigest = sha256Hex(metaBytes);
+        const store = await ctx.content();
+        const metadataCid = await store.put(metaBytes);
+
+        const { contract } = await ctx.writer("registry", "exchange");
+        const registration = {
+          contentDigest: content.digest,
+          holder,
+          kind,
+          source,
+          level,
+          metadataDigest,
+          metadataCid,
+          consentDigest: consent ?? "0x" + "0".repeat(64),
+          parents,
+        };
+        const tx = await send(contract, "register", [registration], "register asset");
+        const ev = findEvent(contract, tx.logs, "AssetRegistered");
+        const registrationNumber = await view<string>(contract, "registrationNumber", [content.digest], "registration number");
+        if (o.listingOut && content.files) {
+          await writeFileAtomic(o.listingOut, toJson({ type: "shuquan/dataset-listing", version: 1, root: content.digest, files: content.files.map((f) => ({ path: f.path, digest: f.digest, size: f.size })) }));
+        }
+        const assetId = formatAssetId(content.digest);
+        ctx.print(
+          {
+            assetId,
+            registrationNumber,
+            contentKind: content.kind,
+            digestAlgorithm: content.algorithm,
+            bytes: content.bytes,
+            files: content.files?.length,
+            metadataCid,
+            metadataDigest,
+            holder,
+            sequence: ev ? Number(ev.sequence) : undefined,
+            ...tx,
+          },
+          [
+            `registered ${registrationNumber}`,
+            `  asset id      ${assetId}`,
+            `  content       ${content.kind}${content.files ? `, ${content.files.length} files` : ""}, ${content.bytes} bytes (${content.algorithm})`,
+            `  holder        ${holder}`,
+            `  metadata      ${metadataCid} (sha256 ${metadataDigest})`,
+            `  tx            ${tx.txHash} in block ${tx.blockNumber}`,
+          ],
+        );
+      }),
+    );
+}

@@ -1,0 +1,157 @@
+import type { Command } from "commander";
+import { randomBytes } from "node:crypto";
+import { TypedDataEncoder, verifyTypedData } from "ethers";
+import { RIGHT, VENUE, enumName, formatAssetId, tradeIdOf } from "../../digest";
+import { digestFrom, parseAddress, parseBytes32, parseEnum, parseTime, parseUint, resolveAsset } from "../args";
+import { findEvent, send } from "../chain";
+import { currencyBytes3, currencyText, domainOf, TRADE_TYPES } from "../eip712";
+import { CliError } from "../errors";
+import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
+import { act } from "../program";
+import { authorisationSchema, toTradeStruct, type TradeAuthorisation } from "./trade-file";
+
+interface AuthoriseOptions {
+  asset: string; buyer: string; right: string; exchange: string; serial?: string;
+  price?: string; currency?: string; priceCommitment?: string; contractFile?: string; contractDigest?: string;
+  venue: string; linkedTrade?: string; deadline: string;
+  scopeFile?: string; scopeDigest?: string; start?: string; end?: string; exclusive?: boolean; sublicensable?: boolean; revocable?: boolean;
+  out: string; force?: boolean;
+}
+
+/** `shuquan trade authorise|record` — the seller signs, the exchange records (交易凭证). */
+export function registerTradeCommands(program: Command): void {
+  const trade = program.command("trade").description("seller: authorise a trade (EIP-712); exchange: record it");
+
+  trade
+    .command("authorise")
+    .description("sign a trade authorisation with the seller's key and write it to a file")
+    .requiredOption("--asset <asset>", "asset id or registration number")
+    .requiredOption("--buyer <address>", "new holder or licensee")
+    .requiredOption("--right <right>", RIGHT.join("|"))
+    .requiredOption("--exchange <address>", "the exchange that will record the trade")
+    .option("--serial <n>", "the exchange's trade serial (default: random 63-bit)")
+    .option("--price <minor units>", "price in the currency's minor unit (fen for CNY)")
+    .option("--currency <code>", "ISO 4217, e.g. CNY")
+    .option("--price-commitment <0x…>", "keccak256 commitment when the price is confidential")
+    .option("--contract-file <file>", "the signed trade contract (its SHA-256 is signed)")
+    .option("--contract-digest <0x…>", "SHA-256 of the trade contract")
+    .option("--venue <venue>", VENUE.join("|"), "on-exchange")
+    .option("--linked-trade <id>", "an earlier recorded trade this one links to")
+    .option("--deadline <time>", "authorisation void after (unix s, ISO, +7d)", "+7d")
+    .option("--scope-file <file>", "licences: scenario/purpose document (its SHA-256 is the scope)")
+    .option("--scope-digest <0x…>", "licences: SHA-256 of the scenario/purpose document")
+    .option("--start <time>", "licences: first second in force", "now")
+    .option("--end <time>", "licences: first second no longer in force")
+    .option("--exclusive", "licences: exclusive")
+    .option("--sublicensable", "licences: operator may grant product-use licences")
+    .option("--revocable", "licences: the grantor may revoke")
+    .requiredOption("--out <file>", "where to write the signed authorisation")
+    .option("--force", "overwrite --out")
+    .action(
+      act<AuthoriseOptions>(async (ctx, _args, o) => {
+        await assertWritable(o.out, o.force);
+        const { assetId } = await resolveAsset(ctx, o.asset);
+        const buyer = parseAddress(o.buyer, "--buyer");
+        const exchange = parseAddress(o.exchange, "--exchange");
+        const right = parseEnum(RIGHT, o.right, "right");
+        const venue = parseEnum(VENUE, o.venue, "venue");
+        const serial = o.serial !== undefined ? parseUint(o.serial, "--serial", (1n << 96n) - 1n) : BigInt("0x" + randomBytes(8).toString("hex")) >> 1n;
+        const disclosed = o.price !== undefined;
+        if (disclosed === Boolean(o.priceCommitment)) throw new CliError("give either --price (with --currency) or --price-commitment", "a confidential price is only committed to");
+        if (disclosed && !o.currency) throw new CliError("--price needs --currency");
+        const contractDigest = (await digestFrom(o.contractDigest, o.contractFile, "contract", true)) as string;
+        const isHolding = RIGHT[right] === "holding";
+        let licence = { scopeDigest: "0x" + "0".repeat(64), start: 0, end: 0, exclusive: false, sublicensable: false, revocable: false };
+        if (!isHolding) {
+          const scopeDigest = await digestFrom(o.scopeDigest, o.scopeFile, "scope", true);
+          if (!o.end) throw new CliError("--end is required for a licence");
+          licence = { scopeDigest: scopeDigest as string, start: parseTime(o.start ?? "now", "--start"), end: parseTime(o.end, "--end"), exclusive: Boolean(o.exclusive), sublicensable: Boolean(o.sublicensable), revocable: Boolean(o.revocable) };
+        }
+        const { contract: recorder, wallet } = await ctx.writer("trades", "seller");
+        const { chainId } = await ctx.chain();
+        const value = {
+          tradeId: tradeIdOf(exchange, serial),
+          assetId,
+          seller: wallet.address,
+          buyer,
+          right,
+          licence,
+          price: disclosed ? parseUint(o.price, "--price", (1n << 128n) - 1n) : 0n,
+          currency: disclosed ? currencyBytes3(o.currency) : "0x000000",
+          priceCommitment: o.priceCommitment ? parseBytes32(o.priceCommitment, "--price-commitment") : "0x" + "0".repeat(64),
+          contractDigest,
+          venue,
+          linkedTradeId: o.linkedTrade ? parseUint(o.linkedTrade, "--linked-trade") : 0n,
+          deadline: parseTime(o.deadline, "--deadline"),
+        };
+        const domain = await domainOf(recorder);
+        const signature = await wallet.signTypedData(domain, TRADE_TYPES, value);
+        const file: TradeAuthorisation = {
+          type: "shuquan/trade-authorisation",
+          version: 1,
+          chainId,
+          tradeRecorder: String(recorder.target),
+          trade: {
+            tradeId: formatAssetId(value.tradeId),
+            assetId: formatAssetId(value.assetId),
+            seller: value.seller,
+            buyer,
+            right: RIGHT[right] as (typeof RIGHT)[number],
+            licence: { ...licence },
+            price: value.price.toString(),
+            currency: currencyText(value.currency),
+            priceCommitment: value.priceCommitment,
+            contractDigest,
+            venue: VENUE[venue] as (typeof VENUE)[number],
+            linkedTradeId: formatAssetId(value.linkedTradeId),
+            deadline: value.deadline,
+          },
+          digest: TypedDataEncoder.hash(domain, TRADE_TYPES, value),
+          signature,
+        };
+        await writeFileAtomic(o.out, toJson(file));
+        ctx.print({ out: o.out, tradeId: file.trade.tradeId, digest: file.digest, seller: wallet.address }, [
+          `signed trade authorisation written to ${o.out}`,
+          `  trade id  ${file.trade.tradeId}`,
+          `  seller    ${wallet.address}  right ${file.trade.right}  buyer ${buyer}`,
+          `  valid until ${new Date(value.deadline * 1000).toISOString()}`,
+        ]);
+      }),
+    );
+
+  trade
+    .command("record")
+    .description("record a seller-authorised trade (exchange key); the right moves in the same transaction")
+    .requiredOption("--authorisation <file>", "file written by `shuquan trade authorise`")
+    .option("--signature <0x…>", "the seller's signature, if not in the file")
+    .action(
+      act<{ authorisation: string; signature?: string }>(async (ctx, _args, o) => {
+        const parsed = authorisationSchema.safeParse(await readJsonFile(o.authorisation, "authorisation"));
+        if (!parsed.success) {
+          const i = parsed.error.issues[0];
+          throw new CliError(`authorisation ${o.authorisation} is invalid at ${i?.path.join(".")}: ${i?.message}`, "use the file written by `shuquan trade authorise`");
+        }
+        const auth = parsed.data;
+        const signature = o.signature ?? auth.signature;
+        if (!signature) throw new CliError("no seller signature", "pass --signature or use a signed authorisation file");
+        const { chainId } = await ctx.chain();
+        if (auth.chainId !== chainId) throw new CliError(`the authorisation is for chain ${auth.chainId}, this is chain ${chainId}`);
+        const { contract, wallet } = await ctx.writer("trades", "exchange");
+        if (String(contract.target).toLowerCase() !== auth.tradeRecorder.toLowerCase()) {
+          throw new CliError(`the authorisation was signed for TradeRecorder ${auth.tradeRecorder}, the deployment's is ${String(contract.target)}`);
+        }
+        const struct = toTradeStruct(auth);
+        const signer = verifyTypedData(await domainOf(contract), TRADE_TYPES, struct, signature);
+        if (signer.toLowerCase() !== struct.seller.toLowerCase()) {
+          throw new CliError(`the signature is by ${signer}, not the seller ${struct.seller}`, "ask the seller to sign again (shuquan trade authorise)");
+        }
+        const tx = await send(contract, "recordTrade", [struct, signature], "record trade");
+        const ev = findEvent(contract, tx.logs, "TradeRecorded");
+        ctx.print({ tradeId: auth.trade.tradeId, licenceId: ev?.licenceId, exchange: wallet.address, ...tx }, [
+          `recorded trade ${auth.trade.tradeId} (${enumName(RIGHT, struct.right, "right")}: ${struct.seller} → ${struct.buyer})`,
+          ev && ev.licenceId !== "0x" + "0".repeat(64) ? `  licence ${String(ev.licenceId)}` : `  holding transferred`,
+          `  tx ${tx.txHash} in block ${tx.blockNumber}`,
+        ]);
+      }),
+    );
+}

@@ -1,0 +1,67 @@
+import { hexlify, toUtf8Bytes, type Contract, type TypedDataDomain, type TypedDataField } from "ethers";
+import { CliError } from "./errors";
+import { view } from "./chain";
+
+/** EIP-712 types of Types.sol `LicenceTerms`. */
+export const LICENCE_TERMS_TYPE: TypedDataField[] = [
+  { name: "scopeDigest", type: "bytes32" },
+  { name: "start", type: "uint40" },
+  { name: "end", type: "uint40" },
+  { name: "exclusive", type: "bool" },
+  { name: "sublicensable", type: "bool" },
+  { name: "revocable", type: "bool" },
+];
+
+/** EIP-712 types of ITradeRecorder.Trade (enums are uint8). */
+export const TRADE_TYPES: Record<string, TypedDataField[]> = {
+  Trade: [
+    { name: "tradeId", type: "uint256" },
+    { name: "assetId", type: "uint256" },
+    { name: "seller", type: "address" },
+    { name: "buyer", type: "address" },
+    { name: "right", type: "uint8" },
+    { name: "licence", type: "LicenceTerms" },
+    { name: "price", type: "uint128" },
+    { name: "currency", type: "bytes3" },
+    { name: "priceCommitment", type: "bytes32" },
+    { name: "contractDigest", type: "bytes32" },
+    { name: "venue", type: "uint8" },
+    { name: "linkedTradeId", type: "uint256" },
+    { name: "deadline", type: "uint64" },
+  ],
+  LicenceTerms: LICENCE_TERMS_TYPE,
+};
+
+/** EIP-712 types of IPledgeRegistry.PledgeTerms. */
+export const PLEDGE_TYPES: Record<string, TypedDataField[]> = {
+  PledgeTerms: [
+    { name: "assetId", type: "uint256" },
+    { name: "lender", type: "address" },
+    { name: "amount", type: "uint128" },
+    { name: "currency", type: "bytes3" },
+    { name: "start", type: "uint40" },
+    { name: "end", type: "uint40" },
+    { name: "agreementDigest", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint64" },
+  ],
+};
+
+/** The EIP-712 domain of a deployed contract, read through ERC-5267 `eip712Domain()`. */
+export async function domainOf(contract: Contract): Promise<TypedDataDomain> {
+  const d = await view<[string, string, string, bigint, string]>(contract, "eip712Domain", [], "read EIP-712 domain");
+  return { name: d[1], version: d[2], chainId: d[3], verifyingContract: d[4] };
+}
+
+/** A 3-letter ISO 4217 code as bytes3 ("CNY" → 0x434e59); empty → zero. */
+export function currencyBytes3(code: string | undefined): string {
+  if (!code) return "0x000000";
+  if (!/^[A-Z]{3}$/.test(code)) throw new CliError(`currency "${code}" is not an ISO 4217 code`, "give three upper-case letters, e.g. CNY");
+  return hexlify(toUtf8Bytes(code));
+}
+
+/** bytes3 back to text ("0x434e59" → "CNY"; zero → ""). */
+export function currencyText(b3: string): string {
+  if (/^0x0{6}$/.test(b3)) return "";
+  return Buffer.from(b3.slice(2), "hex").toString("latin1");
+}

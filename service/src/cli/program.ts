@@ -1,0 +1,62 @@
+import { Command, Option } from "commander";
+import { Context, type GlobalOptions } from "./context";
+import { CliError } from "./errors";
+import { toJson } from "./files";
+
+/** A command's body: the context, its positional arguments and its own options. */
+export type Handler<O = Record<string, unknown>> = (ctx: Context, args: string[], opts: O) => Promise<void>;
+
+/** Wraps a handler as a commander action: builds the context from the global options, reports errors. */
+export function act<O>(handler: Handler<O>): (...a: unknown[]) => Promise<void> {
+  return async (...a: unknown[]) => {
+    const cmd = a[a.length - 1] as Command;
+    const opts = cmd.opts<O & Record<string, unknown>>();
+    const globals = cmd.optsWithGlobals<GlobalOptions>();
+    const args = a.slice(0, -2).flatMap((x) => (Array.isArray(x) ? (x as string[]) : x === undefined ? [] : [String(x)]));
+    const ctx = new Context(globals);
+    try {
+      await handler(ctx, args, opts);
+    } catch (e) {
+      report(e, Boolean(globals.json));
+    } finally {
+      ctx.close();
+    }
+  };
+}
+
+/** Prints an error (human or JSON) and sets a non-zero exit code. */
+export function report(e: unknown, json: boolean): void {
+  const err = e instanceof CliError ? e : new CliError(e instanceof Error ? e.message : String(e));
+  if (json) process.stdout.write(toJson({ ok: false, error: { message: err.message, hint: err.hint } }));
+  else process.stderr.write(`error: ${err.message}\n${err.hint ? `  what to do: ${err.hint}\n` : ""}`);
+  if (process.env.SHUQUAN_DEBUG && !(e instanceof CliError)) console.error(e);
+  process.exitCode = err.exitCode;
+}
+
+/** The root program with the global options. */
+export function rootProgram(): Command {
+  const program = new Command("shuquan")
+    .description("Shuquan (数权) data-asset registry: register, trade, license, anchor evidence, and verify against the chain")
+    .version("0.1.0")
+    .option("--json", "print machine-readable JSON on stdout")
+    .option("--rpc <url>", "JSON-RPC endpoint (default: RPC_URL or http://127.0.0.1:8545)")
+    .option("--deployment <file>", "deployments/<chainId>.json (default: DEPLOYMENT or ./deployments/<chainId>.json)")
+    .option("--api <url>", "Shuquan API for lookups (default: SHUQUAN_API_URL or http://127.0.0.1:3000)")
+    .option("--data-dir <dir>", "data directory of the local content store (default: DATA_DIR or ./data)")
+    .option("--ipfs-api <url>", "Kubo RPC API for the content store (default: IPFS_API_URL; else local)")
+    .option("--key <hex>", "private key to sign with (prefer SHUQUAN_PRIVATE_KEY or --keystore: argv is visible to other users)")
+    .option("--keystore <file>", "encrypted JSON keystore to sign with")
+    .addOption(new Option("--password-env <name>", "environment variable holding the keystore password").default("SHUQUAN_KEYSTORE_PASSWORD"))
+    .option("-q, --quiet", "no progress output")
+    .showHelpAfterError("(run with --help for usage)");
+  program.addHelpText(
+    "after",
+    `
+Keys are never printed. Exit codes: 0 ok, 1 error, 2 checked and not found (verify).
+Docs: docs/cli.md. Examples:
+  shuquan asset register data/ --holder 0x… --kind resource --source enterprise --level general --metadata meta.json
+  shuquan evidence anchor receipts/ --proofs-out receipts.proofs.json
+  shuquan verify receipts/2026-01-01.pdf`,
+  );
+  return program;
+}

@@ -1,0 +1,269 @@
+/**
+ * `npm start -- --demo`: a realistic data set on the embedded chain, made through the contracts exactly as the
+ * CLI would (exchanges register, holders grant licences, sellers sign trades, the holder consents to a pledge,
+ * exchanges anchor evidence, the regulator freezes). Two exchanges recognise each other; there are resources,
+ * a derived product, licences that expire and get revoked, on- and off-exchange trades (one linked pair, one
+ * confidential price), a pledge and evidence batches whose manifests are in the content store.
+ */
+import { JsonRpcProvider, Signature, type Signer } from "ethers";
+import {
+  IDataAssetRegistry__factory,
+  IEvidenceAnchor__factory,
+  IPledgeRegistry__factory,
+  ITradeRecorder__factory,
+} from "../../../typechain-types";
+import type { ITradeRecorder } from "../../../typechain-types/contracts/interfaces/ITradeRecorder";
+import type { ContentStore } from "../content";
+import {
+  buildManifest,
+  canonicalJsonBytes,
+  datasetDigest,
+  enumValue,
+  ASSET_KIND,
+  ASSET_SOURCE,
+  DATA_LEVEL,
+  RIGHT,
+  VENUE,
+  recordDigest,
+  sha256Hex,
+  tradeIdOf,
+  type AssetKindName,
+  type AssetSourceName,
+  type DataLevelName,
+  type Hex,
+} from "../digest";
+import type { Logger } from "../logger";
+import { EXAMPLE_METADATA, validateMetadata } from "../metadata";
+import { devWallet } from "../devnet/accounts";
+import { DEV, devSigner } from "../devnet/bootstrap";
+
+/** Addresses of a wired deployment. */
+export interface DemoDeployment {
+  contracts: { DataAssetRegistry: string; TradeRecorder: string; PledgeRegistry: string; EvidenceAnchor: string };
+}
+
+/** What the demo made, for the start-up banner and for tests. */
+export interface DemoSummary {
+  description: string;
+  assets: Record<string, Hex>;
+  trades: Record<string, bigint>;
+  evidenceRoots: Hex[];
+}
+
+const DAY = 24 * 60 * 60;
+const ZERO32 = "0x" + "0".repeat(64);
+
+async function wait(tx: Promise<{ wait(): Promise<unknown> }>): Promise<void> {
+  await (await tx).wait();
+}
+
+async function now(provider: JsonRpcProvider): Promise<number> {
+  const block = await provider.getBlock("latest");
+  if (!block) throw new Error("the chain has no latest block");
+  return block.timestamp;
+}
+
+/** Seeds the demo data set; returns what it made. */
+export async function seedDemo(p: {
+  provider: JsonRpcProvider;
+  deployment: DemoDeployment;
+  content: ContentStore;
+  logger: Logger;
+}): Promise<DemoSummary> {
+  const { provider, content } = p;
+  const c = p.deployment.contracts;
+  const as = (i: number): Signer => devSigner(provider, i);
+  const addr = (i: number) => devWallet(i).address;
+  const registry = (i: number) => IDataAssetRegistry__factory.connect(c.DataAssetRegistry, as(i));
+  const trades = (i: number) => ITradeRecorder__factory.connect(c.TradeRecorder, as(i));
+  const evidence = (i: number) => IEvidenceAnchor__factory.connect(c.EvidenceAnchor, as(i));
+  const pledges = (i: number) => IPledgeRegistry__factory.connect(c.PledgeRegistry, as(i));
+  const assets: Record<string, Hex> = {};
+  const tradeIds: Record<string, bigint> = {};
+  const serials = new Map<number, number>();
+
+  async function register(o: {
+    key: string;
+    exchange: number;
+    holder: number;
+    name: string;
+    files: Record<string, string>;
+    kind: AssetKindName;
+    source: AssetSourceName;
+    level: DataLevelName;
+    parents?: string[];
+  }): Promise<Hex> {
+    const files = Object.entries(o.files).map(([path, text]) => ({ path, digest: sha256Hex(text) }));
+    const { root } = datasetDigest(files);
+    const metadata = validateMetadata({
+      ...EXAMPLE_METADATA,
+      asset: { ...EXAMPLE_METADATA.asset, name: o.name, objectType: o.kind === "product" ? "product" : "resource" },
+      evidence: { digestAlgorithm: "oz-merkle-sha-256", fingerprint: root },
+      security: {
+        ...EXAMPLE_METADATA.security,
+        level: o.level,
+        personalInformation:
+          o.source === "personal"
+            ? { contains: true, sensitive: false, consentBasis: "individual consent", deidentification: "k-anonymity k=20" }
+            : { contains: false, sensitive: false },
+      },
+    });
+    const bytes = canonicalJsonBytes(metadata);
+    const metadataCid = await content.put(bytes);
+    await wait(
+      registry(o.exchange).register({
+        contentDigest: root,
+        holder: addr(o.holder),
+        kind: enumValue(ASSET_KIND, o.kind, "kind"),
+        source: enumValue(ASSET_SOURCE, o.source, "source"),
+        level: enumValue(DATA_LEVEL, o.level, "level"),
+        metadataDigest: sha256Hex(bytes),
+        metadataCid,
+        consentDigest: o.source === "personal" ? sha256Hex(`consent records of ${o.name}`) : ZERO32,
+        parents: (o.parents ?? []).map((k) => assets[k]),
+      }),
+    );
+    assets[o.key] = root;
+    return root;
+  }
+
+  async function licence(grantor: number, key: string, grantee: number, right: "processing" | "operating" | "product-use", days: number, revocable = true) {
+    const t = await now(provider);
+    await wait(
+      registry(grantor).grantLicence(assets[key], addr(grantee), enumValue(RIGHT, right, "right"), {
+        scopeDigest: sha256Hex(`scenario: ${right} of ${key} by account ${grantee}`),
+        start: t,
+        end: t + days * DAY,
+        exclusive: false,
+        sublicensable: false,
+        revocable,
+      }),
+    );
+  }
+
+  async function trade(o: {
+    key: string;
+    exchange: number;
+    seller: number;
+    buyer: number;
+    right: "holding" | "processing" | "operating" | "product-use";
+    venue: "on-exchange" | "off-exchange";
+    price?: bigint;
+    confidentialPrice?: bigint;
+    linkedTo?: string;
+    sublicensable?: boolean;
+  }): Promise<void> {
+    const serial = (serials.get(o.exchange) ?? 0) + 1;
+    serials.set(o.exchange, serial);
+    const tradeId = tradeIdOf(addr(o.exchange), serial);
+    const t = await now(provider);
+    const isHolding = o.right === "holding";
+    const request: ITradeRecorder.TradeStruct = {
+      tradeId,
+      assetId: assets[o.key],
+      seller: addr(o.seller),
+      buyer: addr(o.buyer),
+      right: enumValue(RIGHT, o.right, "right"),
+      licence: isHolding
+        ? { scopeDigest: ZERO32, start: 0, end: 0, exclusive: false, sublicensable: false, revocable: false }
+        : {
+            scopeDigest: sha256Hex(`scenario: ${o.right} of ${o.key}`),
+            start: t,
+            end: t + 365 * DAY,
+            exclusive: false,
+            sublicensable: o.sublicensable ?? false,
+            revocable: false,
+          },
+      price: o.price ?? 0n,
+      currency: o.price !== undefined ? "0x434e59" : "0x000000",
+      priceCommitment:
+        o.confidentialPrice !== undefined ? sha256Hex(`price ${o.confidentialPrice} CNY, salt ${tradeId}`) : ZERO32,
+      contractDigest: sha256Hex(`trade contract ${o.key} ${o.seller}->${o.buyer} ${o.right}`),
+      venue: enumValue(VENUE, o.venue, "venue"),
+      linkedTradeId: o.linkedTo ? tradeIds[o.linkedTo] : 0n,
+      deadline: t + DAY,
+    };
+    // The seller signs the EIP-712 digest the recorder itself computes for these terms.
+    const digest = await trades(o.exchange).hashTrade(request);
+    const signature = Signature.from(devWallet(o.seller).signingKey.sign(digest)).serialized;
+    await wait(trades(o.exchange).recordTrade(request, signature));
+    tradeIds[`${o.key}:${o.right}:${serial}@${o.exchange}`] = tradeId;
+    if (!o.linkedTo) tradeIds[o.key + ":" + o.right] = tradeId;
+  }
+
+  async function anchor(exchange: number, records: { record: object; asset?: string; label: string }[], batchAsset?: string): Promise<Hex> {
+    const built = buildManifest(
+      records.map((r) => ({ digest: recordDigest(r.record), assetId: r.asset ? assets[r.asset] : undefined, label: r.label })),
+    );
+    const cid = await content.put(built.bytes);
+    await wait(evidence(exchange).anchor(built.manifest.root, built.manifest.leafCount, cid, batchAsset ? assets[batchAsset] : 0n));
+    return built.manifest.root;
+  }
+
+  p.logger.info("seeding the demo data set");
+  await register({
+    key: "throughput", exchange: DEV.shde, holder: DEV.alice, name: "Shanghai port container throughput 2025",
+    files: { "throughput/2025-q1.csv": "month,teu\n2025-01,4120000\n", "throughput/2025-q2.csv": "month,teu\n2025-04,4310000\n" },
+    kind: "resource", source: "enterprise", level: "general",
+  });
+  await register({
+    key: "weather", exchange: DEV.gzde, holder: DEV.carol, name: "Guizhou hourly weather observations",
+    files: { "weather/2025.csv": "station,hour,temp\nGY01,2025-01-01T00,3.2\n" }, kind: "resource", source: "public", level: "general",
+  });
+  await register({
+    key: "mobility", exchange: DEV.shde, holder: DEV.bob, name: "Anonymised commuter mobility sample",
+    files: { "mobility/sample.parquet": "PAR1 demo bytes" }, kind: "resource", source: "personal", level: "important",
+  });
+  await licence(DEV.alice, "throughput", DEV.bob, "processing", 365);
+  await register({
+    key: "congestion", exchange: DEV.shde, holder: DEV.bob, name: "Port congestion index",
+    files: { "index/congestion.json": '{"method":"weighted queue length","version":1}' },
+    kind: "product", source: "enterprise", level: "general", parents: ["throughput"],
+  });
+  await licence(DEV.carol, "weather", DEV.alice, "processing", 1); // expires below
+  await licence(DEV.alice, "throughput", DEV.dave, "processing", 90); // revoked below
+  await wait(registry(DEV.alice).revokeLicence(assets.throughput, addr(DEV.dave), enumValue(RIGHT, "processing", "right"), "scope exceeded"));
+
+  await trade({ key: "congestion", exchange: DEV.shde, seller: DEV.bob, buyer: DEV.carol, right: "operating", venue: "on-exchange", price: 120_000_00n, sublicensable: true });
+  await trade({ key: "congestion", exchange: DEV.gzde, seller: DEV.carol, buyer: DEV.dave, right: "product-use", venue: "off-exchange", confidentialPrice: 18_000_00n, linkedTo: "congestion:operating" });
+  await trade({ key: "weather", exchange: DEV.shde, seller: DEV.carol, buyer: DEV.alice, right: "holding", venue: "on-exchange", price: 50_000_00n });
+  await trade({ key: "throughput", exchange: DEV.shde, seller: DEV.alice, buyer: DEV.carol, right: "processing", venue: "on-exchange", price: 8_000_00n });
+
+  const t = await now(provider);
+  const consentTerms = {
+    assetId: assets.throughput, lender: addr(DEV.lender), amount: 3_000_000_00n, currency: "0x434e59",
+    start: t, end: t + 365 * DAY, agreementDigest: sha256Hex("pledge agreement SHDE-PL-2026-001"),
+    nonce: await pledges(DEV.alice).nonces(addr(DEV.alice)), deadline: t + DAY,
+  };
+  const pledgeDigest = await pledges(DEV.lender).hashPledge(consentTerms);
+  await wait(pledges(DEV.lender).registerPledge(consentTerms, Signature.from(devWallet(DEV.alice).signingKey.sign(pledgeDigest)).serialized));
+
+  const roots: Hex[] = [];
+  roots.push(
+    await anchor(DEV.shde, [
+      { record: { type: "delivery-receipt", order: "SHDE-2026-0001", asset: "congestion", to: "carol" }, asset: "congestion", label: "SHDE-2026-0001" },
+      { record: { type: "delivery-receipt", order: "SHDE-2026-0002", asset: "weather", to: "alice" }, asset: "weather", label: "SHDE-2026-0002" },
+      { record: { type: "audit-record", scope: "onboarding review", merchant: "bob" }, label: "audit-bob" },
+    ]),
+  );
+  roots.push(
+    await anchor(
+      DEV.gzde,
+      Array.from({ length: 5 }, (_, i) => ({ record: { type: "processing-log", job: `GZ-JOB-${i + 1}`, asset: "congestion", rows: 1000 * (i + 1) }, asset: "congestion", label: `GZ-JOB-${i + 1}` })),
+      "congestion",
+    ),
+  );
+  await wait(registry(DEV.regulator).freeze(assets.mobility, "consent records under review"));
+
+  // Let the one-day licence lapse, so the data set has an expired licence too.
+  await provider.send("evm_increaseTime", [2 * DAY]);
+  await provider.send("evm_mine", []);
+
+  return {
+    description:
+      "4 assets (3 resources, 1 derived product), 6 licences (1 expired, 1 revoked), 4 trades (1 off-exchange with a confidential price, linked), 1 active pledge, 2 evidence batches (8 items), 1 frozen asset",
+    assets,
+    trades: tradeIds,
+    evidenceRoots: roots,
+  };
+}

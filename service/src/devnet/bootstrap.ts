@@ -1,0 +1,49 @@
+/**
+ * Gives the development accounts their roles on a fresh embedded deployment: the regulator accredits two
+ * exchanges, each onboards its merchants, and they recognise each other: SHDE recognises GZDE as a whole, GZDE
+ * recognises SHDE's alice singly (so bob is recognised at SHDE only) — the same layout the tests use.
+ */
+import { JsonRpcProvider, NonceManager, type Signer } from "ethers";
+import { IParticipantRegistry__factory } from "../../../typechain-types";
+import { exchangeCodeBytes4, enumValue, MERCHANT_CATEGORY, sha256Hex } from "../digest";
+import { devWallet } from "./accounts";
+
+/** Account indexes of the development roles. */
+export const DEV = { deployer: 0, regulator: 1, shde: 2, gzde: 3, alice: 4, bob: 5, carol: 6, dave: 7, lender: 8 } as const;
+
+const signers = new WeakMap<JsonRpcProvider, Map<number, Signer>>();
+
+/**
+ * The signer of development account `index` on `provider`. One per account and provider, so that its nonce is
+ * tracked in one place (two trackers of one account would race each other on an automining chain).
+ */
+export function devSigner(provider: JsonRpcProvider, index: number): Signer {
+  let byIndex = signers.get(provider);
+  if (!byIndex) signers.set(provider, (byIndex = new Map()));
+  let signer = byIndex.get(index);
+  if (!signer) byIndex.set(index, (signer = new NonceManager(devWallet(index).connect(provider))));
+  return signer;
+}
+
+/** Sets up exchanges, merchants and recognition. Idempotent only on a fresh deployment. */
+export async function bootstrapRoles(provider: JsonRpcProvider, participantsAddress: string): Promise<void> {
+  const as = (i: number) => IParticipantRegistry__factory.connect(participantsAddress, devSigner(provider, i));
+  const send = async (tx: Promise<{ wait(): Promise<unknown> }>) => (await tx).wait();
+  const address = (i: number) => devWallet(i).address;
+  const credential = (who: string) => sha256Hex(`onboarding credential of ${who}`);
+  const category = (name: string) => enumValue(MERCHANT_CATEGORY, name, "category");
+
+  const regulator = as(DEV.regulator);
+  await send(regulator.accreditExchange(address(DEV.shde), exchangeCodeBytes4("SHDE"), "Shanghai Data Exchange"));
+  await send(regulator.accreditExchange(address(DEV.gzde), exchangeCodeBytes4("GZDE"), "Guiyang Global Big Data Exchange"));
+
+  const shde = as(DEV.shde);
+  const gzde = as(DEV.gzde);
+  await send(shde.onboardMerchant(address(DEV.alice), category("data-resource"), credential("alice")));
+  await send(shde.onboardMerchant(address(DEV.bob), category("technology"), credential("bob")));
+  await send(gzde.onboardMerchant(address(DEV.carol), category("data-resource"), credential("carol")));
+  await send(gzde.onboardMerchant(address(DEV.dave), category("third-party-service"), credential("dave")));
+  await send(gzde.onboardMerchant(address(DEV.lender), category("third-party-service"), credential("lender")));
+  await send(shde.recogniseExchange(address(DEV.gzde)));
+  await send(gzde.recogniseMerchant(address(DEV.alice)));
+}

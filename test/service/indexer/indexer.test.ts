@@ -1,0 +1,209 @@
+import { expect } from "chai";
+import { createSilentLogger } from "../../../service/src/logger";
+import { createIndexer, type ChainParams } from "../../../service/src/indexer";
+import { INDEXED_TABLES } from "../../../service/src/store";
+import { RetryableError } from "../../../service/src/errors";
+import { BACKENDS, dumpTables, type OpenedDb } from "../store/backends";
+import { createFakeChain, type FakeChain } from "./fake-chain";
+import { ADDR, CONTRACTS, L, account, mineScenario, word } from "./scenario";
+
+const common = { logger: createSilentLogger() };
+const COMPARED = INDEXED_TABLES.filter((t) => t !== "block_hashes");
+const chainParams = (chain: FakeChain, extra: Partial<ChainParams> = {}): ChainParams => ({
+  chainId: chain.chainId,
+  transport: chain.transport,
+  contracts: CONTRACTS,
+  ...extra,
+});
+const count = async (o: OpenedDb, table: string): Promise<number> =>
+  (await o.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
+const fastRetry = { retries: 3, baseDelayMs: 1, maxDelayMs: 5 };
+
+for (const backend of BACKENDS) {
+  describe(`indexer on a fake chain (${backend.name})`, function () {
+    this.timeout(60_000);
+    let o: OpenedDb;
+    const extra: OpenedDb[] = [];
+    beforeEach(async () => {
+      o = await backend.open();
+    });
+    afterEach(async () => {
+      await o.cleanup();
+      for (const e of extra.splice(0)) await e.cleanup();
+    });
+
+    describe("backfill", () => {
+      it("should index every followed log once, and none of other addresses", async () => {
+        const chain = createFakeChain();
+        const logs = mineScenario(chain, 12);
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
+        await indexer.catchUp();
+        const st = indexer.status().chains[0];
+        expect(st.indexedBlock).to.equal(chain.head());
+        expect(st.eventsIndexed).to.equal(logs);
+        expect(await count(o, "assets")).to.equal(12);
+        expect(await count(o, "asset_parents")).to.equal(11);
+        expect(await count(o, "trades")).to.equal(4);
+        expect(await count(o, "recognitions")).to.equal(0); // the stranger's MerchantRecognised logs are ignored
+        expect(await count(o, "other_events")).to.equal(0);
+        // a second catch-up finds nothing new and duplicates nothing
+        await indexer.catchUp();
+        expect(await count(o, "assets")).to.equal(12);
+      });
+
+      it("should pair each trade's Transfer with its HoldingTransferred", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 6);
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
+        await indexer.catchUp();
+        const rows = await o.db.all<{ kind: string; trade_id: string | null; to_address: string }>(
+          "SELECT kind, trade_id, to_address FROM holdings ORDER BY block_number, log_index",
+        );
+        expect(rows.filter((r) => r.kind === "mint")).to.have.length(6);
+        const trades = rows.filter((r) => r.kind === "trade");
+        expect(trades).to.have.length(2);
+        expect(trades[0].trade_id).to.match(/^0x[0-9a-f]{64}$/);
+        expect(trades[0].to_address).to.equal(account(0x303));
+      });
+
+      it("should store values in the documented encodings", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 3);
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
+        await indexer.catchUp();
+        const a = await o.db.get<Record<string, unknown>>("SELECT * FROM assets ORDER BY block_number LIMIT 1");
+        expect(a).to.include({ chain_id: 31337, contract: ADDR.registry, kind: "resource", source: "enterprise", level: "general", exchange_code: "SHDE", sequence: 1, consent_digest: null, parent_count: 0 });
+        expect(a!.asset_id).to.equal(word("asset:0:1"));
+        expect(a!.registration_number).to.match(/^SHDE-2026-RE-00000001-[0-9A-Z]$/);
+        const t = await o.db.get<Record<string, unknown>>("SELECT * FROM trades");
+        expect(t).to.include({ price: "3000", currency: "CNY", confidential: 0, price_commitment: null, linked_trade_id: null, right: "holding", venue: "on-exchange", licence_id: null });
+        const e = await o.db.get<Record<string, unknown>>("SELECT * FROM exchanges");
+        expect(e).to.include({ code: "SHDE", name: "上海数据交易所" });
+      });
+    });
+
+    describe("adaptive ranges", () => {
+      it("should shrink when the node refuses too many results, and lose nothing", async () => {
+        const chain = createFakeChain();
+        for (let i = 0; i < 40; i++) chain.mine([L.onboarded(account(1000 + i), account(5)), L.onboarded(account(2000 + i), account(5)), L.onboarded(account(3000 + i), account(5))]);
+        chain.mineEmpty(200);
+        chain.maxLogs = 10;
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain, { initialRange: 100 })] });
+        await indexer.catchUp();
+        expect(await count(o, "merchants")).to.equal(120);
+        const st = indexer.status().chains[0];
+        expect(st.indexedBlock).to.equal(chain.head());
+        expect(st.rangeSize).to.be.greaterThan(3); // grew again over the empty blocks
+      });
+
+      it("should stop and report when even one block is refused, never skipping it", async () => {
+        const chain = createFakeChain();
+        chain.mine([L.onboarded(account(1), account(5))]);
+        chain.mine([L.onboarded(account(2), account(5)), L.onboarded(account(3), account(5)), L.onboarded(account(4), account(5))]);
+        chain.mine([L.onboarded(account(6), account(5))]);
+        chain.maxLogs = 2;
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain, { initialRange: 1 })] });
+        indexer.start();
+        for (let i = 0; i < 200 && indexer.status().chains[0].state !== "failed"; i++) await new Promise((r) => setTimeout(r, 10));
+        await indexer.stop();
+        const st = indexer.status().chains[0];
+        expect(st.state).to.equal("failed");
+        expect(st.lastError).to.match(/refuses even one block \(2\)/);
+        expect(st.indexedBlock).to.equal(1);
+        expect(await count(o, "merchants")).to.equal(1);
+      });
+    });
+
+    describe("retries", () => {
+      it("should retry transient RPC faults with backoff", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 4);
+        let faults = 0;
+        let calls = 0;
+        chain.beforeCall = (method) => {
+          if ((method === "eth_getLogs" || method === "eth_blockNumber") && faults < 6 && calls++ % 2 === 0) {
+            faults++;
+            throw new RetryableError("injected: connection reset");
+          }
+        };
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain, { initialRange: 2 })], rpcRetry: fastRetry });
+        await indexer.catchUp();
+        expect(faults).to.equal(6);
+        expect(await count(o, "assets")).to.equal(4);
+      });
+
+      it("should keep retrying a failing range (state retrying) and resume when the fault clears", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 4);
+        let broken = true;
+        chain.beforeCall = (method) => {
+          if (broken && method === "eth_getLogs") throw new RetryableError("injected: node down");
+        };
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)], rpcRetry: fastRetry, pollIntervalMs: 10 });
+        indexer.start();
+        for (let i = 0; i < 100 && indexer.status().chains[0].state !== "retrying"; i++) await new Promise((r) => setTimeout(r, 10));
+        const st = indexer.status().chains[0];
+        expect(st.state).to.equal("retrying");
+        expect(st.lastError).to.match(/node down/);
+        expect(st.indexedBlock).to.equal(0);
+        broken = false;
+        for (let i = 0; i < 300 && indexer.status().chains[0].indexedBlock < chain.head(); i++) await new Promise((r) => setTimeout(r, 10));
+        await indexer.stop();
+        expect(indexer.status().chains[0].indexedBlock).to.equal(chain.head());
+        expect(await count(o, "assets")).to.equal(4);
+      });
+    });
+
+    describe("reorgs", () => {
+      async function cleanIndexOf(chain: FakeChain): Promise<Record<string, unknown[]>> {
+        const fresh = await backend.open();
+        extra.push(fresh);
+        const ix = await createIndexer(common, { db: fresh.db, chains: [chainParams(chain)] });
+        await ix.catchUp();
+        return dumpTables(fresh.db, COMPARED);
+      }
+
+      it("should roll back a replaced branch and index the new one, equal to a clean index", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 6, 0);
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain, { initialRange: 3 })] });
+        await indexer.catchUp();
+        const before = await count(o, "assets");
+        chain.reorgTo(4);
+        mineScenario(chain, 5, 1);
+        await indexer.catchUp();
+        await indexer.catchUp();
+        expect(indexer.status().chains[0].reorgs).to.be.greaterThan(0);
+        expect(before).to.equal(6);
+        expect(await dumpTables(o.db, COMPARED)).to.deep.equal(await cleanIndexOf(chain));
+      });
+
+      it("should notice a reorg that shortens the chain below the indexed block", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 6, 0);
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
+        await indexer.catchUp();
+        chain.reorgTo(3);
+        chain.mine([L.onboarded(account(77), account(5))]);
+        await indexer.catchUp();
+        await indexer.catchUp();
+        expect(indexer.status().chains[0].indexedBlock).to.equal(4);
+        expect(await dumpTables(o.db, COMPARED)).to.deep.equal(await cleanIndexOf(chain));
+      });
+
+      it("should survive a restart after a reorg (new process, same database)", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 5, 0);
+        const first = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
+        await first.catchUp();
+        chain.reorgTo(2);
+        mineScenario(chain, 4, 2);
+        const db2 = await o.reopen();
+        const second = await createIndexer(common, { db: db2, chains: [chainParams(chain)] });
+        await second.catchUp();
+        await second.catchUp();
+        expect(await dumpTables(db2, COMPARED)).to.deep.equal(await cleanIndexOf(chain));
+      });
+    });
+  });
+}
