@@ -1,0 +1,89 @@
+/**
+ * Drives the deployed contracts on the Hardhat network so that every event the indexer maps is emitted at least
+ * once (shuquanFixture seeds accreditations, onboardings and recognitions).
+ */
+import { ethers, network } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { shuquanFixture, Right, Venue, digest } from "../../helpers/fixture";
+import { licenceTerms, recordTrade, registerAsset, tradeOf } from "../../helpers/assets";
+import { currency, signPledge } from "../../helpers/signing";
+import { buildManifest, sha256Hex } from "../../../service/src/digest";
+import type { FollowedContract } from "../../../service/src/indexer";
+import type { ContractName } from "../../../service/src/chain/abi";
+
+/** The fixture's deployment. */
+export type Deployed = Awaited<ReturnType<typeof shuquanFixture>>;
+
+/** The contracts to follow for a deployment. */
+export function followed(d: Deployed): FollowedContract[] {
+  return (Object.entries(d.addresses) as [ContractName, string][]).map(([name, address]) => ({ name, address, startBlock: d.startBlock }));
+}
+
+/** The chain's id on the Hardhat network. */
+export const HARDHAT_CHAIN_ID = 31337;
+
+/** Deploys, seeds and drives one of everything. Returns the deployment and the manifests (bytes) it anchored. */
+export async function deployAndDrive(): Promise<{ d: Deployed; manifests: Uint8Array[]; assets: bigint[] }> {
+  const d = await shuquanFixture();
+  const { participants, registry, tradeRecorder, pledges, evidence, regulator, shde, gzde, alice, bob, carol } = d;
+
+  // participants: suspend / reinstate, withdraw recognitions
+  await (await participants.connect(regulator).suspendExchange(gzde.address, "audit")).wait();
+  await (await participants.connect(regulator).reinstateExchange(gzde.address, "audit passed")).wait();
+  await (await participants.connect(shde).suspendMerchant(bob.address, "documents expired")).wait();
+  await (await participants.connect(shde).reinstateMerchant(bob.address, "documents renewed")).wait();
+  await (await participants.connect(gzde).withdrawMerchantRecognition(alice.address)).wait();
+  await (await participants.connect(gzde).recogniseMerchant(alice.address)).wait();
+  await (await participants.connect(shde).withdrawExchangeRecognition(gzde.address)).wait();
+  await (await participants.connect(shde).recogniseExchange(gzde.address)).wait();
+
+  // assets with lineage, freeze, licences
+  const a1 = await registerAsset(registry, shde, alice.address, "taxi trips 2026");
+  const a2 = await registerAsset(registry, shde, alice.address, "taxi heatmap", { parents: [a1], kind: 1 });
+  const a3 = await registerAsset(registry, shde, alice.address, "port logs", { source: 0 });
+  await (await registry.connect(regulator).freeze(a3, "under review")).wait();
+  await (await registry.connect(regulator).unfreeze(a3, "cleared")).wait();
+  await (await registry.connect(alice).grantLicence(a1, carol.address, Right.Processing, await licenceTerms(30))).wait();
+  await (await registry.connect(alice).revokeLicence(a1, carol.address, Right.Processing, "scope exceeded")).wait();
+
+  // trades: a holding transfer and a licence
+  await recordTrade(tradeRecorder, shde, alice, await tradeOf(shde.address, a3, alice.address, carol.address, Right.Holding));
+  await recordTrade(
+    tradeRecorder,
+    shde,
+    alice,
+    await tradeOf(shde.address, a2, alice.address, carol.address, Right.Processing, { venue: Venue.OffExchange, price: 0n, currency: ethers.ZeroHash.slice(0, 8), priceCommitment: digest("price 42") }),
+  );
+
+  // pledges: one released, one lifted
+  for (const [i, close] of ["release", "lift"].entries()) {
+    const now = BigInt(await time.latest());
+    const terms = {
+      assetId: a1,
+      lender: d.lender.address,
+      amount: 500_000_000n + BigInt(i),
+      currency: currency("CNY"),
+      start: now,
+      end: now + 365n * 86_400n,
+      agreementDigest: digest(`pledge ${i}`),
+      nonce: await pledges.nonces(alice.address),
+      deadline: now + 3_600n,
+    };
+    const sig = await signPledge(alice, pledges, terms);
+    await (await pledges.connect(d.lender).registerPledge(terms, sig)).wait();
+    const id = BigInt(i + 1);
+    if (close === "release") await (await pledges.connect(d.lender).releasePledge(id)).wait();
+    else await (await pledges.connect(regulator).liftPledge(id, "court order")).wait();
+  }
+
+  // evidence
+  const manifests: Uint8Array[] = [];
+  for (const n of [1, 3]) {
+    const m = buildManifest(Array.from({ length: n }, (_, i) => ({ digest: sha256Hex(`record ${n}/${i}`), assetId: i === 0 ? a1 : 0n })));
+    manifests.push(m.bytes);
+    const { computeCid } = await import("../../../service/src/content");
+    await (await evidence.connect(shde).anchor(m.manifest.root, n, await computeCid(m.bytes), n === 1 ? a1 : 0n)).wait();
+  }
+  await network.provider.send("evm_mine", []);
+  return { d, manifests, assets: [a1, a2, a3] };
+}

@@ -1,0 +1,129 @@
+import { expect } from "chai";
+import { ethers, network } from "hardhat";
+import { Interface, type InterfaceAbi } from "ethers";
+import { createSilentLogger } from "../../../service/src/logger";
+import { createIndexer } from "../../../service/src/indexer";
+import { CONTRACT_ABIS, CONTRACT_NAMES, EVENT_NAMES } from "../../../service/src/chain/abi";
+import { BACKENDS, type OpenedDb } from "../store/backends";
+import { deployAndDrive, followed, HARDHAT_CHAIN_ID, type Deployed } from "./chain-scenario";
+
+const common = { logger: createSilentLogger() };
+
+/** Table each event lands in. */
+const TABLE_OF: Record<(typeof EVENT_NAMES)[number], string> = {
+  ExchangeAccredited: "exchanges",
+  ExchangeSuspended: "exchange_status_changes",
+  ExchangeReinstated: "exchange_status_changes",
+  MerchantOnboarded: "merchants",
+  MerchantSuspended: "merchant_status_changes",
+  MerchantReinstated: "merchant_status_changes",
+  ExchangeRecognised: "recognitions",
+  ExchangeRecognitionWithdrawn: "recognitions",
+  MerchantRecognised: "recognitions",
+  MerchantRecognitionWithdrawn: "recognitions",
+  AssetRegistered: "assets",
+  AssetFrozen: "freezes",
+  AssetUnfrozen: "freezes",
+  HoldingTransferred: "", // merged into the holdings row of its Transfer
+  LicenceGranted: "licences",
+  LicenceRevoked: "licence_revocations",
+  AssetPledgeLockChanged: "pledge_locks",
+  ModulesWired: "modules_wired",
+  Transfer: "holdings",
+  TradeRecorded: "trades",
+  PledgeRegistered: "pledges",
+  PledgeReleased: "pledge_status_changes",
+  PledgeLifted: "pledge_status_changes",
+  EvidenceAnchored: "evidence_batches",
+};
+
+describe("indexer end to end on the Hardhat network", function () {
+  this.timeout(180_000);
+  let d: Deployed;
+  let assets: bigint[];
+  let snapshot: string;
+  const counts = new Map<string, number>();
+  let otherLogs = 0;
+
+  before(async () => {
+    snapshot = (await network.provider.send("evm_snapshot", [])) as string;
+    ({ d, assets } = await deployAndDrive());
+    // Reference decoding of every log with ethers, independent of the indexer's decoder.
+    const addrs = Object.values(d.addresses).map((a) => a.toLowerCase());
+    const logs = (await network.provider.send("eth_getLogs", [{ address: addrs, fromBlock: "0x0", toBlock: "latest" }])) as { topics: string[]; data: string }[];
+    const ifaces = CONTRACT_NAMES.map((n) => new Interface(CONTRACT_ABIS[n] as InterfaceAbi));
+    for (const l of logs) {
+      const parsed = ifaces.map((i) => { try { return i.parseLog(l); } catch { return null; } }).find((p) => p);
+      if (parsed && (EVENT_NAMES as readonly string[]).includes(parsed.name)) counts.set(parsed.name, (counts.get(parsed.name) ?? 0) + 1);
+      else otherLogs++;
+    }
+  });
+  after(async () => {
+    await network.provider.send("evm_revert", [snapshot]);
+  });
+
+  it("should have emitted every event the indexer maps", () => {
+    for (const n of EVENT_NAMES) expect(counts.get(n) ?? 0, n).to.be.greaterThan(0);
+  });
+
+  for (const backend of BACKENDS) {
+    context(`on ${backend.name}`, () => {
+      let o: OpenedDb;
+      before(async () => {
+        o = await backend.open();
+        const indexer = await createIndexer(common, {
+          db: o.db,
+          chains: [{ chainId: HARDHAT_CHAIN_ID, provider: network.provider, contracts: followed(d), initialRange: 7 }],
+        });
+        await indexer.catchUp();
+      });
+      after(async () => o && (await o.cleanup()));
+
+      it("should write one row per log to each event's table", async () => {
+        const perTable = new Map<string, number>();
+        for (const [name, n] of counts) if (TABLE_OF[name as keyof typeof TABLE_OF]) perTable.set(TABLE_OF[name as keyof typeof TABLE_OF], (perTable.get(TABLE_OF[name as keyof typeof TABLE_OF]) ?? 0) + n);
+        for (const [table, n] of perTable) {
+          const r = await o.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`);
+          expect(r!.n, table).to.equal(n);
+        }
+        expect((await o.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM other_events"))!.n).to.equal(otherLogs);
+      });
+
+      it("should store the registration number the registry reports", async () => {
+        for (const id of assets) {
+          const row = await o.db.get<{ registration_number: string }>("SELECT registration_number FROM assets WHERE asset_id = ?", ["0x" + id.toString(16).padStart(64, "0")]);
+          expect(row?.registration_number).to.equal(await d.registry.registrationNumber(id));
+        }
+      });
+
+      it("should derive the current holder as the registry's owner", async () => {
+        for (const id of assets) {
+          const hex = "0x" + id.toString(16).padStart(64, "0");
+          const row = await o.db.get<{ to_address: string; kind: string; trade_id: string | null }>(
+            "SELECT to_address, kind, trade_id FROM holdings WHERE asset_id = ? ORDER BY block_number DESC, log_index DESC LIMIT 1",
+            [hex],
+          );
+          expect(row?.to_address).to.equal((await d.registry.ownerOf(id)).toLowerCase());
+        }
+        const traded = await o.db.all<{ trade_id: string }>("SELECT trade_id FROM holdings WHERE kind = 'trade'");
+        expect(traded).to.have.length(1);
+        const trade = await o.db.get<{ trade_id: string }>("SELECT trade_id FROM trades WHERE \"right\" = 'holding'");
+        expect(traded[0].trade_id).to.equal(trade!.trade_id);
+      });
+
+      it("should record the confidential trade without a price", async () => {
+        const t = await o.db.get<Record<string, unknown>>("SELECT * FROM trades WHERE confidential = 1");
+        expect(t).to.include({ price: null, currency: null, venue: "off-exchange", right: "processing" });
+        expect(t!.licence_id).to.match(/^0x[0-9a-f]{64}$/);
+        const lic = await o.db.get<Record<string, unknown>>("SELECT * FROM licences WHERE licence_id = ?", [t!.licence_id as string]);
+        expect(lic!.trade_id).to.equal(t!.trade_id);
+      });
+
+      it("should report status against the chain head", async () => {
+        const head = Number(await ethers.provider.getBlockNumber());
+        const cp = await o.db.get<{ block_number: number; head_block: number; finalized_block: number }>("SELECT * FROM checkpoints");
+        expect(cp).to.include({ block_number: head, head_block: head, finalized_block: head });
+      });
+    });
+  }
+});
