@@ -177,14 +177,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
     /// @dev When both a whole-exchange and a single-merchant recognition exist, WholeExchange is reported.
     function recognitionPath(address merchant, address exchange) public view returns (RecognitionPath) {
         if (_exchanges[exchange].status != ParticipantStatus.Active) return RecognitionPath.None;
-        Merchant storage m = _merchants[merchant];
-        if (m.status != ParticipantStatus.Active) return RecognitionPath.None;
-        address home = m.homeExchange;
-        if (home == exchange) return RecognitionPath.Home;
-        if (_exchanges[home].status != ParticipantStatus.Active) return RecognitionPath.None;
-        if (_exchangeRecognitions[exchange][home]) return RecognitionPath.WholeExchange;
-        if (_merchantRecognitions[exchange][merchant]) return RecognitionPath.SingleMerchant;
-        return RecognitionPath.None;
+        return _pathAtActiveExchange(merchant, exchange);
     }
 
     /// @inheritdoc IParticipantRegistry
@@ -199,7 +192,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
         if (e.status != ParticipantStatus.Active) revert ParticipantsExchangeNotActive(exchange);
         uint256 n = parties.length;
         for (uint256 i; i < n; ++i) {
-            if (recognitionPath(parties[i], exchange) == RecognitionPath.None) {
+            if (_pathAtActiveExchange(parties[i], exchange) == RecognitionPath.None) {
                 revert ParticipantsNotRecognised(parties[i], exchange);
             }
         }
@@ -253,6 +246,18 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// @dev `recognitionPath` once `exchange` is known to be active.
+    function _pathAtActiveExchange(address merchant, address exchange) private view returns (RecognitionPath) {
+        Merchant storage m = _merchants[merchant];
+        if (m.status != ParticipantStatus.Active) return RecognitionPath.None;
+        address home = m.homeExchange;
+        if (home == exchange) return RecognitionPath.Home;
+        if (_exchanges[home].status != ParticipantStatus.Active) return RecognitionPath.None;
+        if (_exchangeRecognitions[exchange][home]) return RecognitionPath.WholeExchange;
+        if (_merchantRecognitions[exchange][merchant]) return RecognitionPath.SingleMerchant;
+        return RecognitionPath.None;
+    }
 
     function _isRegulator(address account) private view returns (bool) {
         return hasRole(GOVERNOR_ROLE, account);

@@ -2,12 +2,16 @@
 pragma solidity 0.8.28;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 /// @title EIP-712 signature checking shared by the Shuquan contracts that act on a party's signed consent
 /// @notice Builds the EIP-712 digest of a struct hash under this contract's domain and checks it against the
-/// expected signer with OpenZeppelin's SignatureChecker: ECDSA for externally owned accounts (malleable `s` values
-/// rejected), ERC-1271 `isValidSignature` for contract wallets (multisigs, smart accounts).
+/// expected signer: ECDSA first (OpenZeppelin ECDSA, malleable `s` values rejected), then, if that fails and the
+/// signer has code, ERC-1271 `isValidSignature` through OpenZeppelin's SignatureChecker (multisigs, smart
+/// accounts). Trying ECDSA first spares an EOA signer the cold EXTCODESIZE (2,600 gas) that
+/// `SignatureChecker.isValidSignatureNow` pays before recovering; a contract cannot be the ECDSA signer of a digest
+/// unless someone holds a private key for its address, which is as hard as breaking secp256k1/keccak.
 /// @dev The domain is (name, version, chainId, verifyingContract); ERC-5267 `eip712Domain()` is inherited from
 /// OpenZeppelin's EIP712. Each child declares its typehashes (with the type string in a comment) and overrides
 /// `_revertInvalidSignature` to revert with its own interface error. Time is read through the virtual `_time()`
@@ -34,7 +38,10 @@ abstract contract EIP712Verifier is EIP712 {
     /// @dev True when `sig` is `signer`'s signature (ECDSA or ERC-1271) of the EIP-712 digest of `structHash`.
     function _isValidSignature(address signer, bytes32 structHash, bytes calldata sig) internal view returns (bool) {
         if (signer == address(0)) return false;
-        return SignatureChecker.isValidSignatureNowCalldata(signer, _hashTypedDataV4(structHash), sig);
+        bytes32 digest = _hashTypedDataV4(structHash);
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, sig);
+        if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
+        return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, sig);
     }
 
     /// @dev Reverts for an invalid signature; override to revert with the contract's own error.

@@ -1,0 +1,273 @@
+/**
+ * Gas bench: deploys the five contracts on the in-process Hardhat network and measures `gasUsed` from receipts for
+ * the operations the targets are set for. Writes bench/results/gas.json and bench/results/gas.md.
+ *
+ *   npx hardhat run bench/gas/run.ts
+ *
+ * Each scenario is set up so that it measures what its name says (a holder's first asset really is its first, a
+ * bitmap word really is fresh, and so on); the notes column says what state it starts from. Targets are from the
+ * issue: register ≤ 110k (floor 150k), trade ≤ 100k (floor 120k), anchor ≤ 52k (floor 60k).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ethers, network } from "hardhat";
+import type { ContractTransactionResponse } from "ethers";
+import { AssetKind, MerchantCategory, Right, digest, getActors, seedParticipants, ADMIN_DELAY } from "../../test/helpers/fixture";
+import { deployShuquan } from "../../scripts/deploy";
+import { licenceTerms, registrationOf, tradeOf } from "../../test/helpers/assets";
+import { signPledge, signTrade, tradeIdOf, currency, type TradeValue } from "../../test/helpers/signing";
+import { evidenceTree, sha256Of } from "../../test/helpers/evidence";
+
+interface Row {
+  id: string;
+  operation: string;
+  gasUsed: number;
+  target?: number;
+  floor?: number;
+  notes: string;
+}
+
+const TARGET = { register: 110_000, trade: 100_000, anchor: 52_000 };
+const FLOOR = { register: 150_000, trade: 120_000, anchor: 60_000 };
+const CID = "bafkreiaik25br4i43dguxfnclnv5bfjwn5dguigdcmkb3zovgriht6msua";
+
+async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
+  const receipt = await (await tx).wait();
+  if (!receipt || receipt.status !== 1) throw new Error("transaction failed");
+  return Number(receipt.gasUsed);
+}
+
+async function main(): Promise<void> {
+  if (network.name !== "hardhat") throw new Error("run the gas bench on the in-process hardhat network");
+  const a = await getActors();
+  const d = await deployShuquan(a.deployer, { regulator: a.regulator.address, adminDelay: ADMIN_DELAY });
+  await seedParticipants(d.participants, a);
+  const { registry, tradeRecorder, pledges, evidence, participants } = d;
+  // Fresh merchants (never held anything): signers 11.. onboarded at SHDE.
+  const fresh = a.signers.slice(11, 19);
+  for (const m of fresh) {
+    await participants.connect(a.shde).onboardMerchant(m.address, MerchantCategory.DataResource, digest(m.address));
+  }
+  const [newHolder1, newBuyer1, newBuyer2, newBuyer3, newHolderCarol] = fresh;
+  void newHolderCarol;
+
+  const rows: Row[] = [];
+  const sh = registry.connect(a.shde);
+
+  // Warm-up: SHDE's first registration (its sequence counter 0→1) is measured separately.
+  const firstAtExchange = await gasOf(sh.register(registrationOf(a.alice.address, "warm-up: alice's first asset")));
+  rows.push({
+    id: "register.firstAtExchange",
+    operation: "register — no parents, new holder, exchange's first registration",
+    gasUsed: firstAtExchange,
+    floor: FLOOR.register,
+    notes: "one-off per exchange: its sequence counter goes 0→1",
+  });
+
+  const regNew = await gasOf(sh.register(registrationOf(newHolder1.address, "asset of a new holder")));
+  rows.push({
+    id: "register.newHolder",
+    operation: "register — no parents, new holder",
+    gasUsed: regNew,
+    target: TARGET.register,
+    floor: FLOOR.register,
+    notes: "holder's ERC-721 balance 0→1",
+  });
+
+  const regExisting = await gasOf(sh.register(registrationOf(a.alice.address, "alice's second asset")));
+  rows.push({
+    id: "register.existingHolder",
+    operation: "register — no parents, existing holder",
+    gasUsed: regExisting,
+    target: TARGET.register,
+    floor: FLOOR.register,
+    notes: "holder already holds an asset",
+  });
+
+  // Two parents held by alice, licensed to carol (a GZDE merchant recognised at SHDE) for processing.
+  const p1 = BigInt(registrationOf(a.alice.address, "alice's second asset").contentDigest as string);
+  const p2 = BigInt(registrationOf(a.alice.address, "warm-up: alice's first asset").contentDigest as string);
+  const grant = await gasOf(
+    registry.connect(a.alice).grantLicence(p1, a.carol.address, Right.Processing, await licenceTerms(90)),
+  );
+  rows.push({
+    id: "licence.grant",
+    operation: "grant a licence (processing, non-exclusive)",
+    gasUsed: grant,
+    notes: "new licence slot; grantor is the holder",
+  });
+  await registry.connect(a.alice).grantLicence(p2, a.carol.address, Right.Processing, await licenceTerms(90));
+  await sh.register(registrationOf(a.carol.address, "carol's own asset")); // carol becomes an existing holder
+  const regParents = await gasOf(
+    sh.register(
+      registrationOf(a.carol.address, "derived product", { kind: AssetKind.Product, parents: [p1, p2] }),
+    ),
+  );
+  rows.push({
+    id: "register.twoParentsLicensed",
+    operation: "register — 2 parents via a processing licence",
+    gasUsed: regParents,
+    target: TARGET.register,
+    floor: FLOOR.register,
+    notes: "existing holder; each parent checked against a licence in force",
+  });
+
+  // Trades. SHDE's serials 1..3 share bitmap word 0 with the warm-up trade at serial 0.
+  const assetA = BigInt(registrationOf(newHolder1.address, "asset of a new holder").contentDigest as string);
+  const ex = a.shde.address;
+  const trade = async (t: TradeValue, seller = a.alice) =>
+    gasOf(tradeRecorder.connect(a.shde).recordTrade(t, await signTrade(seller, tradeRecorder, t)));
+  const sellerOf = (addr: string) => a.signers.find((s) => s.address === addr)!;
+
+  // warm-up trade (word 0 of SHDE's bitmap 0→non-zero): alice sells her first asset to bob
+  const warmTrade = await tradeOf(ex, p2, a.alice.address, a.bob.address, Right.Holding, { tradeId: tradeIdOf(ex, 0) });
+  const tradeFirstWord = await trade(warmTrade);
+  rows.push({
+    id: "trade.holding.freshWord",
+    operation: "trade — holding transfer, first id in a fresh bitmap word, buyer new",
+    gasUsed: tradeFirstWord,
+    target: TARGET.trade,
+    floor: FLOOR.trade,
+    notes: "≈ a seller's first nonce: the used-id word goes 0→1 (once per 256 ids of an exchange)",
+  });
+
+  const t1 = await tradeOf(ex, assetA, newHolder1.address, newBuyer1.address, Right.Holding, {
+    tradeId: tradeIdOf(ex, 1),
+  });
+  const tradeBuyerNew = await trade(t1, sellerOf(newHolder1.address));
+  rows.push({
+    id: "trade.holding.buyerNew",
+    operation: "trade — holding transfer, buyer new",
+    gasUsed: tradeBuyerNew,
+    target: TARGET.trade,
+    floor: FLOOR.trade,
+    notes: "seller's only asset (balance 1→0), buyer's first (0→1); bitmap word warm",
+  });
+
+  // seller first: newBuyer1 has never sold; buyer is bob (already holds one)
+  const t2 = await tradeOf(ex, assetA, newBuyer1.address, a.bob.address, Right.Holding, { tradeId: tradeIdOf(ex, 2) });
+  const tradeSellerFirst = await trade(t2, sellerOf(newBuyer1.address));
+  rows.push({
+    id: "trade.holding.sellerFirst",
+    operation: "trade — holding transfer, seller's first trade, buyer existing",
+    gasUsed: tradeSellerFirst,
+    target: TARGET.trade,
+    floor: FLOOR.trade,
+    notes: "no per-seller nonce: the trade id is the nonce, so a seller's first trade costs the same",
+  });
+
+  const t3 = await tradeOf(ex, p1, a.alice.address, newBuyer2.address, Right.Processing, {
+    tradeId: tradeIdOf(ex, 3),
+  });
+  const tradeLicence = await trade(t3);
+  rows.push({
+    id: "trade.licence",
+    operation: "trade — processing licence",
+    gasUsed: tradeLicence,
+    target: TARGET.trade,
+    floor: FLOOR.trade,
+    notes: "new licence slot written through the registry",
+  });
+
+  // Evidence
+  const one = evidenceTree([[sha256Of("single receipt"), 0n]]);
+  const anchor1 = await gasOf(evidence.connect(a.gzde).anchor(one.root, 1, CID, 0));
+  rows.push({
+    id: "anchor.1",
+    operation: "anchor evidence batch — 1 leaf",
+    gasUsed: anchor1,
+    target: TARGET.anchor,
+    floor: FLOOR.anchor,
+    notes: "no asset reference",
+  });
+  const items: [string, bigint][] = [];
+  for (let i = 0; i < 10_000; i++) items.push([sha256Of(`record ${i}`), 0n]);
+  const big = evidenceTree(items);
+  const anchor10k = await gasOf(evidence.connect(a.gzde).anchor(big.root, 10_000, CID, 0));
+  rows.push({
+    id: "anchor.10000",
+    operation: "anchor evidence batch — 10,000 leaves",
+    gasUsed: anchor10k,
+    target: TARGET.anchor,
+    floor: FLOOR.anchor,
+    notes: "same slot and event as 1 leaf",
+  });
+  const refTree = evidenceTree([[sha256Of("receipt for asset"), p1]]);
+  const anchorRef = await gasOf(evidence.connect(a.gzde).anchor(refTree.root, 1, CID, p1));
+  rows.push({
+    id: "anchor.withAsset",
+    operation: "anchor evidence batch — referencing an asset",
+    gasUsed: anchorRef,
+    target: TARGET.anchor,
+    floor: FLOOR.anchor,
+    notes: "adds registry.exists (one cross-contract call)",
+  });
+
+  // Pledge: lender (GZDE, recognised at SHDE) on alice's p1 — alice's first pledge consent (nonce 0→1).
+  const now = (await ethers.provider.getBlock("latest"))!.timestamp;
+  const terms = {
+    assetId: p1,
+    lender: a.lender.address,
+    amount: 1_000_000_00n,
+    currency: currency("CNY"),
+    start: now,
+    end: now + 365 * 86_400,
+    agreementDigest: digest("pledge agreement"),
+    nonce: await pledges.nonces(a.alice.address),
+    deadline: now + 3_600,
+  };
+  const pledge = await gasOf(
+    pledges.connect(a.lender).registerPledge(terms, await signPledge(a.alice, pledges, terms)),
+  );
+  rows.push({
+    id: "pledge.register",
+    operation: "register a pledge",
+    gasUsed: pledge,
+    notes: "holder's first consent (nonce 0→1), new pledge record (3 slots), registry lock",
+  });
+  const release = await gasOf(pledges.connect(a.lender).releasePledge(1));
+  rows.push({ id: "pledge.release", operation: "release a pledge", gasUsed: release, notes: "lender; registry unlock" });
+  void newBuyer3;
+
+  // ---- output
+  const outDir = path.join(__dirname, "..", "results");
+  mkdirSync(outDir, { recursive: true });
+  const meta = {
+    generatedAt: new Date().toISOString(),
+    solc: "0.8.28",
+    optimizer: { enabled: true, runs: 200 },
+    evmVersion: "cancun",
+    network: "hardhat (in-process)",
+  };
+  writeFileSync(path.join(outDir, "gas.json"), JSON.stringify({ ...meta, rows }, null, 2) + "\n");
+
+  const fmt = (n?: number) => (n === undefined ? "—" : n.toLocaleString("en-US"));
+  const verdict = (r: Row) =>
+    r.target === undefined && r.floor === undefined
+      ? ""
+      : r.target !== undefined && r.gasUsed <= r.target
+        ? "✅ target"
+        : r.floor !== undefined && r.gasUsed <= r.floor
+          ? "⚠️ floor only"
+          : "❌ over floor";
+  const lines = [
+    "# Gas per operation (measured)",
+    "",
+    `Generated by \`npx hardhat run bench/gas/run.ts\` — solc ${meta.solc}, optimizer ${meta.optimizer.runs} runs, ` +
+      `EVM ${meta.evmVersion}, ${meta.network}. gasUsed from transaction receipts (includes the 21,000 base and calldata).`,
+    "",
+    "| operation | gasUsed | target | floor | | notes |",
+    "| --- | ---: | ---: | ---: | --- | --- |",
+    ...rows.map(
+      (r) => `| ${r.operation} | ${fmt(r.gasUsed)} | ${fmt(r.target)} | ${fmt(r.floor)} | ${verdict(r)} | ${r.notes} |`,
+    ),
+    "",
+  ];
+  writeFileSync(path.join(outDir, "gas.md"), lines.join("\n"));
+  console.log(lines.join("\n"));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
