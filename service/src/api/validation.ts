@@ -36,11 +36,13 @@ export const uintString = z
   .regex(/^[0-9]{1,15}$/, "expected a non-negative decimal integer")
   .transform((s) => Number(s));
 
+const UINT256_RE = /^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$/;
+
 /** A uint256 trade or pledge id: decimal digits or `0x` hex; normalised to `0x` + 64 hex. */
 export const uint256Id = z
   .string()
-  .regex(/^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$/, "expected a decimal or 0x-hex uint256")
-  .refine((s) => BigInt(s) < 1n << 256n, "exceeds uint256")
+  .regex(UINT256_RE, "expected a decimal or 0x-hex uint256")
+  .refine((s) => !UINT256_RE.test(s) || BigInt(s) < 1n << 256n, "exceeds uint256")
   .transform((s) => `0x${BigInt(s).toString(16).padStart(64, "0")}`);
 
 /** An EIP-155 chain id. */

@@ -1,0 +1,83 @@
+import { expect } from "chai";
+import request from "supertest";
+import { Registry } from "prom-client";
+import { createApi, type IndexerStatus } from "../../../service/src/api";
+import { evaluateHealth } from "../../../service/src/api/health";
+import { BACKENDS, fixtureStatus, quietLogger, useFixtureApi } from "./fixture";
+
+describe("API operations", function () {
+  describe("evaluateHealth", () => {
+    const now = 1_000_000;
+    const at = (o: Partial<IndexerStatus["chains"][number]>): IndexerStatus => fixtureStatus({ lastProgressAt: now, ...o });
+
+    it("should be ok while within bounds", () => {
+      expect(evaluateHealth(at({}), {}, now).status).to.equal("ok");
+      expect(evaluateHealth(at({ chainHead: 40, lastProgressAt: now - 10 * 60_000 }), {}, now).status).to.equal("ok"); // caught up, idle
+    });
+
+    it("should fail when stalled while behind", () => {
+      const r = evaluateHealth(at({ lastProgressAt: now - 61_000 }), { stallAfterMs: 60_000 }, now);
+      expect(r.status).to.equal("unhealthy");
+      expect(r.problems[0]).to.match(/stalled/);
+    });
+
+    it("should fail when the lag exceeds the maximum, or the head is unknown, or nothing is indexed", () => {
+      expect(evaluateHealth(at({ chainHead: 200 }), { maxLagBlocks: 100 }, now).problems[0]).to.match(/lag 160 exceeds 100/);
+      expect(evaluateHealth(at({ chainHead: null }), {}, now).status).to.equal("unhealthy");
+      expect(evaluateHealth({ chains: [] }, {}, now).status).to.equal("unhealthy");
+    });
+  });
+
+  const backend = BACKENDS[0]!;
+  describe(`/health, /metrics and /v1/openapi.json (${backend.name})`, () => {
+    let status = fixtureStatus();
+    const h = useFixtureApi(backend, { status: () => status });
+
+    it("should answer /health with 200 and the heads, then 503 when the indexer stalls", async () => {
+      status = fixtureStatus();
+      const ok = await request(h.app).get("/health").expect(200);
+      expect(ok.body.chains[0]).to.include({ indexedBlock: 40, chainHead: 42, lag: 2 });
+      status = fixtureStatus({ lastProgressAt: Date.now() - 3_600_000 });
+      const bad = await request(h.app).get("/health").expect(503);
+      expect(bad.body.status).to.equal("unhealthy");
+      status = fixtureStatus();
+    });
+
+    it("should expose Prometheus metrics: indexer gauges and latency by route template", async () => {
+      await request(h.app).get("/v1/assets?limit=1").expect(200);
+      await request(h.app).get(`/v1/assets/0x${"00".repeat(32)}`).expect(404);
+      const text = (await request(h.app).get("/metrics").expect(200)).text;
+      expect(text).to.match(/shuquan_indexer_indexed_block\{chain_id="31337"\} 40/);
+      expect(text).to.match(/shuquan_indexer_lag_blocks\{chain_id="31337"\} 2/);
+      expect(text).to.match(/shuquan_indexer_events_per_second\{chain_id="31337"\} 12.5/);
+      expect(text).to.match(/shuquan_api_request_duration_seconds_count\{method="GET",route="\/v1\/assets",status_code="200"\} 1/);
+      expect(text).to.match(/route="\/v1\/assets\/\{id\}",status_code="404"/);
+    });
+
+    it("should serve an OpenAPI 3.1 document of every route, built from the validating schemas", async () => {
+      const doc = (await request(h.app).get("/v1/openapi.json").expect(200)).body;
+      expect(doc.openapi).to.equal("3.1.0");
+      for (const p of [
+        "/v1/assets", "/v1/assets/{id}", "/v1/assets/by-registration/{registrationNumber}", "/v1/assets/by-digest/{digest}",
+        "/v1/assets/{id}/provenance", "/v1/assets/{id}/rights", "/v1/exchanges", "/v1/merchants/{address}", "/v1/recognition",
+        "/v1/trades", "/v1/trades/{tradeId}", "/v1/stats/prices", "/v1/pledges", "/v1/evidence/items/{digest}",
+        "/v1/evidence/batches/{root}", "/v1/ownership/verify", "/health", "/metrics",
+      ]) expect(doc.paths, p).to.have.property(p);
+      const limit = doc.paths["/v1/assets"].get.parameters.find((x: { name: string }) => x.name === "limit");
+      expect(limit).to.include({ in: "query", required: false });
+      const id = doc.paths["/v1/assets/{id}"].get.parameters[0];
+      expect(id).to.include({ name: "id", in: "path", required: true });
+      expect(id.schema.pattern).to.be.a("string");
+      expect(doc.paths["/v1/ownership/verify"].post.requestBody.content["application/json"].schema.required).to.include.members(["assetId", "signature"]);
+      const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops as Record<string, { operationId: string }>).map((o) => o.operationId));
+      expect(new Set(ids).size).to.equal(ids.length);
+    });
+
+    it("should share a caller's registry without registering twice", async () => {
+      const registry = new Registry();
+      createApi({ db: h.db, indexerStatus: () => status, logger: quietLogger, metrics: registry });
+      createApi({ db: h.db, indexerStatus: () => status, logger: quietLogger, metrics: registry });
+      expect(await registry.metrics()).to.match(/shuquan_indexer_indexed_block/);
+    });
+  });
+});
