@@ -1,0 +1,100 @@
+import type { Command } from "commander";
+import { getAddress, verifyMessage, verifyTypedData } from "ethers";
+import { z } from "zod";
+import { buildOwnershipStatement, ownershipDomain, ownershipTypedMessage, OWNERSHIP_TYPES } from "../../api/ownership-statement";
+import { formatAssetId } from "../../digest";
+import { parseUint, resolveAsset } from "../args";
+import { view } from "../chain";
+import { CliError, EXIT_NOT_FOUND } from "../errors";
+import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
+import { act } from "../program";
+
+const statementFileSchema = z.object({
+  type: z.literal("shuquan/ownership-statement"),
+  version: z.literal(1),
+  scheme: z.enum(["eip191", "eip712"]),
+  chainId: z.number().int().positive(),
+  assetId: z.string().regex(/^0x[0-9a-fA-F]{64}$/),
+  holder: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  block: z.number().int().nonnegative().optional(),
+  issuedAt: z.string(),
+  nonce: z.string().optional(),
+  statement: z.string(),
+  signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
+});
+
+const TYPES = { OwnershipStatement: [...OWNERSHIP_TYPES.OwnershipStatement] };
+
+/** `shuquan ownership prove|verify` — a holder's signed statement "I hold asset X" (format: service/src/api/ownership-statement.ts). */
+export function registerOwnershipCommands(program: Command): void {
+  const own = program.command("ownership").description("merchant: prove you hold an asset; auditor: verify such a statement against the chain");
+
+  own.command("prove <asset>")
+    .description("sign an ownership statement with the holder's key and write it to a file")
+    .option("--block <n>", "the block the claim is about (default: the current block)")
+    .option("--nonce <text>", "the verifier's challenge, so the statement cannot be replayed elsewhere")
+    .option("--scheme <scheme>", "eip191 (personal_sign) or eip712", "eip712")
+    .requiredOption("--out <file>", "where to write the statement")
+    .option("--force", "overwrite --out")
+    .action(
+      act<{ block?: string; nonce?: string; scheme: string; out: string; force?: boolean }>(async (ctx, [ref], o) => {
+        if (o.scheme !== "eip191" && o.scheme !== "eip712") throw new CliError(`--scheme must be eip191 or eip712`);
+        await assertWritable(o.out, o.force);
+        const { assetId } = await resolveAsset(ctx, ref as string);
+        const wallet = await ctx.signer("holder");
+        const { provider, chainId } = await ctx.chain();
+        const block = o.block !== undefined ? Number(parseUint(o.block, "--block")) : await provider.getBlockNumber();
+        const registry = await ctx.reader("registry");
+        const holder = await view<string>(registry, "ownerOf", [assetId], "read holder");
+        if (holder.toLowerCase() !== wallet.address.toLowerCase()) {
+          throw new CliError(`${wallet.address} does not hold asset ${formatAssetId(assetId)} (the holder is ${holder})`, "sign with the holder's key; a statement must be true");
+        }
+        const fields = { assetId: formatAssetId(assetId), holder: wallet.address, chainId, block, issuedAt: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), nonce: o.nonce };
+        const statement = buildOwnershipStatement(fields);
+        const signature = o.scheme === "eip191"
+          ? await wallet.signMessage(statement)
+          : await wallet.signTypedData(ownershipDomain(chainId), TYPES, ownershipTypedMessage({ ...fields, statement }));
+        const file = { type: "shuquan/ownership-statement", version: 1, scheme: o.scheme, ...fields, holder: wallet.address.toLowerCase(), statement, signature };
+        if (o.nonce === undefined) delete (file as { nonce?: string }).nonce;
+        await writeFileAtomic(o.out, toJson(file));
+        ctx.print({ out: o.out, assetId: fields.assetId, holder: wallet.address, block }, [`ownership statement for ${fields.assetId} at block ${block} written to ${o.out}`]);
+      }),
+    );
+
+  own.command("verify <file>")
+    .description("check a statement's signature and that the signer held the asset at that block, on chain")
+    .action(
+      act(async (ctx, [f]) => {
+        const r = statementFileSchema.safeParse(await readJsonFile(f as string, "statement"));
+        if (!r.success) throw new CliError(`${f} is not an ownership statement: ${r.error.issues[0]?.path.join(".")}: ${r.error.issues[0]?.message}`);
+        const s = r.data;
+        const problems: string[] = [];
+        const rebuilt = buildOwnershipStatement({ assetId: s.assetId, holder: s.holder, chainId: s.chainId, block: s.block, issuedAt: s.issuedAt, nonce: s.nonce });
+        if (rebuilt !== s.statement) problems.push("the statement text does not match its fields");
+        let signer = "";
+        try {
+          signer = s.scheme === "eip191" ? verifyMessage(s.statement, s.signature) : verifyTypedData(ownershipDomain(s.chainId), TYPES, ownershipTypedMessage({ ...s, statement: s.statement }), s.signature);
+        } catch {
+          problems.push("the signature is malformed");
+        }
+        if (signer && signer.toLowerCase() !== s.holder.toLowerCase()) problems.push(`signed by ${signer}, not by the claimed holder ${s.holder}`);
+        const { chainId } = await ctx.chain();
+        if (chainId !== s.chainId) problems.push(`the statement is about chain ${s.chainId}, but --rpc is chain ${chainId}`);
+        let holderAtBlock: string | undefined;
+        if (!problems.length) {
+          const registry = await ctx.reader("registry");
+          try {
+            holderAtBlock = (await registry.getFunction("ownerOf").staticCall(s.assetId, { blockTag: s.block ?? "latest" })) as string;
+          } catch {
+            problems.push(`asset ${s.assetId} did not exist at block ${s.block ?? "latest"} (or the node has no state for that block)`);
+          }
+          if (holderAtBlock && getAddress(holderAtBlock) !== getAddress(s.holder)) problems.push(`at block ${s.block ?? "latest"} the holder was ${holderAtBlock}, not ${s.holder}`);
+        }
+        const valid = problems.length === 0;
+        if (!valid) process.exitCode = EXIT_NOT_FOUND;
+        ctx.print({ valid, assetId: s.assetId, holder: s.holder, block: s.block, signer, problems }, valid
+          ? [`VALID  ${s.holder} held asset ${s.assetId} at block ${s.block ?? "latest"} and signed this statement (checked on chain)`]
+          : [`INVALID  ${problems.join("; ")}`]);
+      }),
+    );
+}

@@ -1,0 +1,119 @@
+import type { Command } from "commander";
+import { promises as fsp } from "node:fs";
+import { ASSET_KIND, ASSET_SOURCE, DATA_LEVEL, enumName, formatAssetId, recordDigest } from "../../digest";
+import { view } from "../chain";
+import { EXIT_NOT_FOUND } from "../errors";
+import { readJsonFile } from "../files";
+import { hashPath } from "../hashing";
+import { act } from "../program";
+import type { Context } from "../context";
+import type { AssetStruct } from "./asset";
+
+interface ProofCandidate {
+  root: string;
+  assetId: string;
+  proof: string[];
+  from: "api" | "proofs-file";
+}
+
+/** Proofs offered by the API for `digest` (any of a few shapes), or by a proofs file. The chain decides. */
+async function proofCandidates(ctx: Context, digest: string, proofsFile: string | undefined, useApi: boolean): Promise<{ candidates: ProofCandidate[]; apiError?: string }> {
+  const out: ProofCandidate[] = [];
+  if (proofsFile) {
+    const f = (await readJsonFile(proofsFile, "proofs file")) as { root?: string; items?: { digest: string; assetId: string; proof: string[] }[] };
+    for (const it of f.items ?? []) if (it.digest?.toLowerCase() === digest && f.root) out.push({ root: f.root, assetId: it.assetId, proof: it.proof, from: "proofs-file" });
+  }
+  let apiError: string | undefined;
+  if (useApi) {
+    try {
+      const body = (await ctx.apiGet(`/v1/evidence/items/${digest}`)) as { data?: unknown } | undefined;
+      const data = body?.data;
+      const list = (Array.isArray(data) ? data : Array.isArray((data as { items?: unknown })?.items) ? (data as { items: unknown[] }).items : data ? [data] : []) as Record<string, unknown>[];
+      for (const e of list) {
+        const batch = e.batch as Record<string, unknown> | undefined;
+        const root = (e.root ?? e.batchId ?? e.batchRoot ?? batch?.root ?? batch?.id) as string | undefined;
+        const proof = e.proof as string[] | undefined;
+        if (typeof root === "string" && Array.isArray(proof)) out.push({ root, assetId: String(e.assetId ?? formatAssetId(0n)), proof, from: "api" });
+      }
+    } catch (e) {
+      apiError = (e as Error).message;
+    }
+  }
+  return { candidates: out, apiError };
+}
+
+/** `shuquan verify <path>` — was this file / dataset / record registered or anchored? Answered by the chain. */
+export function registerVerifyCommand(program: Command): void {
+  program
+    .command("verify <path>")
+    .description("auditor: is this file, directory or JSON record registered as an asset or anchored as evidence? (checked on chain)")
+    .option("--proofs <file>", "a proofs file from `evidence anchor` (works without the API)")
+    .option("--skip-api", "do not ask the API for evidence proofs (use --proofs)")
+    .action(
+      act<{ proofs?: string; skipApi?: boolean }>(async (ctx, [p], o) => {
+        const content = await hashPath(p as string, ctx.quiet);
+        const digests: { digest: string; as: string }[] = [{ digest: content.digest, as: content.kind === "file" ? "file bytes (sha-256)" : "dataset root" }];
+        if (content.kind === "file" && content.bytes < 64 * 1024 * 1024) {
+          try {
+            const record = JSON.parse(await fsp.readFile(p as string, "utf8")) as unknown;
+            const rd = recordDigest(record);
+            if (rd !== content.digest) digests.push({ digest: rd, as: "JSON record (canonical JSON sha-256)" });
+          } catch {
+            /* not a JSON record */
+          }
+        }
+        const registry = await ctx.reader("registry");
+        const anchor = await ctx.reader("evidence");
+        const results = [];
+        const human: string[] = [];
+        let found = false;
+        for (const { digest, as } of digests) {
+          const r: Record<string, unknown> = { digest, as };
+          if (await view<boolean>(registry, "exists", [digest], "check registration")) {
+            const a = await view<AssetStruct>(registry, "getAsset", [digest], "read asset");
+            const asset = {
+              assetId: formatAssetId(digest),
+              registrationNumber: await view<string>(registry, "registrationNumber", [digest], "registration number"),
+              holder: await view<string>(registry, "ownerOf", [digest], "holder"),
+              exchange: a.exchange,
+              registeredAt: new Date(Number(a.registeredAt) * 1000).toISOString(),
+              kind: enumName(ASSET_KIND, a.kind, "kind"),
+              source: enumName(ASSET_SOURCE, a.source, "source"),
+              level: enumName(DATA_LEVEL, a.level, "level"),
+              frozen: a.frozen,
+            };
+            r.registered = asset;
+            found = true;
+            human.push(`REGISTERED  ${asset.registrationNumber} (${as})`, `  asset id ${asset.assetId}`, `  holder ${asset.holder}, registered by exchange ${asset.exchange} at ${asset.registeredAt}${asset.frozen ? ", FROZEN" : ""}`);
+          }
+          const { candidates, apiError } = await proofCandidates(ctx, digest, o.proofs, !o.skipApi);
+          const anchored: { root: string; assetId: string; exchange: string; anchoredAt: string; leafCount: number; proofFrom: string }[] = [];
+          const rejected: { root: string; from: string }[] = [];
+          for (const c of candidates) {
+            const ok = await view<boolean>(anchor, "verifyItem", [c.root, digest, c.assetId, c.proof], "verify evidence proof").catch(() => false);
+            if (!ok) {
+              rejected.push({ root: c.root, from: c.from });
+              continue;
+            }
+            const b = await view<{ exchange: string; anchoredAt: bigint; leafCount: bigint }>(anchor, "getBatch", [c.root], "read batch");
+            if (anchored.some((x) => x.root === c.root && x.assetId === c.assetId)) continue;
+            anchored.push({ root: c.root, assetId: c.assetId, exchange: b.exchange, anchoredAt: new Date(Number(b.anchoredAt) * 1000).toISOString(), leafCount: Number(b.leafCount), proofFrom: c.from });
+          }
+          r.anchored = anchored;
+          if (rejected.length) r.proofsRejectedByChain = rejected;
+          if (apiError) r.apiError = apiError;
+          if (anchored.length) found = true;
+          for (const a of anchored) human.push(`ANCHORED    in batch ${a.root} (${as})`, `  by exchange ${a.exchange} at ${a.anchoredAt}, ${a.leafCount} item(s) in the batch; proof verified on chain by EvidenceAnchor.verifyItem`);
+          for (const x of rejected) human.push(`WARNING     a proof from the ${x.from} for batch ${x.root} does NOT verify on chain`);
+          if (apiError && !o.proofs) human.push(`note: evidence not checked through the API (${apiError}); pass --proofs <file> to check offline`);
+          results.push(r);
+        }
+        if (!found) {
+          human.unshift(`NOT FOUND   ${digests.map((d) => `${d.digest} (${d.as})`).join(", ")} is neither registered nor anchored (per the chain)`);
+          process.exitCode = EXIT_NOT_FOUND;
+        }
+        ctx.print({ path: p, found, results }, human);
+        if (!found && ctx.opts.json) process.exitCode = EXIT_NOT_FOUND;
+      }),
+    );
+}
