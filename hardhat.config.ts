@@ -1,5 +1,7 @@
 import { HardhatUserConfig, subtask } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
 import "@nomicfoundation/hardhat-toolbox";
 
 // Hardhat 2 downloads its compiler list, which fails offline: compile with the npm `solc` package (solcjs).
@@ -19,6 +21,20 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(
     };
   },
 );
+
+// `hardhat test <dir>` runs every *.test.ts / *.test.js under <dir> (Hardhat 2 only accepts files), so that e.g.
+// `REPORT_GAS=1 GAS_REPORT_FILE=bench/results/gas-reporter.txt npx hardhat test test/contracts` works.
+subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }, _hre, runSuper) => {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(path.join(dir, e.name)) : /\.test\.(ts|js)$/.test(e.name) ? [path.join(dir, e.name)] : [],
+    );
+  const expanded = args.testFiles.flatMap((f) => {
+    const abs = path.resolve(process.cwd(), f);
+    return statSync(abs, { throwIfNoEntry: false })?.isDirectory() ? walk(abs).sort() : [f];
+  });
+  return runSuper({ testFiles: expanded });
+});
 
 const config: HardhatUserConfig = {
   solidity: {
