@@ -72,16 +72,35 @@ export const assetSource = z.enum(["public", "enterprise", "personal"]);
 export const dataLevel = z.enum(["general", "important", "core"]);
 /** Derived asset status: registered (neither frozen nor pledged), frozen, pledged. */
 export const assetStatus = z.enum(["registered", "frozen", "pledged"]);
+/**
+ * An enum whose names have hyphens (service/src/digest/enums.ts); the snake-case spelling is accepted too and
+ * normalised to the hyphenated one.
+ */
+function hyphenEnum<const T extends readonly [string, ...string[]]>(names: T) {
+  const snake = names.map((n) => n.replace(/-/g, "_")).filter((n) => !names.includes(n));
+  return z.enum([...names, ...snake] as [string, ...string[]]).transform((s) => s.replace(/_/g, "-") as T[number]);
+}
+
 /** Right names. */
-export const right = z.enum(["holding", "processing", "operating", "product_use"]);
+export const right = hyphenEnum(["holding", "processing", "operating", "product-use"]);
 /** Venue names. */
-export const venue = z.enum(["on_exchange", "off_exchange"]);
+export const venue = hyphenEnum(["on-exchange", "off-exchange"]);
 /** Participant status names a filter accepts. */
 /** Merchant categories. */
-export const merchantCategory = z.enum(["data_resource", "technology", "third_party_service"]);
+export const merchantCategory = hyphenEnum(["data-resource", "technology", "third-party-service"]);
 /** Pledge states. */
 export const pledgeStatus = z.enum(["active", "released", "lifted"]);
 export const participantStatus = z.enum(["active", "suspended"]);
+
+/** Both spellings of a hyphenated enum name, for `IN (?, ?)` filters whatever the store wrote. */
+export function spellings(name: string): [string, string] {
+  return [name, name.replace(/-/g, "_")];
+}
+
+/** The hyphenated spelling of an enum name read from the store. */
+export function hyphenated(name: string): string {
+  return name.replace(/_/g, "-");
+}
 
 /** Parses `schema` against `value`, returning the zod result (used by the route layer). */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.ZodSafeParseResult<z.output<S>> {

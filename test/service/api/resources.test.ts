@@ -58,6 +58,7 @@ for (const backend of BACKENDS) {
         expect(await ids(`party=${A.m4}`)).to.deep.equal([T4, T2]);
         expect(await ids(`exchange=${A.exB}`)).to.deep.equal([T3, T2]);
         expect(await ids("venue=off_exchange")).to.deep.equal([T2]);
+        expect(await ids("venue=off-exchange&right=processing")).to.deep.equal([T2]);
         expect(await ids(`from=${timeOf(11)}&to=${timeOf(14)}`)).to.deep.equal([T3, T2]);
         expect(await ids("linked=true")).to.deep.equal([T2, T1]);
         expect(await ids("right=holding&limit=1")).to.deep.equal([T4]);
@@ -65,8 +66,8 @@ for (const backend of BACKENDS) {
 
       it("should return the linked trade both ways and never price a confidential trade", async () => {
         const t2 = (await request(h.app).get(`/v1/trades/${BigInt(T2).toString()}`).expect(200)).body.data;
-        expect(t2).to.include({ tradeId: T2, venue: "off_exchange", price: "250000", currency: "CNY", linkedTradeId: T1 });
-        expect(t2.linkedTrade).to.include({ tradeId: T1, venue: "on_exchange" });
+        expect(t2).to.include({ tradeId: T2, venue: "off-exchange", price: "250000", currency: "CNY", linkedTradeId: T1 });
+        expect(t2.linkedTrade).to.include({ tradeId: T1, venue: "on-exchange" });
         const t1 = (await request(h.app).get(`/v1/trades/${T1}`).expect(200)).body.data;
         expect(t1.linkedBy.map((t: { tradeId: string }) => t.tradeId)).to.deep.equal([T2]);
         const t3 = (await request(h.app).get(`/v1/trades/${T3}`).expect(200)).body.data;

@@ -5,6 +5,7 @@
 import type { FinalityCheck } from "../context";
 import { paginate, type Page } from "../pagination";
 import type { ReadDb, SqlValue } from "../types";
+import { hyphenated, spellings } from "../validation";
 import { bool, eventCols, eventRef, type EventRef, type EventRow } from "./rows";
 
 /** A status change of an exchange or merchant. */
@@ -92,7 +93,7 @@ function merchantView(r: MerchantRow, isFinal: FinalityCheck): MerchantView {
   return {
     address: r.merchant,
     homeExchange: r.home_exchange,
-    category: r.category,
+    category: hyphenated(r.category),
     credentialDigest: r.credential_digest,
     status: r.status,
     active: r.status === "active" && r.home_status === "active",
@@ -149,7 +150,7 @@ export async function listMerchants(
   const params: SqlValue[] = [];
   if (f.exchange) (where.push("x.home_exchange = ?"), params.push(f.exchange));
   if (f.status) (where.push("x.status = ?"), params.push(f.status));
-  if (f.category) (where.push("x.category = ?"), params.push(f.category));
+  if (f.category) (where.push("x.category IN (?, ?)"), params.push(...spellings(f.category)));
   return paginate<MerchantRow, MerchantView>({
     db, select: M_SELECT, where, params, keys: KEYS, direction: "asc",
     limit: f.limit, cursor: f.cursor, map: (r) => merchantView(r, isFinal),

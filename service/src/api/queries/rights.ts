@@ -5,6 +5,7 @@
 import type { FinalityCheck } from "../context";
 import { INDEXED_TABLES } from "../../store/migrations";
 import type { ReadDb } from "../types";
+import { hyphenated } from "../validation";
 import { bool, eventCols, eventRef, type EventRef, type EventRow } from "./rows";
 
 /** One change of the holding right. */
@@ -157,7 +158,7 @@ export async function licencesOf(
       assetId: g.asset_id,
       grantee: g.grantee,
       grantor: g.grantor,
-      right: g.right,
+      right: hyphenated(g.right),
       scopeDigest: g.scope_digest,
       start,
       end,

@@ -4,6 +4,7 @@
  * are counted but never priced.
  */
 import type { ReadDb, SqlValue } from "../types";
+import { spellings } from "../validation";
 import { bool } from "./rows";
 
 /** Grouping of {@link priceStats}. */
@@ -121,8 +122,13 @@ export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStat
   };
   add("t.block_time >= ?", f.from);
   add("t.block_time < ?", f.to);
-  add('t."right" = ?', f.right);
-  add("t.venue = ?", f.venue);
+  const both = (sql: string, v: string | undefined): void => {
+    if (v === undefined) return;
+    where.push(sql);
+    params.push(...spellings(v));
+  };
+  both('t."right" IN (?, ?)', f.right);
+  both("t.venue IN (?, ?)", f.venue);
   add("t.exchange = ?", f.exchange);
   add("t.chain_id = ?", f.chainId);
   add("a.kind = ?", f.kind);

@@ -4,6 +4,7 @@
 import type { FinalityCheck } from "../context";
 import { paginate, type Page } from "../pagination";
 import type { ReadDb, SqlValue } from "../types";
+import { hyphenated, spellings } from "../validation";
 import { bool, eventCols, eventRef, placeholders, type EventRef, type EventRow } from "./rows";
 
 /** A trade row as stored. */
@@ -89,14 +90,14 @@ export function tradeCore(r: TradeRow, isFinal: FinalityCheck): TradeCore {
     exchange: r.exchange,
     seller: r.seller,
     buyer: r.buyer,
-    right: r.right,
+    right: hyphenated(r.right),
     licenceId: r.licence_id ?? null,
     price: bool(r.confidential) ? null : (r.price ?? null),
     currency: bool(r.confidential) ? null : (r.currency ?? null),
     confidential: bool(r.confidential),
     priceCommitment: r.price_commitment ?? null,
     contractDigest: r.contract_digest,
-    venue: r.venue,
+    venue: hyphenated(r.venue),
     linkedTradeId: r.linked_trade_id ?? null,
     event: eventRef(r, isFinal),
   };
@@ -135,8 +136,11 @@ export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityC
   eq("t.seller", f.seller);
   eq("t.buyer", f.buyer);
   eq("t.exchange", f.exchange);
-  eq("t.venue", f.venue);
-  eq('t."right"', f.right);
+  for (const [col, v] of [["t.venue", f.venue], ['t."right"', f.right]] as const) {
+    if (v === undefined) continue;
+    where.push(`${col} IN (?, ?)`);
+    params.push(...spellings(v));
+  }
   eq("t.chain_id", f.chainId);
   if (f.party !== undefined) {
     where.push("(t.seller = ? OR t.buyer = ?)");
