@@ -100,12 +100,24 @@ function banner(config: Config, apiUrl: string, e: Embedded | undefined, deploym
     if (e.demo) lines.push("", `Demo data: ${e.demo.description}`);
     const alice = devAccounts()[DEV.alice];
     const shde = devAccounts()[DEV.shde];
+    const env = [
+      e.chain.url !== "http://127.0.0.1:8545" ? `RPC_URL=${e.chain.url}` : "",
+      apiUrl !== "http://127.0.0.1:3000" ? `SHUQUAN_API_URL=${apiUrl}` : "",
+      path.resolve(config.dataDir) !== path.resolve("data") ? `DATA_DIR=${config.dataDir}` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
+    const pre = env ? `export ${env}; ` : "";
     lines.push(
       "",
-      "Try (in another terminal):",
-      `  curl -s '${apiUrl}/v1/recognition?merchant=${alice.address}&exchange=${devAccounts()[DEV.gzde].address}'`,
-      `  echo 'hello 数权' > hello.txt && SHUQUAN_PRIVATE_KEY=${shde.privateKey} npx shuquan asset register hello.txt --holder ${alice.address} --kind resource --source enterprise --level general --metadata-example`,
-      `  npx shuquan verify hello.txt --api ${apiUrl}`,
+      "Try (in another terminal, in this directory):",
+      `  1. register a file as exchange SHDE, held by alice:`,
+      `     ${pre}echo 'hello 数权' > hello.txt && SHUQUAN_PRIVATE_KEY=${shde.privateKey} npx shuquan asset register hello.txt --holder ${alice.address} --kind resource --source enterprise --level general --metadata docs/examples/metadata.json`,
+      `  2. anchor a folder of files as evidence (writes their proofs to evidence.proofs.json):`,
+      `     SHUQUAN_PRIVATE_KEY=${shde.privateKey} npx shuquan evidence anchor docs --proofs-out evidence.proofs.json`,
+      `  3. verify both against the chain, as an auditor:`,
+      `     npx shuquan verify hello.txt && npx shuquan verify docs/architecture.md`,
+      `  and ask the API: curl -s '${apiUrl}/v1/recognition?merchant=${alice.address}&exchange=${devAccounts()[DEV.gzde].address}'`,
       "",
       "The embedded chain is not persisted: stopping (Ctrl-C) ends it, and the next start begins a new chain and a new index.",
     );
