@@ -1,0 +1,603 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { Signer, TypedDataField } from "ethers";
+import { shuquanFixture, AssetKind, AssetSource, DataLevel, Right, Venue, MerchantCategory, digest } from "../helpers/fixture";
+import {
+  domainOf,
+  signPledge,
+  currency,
+  tradeIdOf,
+  EMPTY_LICENCE_TERMS,
+  LICENCE_TERMS_TYPE,
+  TRADE_TYPES,
+  signTrade,
+  tradeDigest,
+  exchangeOfTradeId,
+  type TradeValue,
+  type LicenceTermsValue,
+} from "../helpers/signing";
+
+const DAY = 86_400;
+const CID = "bafkreiaik25br4i43dguxfnclnv5bfjwn5dguigdcmkb3zovgriht6msua";
+const ZERO = ethers.ZeroHash;
+const SCOPE = digest("scope:resale");
+
+/** The Trade type as it would be without the exchange field (a signature over it must not pass). */
+const TRADE_TYPES_WITHOUT_EXCHANGE: Record<string, TypedDataField[]> = {
+  Trade: TRADE_TYPES.Trade.filter((field) => field.name !== "exchange"),
+  LicenceTerms: LICENCE_TERMS_TYPE,
+};
+
+type Fixture = Awaited<ReturnType<typeof tradeFixture>>;
+
+/** `signer` signs `trade` for the recorder (the shared helper fills in the exchange from the trade id). */
+async function sign(signer: Signer, f: Fixture, trade: TradeValue): Promise<string> {
+  return signTrade(signer, f.tradeRecorder, trade);
+}
+
+/** Licence terms from the next block for 30 days. */
+async function licence(overrides: Partial<LicenceTermsValue> = {}): Promise<LicenceTermsValue> {
+  const start = (await time.latest()) + 1;
+  return { scopeDigest: SCOPE, start, end: start + 30 * DAY, exclusive: false, sublicensable: false, revocable: true, ...overrides };
+}
+
+let serial = 0;
+/** A holding-transfer trade of asset A from alice to bob at SHDE, disclosed price, on-exchange. */
+async function makeTrade(f: Fixture, overrides: Partial<TradeValue> = {}): Promise<TradeValue> {
+  serial += 1;
+  return {
+    tradeId: tradeIdOf(f.shde.address, serial),
+    assetId: f.assetA,
+    seller: f.alice.address,
+    buyer: f.bob.address,
+    right: Right.Holding,
+    licence: EMPTY_LICENCE_TERMS,
+    price: 1_000_000n,
+    currency: currency("CNY"),
+    priceCommitment: ZERO,
+    contractDigest: digest(`contract:${serial}`),
+    venue: Venue.OnExchange,
+    linkedTradeId: 0n,
+    deadline: (await time.latest()) + DAY,
+    ...overrides,
+  };
+}
+
+/** The trade signed by its seller (or `signer`) and recorded by `exchange` (default: the id's exchange). */
+async function record(f: Fixture, trade: TradeValue, exchange?: HardhatEthersSigner, signer?: Signer) {
+  const sig = await sign(signer ?? (await ethers.getSigner(trade.seller)), f, trade);
+  const by = exchange ?? (await ethers.getSigner(exchangeOfTradeId(trade.tradeId)));
+  return f.tradeRecorder.connect(by).recordTrade(trade, sig);
+}
+
+async function registerAsset(f: Awaited<ReturnType<typeof shuquanFixture>>, label: string, holder: string, level: number = DataLevel.General) {
+  const r = {
+    contentDigest: digest(`content:${label}`),
+    holder,
+    kind: AssetKind.Resource,
+    source: AssetSource.Enterprise,
+    level,
+    metadataDigest: digest(`metadata:${label}`),
+    metadataCid: CID,
+    consentDigest: ZERO,
+    parents: [] as bigint[],
+  };
+  await f.registry.connect(f.shde).register(r);
+  return BigInt(r.contentDigest);
+}
+
+/** shuquanFixture plus assets A and B (alice) and a core-level asset (alice), all registered at SHDE. */
+async function tradeFixture() {
+  const f = await shuquanFixture();
+  const assetA = await registerAsset(f, "A", f.alice.address);
+  const assetB = await registerAsset(f, "B", f.alice.address);
+  const assetCore = await registerAsset(f, "core", f.alice.address, DataLevel.Core);
+  return { ...f, assetA, assetB, assetCore };
+}
+
+describe("TradeRecorder", function () {
+  describe("deployment", function () {
+    context("with its dependencies", function () {
+      it("should expose the EIP-712 domain, typehashes, version and dependencies", async function () {
+        const f = await loadFixture(tradeFixture);
+        const domain = await f.tradeRecorder.eip712Domain();
+        expect(domain.name).to.equal("Shuquan TradeRecorder");
+        expect(domain.version).to.equal("1");
+        const encoder = ethers.TypedDataEncoder.from(TRADE_TYPES);
+        expect(await f.tradeRecorder.TRADE_TYPEHASH()).to.equal(ethers.id(encoder.encodeType("Trade")));
+        expect(await f.tradeRecorder.LICENCE_TERMS_TYPEHASH()).to.equal(ethers.id(encoder.encodeType("LicenceTerms")));
+        expect(await f.tradeRecorder.version()).to.equal("1.0.0");
+        expect(await f.tradeRecorder.participants()).to.equal(await f.participants.getAddress());
+        expect(await f.tradeRecorder.registry()).to.equal(await f.registry.getAddress());
+      });
+    });
+
+    context("with a zero dependency", function () {
+      it("should revert with TradeZeroAddress", async function () {
+        const f = await loadFixture(tradeFixture);
+        const factory = await ethers.getContractFactory("TradeRecorder");
+        await expect(factory.deploy(ethers.ZeroAddress, await f.registry.getAddress())).to.be.revertedWithCustomError(factory, "TradeZeroAddress");
+        await expect(factory.deploy(await f.participants.getAddress(), ethers.ZeroAddress)).to.be.revertedWithCustomError(factory, "TradeZeroAddress");
+      });
+    });
+  });
+
+  describe("tradeIdOf and hashTrade", function () {
+    context("for any trade", function () {
+      it("should prefix the serial with the exchange and hash the typed data including the exchange", async function () {
+        const f = await loadFixture(tradeFixture);
+        expect(await f.tradeRecorder.tradeIdOf(f.shde.address, 7)).to.equal(tradeIdOf(f.shde.address, 7));
+        const trade = await makeTrade(f, { right: Right.Processing, licence: await licence({ exclusive: true }) });
+        const expected = ethers.TypedDataEncoder.hash(await domainOf(f.tradeRecorder), TRADE_TYPES, { ...trade, exchange: f.shde.address });
+        expect(await f.tradeRecorder.hashTrade(trade)).to.equal(expected);
+        expect(await tradeDigest(f.tradeRecorder, trade)).to.equal(expected);
+      });
+    });
+  });
+
+  describe("recordTrade", function () {
+    describe("holding transfer", function () {
+      context("when the holder signed and the exchange records", function () {
+        it("should move the holding and emit Transfer, HoldingTransferred and TradeRecorded", async function () {
+          const f = await loadFixture(tradeFixture);
+          const trade = await makeTrade(f);
+          const tx = await record(f, trade);
+          await expect(tx).to.emit(f.registry, "Transfer").withArgs(f.alice.address, f.bob.address, f.assetA);
+          await expect(tx).to.emit(f.registry, "HoldingTransferred").withArgs(f.assetA, f.alice.address, f.bob.address, trade.tradeId);
+          await expect(tx)
+            .to.emit(f.tradeRecorder, "TradeRecorded")
+            .withArgs(
+              trade.tradeId,
+              f.assetA,
+              f.shde.address,
+              f.alice.address,
+              f.bob.address,
+              Right.Holding,
+              ZERO,
+              trade.price,
+              trade.currency,
+              ZERO,
+              trade.contractDigest,
+              Venue.OnExchange,
+              0n,
+            );
+          expect(await f.registry.ownerOf(f.assetA)).to.equal(f.bob.address);
+          expect(await f.tradeRecorder.isRecorded(trade.tradeId)).to.equal(true);
+          expect(await f.tradeRecorder.isRecorded(trade.tradeId + 1n)).to.equal(false);
+        });
+
+        it("should return a zero licence id", async function () {
+          const f = await loadFixture(tradeFixture);
+          const trade = await makeTrade(f);
+          const sig = await sign(f.alice, f, trade);
+          expect(await f.tradeRecorder.connect(f.shde).recordTrade.staticCall(trade, sig)).to.equal(ZERO);
+        });
+      });
+
+      context("when reported off-exchange with a confidential price and a link to an earlier trade", function () {
+        it("should record it with the commitment and the link", async function () {
+          const f = await loadFixture(tradeFixture);
+          const first = await makeTrade(f, { assetId: f.assetB });
+          await record(f, first);
+          const commitment = ethers.keccak256(ethers.toUtf8Bytes("price:secret"));
+          const trade = await makeTrade(f, {
+            price: 0n,
+            currency: "0x000000",
+            priceCommitment: commitment,
+            venue: Venue.OffExchange,
+            linkedTradeId: first.tradeId,
+          });
+          await expect(record(f, trade))
+            .to.emit(f.tradeRecorder, "TradeRecorded")
+            .withArgs(trade.tradeId, f.assetA, f.shde.address, f.alice.address, f.bob.address, Right.Holding, ZERO, 0n, "0x000000", commitment, trade.contractDigest, Venue.OffExchange, first.tradeId);
+        });
+      });
+
+      context("when a cross-recognised buyer buys at another exchange", function () {
+        it("should record at GZDE for alice (recognised singly) selling to carol (home)", async function () {
+          const f = await loadFixture(tradeFixture);
+          const trade = await makeTrade(f, { tradeId: tradeIdOf(f.gzde.address, 1), buyer: f.carol.address });
+          await expect(record(f, trade)).to.emit(f.tradeRecorder, "TradeRecorded");
+          expect(await f.registry.ownerOf(f.assetA)).to.equal(f.carol.address);
+        });
+      });
+    });
+
+    describe("licences", function () {
+      context("when the holder sells a processing licence", function () {
+        it("should grant it in the registry with the trade id and return its id", async function () {
+          const f = await loadFixture(tradeFixture);
+          const terms = await licence({ exclusive: true, sublicensable: false, revocable: false });
+          const trade = await makeTrade(f, { right: Right.Processing, licence: terms });
+          const id = await f.registry.licenceIdOf(f.assetA, f.bob.address, Right.Processing);
+          const sig = await sign(f.alice, f, trade);
+          expect(await f.tradeRecorder.connect(f.shde).recordTrade.staticCall(trade, sig)).to.equal(id);
+          const tx = await f.tradeRecorder.connect(f.shde).recordTrade(trade, sig);
+          await expect(tx)
+            .to.emit(f.registry, "LicenceGranted")
+            .withArgs(id, f.assetA, f.bob.address, f.alice.address, Right.Processing, SCOPE, terms.start, terms.end, true, false, false, trade.tradeId);
+          await expect(tx)
+            .to.emit(f.tradeRecorder, "TradeRecorded")
+            .withArgs(trade.tradeId, f.assetA, f.shde.address, f.alice.address, f.bob.address, Right.Processing, id, trade.price, trade.currency, ZERO, trade.contractDigest, Venue.OnExchange, 0n);
+          expect(await f.registry.ownerOf(f.assetA)).to.equal(f.alice.address);
+          expect(await f.registry.isLicensed(f.assetA, f.bob.address, Right.Processing, terms.start)).to.equal(true);
+        });
+      });
+
+      context("when a sub-licensing operator sells product use", function () {
+        it("should grant product use with the operator as grantor", async function () {
+          const f = await loadFixture(tradeFixture);
+          await record(f, await makeTrade(f, { buyer: f.carol.address, right: Right.Operating, licence: await licence({ sublicensable: true }) }));
+          const terms = await licence({ end: (await time.latest()) + 10 * DAY });
+          const trade = await makeTrade(f, { seller: f.carol.address, buyer: f.dave.address, right: Right.ProductUse, licence: terms });
+          await expect(record(f, trade))
+            .to.emit(f.registry, "LicenceGranted")
+            .withArgs(
+              await f.registry.licenceIdOf(f.assetA, f.dave.address, Right.ProductUse),
+              f.assetA,
+              f.dave.address,
+              f.carol.address,
+              Right.ProductUse,
+              SCOPE,
+              terms.start,
+              terms.end,
+              false,
+              false,
+              true,
+              trade.tradeId,
+            );
+        });
+      });
+
+      context("when the seller may not grant the right", function () {
+        it("should revert with the registry's RegistryNotGrantor", async function () {
+          const f = await loadFixture(tradeFixture);
+          const trade = await makeTrade(f, { seller: f.carol.address, buyer: f.dave.address, right: Right.Processing, licence: await licence() });
+          await expect(record(f, trade))
+            .to.be.revertedWithCustomError(f.registry, "RegistryNotGrantor")
+            .withArgs(f.assetA, f.carol.address, Right.Processing);
+        });
+      });
+
+      context("when an exclusive licence would overlap another", function () {
+        it("should revert with RegistryExclusiveConflict", async function () {
+          const f = await loadFixture(tradeFixture);
+          await record(f, await makeTrade(f, { right: Right.Processing, licence: await licence({ exclusive: true }) }));
+          const trade = await makeTrade(f, { buyer: f.carol.address, right: Right.Processing, licence: await licence() });
+          await expect(record(f, trade)).to.be.revertedWithCustomError(f.registry, "RegistryExclusiveConflict").withArgs(f.assetA, Right.Processing);
+        });
+      });
+    });
+
+    describe("ERC-1271 seller", function () {
+      async function walletFixture() {
+        const f = await tradeFixture();
+        const wallet = await ethers.deployContract("MockERC1271Wallet", [f.bob.address]);
+        const walletAddress = await wallet.getAddress();
+        await f.participants.connect(f.shde).onboardMerchant(walletAddress, MerchantCategory.DataResource, digest("credential:wallet"));
+        const assetW = await registerAsset(f, "W", walletAddress);
+        return { ...f, wallet, walletAddress, assetW };
+      }
+
+      context("when the wallet's owner signs", function () {
+        it("should accept the signature through isValidSignature", async function () {
+          const f = await loadFixture(walletFixture);
+          const trade = await makeTrade(f as unknown as Fixture, { assetId: f.assetW, seller: f.walletAddress, buyer: f.alice.address });
+          await expect(record(f as unknown as Fixture, trade, f.shde, f.bob)).to.emit(f.tradeRecorder, "TradeRecorded");
+          expect(await f.registry.ownerOf(f.assetW)).to.equal(f.alice.address);
+        });
+      });
+
+      context("when someone else signs for the wallet", function () {
+        it("should revert with TradeInvalidSignature", async function () {
+          const f = await loadFixture(walletFixture);
+          const trade = await makeTrade(f as unknown as Fixture, { assetId: f.assetW, seller: f.walletAddress, buyer: f.alice.address });
+          await expect(record(f as unknown as Fixture, trade, f.shde, f.carol))
+            .to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature")
+            .withArgs(f.walletAddress);
+        });
+      });
+    });
+
+    describe("authorisation of the recording exchange", function () {
+      context("when the trade id belongs to another exchange", function () {
+        it("should revert with TradeIdNotOwnedByExchange", async function () {
+          const f = await loadFixture(tradeFixture);
+          const trade = await makeTrade(f);
+          await expect(record(f, trade, f.gzde))
+            .to.be.revertedWithCustomError(f.tradeRecorder, "TradeIdNotOwnedByExchange")
+            .withArgs(trade.tradeId, f.gzde.address);
+        });
+      });
+
+      context("when the caller is not an active exchange", function () {
+        it("should revert with ParticipantsExchangeNotActive for an outsider using its own prefix", async function () {
+          const f = await loadFixture(tradeFixture);
+          const trade = await makeTrade(f, { tradeId: tradeIdOf(f.bjde.address, 1) });
+          await expect(record(f, trade)).to.be.revertedWithCustomError(f.participants, "ParticipantsExchangeNotActive").withArgs(f.bjde.address);
+        });
+
+        it("should refuse a suspended exchange", async function () {
+          const f = await loadFixture(tradeFixture);
+          await f.participants.connect(f.regulator).suspendExchange(f.shde.address, "audit");
+          await expect(record(f, await makeTrade(f))).to.be.revertedWithCustomError(f.participants, "ParticipantsExchangeNotActive").withArgs(f.shde.address);
+        });
+      });
+    });
+
+    describe("parties", function () {
+      context("when the seller or buyer is not recognised at the exchange", function () {
+        it("should revert with ParticipantsNotRecognised", async function () {
+          const f = await loadFixture(tradeFixture);
+          // bob is SHDE's; GZDE recognises only alice from SHDE
+          const t1 = await makeTrade(f, { tradeId: tradeIdOf(f.gzde.address, 1), buyer: f.bob.address });
+          await expect(record(f, t1)).to.be.revertedWithCustomError(f.participants, "ParticipantsNotRecognised").withArgs(f.bob.address, f.gzde.address);
+          const t2 = await makeTrade(f, { buyer: f.outsider.address });
+          await expect(record(f, t2)).to.be.revertedWithCustomError(f.participants, "ParticipantsNotRecognised").withArgs(f.outsider.address, f.shde.address);
+        });
+
+        it("should refuse a suspended seller", async function () {
+          const f = await loadFixture(tradeFixture);
+          await f.participants.connect(f.shde).suspendMerchant(f.alice.address, "kyc");
+          await expect(record(f, await makeTrade(f))).to.be.revertedWithCustomError(f.participants, "ParticipantsNotRecognised").withArgs(f.alice.address, f.shde.address);
+        });
+      });
+
+      context("when seller and buyer are the same", function () {
+        it("should revert with TradeSameParty", async function () {
+          const f = await loadFixture(tradeFixture);
+          await expect(record(f, await makeTrade(f, { buyer: f.alice.address }))).to.be.revertedWithCustomError(f.tradeRecorder, "TradeSameParty").withArgs(f.alice.address);
+        });
+      });
+
+      context("when a party is the zero address", function () {
+        it("should revert with TradeZeroAddress", async function () {
+          const f = await loadFixture(tradeFixture);
+          const trade = await makeTrade(f, { buyer: ethers.ZeroAddress });
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, await sign(f.alice, f, trade))).to.be.revertedWithCustomError(f.tradeRecorder, "TradeZeroAddress");
+          const trade2 = await makeTrade(f, { seller: ethers.ZeroAddress });
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade2, await sign(f.alice, f, trade2))).to.be.revertedWithCustomError(f.tradeRecorder, "TradeZeroAddress");
+        });
+      });
+    });
+
+    describe("signature", function () {
+      context("when signed by someone other than the seller", function () {
+        it("should revert with TradeInvalidSignature", async function () {
+          const f = await loadFixture(tradeFixture);
+          await expect(record(f, await makeTrade(f), f.shde, f.bob))
+            .to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature")
+            .withArgs(f.alice.address);
+        });
+      });
+
+      context("when a term differs from what the seller signed", function () {
+        it("should revert with TradeInvalidSignature for any changed field", async function () {
+          const f = await loadFixture(tradeFixture);
+          const trade = await makeTrade(f, { right: Right.Processing, licence: await licence() });
+          const sig = await sign(f.alice, f, trade);
+          const changes: Partial<TradeValue>[] = [
+            { price: trade.price + 1n },
+            { contractDigest: digest("other contract") },
+            { venue: Venue.OffExchange },
+            { deadline: BigInt(trade.deadline) + 1n },
+            { buyer: f.carol.address },
+            { licence: { ...trade.licence, end: BigInt(trade.licence.end) + 1n } },
+            { licence: { ...trade.licence, exclusive: true } },
+            { assetId: f.assetB },
+          ];
+          for (const change of changes) {
+            await expect(f.tradeRecorder.connect(f.shde).recordTrade({ ...trade, ...change }, sig))
+              .to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature")
+              .withArgs(f.alice.address);
+          }
+        });
+      });
+
+      context("when the signature does not name the recording exchange or this recorder", function () {
+        it("should refuse a signature over the struct without the exchange field", async function () {
+          const f = await loadFixture(tradeFixture);
+          const trade = await makeTrade(f);
+          const sig = await f.alice.signTypedData(await domainOf(f.tradeRecorder), TRADE_TYPES_WITHOUT_EXCHANGE, trade);
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, sig))
+            .to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature")
+            .withArgs(f.alice.address);
+        });
+
+        it("should refuse a signature made for another recorder deployment", async function () {
+          const f = await loadFixture(tradeFixture);
+          const other = await ethers.deployContract("TradeRecorder", [await f.participants.getAddress(), await f.registry.getAddress()]);
+          const trade = await makeTrade(f);
+          const sig = await f.alice.signTypedData(await domainOf(other), TRADE_TYPES, { ...trade, exchange: f.shde.address });
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, sig))
+            .to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature")
+            .withArgs(f.alice.address);
+        });
+
+        it("should refuse a malformed signature", async function () {
+          const f = await loadFixture(tradeFixture);
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(await makeTrade(f), "0x1234"))
+            .to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature")
+            .withArgs(f.alice.address);
+        });
+      });
+
+      context("when the deadline has passed", function () {
+        it("should revert with TradeExpired, and accept at the deadline itself", async function () {
+          const f = await loadFixture(tradeFixture);
+          const trade = await makeTrade(f);
+          const sig = await sign(f.alice, f, trade);
+          await time.setNextBlockTimestamp(BigInt(trade.deadline) + 1n);
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, sig)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeExpired").withArgs(trade.deadline);
+
+          const onTime = await makeTrade(f);
+          const sig2 = await sign(f.alice, f, onTime);
+          await time.setNextBlockTimestamp(BigInt(onTime.deadline));
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(onTime, sig2)).to.emit(f.tradeRecorder, "TradeRecorded");
+        });
+      });
+
+      context("when the trade id was recorded already", function () {
+        it("should revert with TradeIdUsed, so a signature cannot be replayed", async function () {
+          const f = await loadFixture(tradeFixture);
+          const trade = await makeTrade(f, { right: Right.Processing, licence: await licence({ end: (await time.latest()) + 20 }) });
+          const sig = await sign(f.alice, f, trade);
+          await f.tradeRecorder.connect(f.shde).recordTrade(trade, sig);
+          await time.increase(30); // the licence has expired, so only the id stops a replay
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, sig)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeIdUsed").withArgs(trade.tradeId);
+          const sameId = { ...trade, assetId: f.assetB };
+          await expect(record(f, sameId)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeIdUsed").withArgs(trade.tradeId);
+        });
+
+        it("should keep ids independent within and across bitmap words", async function () {
+          const f = await loadFixture(tradeFixture);
+          const ids = [255n, 256n, 0n].map((s) => tradeIdOf(f.shde.address, s));
+          await record(f, await makeTrade(f, { tradeId: ids[0], assetId: f.assetA }));
+          expect(await f.tradeRecorder.isRecorded(ids[1])).to.equal(false);
+          expect(await f.tradeRecorder.isRecorded(ids[2])).to.equal(false);
+          await record(f, await makeTrade(f, { tradeId: ids[1], assetId: f.assetB }));
+          expect(await f.tradeRecorder.isRecorded(ids[0])).to.equal(true);
+          expect(await f.tradeRecorder.isRecorded(ids[1])).to.equal(true);
+          expect(await f.tradeRecorder.isRecorded(tradeIdOf(f.gzde.address, 255n))).to.equal(false);
+        });
+      });
+    });
+
+    describe("terms", function () {
+      context("with an invalid price", function () {
+        it("should revert with TradeInvalidPrice for both, neither, or a price without its currency", async function () {
+          const f = await loadFixture(tradeFixture);
+          const commitment = digest("commitment");
+          const bad: Partial<TradeValue>[] = [
+            { priceCommitment: commitment },
+            { price: 0n, currency: "0x000000" },
+            { currency: "0x000000" },
+            { price: 0n },
+            { price: 0n, priceCommitment: commitment },
+            { currency: "0x000000", priceCommitment: commitment },
+          ];
+          for (const b of bad) {
+            await expect(record(f, await makeTrade(f, b))).to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidPrice");
+          }
+        });
+      });
+
+      context("without a contract digest", function () {
+        it("should revert with TradeMissingContractDigest", async function () {
+          const f = await loadFixture(tradeFixture);
+          await expect(record(f, await makeTrade(f, { contractDigest: ZERO }))).to.be.revertedWithCustomError(f.tradeRecorder, "TradeMissingContractDigest");
+        });
+      });
+
+      context("with a link to a trade never recorded", function () {
+        it("should revert with TradeLinkedTradeNotFound", async function () {
+          const f = await loadFixture(tradeFixture);
+          const ghost = tradeIdOf(f.gzde.address, 9);
+          await expect(record(f, await makeTrade(f, { linkedTradeId: ghost })))
+            .to.be.revertedWithCustomError(f.tradeRecorder, "TradeLinkedTradeNotFound")
+            .withArgs(ghost);
+        });
+      });
+
+      context("with licence terms on a holding transfer", function () {
+        it("should revert with TradeHoldingTermsNotEmpty for any non-zero term", async function () {
+          const f = await loadFixture(tradeFixture);
+          const variants: Partial<LicenceTermsValue>[] = [
+            { scopeDigest: SCOPE },
+            { start: 1 },
+            { end: 1 },
+            { exclusive: true },
+            { sublicensable: true },
+            { revocable: true },
+          ];
+          for (const v of variants) {
+            await expect(record(f, await makeTrade(f, { licence: { ...EMPTY_LICENCE_TERMS, ...v } }))).to.be.revertedWithCustomError(
+              f.tradeRecorder,
+              "TradeHoldingTermsNotEmpty",
+            );
+          }
+        });
+      });
+    });
+
+    describe("asset state (enforced by the registry)", function () {
+      context("when the seller does not hold the asset", function () {
+        it("should revert with RegistryNotHolder", async function () {
+          const f = await loadFixture(tradeFixture);
+          await expect(record(f, await makeTrade(f, { seller: f.carol.address, buyer: f.dave.address })))
+            .to.be.revertedWithCustomError(f.registry, "RegistryNotHolder")
+            .withArgs(f.assetA, f.carol.address);
+        });
+      });
+
+      context("with core-level data", function () {
+        it("should never trade it, neither holding nor licence", async function () {
+          const f = await loadFixture(tradeFixture);
+          await expect(record(f, await makeTrade(f, { assetId: f.assetCore }))).to.be.revertedWithCustomError(f.registry, "RegistryCoreData").withArgs(f.assetCore);
+          await expect(record(f, await makeTrade(f, { assetId: f.assetCore, right: Right.Processing, licence: await licence() })))
+            .to.be.revertedWithCustomError(f.registry, "RegistryCoreData")
+            .withArgs(f.assetCore);
+        });
+      });
+
+      context("with a frozen asset", function () {
+        it("should refuse every trade until it is unfrozen", async function () {
+          const f = await loadFixture(tradeFixture);
+          await f.registry.connect(f.regulator).freeze(f.assetA, "dispute");
+          await expect(record(f, await makeTrade(f))).to.be.revertedWithCustomError(f.registry, "RegistryAssetFrozen").withArgs(f.assetA);
+          await expect(record(f, await makeTrade(f, { right: Right.Operating, licence: await licence() })))
+            .to.be.revertedWithCustomError(f.registry, "RegistryAssetFrozen")
+            .withArgs(f.assetA);
+          await f.registry.connect(f.regulator).unfreeze(f.assetA, "resolved");
+          await expect(record(f, await makeTrade(f))).to.emit(f.tradeRecorder, "TradeRecorded");
+        });
+      });
+
+      context("with a pledged asset", function () {
+        async function pledgedFixture() {
+          const f = await tradeFixture();
+          const now = await time.latest();
+          const terms = {
+            assetId: f.assetA,
+            lender: f.lender.address,
+            amount: 5_000_000n,
+            currency: currency("CNY"),
+            start: now,
+            end: now + 365 * DAY,
+            agreementDigest: digest("pledge agreement"),
+            nonce: await f.pledges.nonces(f.alice.address),
+            deadline: now + DAY,
+          };
+          await f.pledges.connect(f.lender).registerPledge(terms, await signPledge(f.alice, f.pledges, terms));
+          return { ...f, pledgeId: await f.pledges.activePledgeOf(f.assetA) };
+        }
+
+        it("should refuse a holding transfer and an exclusive licence, allow a non-exclusive one, and trade again once released", async function () {
+          const f = await loadFixture(pledgedFixture);
+          const ff = f as unknown as Fixture;
+          await expect(record(ff, await makeTrade(ff))).to.be.revertedWithCustomError(f.registry, "RegistryAssetPledged").withArgs(f.assetA);
+          await expect(record(ff, await makeTrade(ff, { right: Right.Processing, licence: await licence({ exclusive: true }) })))
+            .to.be.revertedWithCustomError(f.registry, "RegistryAssetPledged")
+            .withArgs(f.assetA);
+          await expect(record(ff, await makeTrade(ff, { right: Right.Processing, licence: await licence() }))).to.emit(f.tradeRecorder, "TradeRecorded");
+          await f.pledges.connect(f.lender).releasePledge(f.pledgeId);
+          await expect(record(ff, await makeTrade(ff))).to.emit(f.registry, "HoldingTransferred");
+        });
+      });
+    });
+
+    describe("gas", function () {
+      it("should report trade gas (measured, not asserted)", async function () {
+        const f = await loadFixture(tradeFixture);
+        const g = async (t: TradeValue) => (await (await record(f, t)).wait())!.gasUsed;
+        const first = await g(await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 1000) })); // fresh bitmap word, bob new
+        const existing = await g(await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 1001), assetId: f.assetB })); // bob holds A already
+        const newBuyer = await g(await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 1002), seller: f.bob.address, buyer: f.dave.address }));
+        const lic = await g(await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 1003), seller: f.dave.address, buyer: f.carol.address, right: Right.Processing, licence: await licence() }));
+        console.log(`      trade: holding first-in-word+new buyer ${first}, holding buyer holds ${existing}, holding new buyer ${newBuyer}, processing licence ${lic}`);
+      });
+    });
+  });
+});
