@@ -52,7 +52,7 @@ export interface ApiLogger {
 
 /** Optional content-addressed store (H5): used to serve asset metadata documents by CID. */
 export interface ApiContentStore {
-  /** The bytes stored under `cid`, or undefined when unavailable. */
+  /** The bytes stored under `cid` (undefined or a rejection when unavailable). */
   get(cid: string): Promise<Uint8Array | undefined>;
 }
 

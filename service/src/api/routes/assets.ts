@@ -95,7 +95,7 @@ const metadata = defineRoute({
     const asset = await getAsset(ctx.db, params.id, isFinal);
     if (!asset) throw notFound("asset", params.id);
     if (!ctx.contentStore) throw new ApiError(404, "not_found", "no content store is configured");
-    const bytes = await ctx.contentStore.get(asset.metadataCid);
+    const bytes = await ctx.contentStore.get(asset.metadataCid).catch(() => undefined);
     if (!bytes) throw new ApiError(404, "not_found", `metadata ${asset.metadataCid} is not available`);
     const text = Buffer.from(bytes).toString("utf8");
     let document: unknown = text;
