@@ -22,8 +22,21 @@ const SCOPE = digest("scope:analytics");
 
 type Fixture = Awaited<ReturnType<typeof shuquanFixture>>;
 
-/** A registration with sensible defaults: alice holds an enterprise data resource of general level. */
-function registration(label: string, holder: string, overrides: Partial<DataAssetRegistry.RegistrationStruct> = {}) {
+/** IDataAssetRegistry.Registration as the tests build it. */
+interface Registration {
+  contentDigest: string;
+  holder: string;
+  kind: number;
+  source: number;
+  level: number;
+  metadataDigest: string;
+  metadataCid: string;
+  consentDigest: string;
+  parents: bigint[];
+}
+
+/** A registration with sensible defaults: an enterprise data resource of general level held by `holder`. */
+function registration(label: string, holder: string, overrides: Partial<Registration> = {}): Registration {
   return {
     contentDigest: digest(`content:${label}`),
     holder,
@@ -64,7 +77,7 @@ async function register(
   label: string,
   holder: HardhatEthersSigner = f.alice,
   exchange: HardhatEthersSigner = f.shde,
-  overrides: Partial<DataAssetRegistry.RegistrationStruct> = {},
+  overrides: Partial<Registration> = {},
 ): Promise<bigint> {
   const r = registration(label, holder.address, overrides);
   await f.registry.connect(exchange).register(r);
@@ -119,7 +132,7 @@ describe("DataAssetRegistry", function () {
           "register", "freeze", "unfreeze", "grantLicence", "revokeLicence", "transferByTrade", "grantLicenceByTrade",
           "setPledgeLock", "isLicensed", "getLicence", "licenceIdOf", "getAsset", "exists", "registrationNumber",
           "wireModules", "participants", "tradeRecorder", "pledgeRegistry", "MAX_PARENTS", "version",
-        ];
+        ] as const;
         let id = 0n;
         for (const fn of fns) id ^= BigInt(iface.getFunction(fn)!.selector);
         expect(await f.registry.supportsInterface(ethers.toBeHex(id, 4))).to.equal(true);
