@@ -1,0 +1,183 @@
+/**
+ * The README's promise, as a newcomer would live it, with every part a separate process:
+ * `npm start` (local chain + contracts + indexer + API), then the `shuquan` CLI registers a file, anchors a
+ * folder, and verifies both against the chain — and the API shows them.
+ */
+import { expect } from "chai";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { devAccounts } from "../../service/src/devnet/accounts";
+import { DEV } from "../../service/src/devnet/bootstrap";
+import { sha256Hex } from "../../service/src/digest";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const port = (base: number) => base + Math.floor(Math.random() * 500);
+
+interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  json: Record<string, unknown>;
+}
+
+describe("newcomer, end to end (separate processes)", function () {
+  this.timeout(300_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "shuquan-e2e-"));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "shuquan-e2e-work-"));
+  const apiPort = port(42000);
+  const chainPort = port(43000);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(apiPort), CHAIN_PORT: String(chainPort), LOG_LEVEL: "warn" };
+  const cliEnv = { ...env, RPC_URL: `http://127.0.0.1:${chainPort}`, SHUQUAN_API_URL: apiUrl };
+  const shde = devAccounts()[DEV.shde];
+  const alice = devAccounts()[DEV.alice];
+  let service: ChildProcess | undefined;
+  let banner = "";
+
+  function cli(args: string[], key?: string): CliResult {
+    const r = spawnSync("npx", ["shuquan", "--json", "--quiet", ...args], {
+      cwd: ROOT,
+      env: key ? { ...cliEnv, SHUQUAN_PRIVATE_KEY: key } : cliEnv,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    let json: Record<string, unknown> = {};
+    try {
+      json = JSON.parse(r.stdout) as Record<string, unknown>;
+    } catch {
+      /* left empty: the assertions below say what was expected */
+    }
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, json };
+  }
+
+  async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await fetch(url);
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = await fn();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+
+  before(async function () {
+    // `npm start` as the README says; detached so the whole process group (npm, node, chain) can be stopped.
+    service = spawn("npm", ["start"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    service.stdout!.on("data", (b: Buffer) => (banner += b.toString()));
+    service.stderr!.on("data", (b: Buffer) => (banner += b.toString()));
+    await eventually("npm start to print its banner", async () => (banner.includes("Shuquan is running.") ? true : undefined), 240_000);
+  });
+
+  after(async function () {
+    if (service?.pid) {
+      try {
+        process.kill(-service.pid, "SIGINT");
+      } catch {
+        /* already gone */
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+      try {
+        process.kill(-service.pid, "SIGKILL");
+      } catch {
+        /* stopped cleanly */
+      }
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("should print the URLs, the development accounts with their roles, and CLI commands to try", function () {
+    expect(banner).to.include(`${apiUrl}/v1`);
+    expect(banner).to.include(`${apiUrl}/health`);
+    for (const a of devAccounts()) expect(banner).to.include(a.address);
+    expect(banner).to.match(/regulator/);
+    expect(banner).to.include("npx shuquan asset register");
+    expect(banner).to.include("npx shuquan evidence anchor");
+    expect(banner).to.include("npx shuquan verify");
+  });
+
+  it("should register a file, anchor a folder, verify both on chain, and show them in the API", async function () {
+    const hello = path.join(work, "hello.txt");
+    fs.writeFileSync(hello, "hello 数权\n");
+    const reg = cli(
+      ["asset", "register", hello, "--holder", alice.address, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", "docs/examples/metadata.json"],
+      shde.privateKey,
+    );
+    expect(reg.status, reg.stderr).to.equal(0);
+    const assetId = reg.json.assetId as string;
+    expect(assetId).to.equal(sha256Hex(fs.readFileSync(hello)));
+    expect(reg.json.registrationNumber).to.match(/^SHDE-\d{4}-RE-00000001-[0-9A-Z*]$/);
+
+    const receipts = path.join(work, "receipts");
+    fs.mkdirSync(receipts);
+    for (const n of [1, 2, 3]) fs.writeFileSync(path.join(receipts, `receipt-${n}.txt`), `delivery receipt ${n}\n`);
+    const proofsOut = path.join(work, "receipts.proofs.json");
+    const anchored = cli(["evidence", "anchor", receipts, "--proofs-out", proofsOut], shde.privateKey);
+    expect(anchored.status, anchored.stderr).to.equal(0);
+    const root = anchored.json.root as string;
+    expect(root).to.match(/^0x[0-9a-f]{64}$/);
+    expect(anchored.json.leafCount).to.equal(3);
+    expect(fs.existsSync(proofsOut)).to.equal(true);
+
+    // The auditor's check comes from the chain; the API only has to have indexed the batch to offer its proof.
+    const receipt2 = path.join(receipts, "receipt-2.txt");
+    const digest2 = sha256Hex(fs.readFileSync(receipt2));
+    await eventually("the API to serve the anchored item", async () => {
+      const r = await getJson(`${apiUrl}/v1/evidence/items/${digest2}`);
+      return r.status === 200 ? r : undefined;
+    });
+
+    const v1 = cli(["verify", hello]);
+    expect(v1.status, v1.stderr).to.equal(0);
+    const r1 = (v1.json.results as { registered?: { registrationNumber: string; holder: string } }[])[0];
+    expect(r1.registered?.registrationNumber).to.equal(reg.json.registrationNumber);
+    expect(r1.registered?.holder.toLowerCase()).to.equal(alice.address.toLowerCase());
+
+    const v2 = cli(["verify", receipt2]);
+    expect(v2.status, v2.stderr).to.equal(0);
+    const r2 = (v2.json.results as { anchored: { root: string; exchange: string }[] }[])[0];
+    expect(r2.anchored.map((a) => a.root)).to.include(root);
+    expect(r2.anchored[0].exchange.toLowerCase()).to.equal(shde.address.toLowerCase());
+
+    const asset = await eventually("the API to serve the asset", async () => {
+      const r = await getJson(`${apiUrl}/v1/assets/${assetId}`);
+      return r.status === 200 ? r.body : undefined;
+    });
+    const data = asset.data as { registrationNumber: string; holder: string; exchangeCode: string };
+    expect(data.registrationNumber).to.equal(reg.json.registrationNumber);
+    expect(data.holder).to.equal(alice.address.toLowerCase());
+    expect(data.exchangeCode).to.equal("SHDE");
+
+    const item = await getJson(`${apiUrl}/v1/evidence/items/${digest2}`);
+    expect(JSON.stringify(item.body)).to.include(root);
+  });
+
+  it("should say NOT FOUND, with exit code 2, for a file that was never registered or anchored", function () {
+    const stranger = path.join(work, "stranger.txt");
+    fs.writeFileSync(stranger, `never registered ${Date.now()}\n`);
+    const r = cli(["verify", stranger]);
+    expect(r.status).to.equal(2);
+    expect(r.json.found).to.equal(false);
+  });
+
+  it("should refuse a registration signed by a key that is not an accredited exchange, and change nothing", async function () {
+    const file = path.join(work, "rogue.txt");
+    fs.writeFileSync(file, "rogue registration\n");
+    const r = cli(
+      ["asset", "register", file, "--holder", alice.address, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", "docs/examples/metadata.json"],
+      alice.privateKey,
+    );
+    expect(r.status).to.equal(1);
+    expect(r.json.ok).to.equal(false);
+    expect((r.json.error as { message: string }).message).to.match(/exchange/i);
+    const res = await getJson(`${apiUrl}/v1/assets/${sha256Hex(fs.readFileSync(file))}`);
+    expect(res.status).to.equal(404);
+  });
+});
