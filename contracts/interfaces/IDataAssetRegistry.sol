@@ -169,7 +169,8 @@ interface IDataAssetRegistry {
     /// @notice True when the asset is registered.
     function exists(uint256 assetId) external view returns (bool);
 
-    /// @notice The human-readable registration number, e.g. "SHDE-2026-RE-00000012-M" (see docs/registration-number.md).
+    /// @notice The human-readable registration number, e.g. "SHDE-2026-RE-00000012-M"
+    /// (see docs/registration-number.md).
     function registrationNumber(uint256 assetId) external view returns (string memory);
 
     // ----- additive (v1.0.0): wiring and configuration views -----
