@@ -29,7 +29,9 @@ describe("newcomer, end to end (separate processes)", function () {
   const apiPort = port(42000);
   const chainPort = port(43000);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(apiPort), CHAIN_PORT: String(chainPort), LOG_LEVEL: "warn" };
+  // The embedded set-up ignores nothing silently: keep a developer's network settings out of it.
+  const { DATABASE_URL: _db, RPC_URL: _rpc, DEPLOYMENT: _dep, ...inherited } = process.env;
+  const env = { ...inherited, DATA_DIR: dataDir, PORT: String(apiPort), CHAIN_PORT: String(chainPort), LOG_LEVEL: "warn" };
   const cliEnv = { ...env, RPC_URL: `http://127.0.0.1:${chainPort}`, SHUQUAN_API_URL: apiUrl };
   const shde = devAccounts()[DEV.shde];
   const alice = devAccounts()[DEV.alice];
