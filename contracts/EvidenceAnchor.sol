@@ -70,17 +70,17 @@ contract EvidenceAnchor is IEvidenceAnchor {
         return keccak256(bytes.concat(keccak256(abi.encode(itemDigest, assetId))));
     }
 
-    /// @notice The ParticipantRegistry this contract asks.
-    function participants() external view returns (IParticipantRegistry) {
-        return _participants;
+    /// @inheritdoc IEvidenceAnchor
+    function participants() external view returns (address) {
+        return address(_participants);
     }
 
-    /// @notice The DataAssetRegistry this contract asks.
-    function registry() external view returns (IDataAssetRegistry) {
-        return _registry;
+    /// @inheritdoc IEvidenceAnchor
+    function registry() external view returns (address) {
+        return address(_registry);
     }
 
-    /// @notice The contract's semantic version.
+    /// @inheritdoc IEvidenceAnchor
     function version() external pure returns (string memory) {
         return "1.0.0";
     }

@@ -235,12 +235,12 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
         return _merchantRecognitions[recogniser][merchant];
     }
 
-    /// @notice The exchange that holds `code`, or zero.
+    /// @inheritdoc IParticipantRegistry
     function exchangeOfCode(bytes4 code) external view returns (address) {
         return _codeHolders[code];
     }
 
-    /// @notice The contract's semantic version.
+    /// @inheritdoc IParticipantRegistry
     function version() external pure returns (string memory) {
         return "1.0.0";
     }

@@ -25,9 +25,6 @@ contract PledgeRegistry is IPledgeRegistry, EIP712Verifier, Nonces {
         "bytes32 agreementDigest,uint256 nonce,uint64 deadline)"
     );
 
-    /// @notice Emitted when a holder voids its outstanding consent by using up its current nonce.
-    event PledgeConsentCancelled(address indexed holder, uint256 nonce);
-
     IParticipantRegistry private immutable _participants;
     IDataAssetRegistry private immutable _registry;
 
@@ -99,7 +96,7 @@ contract PledgeRegistry is IPledgeRegistry, EIP712Verifier, Nonces {
         _registry.setPledgeLock(assetId, false, pledgeId);
     }
 
-    /// @notice Voids the caller's outstanding pledge consent (any signature over its current nonce).
+    /// @inheritdoc IPledgeRegistry
     function cancelConsent() external {
         uint256 nonce = _useNonce(msg.sender);
         emit PledgeConsentCancelled(msg.sender, nonce);
@@ -117,7 +114,7 @@ contract PledgeRegistry is IPledgeRegistry, EIP712Verifier, Nonces {
         return _activePledges[assetId];
     }
 
-    /// @notice The number of pledges ever registered (the last pledge id).
+    /// @inheritdoc IPledgeRegistry
     function pledgeCount() external view returns (uint256) {
         return _pledgeCount;
     }
@@ -132,17 +129,17 @@ contract PledgeRegistry is IPledgeRegistry, EIP712Verifier, Nonces {
         return _hashTypedDataV4(_hashTerms(terms));
     }
 
-    /// @notice The ParticipantRegistry this contract asks.
-    function participants() external view returns (IParticipantRegistry) {
-        return _participants;
+    /// @inheritdoc IPledgeRegistry
+    function participants() external view returns (address) {
+        return address(_participants);
     }
 
-    /// @notice The DataAssetRegistry this contract locks assets in.
-    function registry() external view returns (IDataAssetRegistry) {
-        return _registry;
+    /// @inheritdoc IPledgeRegistry
+    function registry() external view returns (address) {
+        return address(_registry);
     }
 
-    /// @notice The contract's semantic version.
+    /// @inheritdoc IPledgeRegistry
     function version() external pure returns (string memory) {
         return "1.0.0";
     }

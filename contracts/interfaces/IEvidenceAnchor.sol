@@ -54,4 +54,15 @@ interface IEvidenceAnchor {
 
     /// @notice The leaf hash for an item, as `verify` expects it.
     function leafOf(bytes32 itemDigest, uint256 assetId) external pure returns (bytes32);
+
+    // ----- additive (v1.0.0): configuration views -----
+
+    /// @notice The participant registry this contract asks which exchanges are active.
+    function participants() external view returns (address);
+
+    /// @notice The data asset registry asked when a batch references an asset.
+    function registry() external view returns (address);
+
+    /// @notice The implementation version, "1.0.0".
+    function version() external pure returns (string memory);
 }

@@ -134,4 +134,12 @@ interface IParticipantRegistry {
 
     /// @notice True when `recogniser` recognises `merchant` singly (regardless of status).
     function recognisesMerchant(address recogniser, address merchant) external view returns (bool);
+
+    // ----- additive (v1.0.0) -----
+
+    /// @notice The exchange that holds `code` (codes stay reserved after suspension), or zero.
+    function exchangeOfCode(bytes4 code) external view returns (address);
+
+    /// @notice The implementation version, "1.0.0".
+    function version() external pure returns (string memory);
 }

@@ -58,6 +58,8 @@ interface IPledgeRegistry {
     event PledgeReleased(uint256 indexed pledgeId, uint256 indexed assetId, address indexed lender);
     /// @notice Emitted when the regulator lifts a pledge.
     event PledgeLifted(uint256 indexed pledgeId, uint256 indexed assetId, address indexed regulator, string reason);
+    /// @notice Emitted when a holder voids its outstanding consent by using up its current nonce (additive, v1.0.0).
+    event PledgeConsentCancelled(address indexed holder, uint256 nonce);
 
     /// @notice Registers a pledge. Caller: the lender, an active merchant recognised at the asset's registering
     /// exchange, holding the holder's signature over `terms`.
@@ -82,4 +84,21 @@ interface IPledgeRegistry {
 
     /// @notice The EIP-712 digest the holder signs for `terms`.
     function hashPledge(PledgeTerms calldata terms) external view returns (bytes32);
+
+    // ----- additive (v1.0.0): consent cancellation and configuration views -----
+
+    /// @notice Voids the caller's outstanding pledge consent: uses up its current nonce. Emits PledgeConsentCancelled.
+    function cancelConsent() external;
+
+    /// @notice The number of pledges ever registered (ids run from 1 to this).
+    function pledgeCount() external view returns (uint256);
+
+    /// @notice The participant registry this contract asks about recognition and the regulator.
+    function participants() external view returns (address);
+
+    /// @notice The data asset registry whose assets are pledged.
+    function registry() external view returns (address);
+
+    /// @notice The implementation version, "1.0.0".
+    function version() external pure returns (string memory);
 }
