@@ -2,7 +2,6 @@
 pragma solidity 0.8.28;
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
-import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IDataAssetRegistry} from "./interfaces/IDataAssetRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {AssetKind, AssetSource, DataLevel, Right, LicenceTerms, Licence} from "./common/Types.sol";
@@ -185,29 +184,31 @@ contract DataAssetRegistry is ERC721, IDataAssetRegistry {
     /// licence does not shorten the recorded latest end of non-exclusive licences (see `_grantLicence`).
     function revokeLicence(uint256 assetId, address grantee, Right right, string calldata reason) external {
         bytes32 licenceId = _licenceId(assetId, grantee, right);
-        Licence memory l = _licences[licenceId];
-        if (l.grantor == address(0)) revert RegistryLicenceNotFound(licenceId);
+        Licence memory lic = _licences[licenceId];
+        if (lic.grantor == address(0)) revert RegistryLicenceNotFound(licenceId);
         bool byRegulator;
-        if (msg.sender != l.grantor || l.flags & _LICENCE_REVOCABLE == 0) {
+        if (msg.sender != lic.grantor || lic.flags & _LICENCE_REVOCABLE == 0) {
             if (!_participants.isRegulator(msg.sender)) {
-                if (msg.sender == l.grantor) revert RegistryLicenceNotRevocable(licenceId);
+                if (msg.sender == lic.grantor) revert RegistryLicenceNotRevocable(licenceId);
                 revert RegistryUnauthorized(msg.sender);
             }
             byRegulator = true;
         }
         uint40 now_ = _time();
-        if (l.end <= now_) revert RegistryLicenceNotInForce(licenceId);
+        if (lic.end <= now_) revert RegistryLicenceNotInForce(licenceId);
 
-        if (l.flags & _LICENCE_EXCLUSIVE != 0) {
+        if (lic.flags & _LICENCE_EXCLUSIVE != 0) {
             // Exclusive licences of a right never overlap; the one whose end is the window's end is the latest,
             // and every earlier one ends at or before its start, so the window may shrink to max(now, start).
             uint256 windows = _exclusiveWindows[assetId];
             (uint40 exStart, uint40 exEnd) = _window(windows, right);
-            if (exEnd == l.end) {
-                _exclusiveWindows[assetId] = _setWindow(windows, right, exStart, l.start > now_ ? l.start : now_);
+            if (exEnd == lic.end) {
+                _exclusiveWindows[assetId] = _setWindow(windows, right, exStart, lic.start > now_ ? lic.start : now_);
             }
         }
-        _licences[licenceId] = Licence({grantor: l.grantor, start: l.start, end: now_, flags: l.flags | _LICENCE_REVOKED});
+        lic.end = now_;
+        lic.flags |= _LICENCE_REVOKED;
+        _licences[licenceId] = lic;
         emit LicenceRevoked(licenceId, assetId, msg.sender, byRegulator, now_, reason);
     }
 
@@ -254,8 +255,8 @@ contract DataAssetRegistry is ERC721, IDataAssetRegistry {
         returns (bool)
     {
         if (right == Right.Holding) return false;
-        Licence storage l = _licences[_licenceId(assetId, account, right)];
-        return l.grantor != address(0) && l.start <= timestamp && timestamp < l.end;
+        Licence storage lic = _licences[_licenceId(assetId, account, right)];
+        return lic.grantor != address(0) && lic.start <= timestamp && timestamp < lic.end;
     }
 
     /// @inheritdoc IDataAssetRegistry
@@ -463,8 +464,8 @@ contract DataAssetRegistry is ERC721, IDataAssetRegistry {
             if (p.status == 0) revert RegistryAssetNotFound(parentId);
             if (p.flags & _FROZEN != 0) revert RegistryAssetFrozen(parentId);
             if (_holdings[parentId].holder != holder) {
-                Licence storage l = _licences[_licenceId(parentId, holder, Right.Processing)];
-                if (l.start > now_ || l.end <= now_) revert RegistryParentUnauthorized(parentId, holder);
+                Licence storage lic = _licences[_licenceId(parentId, holder, Right.Processing)];
+                if (lic.start > now_ || lic.end <= now_) revert RegistryParentUnauthorized(parentId, holder);
             }
         }
     }

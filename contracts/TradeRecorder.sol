@@ -143,8 +143,11 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
         uint256 linked = trade.linkedTradeId;
         if (linked != 0 && !isRecorded(linked)) revert TradeLinkedTradeNotFound(linked);
         if (trade.right == Right.Holding) {
-            LicenceTerms calldata l = trade.licence;
-            if (l.scopeDigest != 0 || l.start != 0 || l.end != 0 || l.exclusive || l.sublicensable || l.revocable) {
+            LicenceTerms calldata terms = trade.licence;
+            if (
+                terms.scopeDigest != 0 || terms.start != 0 || terms.end != 0 || terms.exclusive || terms.sublicensable
+                    || terms.revocable
+            ) {
                 revert TradeHoldingTermsNotEmpty();
             }
         }

@@ -89,6 +89,7 @@ describe("RegistrationNumber", function () {
           ["SHDE", JAN_1_2026, AssetKind.Resource, AssetSource.Enterprise, 12, "SHDE-2026-RE-00000012-M"],
           ["SZDE", JAN_1_2026, AssetKind.Product, AssetSource.Enterprise, 3, "SZDE-2026-PE-00000003-Y"],
           ["GZ", JAN_1_2026, AssetKind.Resource, AssetSource.Personal, 99999999, "GZ-2026-RP-99999999-4"],
+          ["BJ01", 1893456000, AssetKind.Model, AssetSource.Personal, 42, "BJ01-2030-MP-00000042-1"],
         ];
         for (const [code, at, kind, source, seq, expected] of cases) {
           expect(await harness.format(exchangeCode(code), at, kind, source, seq)).to.equal(expected);
