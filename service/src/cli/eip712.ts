@@ -1,4 +1,5 @@
 import { hexlify, toUtf8Bytes, type Contract, type TypedDataDomain, type TypedDataField } from "ethers";
+import { parseTradeId } from "../digest";
 import { CliError } from "./errors";
 import { view } from "./chain";
 
@@ -12,10 +13,15 @@ export const LICENCE_TERMS_TYPE: TypedDataField[] = [
   { name: "revocable", type: "bool" },
 ];
 
-/** EIP-712 types of ITradeRecorder.Trade (enums are uint8). */
+/**
+ * EIP-712 types the seller signs (TradeRecorder.TRADE_TYPEHASH): ITradeRecorder.Trade with the recording
+ * `exchange` (the trade id's top 160 bits) inserted after the id; enums are uint8. Build the message with
+ * `tradeMessage`.
+ */
 export const TRADE_TYPES: Record<string, TypedDataField[]> = {
   Trade: [
     { name: "tradeId", type: "uint256" },
+    { name: "exchange", type: "address" },
     { name: "assetId", type: "uint256" },
     { name: "seller", type: "address" },
     { name: "buyer", type: "address" },
@@ -46,6 +52,22 @@ export const PLEDGE_TYPES: Record<string, TypedDataField[]> = {
     { name: "deadline", type: "uint64" },
   ],
 };
+
+/** The typed-data message of a trade: the struct plus the recording exchange taken from its id. */
+export function tradeMessage<T extends { tradeId: bigint }>(trade: T): T & { exchange: string } {
+  return { ...trade, exchange: parseTradeId(trade.tradeId).exchange };
+}
+
+/**
+ * Checks the digest computed here equals the contract's own (`hashTrade` / `hashPledge`), so a signature made
+ * here is one the contract accepts; a mismatch means the CLI and the deployed contract disagree on the type.
+ */
+export async function assertSameDigest(contract: Contract, fn: "hashTrade" | "hashPledge", struct: unknown, local: string): Promise<void> {
+  const onChain = await view<string>(contract, fn, [struct], fn);
+  if (onChain.toLowerCase() !== local.toLowerCase()) {
+    throw new CliError(`the contract's EIP-712 digest (${fn}) differs from the CLI's: ${onChain} ≠ ${local}`, "the CLI and the deployed contracts are different versions; update one of them");
+  }
+}
 
 /** The EIP-712 domain of a deployed contract, read through ERC-5267 `eip712Domain()`. */
 export async function domainOf(contract: Contract): Promise<TypedDataDomain> {

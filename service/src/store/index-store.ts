@@ -31,7 +31,7 @@ export interface KeptBlock {
 /** One range to commit. */
 export interface RangeWrite {
   chainId: number;
-  rows: Map<IndexedTable, StoreRow[]>;
+  rows: Map<IndexedTable, RowSet>;
   /** Headers to keep for reorg detection (at least the range's last block). */
   blocks: readonly KeptBlock[];
   /** The new checkpoint (the range's last block). */
@@ -84,23 +84,53 @@ export interface IndexStore {
 
 const q = (c: string): string => `"${c}"`;
 
-/** Inserts rows of one table (same columns each), in multi-row statements on PostgreSQL. */
+/** Rows of one table as positional values: `values[i][j]` is column `columns[j]` of row i. */
+export interface RowSet {
+  columns: readonly string[];
+  values: SqlValue[][];
+}
+
+/** Converts object rows (same keys each) to a {@link RowSet}. */
+export function toRowSet(rows: readonly StoreRow[]): RowSet {
+  const columns = rows.length ? Object.keys(rows[0]) : [];
+  return { columns, values: rows.map((r) => columns.map((c) => r[c] ?? null)) };
+}
+
+/** Inserts rows of one table (same columns each). */
 export async function insertRows(db: Db, table: string, rows: readonly StoreRow[]): Promise<void> {
   if (rows.length === 0) return;
   const cols = Object.keys(rows[0]);
-  const colSql = cols.map(q).join(", ");
-  const one = `(${cols.map(() => "?").join(", ")})`;
-  if (db.dialect === "sqlite") {
-    const sql = `INSERT INTO ${table} (${colSql}) VALUES ${one}`;
-    for (const r of rows) await db.run(sql, cols.map((c) => r[c] ?? null));
-    return;
-  }
-  const per = Math.max(1, Math.min(1000, Math.floor(30000 / cols.length)));
-  for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
+  await insertValues(db, table, cols, rows.map((r) => cols.map((c) => r[c] ?? null)));
+}
+
+const SQLITE_CHUNK = 64;
+
+/** Inserts positional rows in multi-row statements (fixed chunk sizes, so prepared statements are reused). */
+export async function insertValues(db: Db, table: string, columns: readonly string[], values: readonly SqlValue[][]): Promise<void> {
+  if (values.length === 0) return;
+  const colSql = columns.map(q).join(", ");
+  const one = `(${columns.map(() => "?").join(", ")})`;
+  const per =
+    db.dialect === "sqlite"
+      ? Math.max(1, Math.min(SQLITE_CHUNK, Math.floor(32000 / columns.length)))
+      : Math.max(1, Math.min(1000, Math.floor(30000 / columns.length)));
+  const sqlFor = (n: number): string => `INSERT INTO ${table} (${colSql}) VALUES ${new Array(n).fill(one).join(", ")}`;
+  const full = sqlFor(per);
+  let i = 0;
+  for (; i + per <= values.length; i += per) {
     const params: SqlValue[] = [];
-    for (const r of chunk) for (const c of cols) params.push(r[c] ?? null);
-    await db.run(`INSERT INTO ${table} (${colSql}) VALUES ${new Array(chunk.length).fill(one).join(", ")}`, params);
+    for (let k = i; k < i + per; k++) for (const v of values[k]) params.push(v);
+    await db.run(full, params);
+  }
+  if (i < values.length) {
+    // the remainder one row at a time on SQLite (one cached statement), in one statement on PostgreSQL
+    if (db.dialect === "sqlite") {
+      const single = sqlFor(1);
+      for (; i < values.length; i++) await db.run(single, values[i]);
+    } else {
+      const rest = values.slice(i);
+      await db.run(sqlFor(rest.length), rest.flat());
+    }
   }
 }
 
@@ -147,7 +177,7 @@ export function createIndexStore(db: Db): IndexStore {
     },
     async writeRange(w) {
       await db.transaction(async (tx) => {
-        for (const [table, rows] of w.rows) await insertRows(tx, table, rows);
+        for (const [table, set] of w.rows) await insertValues(tx, table, set.columns, set.values);
         for (const k of w.blocks) {
           await tx.run(
             `INSERT INTO block_hashes (chain_id, block_number, block_hash, parent_hash, block_time) VALUES (?, ?, ?, ?, ?)

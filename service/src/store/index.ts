@@ -10,7 +10,7 @@ export { toNumberedPlaceholders } from "./db";
 export { createSqliteDb, type CreateSqliteDbOptions } from "./sqlite";
 export { createPostgresDb, dropPostgresSchema, type CreatePostgresDbOptions } from "./postgres";
 export { migrate, MIGRATIONS, INDEXED_TABLES, EVENT_COLUMNS, type IndexedTable, type Migration } from "./migrations";
-export { createIndexStore, insertRows, type IndexStore, type Checkpoint, type KeptBlock, type PendingBatch, type RangeWrite, type StoreRow } from "./index-store";
+export { createIndexStore, insertRows, insertValues, toRowSet, type RowSet, type IndexStore, type Checkpoint, type KeptBlock, type PendingBatch, type RangeWrite, type StoreRow } from "./index-store";
 
 /** Opens the configured database and applies the migrations. */
 export async function openDb(config: DatabaseConfig, options: { schema?: string } = {}): Promise<Db> {

@@ -38,7 +38,8 @@ export function createSqliteDb(file: string, options: CreateSqliteDbOptions = {}
     }
     return st;
   };
-  const bind = (params?: readonly SqlValue[]): SqlValue[] => (params ? (params as SqlValue[]) : []);
+  // better-sqlite3 binds an array argument to the anonymous (?) parameters.
+  const bind = (params?: readonly SqlValue[]): SqlValue[][] => (params && params.length ? [params as SqlValue[]] : []);
 
   // One transaction at a time; statements outside a transaction wait for it to finish.
   let queue: Promise<unknown> = Promise.resolve();

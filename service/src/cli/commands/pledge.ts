@@ -4,7 +4,7 @@ import { z } from "zod";
 import { formatAssetId } from "../../digest";
 import { digestFrom, parseAddress, parseTime, parseUint, resolveAsset } from "../args";
 import { findEvent, send, view } from "../chain";
-import { currencyBytes3, domainOf, PLEDGE_TYPES } from "../eip712";
+import { assertSameDigest, currencyBytes3, domainOf, PLEDGE_TYPES } from "../eip712";
 import { CliError } from "../errors";
 import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
 import { act } from "../program";
@@ -57,11 +57,13 @@ export function registerPledgeCommands(program: Command): void {
             start: parseTime(o.start, "--start"), end: parseTime(o.end, "--end"), agreementDigest, nonce, deadline: parseTime(o.deadline, "--deadline"),
           };
           const domain = await domainOf(contract);
+          const digest = TypedDataEncoder.hash(domain, PLEDGE_TYPES, terms);
+          await assertSameDigest(contract, "hashPledge", terms, digest);
           const signature = await wallet.signTypedData(domain, PLEDGE_TYPES, terms);
           const file = {
             type: "shuquan/pledge-consent", version: 1, chainId, pledgeRegistry: String(contract.target), holder: wallet.address,
             terms: { ...terms, assetId: formatAssetId(assetId), amount: terms.amount.toString(), currency: o.currency, nonce: nonce.toString() },
-            digest: TypedDataEncoder.hash(domain, PLEDGE_TYPES, terms), signature,
+            digest, signature,
           };
           await writeFileAtomic(o.out, toJson(file));
           ctx.print({ out: o.out, holder: wallet.address, digest: file.digest }, [`signed pledge consent written to ${o.out} (give it to the lender)`]);

@@ -4,7 +4,7 @@ import { TypedDataEncoder, verifyTypedData } from "ethers";
 import { RIGHT, VENUE, enumName, formatAssetId, tradeIdOf } from "../../digest";
 import { digestFrom, parseAddress, parseBytes32, parseEnum, parseTime, parseUint, resolveAsset } from "../args";
 import { findEvent, send } from "../chain";
-import { currencyBytes3, currencyText, domainOf, TRADE_TYPES } from "../eip712";
+import { assertSameDigest, currencyBytes3, currencyText, domainOf, tradeMessage, TRADE_TYPES } from "../eip712";
 import { CliError } from "../errors";
 import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
 import { act } from "../program";
@@ -85,7 +85,9 @@ export function registerTradeCommands(program: Command): void {
           deadline: parseTime(o.deadline, "--deadline"),
         };
         const domain = await domainOf(recorder);
-        const signature = await wallet.signTypedData(domain, TRADE_TYPES, value);
+        const digest = TypedDataEncoder.hash(domain, TRADE_TYPES, tradeMessage(value));
+        await assertSameDigest(recorder, "hashTrade", value, digest);
+        const signature = await wallet.signTypedData(domain, TRADE_TYPES, tradeMessage(value));
         const file: TradeAuthorisation = {
           type: "shuquan/trade-authorisation",
           version: 1,
@@ -106,7 +108,7 @@ export function registerTradeCommands(program: Command): void {
             linkedTradeId: formatAssetId(value.linkedTradeId),
             deadline: value.deadline,
           },
-          digest: TypedDataEncoder.hash(domain, TRADE_TYPES, value),
+          digest,
           signature,
         };
         await writeFileAtomic(o.out, toJson(file));
@@ -141,7 +143,7 @@ export function registerTradeCommands(program: Command): void {
           throw new CliError(`the authorisation was signed for TradeRecorder ${auth.tradeRecorder}, the deployment's is ${String(contract.target)}`);
         }
         const struct = toTradeStruct(auth);
-        const signer = verifyTypedData(await domainOf(contract), TRADE_TYPES, struct, signature);
+        const signer = verifyTypedData(await domainOf(contract), TRADE_TYPES, tradeMessage(struct), signature);
         if (signer.toLowerCase() !== struct.seller.toLowerCase()) {
           throw new CliError(`the signature is by ${signer}, not the seller ${struct.seller}`, "ask the seller to sign again (shuquan trade authorise)");
         }

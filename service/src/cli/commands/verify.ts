@@ -28,12 +28,14 @@ async function proofCandidates(ctx: Context, digest: string, proofsFile: string 
     try {
       const body = (await ctx.apiGet(`/v1/evidence/items/${digest}`)) as { data?: unknown } | undefined;
       const data = body?.data;
-      const list = (Array.isArray(data) ? data : Array.isArray((data as { items?: unknown })?.items) ? (data as { items: unknown[] }).items : data ? [data] : []) as Record<string, unknown>[];
+      // GET /v1/evidence/items/{digest} → { data: { itemDigest, occurrences: [{ assetId|null, proof, batch: { root } }] } }
+      const d = data as { occurrences?: unknown; items?: unknown } | undefined;
+      const list = (Array.isArray(d?.occurrences) ? d.occurrences : Array.isArray(d?.items) ? d.items : Array.isArray(data) ? data : data ? [data] : []) as Record<string, unknown>[];
       for (const e of list) {
         const batch = e.batch as Record<string, unknown> | undefined;
         const root = (e.root ?? e.batchId ?? e.batchRoot ?? batch?.root ?? batch?.id) as string | undefined;
         const proof = e.proof as string[] | undefined;
-        if (typeof root === "string" && Array.isArray(proof)) out.push({ root, assetId: String(e.assetId ?? formatAssetId(0n)), proof, from: "api" });
+        if (typeof root === "string" && Array.isArray(proof)) out.push({ root, assetId: formatAssetId(typeof e.assetId === "string" ? e.assetId : 0n), proof, from: "api" });
       }
     } catch (e) {
       apiError = (e as Error).message;

@@ -1,0 +1,222 @@
+import { expect } from "chai";
+import { promises as fsp } from "node:fs";
+import * as path from "node:path";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import hre from "hardhat";
+import { EXAMPLE_METADATA } from "../../../service/src/metadata";
+import { createLocalContentStore } from "../../../service/src/content";
+import {
+  formatRegistrationNumber, parseManifest, parseRegistrationNumber, rebuildManifestRoot, recordDigest, sha256Hex,
+} from "../../../service/src/digest";
+import { cli, DEV_ADDRESSES, DEV_KEYS, startCliEnv, type CliEnv } from "./helpers";
+
+const [REGULATOR_KEY, EXCHANGE_KEY, HOLDER_KEY, BUYER_KEY] = DEV_KEYS;
+const [, EXCHANGE, HOLDER, BUYER] = DEV_ADDRESSES;
+
+describe("shuquan CLI (child processes against a local chain)", function () {
+  this.timeout(600_000);
+  let env: CliEnv;
+  let metaFile: string;
+  let fileAssetId: string;
+
+  before(async () => {
+    env = await startCliEnv();
+    metaFile = path.join(env.dir, "meta.json");
+    await fsp.writeFile(metaFile, JSON.stringify(EXAMPLE_METADATA));
+    await fsp.writeFile(path.join(env.dir, "report.csv"), "district,hour,minutes\nHuangpu,9,42\n");
+    await fsp.mkdir(path.join(env.dir, "dataset", "2025"), { recursive: true });
+    await fsp.writeFile(path.join(env.dir, "dataset", "2025", "jan.csv"), "a,b\n1,2\n");
+    await fsp.writeFile(path.join(env.dir, "dataset", "readme.txt"), "delivery times\n");
+    await fsp.mkdir(path.join(env.dir, "receipts"));
+    for (let i = 0; i < 5; i++) await fsp.writeFile(path.join(env.dir, "receipts", `r${i}.txt`), `receipt ${i}\n`);
+  });
+  after(async () => env?.close());
+
+  it("prints help without a chain or keys", async () => {
+    const r = await cli(env, ["--help"]);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.contain("asset").and.contain("evidence").and.contain("verify");
+  });
+
+  it("sets up participants: accredit, onboard", async () => {
+    let r = await cli(env, ["exchange", "accredit", EXCHANGE, "--code", "SHDE", "--name", "Shanghai Data Exchange", "--json"], { key: REGULATOR_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.json.ok).to.equal(true);
+    for (const m of [HOLDER, BUYER]) {
+      r = await cli(env, ["merchant", "onboard", m, "--category", "data-resource", "--credential-digest", "0x" + "11".repeat(32), "--json"], { key: EXCHANGE_KEY });
+      expect(r.code, r.stdout + r.stderr).to.equal(0);
+    }
+    r = await cli(env, ["recognise", "status", HOLDER, EXCHANGE, "--json"]);
+    expect(r.json.path).to.equal("home");
+  });
+
+  it("registers a file: prints asset id and registration number equal to the contract view and the TS twin", async () => {
+    const file = path.join(env.dir, "report.csv");
+    const r = await cli(env, ["asset", "register", file, "--holder", HOLDER, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile, "--json"], { key: EXCHANGE_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    fileAssetId = r.json.assetId as string;
+    expect(fileAssetId).to.equal(sha256Hex(await fsp.readFile(file)));
+    const number = r.json.registrationNumber as string;
+    expect(parseRegistrationNumber(number)).to.deep.include({ exchangeCode: "SHDE", kind: "resource", source: "enterprise", sequence: 1 });
+    // the contract's view and the TypeScript twin agree
+    const a = await env.deployment.registry.getAsset(fileAssetId);
+    expect(await env.deployment.registry.registrationNumber(fileAssetId)).to.equal(number);
+    expect(formatRegistrationNumber({ exchangeCode: "SHDE", registeredAt: a.registeredAt, kind: Number(a.kind), source: Number(a.source), sequence: a.sequence })).to.equal(number);
+    // the metadata was stored by CID, canonical, and its digest is on chain
+    const store = createLocalContentStore(path.join(env.dir, "data", "content"));
+    const meta = JSON.parse(new TextDecoder().decode(await store.get(r.json.metadataCid as string))) as { evidence: { fingerprint: string } };
+    expect(meta.evidence.fingerprint).to.equal(fileAssetId);
+    expect(recordDigest(meta)).to.equal(r.json.metadataDigest);
+  });
+
+  it("registers a directory as a dataset and writes its listing", async () => {
+    const listing = path.join(env.dir, "dataset.listing.json");
+    const meta2 = path.join(env.dir, "meta2.json");
+    await fsp.writeFile(meta2, JSON.stringify({ ...EXAMPLE_METADATA, asset: { ...EXAMPLE_METADATA.asset, name: "dataset" } }));
+    const r = await cli(env, ["asset", "register", path.join(env.dir, "dataset"), "--holder", HOLDER, "--kind", "product", "--source", "enterprise", "--level", "important", "--metadata", meta2, "--parent", fileAssetId, "--listing-out", listing, "--json"], { key: EXCHANGE_KEY });
+    // the metadata says level general: the CLI refuses the mismatch before anything is sent
+    expect(r.code).to.equal(1);
+    expect(r.json.error).to.have.property("message").that.matches(/security\.level is "general" but --level is "important"/);
+    const ok = await cli(env, ["asset", "register", path.join(env.dir, "dataset"), "--holder", HOLDER, "--kind", "product", "--source", "enterprise", "--level", "general", "--metadata", meta2, "--parent", fileAssetId, "--listing-out", listing, "--json"], { key: EXCHANGE_KEY });
+    expect(ok.code, ok.stdout + ok.stderr).to.equal(0);
+    expect(ok.json.contentKind).to.equal("dataset");
+    expect(ok.json.files).to.equal(2);
+    const l = JSON.parse(await fsp.readFile(listing, "utf8")) as { root: string; files: { path: string }[] };
+    expect(l.root).to.equal(ok.json.assetId);
+    expect(l.files.map((f) => f.path)).to.deep.equal(["2025/jan.csv", "readme.txt"]);
+  });
+
+  it("anchors a folder: stores the manifest, anchors the root, writes proofs that verify on chain", async () => {
+    const proofs = path.join(env.dir, "receipts.proofs.json");
+    const r = await cli(env, ["evidence", "anchor", "receipts", "--proofs-out", proofs, "--json"], { key: EXCHANGE_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.json.leafCount).to.equal(5);
+    const store = createLocalContentStore(path.join(env.dir, "data", "content"));
+    const manifest = parseManifest(await store.get(r.json.manifestCid as string));
+    expect(rebuildManifestRoot(manifest)).to.equal(r.json.root);
+    const batch = await env.deployment.evidence.getBatch(r.json.root as string);
+    expect(Number(batch.leafCount)).to.equal(5);
+    const p = JSON.parse(await fsp.readFile(proofs, "utf8")) as { root: string; items: { label: string; digest: string; assetId: string; proof: string[] }[] };
+    for (const it of p.items) {
+      expect(StandardMerkleTree.verify(p.root, ["bytes32", "uint256"], [it.digest, it.assetId], it.proof)).to.equal(true);
+      expect(await env.deployment.evidence.verifyItem(p.root, it.digest, it.assetId, it.proof)).to.equal(true);
+    }
+    expect(p.items.map((i) => i.label)).to.include("receipts/r3.txt");
+  });
+
+  it("anchors JSONL records referencing an asset", async () => {
+    const jsonl = path.join(env.dir, "log.jsonl");
+    await fsp.writeFile(jsonl, [JSON.stringify({ id: "log-1", op: "processed" }), "", JSON.stringify({ op: "delivered", id: "log-2" })].join("\n") + "\n");
+    const r = await cli(env, ["evidence", "anchor", "--jsonl", jsonl, "--asset", fileAssetId, "--proofs-out", "log.proofs.json", "--json"], { key: EXCHANGE_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.json.leafCount).to.equal(2);
+    const record = path.join(env.dir, "record.json");
+    await fsp.writeFile(record, JSON.stringify({ op: "delivered", id: "log-2" }, null, 2));
+    const v = await cli(env, ["verify", record, "--proofs", path.join(env.dir, "log.proofs.json"), "--skip-api", "--json"]);
+    expect(v.code, v.stdout + v.stderr).to.equal(0);
+    const results = v.json.results as { as: string; anchored: { assetId: string }[] }[];
+    const asRecord = results.find((x) => x.as.startsWith("JSON record"));
+    expect(asRecord?.anchored[0]?.assetId).to.equal(fileAssetId);
+  });
+
+  it("verifies a registered file and an anchored file against the chain; unknown content exits 2", async () => {
+    let r = await cli(env, ["verify", "report.csv", "--skip-api", "--json"]);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    const reg = (r.json.results as { registered?: { registrationNumber: string; holder: string } }[])[0]?.registered;
+    expect(reg?.holder).to.equal(HOLDER);
+    r = await cli(env, ["verify", "receipts/r2.txt", "--proofs", "receipts.proofs.json", "--skip-api"]);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/ANCHORED/);
+    await fsp.writeFile(path.join(env.dir, "unknown.txt"), "never seen\n");
+    r = await cli(env, ["verify", "unknown.txt", "--skip-api"]);
+    expect(r.code).to.equal(2);
+    expect(r.stdout).to.match(/NOT FOUND/);
+    // a proofs file edited to claim another digest is rejected by the chain, not trusted
+    const forged = JSON.parse(await fsp.readFile(path.join(env.dir, "receipts.proofs.json"), "utf8")) as { items: { digest: string }[] };
+    forged.items[0]!.digest = sha256Hex("never seen\n");
+    await fsp.writeFile(path.join(env.dir, "forged.json"), JSON.stringify(forged));
+    r = await cli(env, ["verify", "unknown.txt", "--proofs", "forged.json", "--skip-api"]);
+    expect(r.code).to.equal(2);
+    expect(r.stdout).to.match(/does NOT verify on chain/);
+  });
+
+  it("trade: the seller authorises a processing licence, the exchange records it", async () => {
+    const scope = path.join(env.dir, "scope.txt");
+    await fsp.writeFile(scope, "route planning model training\n");
+    await fsp.writeFile(path.join(env.dir, "contract.pdf"), "signed contract\n");
+    let r = await cli(env, ["trade", "authorise", "--asset", fileAssetId, "--buyer", BUYER, "--right", "processing", "--exchange", EXCHANGE, "--serial", "1", "--price", "120000", "--currency", "CNY", "--contract-file", "contract.pdf", "--scope-file", scope, "--end", "+30d", "--revocable", "--out", "auth.json", "--json"], { key: HOLDER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["trade", "record", "--authorisation", "auth.json", "--json"], { key: EXCHANGE_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(await env.deployment.registry.isLicensed(fileAssetId, BUYER, 1, Math.floor(Date.now() / 1000) + 60)).to.equal(true);
+    // replay is refused with the contract's reason and a hint
+    r = await cli(env, ["trade", "record", "--authorisation", "auth.json"], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/TradeIdUsed/).and.match(/what to do/);
+  });
+
+  it("ownership: the holder proves, an auditor verifies on chain; a non-holder cannot prove", async () => {
+    let r = await cli(env, ["ownership", "prove", fileAssetId, "--nonce", "audit-42", "--out", "own.json"], { key: HOLDER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["ownership", "verify", "own.json", "--json"]);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.json.valid).to.equal(true);
+    const s = JSON.parse(await fsp.readFile(path.join(env.dir, "own.json"), "utf8")) as { holder: string };
+    s.holder = BUYER.toLowerCase();
+    await fsp.writeFile(path.join(env.dir, "own-forged.json"), JSON.stringify(s));
+    r = await cli(env, ["ownership", "verify", "own-forged.json", "--json"]);
+    expect(r.code).to.equal(2);
+    expect(r.json.valid).to.equal(false);
+    r = await cli(env, ["ownership", "prove", fileAssetId, "--out", "own2.json"], { key: BUYER_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/does not hold asset/);
+    await fsp.access(path.join(env.dir, "own2.json")).then(() => expect.fail("own2.json must not exist"), () => undefined);
+  });
+
+  it("error paths: bad key, unknown asset, wrong kind value, duplicate registration", async () => {
+    let r = await cli(env, ["exchange", "suspend", EXCHANGE, "--reason", "x"], { key: "0x1234" });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/not 32 bytes of hex/);
+    expect(r.stderr).to.not.contain("0x1234");
+    r = await cli(env, ["exchange", "suspend", EXCHANGE, "--reason", "x"]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/SHUQUAN_PRIVATE_KEY/);
+    r = await cli(env, ["exchange", "suspend", EXCHANGE, "--reason", "x"], { key: HOLDER_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/refused with/);
+    expect(r.stderr).to.not.contain(HOLDER_KEY!.slice(2));
+    r = await cli(env, ["asset", "show", "0x" + "0".repeat(63) + "1", "--json"]);
+    expect(r.code).to.equal(1);
+    expect((r.json.error as { message: string }).message).to.match(/RegistryAssetNotFound/);
+    r = await cli(env, ["asset", "register", "report.csv", "--holder", HOLDER, "--kind", "dataset", "--source", "enterprise", "--level", "general", "--metadata", metaFile], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/invalid kind "dataset": expected one of resource, product, compute, model/);
+    r = await cli(env, ["asset", "register", "report.csv", "--holder", HOLDER, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/registered already as SHDE-\d{4}-RE-00000001-/);
+  });
+
+  it("pledge: holder consents, lender registers and releases", async () => {
+    await fsp.writeFile(path.join(env.dir, "agreement.pdf"), "pledge agreement\n");
+    let r = await cli(env, ["pledge", "consent", "--asset", fileAssetId, "--lender", BUYER, "--amount", "5000000", "--currency", "CNY", "--end", "+180d", "--agreement-file", "agreement.pdf", "--out", "consent.json"], { key: HOLDER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["pledge", "register", "--consent", "consent.json", "--json"], { key: BUYER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect((await env.deployment.registry.getAsset(fileAssetId)).pledged).to.equal(true);
+    r = await cli(env, ["pledge", "release", r.json.pledgeId as string], { key: BUYER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect((await env.deployment.registry.getAsset(fileAssetId)).pledged).to.equal(false);
+  });
+
+  it("regulator freezes and unfreezes", async () => {
+    let r = await cli(env, ["asset", "freeze", fileAssetId, "--reason", "ownership dispute"], { key: REGULATOR_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect((await env.deployment.registry.getAsset(fileAssetId)).frozen).to.equal(true);
+    r = await cli(env, ["asset", "unfreeze", fileAssetId, "--reason", "resolved"], { key: REGULATOR_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+  });
+
+  it("keeps the chain usable for other suites", async () => {
+    expect(await hre.ethers.provider.getBlockNumber()).to.be.greaterThan(0);
+  });
+});
