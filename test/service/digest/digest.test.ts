@@ -194,6 +194,20 @@ describe("digest: encodings", () => {
         /^SHDE-2026-PG-00000001-[0-9A-Z]$/,
       );
     });
+    it("agrees with every worked example of docs/registration-number.md (the Solidity twin's)", () => {
+      const at2026 = 1767225600;
+      const cases: [string, number, string, string, number, string][] = [
+        ["SHDE", at2026, "resource", "enterprise", 1, "SHDE-2026-RE-00000001-S"],
+        ["SHDE", at2026, "resource", "enterprise", 12, "SHDE-2026-RE-00000012-M"],
+        ["SZDE", at2026, "product", "enterprise", 3, "SZDE-2026-PE-00000003-Y"],
+        ["GZ", at2026, "resource", "personal", 99999999, "GZ-2026-RP-99999999-4"],
+        ["BJ01", 1893456000, "model", "personal", 42, "BJ01-2030-MP-00000042-1"],
+      ];
+      for (const [exchangeCode, registeredAt, kind, source, sequence, expected] of cases) {
+        expect(formatRegistrationNumber({ exchangeCode, registeredAt, kind: kind as "resource", source: source as "public", sequence })).to.equal(expected);
+        expect(parseRegistrationNumber(expected).sequence).to.equal(sequence);
+      }
+    });
     it("parses back and rejects a wrong check character or a typo", () => {
       const n = formatRegistrationNumber({ exchangeCode: "GZ", registeredAt: 1767225600, kind: "model", source: "personal", sequence: 99_999_999 });
       expect(parseRegistrationNumber(n.toLowerCase())).to.deep.include({ exchangeCode: "GZ", year: 2026, kind: "model", source: "personal", sequence: 99_999_999 });
