@@ -9,7 +9,7 @@ import type { Rpc } from "../chain/rpc";
 import { backoffDelay } from "../chain/retry";
 import type { Checkpoint, IndexStore, KeptBlock } from "../store/index-store";
 import { createAdaptiveRange } from "./adaptive-range";
-import { fetchRange, ReorgDetectedError } from "./fetch-range";
+import { fetchRange, ReorgDetectedError, type FetchedRange } from "./fetch-range";
 import { eventsToRows } from "./handlers";
 import type { ChainParams, ChainStatus, Common } from "./types";
 
@@ -101,6 +101,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   };
 
   async function handleReorg(e: ReorgDetectedError): Promise<void> {
+    prefetched = undefined;
     log.warn({ block: e.blockNumber, expected: e.expected, actual: e.actual }, "reorg detected");
     let below = e.blockNumber - 1;
     let ancestor: KeptBlock | null | undefined;
@@ -127,10 +128,20 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     log.warn({ ancestor: ancestor?.blockNumber ?? startBlock - 1 }, "rolled back to common ancestor");
   }
 
+  // The next range is fetched while the current one is written (backfill pipelining).
+  let prefetched: { from: number; to: number; tipHash: string; result: Promise<FetchedRange> } | undefined;
+  let headAt = 0;
+
   async function step(): Promise<StepResult> {
-    setHead(await rpc.eth_blockNumber());
-    const next = cp ? cp.blockNumber + 1 : startBlock;
+    let next = cp ? cp.blockNumber + 1 : startBlock;
+    // During backfill the head is refreshed every 2 s, not per range; near the head, every step.
+    if (head === null || next > head || Date.now() - headAt > 2000) {
+      setHead(await rpc.eth_blockNumber());
+      headAt = Date.now();
+    }
+    next = cp ? cp.blockNumber + 1 : startBlock;
     if (next > head!) {
+      prefetched = undefined;
       if (cp) {
         // Nothing new: still check the tip (a reorg can shorten or replace the chain).
         const [h] = await rpc.eth_getBlocksOrNull([cp.blockNumber]);
@@ -146,10 +157,17 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
       st.state = "live";
       return "idle";
     }
-    const to = Math.min(head!, next + range.size - 1);
-    let fetched;
+    let to = Math.min(head!, next + range.size - 1);
+    let fetched: FetchedRange;
     try {
-      fetched = await fetchRange(rpc, decoder, addresses, addressSet, cp, next, to);
+      const pre = prefetched;
+      prefetched = undefined;
+      if (pre && pre.from === next && cp && pre.tipHash === cp.blockHash) {
+        to = pre.to;
+        fetched = await pre.result;
+      } else {
+        fetched = await fetchRange(rpc, decoder, addresses, addressSet, cp, next, to);
+      }
     } catch (e) {
       if (e instanceof LogRangeTooLargeError) {
         if (!range.shrink()) throw new FatalError(`eth_getLogs refuses even one block (${next}) on chain ${chainId}`, { cause: e });
@@ -189,10 +207,17 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
       confirmations,
       updatedAt: Date.now(),
     };
-    await store.writeRange({ chainId, rows, blocks, checkpoint: newCp, pruneBelow: Math.min(minKeep, to) });
-    cp = newCp;
     range.observe(to - next + 1, fetched.logCount);
     st.rangeSize = range.size;
+    if (to < head!) {
+      const from2 = to + 1;
+      const to2 = Math.min(head!, to + range.size);
+      const result = fetchRange(rpc, decoder, addresses, addressSet, { blockNumber: to, blockHash: t.hash }, from2, to2);
+      result.catch(() => undefined); // surfaced when awaited by the next step
+      prefetched = { from: from2, to: to2, tipHash: t.hash, result };
+    }
+    await store.writeRange({ chainId, rows, blocks, checkpoint: newCp, pruneBelow: Math.min(minKeep, to) });
+    cp = newCp;
     st.eventsIndexed += fetched.logCount;
     window.push({ t: Date.now(), n: fetched.logCount });
     st.lastProgressAt = Date.now();

@@ -3,11 +3,11 @@
  * rebuilt once from the batch's indexed items (see evidence-tree-cache.ts). Only batches whose manifest is
  * `valid` have items; an item is never served from another batch.
  */
-import { buildEvidenceTree } from "../../digest";
+import { evidenceLeafHash } from "../../digest";
 import type { ApiContext, FinalityCheck } from "../context";
 import { paginate, type Page } from "../pagination";
 import type { ReadDb } from "../types";
-import type { CachedTree } from "./evidence-tree-cache";
+import { buildTreeFromLeaves, processProof, treeProof, treeRoot, type CachedTree } from "./evidence-tree-cache";
 import { eventCols, eventRef, ZERO_ID, type EventRef, type EventRow } from "./rows";
 
 /** An anchored batch. */
@@ -54,6 +54,7 @@ interface BatchRow extends EventRow {
 interface ItemRow extends EventRow {
   batch_root: string;
   leaf_index: number;
+  tree_index: number;
   item_digest: string;
   asset_id: string;
   label: string | null;
@@ -61,7 +62,7 @@ interface ItemRow extends EventRow {
 }
 
 const BATCH_COLS = `${eventCols("b")}, b.root, b.exchange, b.asset_id, b.leaf_count, b.manifest_cid, b.manifest_status, b.manifest_error`;
-const ITEM_COLS = `${eventCols("i")}, i.batch_root, i.leaf_index, i.item_digest, i.asset_id, i.label, i.leaf_hash`;
+const ITEM_COLS = `${eventCols("i")}, i.batch_root, i.leaf_index, i.tree_index, i.item_digest, i.asset_id, i.label, i.leaf_hash`;
 
 function batchView(r: BatchRow, isFinal: FinalityCheck): BatchView {
   return {
@@ -118,14 +119,13 @@ export async function itemsOfBatch(
 
 async function treeOf(ctx: ApiContext, chainId: number, root: string): Promise<CachedTree> {
   return ctx.evidenceTrees.get(`${chainId}:${root}`, async () => {
-    const rows = await ctx.db.all<{ item_digest: string; asset_id: string; leaf_index: number }>(
-      "SELECT item_digest, asset_id, leaf_index FROM evidence_items WHERE chain_id = ? AND batch_root = ? ORDER BY leaf_index",
+    const rows = await ctx.db.all<{ tree_index: number; leaf_hash: string }>(
+      "SELECT tree_index, leaf_hash FROM evidence_items WHERE chain_id = ? AND batch_root = ?",
       [chainId, root],
     );
-    const tree = buildEvidenceTree(rows.map((r) => ({ digest: r.item_digest, assetId: r.asset_id })));
-    if (tree.root !== root) throw new Error(`evidence batch ${root}: indexed items rebuild root ${tree.root}`);
-    const indexOf = new Map(rows.map((r, i) => [`${r.item_digest}:${r.asset_id}`, i]));
-    return { tree, indexOf, leaves: rows.length };
+    const tree = buildTreeFromLeaves(rows.map((r) => ({ treeIndex: Number(r.tree_index), leafHash: r.leaf_hash })));
+    if (treeRoot(tree) !== root) throw new Error(`evidence batch ${root}: indexed leaves rebuild root ${treeRoot(tree)}`);
+    return tree;
   });
 }
 
@@ -141,10 +141,9 @@ export async function itemProofs(ctx: ApiContext, digest: string, isFinal: Final
   for (const r of rows) {
     const batch = await getBatch(ctx.db, r.batch_root, isFinal);
     if (!batch) continue;
-    const cached = await treeOf(ctx, Number(r.chain_id), r.batch_root);
-    const index = cached.indexOf.get(`${r.item_digest}:${r.asset_id}`) ?? Number(r.leaf_index);
-    const proof = cached.tree.getProof(index);
-    const leaf = cached.tree.leafHash([r.item_digest, r.asset_id]);
+    const tree = await treeOf(ctx, Number(r.chain_id), r.batch_root);
+    const proof = treeProof(tree, Number(r.tree_index));
+    const leaf = evidenceLeafHash(r.item_digest, r.asset_id);
     out.push({
       itemDigest: r.item_digest,
       assetId: r.asset_id === ZERO_ID ? null : r.asset_id,
@@ -153,7 +152,7 @@ export async function itemProofs(ctx: ApiContext, digest: string, isFinal: Final
       leaf,
       proof,
       batch,
-      valid: cached.tree.verify(index, proof) && leaf === r.leaf_hash,
+      valid: leaf === r.leaf_hash && processProof(leaf, proof) === r.batch_root,
     });
   }
   return out;
