@@ -179,6 +179,7 @@ contract DataAssetRegistry is ERC721, IDataAssetRegistry {
 
     /// @inheritdoc IDataAssetRegistry
     /// @dev Revocation sets `end` to now and the revoked flag, so `isLicensed` stays true for earlier instants.
+    /// The grantor must be an active merchant (a suspended one acts nowhere); the regulator revokes regardless.
     /// A licence that has not started yet can be revoked too (its `end` then precedes its `start`). The grantor is
     /// the account that granted the licence, even after the holding right has moved. Revoking a non-exclusive
     /// licence does not shorten the recorded latest end of non-exclusive licences (see `_grantLicence`).
@@ -193,6 +194,8 @@ contract DataAssetRegistry is ERC721, IDataAssetRegistry {
                 revert RegistryUnauthorized(msg.sender);
             }
             byRegulator = true;
+        } else if (!_participants.isActiveMerchant(msg.sender)) {
+            revert RegistryParticipantInactive(msg.sender); // a suspended grantor acts nowhere; the regulator can
         }
         uint40 now_ = _time();
         if (lic.end <= now_) revert RegistryLicenceNotInForce(licenceId);

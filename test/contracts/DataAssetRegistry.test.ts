@@ -1002,6 +1002,17 @@ describe("DataAssetRegistry", function () {
       });
     });
 
+    context("when the grantor is suspended", function () {
+      it("should revert with RegistryParticipantInactive, while the regulator still may revoke", async function () {
+        const f = await loadFixture(licensedFixture);
+        await f.participants.connect(f.shde).suspendMerchant(f.alice.address, "kyc");
+        await expect(f.registry.connect(f.alice).revokeLicence(f.assetA, f.bob.address, Right.Processing, "x"))
+          .to.be.revertedWithCustomError(f.registry, "RegistryParticipantInactive")
+          .withArgs(f.alice.address);
+        await expect(f.registry.connect(f.regulator).revokeLicence(f.assetA, f.bob.address, Right.Processing, "x")).to.emit(f.registry, "LicenceRevoked");
+      });
+    });
+
     context("when the grantor revokes an irrevocable licence", function () {
       it("should revert with RegistryLicenceNotRevocable", async function () {
         const f = await loadFixture(licensedFixture);
