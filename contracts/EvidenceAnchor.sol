@@ -15,7 +15,9 @@ import {IDataAssetRegistry} from "./interfaces/IDataAssetRegistry.sol";
 contract EvidenceAnchor is IEvidenceAnchor {
     /// @notice The participants contract that says which exchanges are active.
     IParticipantRegistry private immutable _participants;
-    /// @notice The asset registry, asked only when a batch references an asset.
+    /// @notice The asset registry whose asset ids batches reference. A reference is not checked on chain: evidence
+    /// is deposited before registration (存证 precedes 登记), so the asset may not exist yet; the indexer reports
+    /// whether it does.
     IDataAssetRegistry private immutable _registry;
 
     // Anchored batches by Merkle root (= batch id): one packed slot {exchange, anchoredAt, leafCount}.
@@ -36,7 +38,6 @@ contract EvidenceAnchor is IEvidenceAnchor {
         if (bytes(manifestCid).length == 0) revert EvidenceMissingManifest();
         if (_batches[root].exchange != address(0)) revert EvidenceBatchExists(root);
         if (!_participants.isActiveExchange(msg.sender)) revert EvidenceUnauthorized(msg.sender);
-        if (assetId != 0 && !_registry.exists(assetId)) revert EvidenceAssetNotFound(assetId);
 
         _batches[root] = Batch({exchange: msg.sender, anchoredAt: uint40(block.timestamp), leafCount: leafCount});
         emit EvidenceAnchored(root, msg.sender, assetId, leafCount, manifestCid);

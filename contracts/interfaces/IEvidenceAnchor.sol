@@ -21,7 +21,6 @@ interface IEvidenceAnchor {
     error EvidenceMissingManifest(); // manifest CID is empty
     error EvidenceBatchExists(bytes32 root); // this root is anchored already
     error EvidenceBatchNotFound(bytes32 root); // unknown batch
-    error EvidenceAssetNotFound(uint256 assetId); // referencing an unregistered asset
 
     /// @notice Emitted when an exchange anchors a batch.
     event EvidenceAnchored(
@@ -36,7 +35,8 @@ interface IEvidenceAnchor {
     /// @param root Merkle root (OpenZeppelin standard tree) of the batch; becomes its id.
     /// @param leafCount Number of leaves.
     /// @param manifestCid IPFS CID of the manifest listing the leaves.
-    /// @param assetId An asset the whole batch concerns, or 0.
+    /// @param assetId An asset the whole batch concerns, or 0. Not checked against the registry: evidence may be
+    /// deposited before the asset is registered.
     function anchor(bytes32 root, uint56 leafCount, string calldata manifestCid, uint256 assetId) external;
 
     /// @notice True when `leaf` is in the batch with id (root) `batchId` by `proof`.
@@ -60,7 +60,7 @@ interface IEvidenceAnchor {
     /// @notice The participant registry this contract asks which exchanges are active.
     function participants() external view returns (address);
 
-    /// @notice The data asset registry asked when a batch references an asset.
+    /// @notice The data asset registry whose asset ids batches reference.
     function registry() external view returns (address);
 
     /// @notice The implementation version, "1.0.0".

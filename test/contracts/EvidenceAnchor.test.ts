@@ -81,12 +81,12 @@ describe("EvidenceAnchor", function () {
       });
     });
 
-    context("when the batch references an unregistered asset", function () {
-      it("should revert with EvidenceAssetNotFound", async function () {
+    context("when the batch references an asset not registered yet (evidence deposited before registration)", function () {
+      it("should anchor it and emit the asset id", async function () {
         const { anchor, shde, small } = await loadFixture(evidenceFixture);
         await expect(anchor.connect(shde).anchor(small.root, 3, CID, 42n))
-          .to.be.revertedWithCustomError(anchor, "EvidenceAssetNotFound")
-          .withArgs(42n);
+          .to.emit(anchor, "EvidenceAnchored")
+          .withArgs(small.root, shde.address, 42n, 3, CID);
       });
     });
 
@@ -301,12 +301,19 @@ describe("EvidenceAnchor", function () {
       expect(await evidence.verifyItem(tree.root, d, a, tree.getProof(1))).to.equal(true);
     });
 
-    it("should revert with EvidenceAssetNotFound for an id the registry does not know", async function () {
-      const { evidence, shde } = await loadFixture(wiredFixture);
-      const unknown = BigInt(sha256Of("never registered"));
-      await expect(evidence.connect(shde).anchor(ethers.id("root"), 1, CID, unknown))
-        .to.be.revertedWithCustomError(evidence, "EvidenceAssetNotFound")
-        .withArgs(unknown);
+    it("should anchor evidence of an asset before it is registered, and keep its proof valid after registration", async function () {
+      const { evidence, registry, shde, alice } = await loadFixture(wiredFixture);
+      const label = "dataset deposited before registration";
+      const future = sha256Of(`content:${label}`); // the content digest registerAsset will register
+      const tree = evidenceTree([[sha256Of("deposit receipt"), BigInt(future)]]);
+      await expect(evidence.connect(shde).anchor(tree.root, 1, CID, BigInt(future)))
+        .to.emit(evidence, "EvidenceAnchored")
+        .withArgs(tree.root, shde.address, BigInt(future), 1, CID);
+      expect(await registry.exists(BigInt(future))).to.equal(false);
+      await registerAsset(registry, shde, alice.address, label);
+      expect(await registry.exists(BigInt(future))).to.equal(true);
+      const [d, a] = tree.at(0)!;
+      expect(await evidence.verifyItem(tree.root, d, a, tree.getProof(0))).to.equal(true);
     });
   });
 });
