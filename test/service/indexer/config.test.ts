@@ -1,0 +1,70 @@
+import { expect } from "chai";
+import path from "node:path";
+import { loadConfig } from "../../../service/src/config";
+import { ConfigError } from "../../../service/src/errors";
+import { parseDeployment } from "../../../service/src/indexer";
+import { createAdaptiveRange } from "../../../service/src/indexer/adaptive-range";
+
+const A = "0x" + "12".repeat(20);
+
+describe("config", () => {
+  it("should default to SQLite under ./data", () => {
+    const c = loadConfig({});
+    expect(c.database).to.deep.equal({ kind: "sqlite", file: path.resolve("data/shuquan.sqlite") });
+    expect(c).to.include({ rpcUrl: "http://127.0.0.1:8545", pollIntervalMs: 1000, port: 3000, host: "127.0.0.1", logLevel: "info" });
+    expect(c.confirmations).to.equal(undefined);
+  });
+
+  it("should select PostgreSQL from a postgres DATABASE_URL", () => {
+    const c = loadConfig({ DATABASE_URL: "postgres://u@h:5432/db", CONFIRMATIONS: "6", POLL_INTERVAL_MS: "250" });
+    expect(c.database).to.deep.equal({ kind: "postgres", url: "postgres://u@h:5432/db" });
+    expect(c).to.include({ confirmations: 6, pollIntervalMs: 250 });
+  });
+
+  for (const [name, value] of [
+    ["CONFIRMATIONS", "-1"],
+    ["POLL_INTERVAL_MS", "soon"],
+    ["PORT", "70000"],
+    ["RPC_URL", "not a url"],
+    ["LOG_LEVEL", "loud"],
+    ["DATABASE_URL", "mysql://x"],
+  ]) {
+    it(`should name ${name} when it is invalid`, () => {
+      expect(() => loadConfig({ [name]: value })).to.throw(ConfigError, name);
+    });
+  }
+});
+
+describe("indexer/deployments", () => {
+  it("should read the deploy script's format", () => {
+    const d = parseDeployment({ chainId: 31337, startBlock: 5, contracts: { ParticipantRegistry: A, DataAssetRegistry: A, EvidenceAnchor: A }, deployedAt: "x" });
+    expect(d.chainId).to.equal(31337);
+    expect(d.contracts.map((c) => c.name)).to.deep.equal(["ParticipantRegistry", "DataAssetRegistry", "EvidenceAnchor"]);
+    expect(d.contracts[0]).to.deep.equal({ name: "ParticipantRegistry", address: A, startBlock: 5 });
+  });
+
+  it("should read several deployments of one chain, each with its own start block", () => {
+    const d = parseDeployment({ chainId: 1, deployments: [{ startBlock: 10, contracts: { registry: A } }, { contracts: { registry: { address: A.replace("12", "34"), blockNumber: 99 } } }] });
+    expect(d.contracts.map((c) => c.startBlock)).to.deep.equal([10, 99]);
+  });
+
+  it("should refuse a file without addresses or with a bad one", () => {
+    expect(() => parseDeployment({ chainId: 1, contracts: {} })).to.throw(ConfigError, "no contract addresses");
+    expect(() => parseDeployment({ chainId: 1, contracts: { registry: "0x12" } })).to.throw(ConfigError, "registry");
+    expect(() => parseDeployment({ contracts: { registry: A } })).to.throw(ConfigError, "chainId");
+  });
+});
+
+describe("indexer/adaptive-range", () => {
+  it("should halve on refusal, stop at one block, and grow while sparse without passing a refused size soon", () => {
+    const r = createAdaptiveRange({ initial: 64, max: 1000, targetLogs: 100 });
+    expect(r.shrink()).to.equal(true);
+    expect(r.size).to.equal(32);
+    r.observe(32, 0);
+    expect(r.size).to.equal(63); // capped just below the refused 64
+    r.observe(63, 1000);
+    expect(r.size).to.equal(6);
+    const one = createAdaptiveRange({ initial: 1 });
+    expect(one.shrink()).to.equal(false);
+  });
+});
