@@ -169,6 +169,25 @@ async function main(): Promise<void> {
     notes: "new licence slot written through the registry",
   });
 
+  // Worst case we know of: GZDE's first trade id (its bitmap word 0→1), a seller recognised at GZDE only as a
+  // single merchant (the longest recognition path), and a buyer who has never held an asset.
+  const gzdeBuyer = a.signers[19];
+  await participants.connect(a.gzde).onboardMerchant(gzdeBuyer.address, MerchantCategory.DataResource, digest(gzdeBuyer.address));
+  await sh.register(registrationOf(a.alice.address, "alice's asset sold at GZDE"));
+  const assetG = BigInt(registrationOf(a.alice.address, "alice's asset sold at GZDE").contentDigest as string);
+  const tw = await tradeOf(a.gzde.address, assetG, a.alice.address, gzdeBuyer.address, Right.Holding, {
+    tradeId: tradeIdOf(a.gzde.address, 0),
+  });
+  const tradeWorst = await gasOf(tradeRecorder.connect(a.gzde).recordTrade(tw, await signTrade(a.alice, tradeRecorder, tw)));
+  rows.push({
+    id: "trade.holding.worst",
+    operation: "trade — holding transfer, fresh bitmap word, seller recognised singly, buyer new",
+    gasUsed: tradeWorst,
+    target: TARGET.trade,
+    floor: FLOOR.trade,
+    notes: "the exchange's first id in a word + single-merchant recognition path + buyer's balance 0→1",
+  });
+
   // Evidence
   const one = evidenceTree([[sha256Of("single receipt"), 0n]]);
   const anchor1 = await gasOf(evidence.connect(a.gzde).anchor(one.root, 1, CID, 0));
@@ -200,7 +219,7 @@ async function main(): Promise<void> {
     gasUsed: anchorRef,
     target: TARGET.anchor,
     floor: FLOOR.anchor,
-    notes: "adds registry.exists (one cross-contract call)",
+    notes: "the asset id only goes into the event: evidence may precede registration, so it is not checked on chain",
   });
 
   // Pledge: lender (GZDE, recognised at SHDE) on alice's p1 — alice's first pledge consent (nonce 0→1).
