@@ -1,5 +1,6 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { DatasetFile, Hex } from "./hash";
+import { standardTreeStringBytes32 } from "./merkle";
 
 /** Leaf encoding of a dataset tree: (relative POSIX path, SHA-256 of the file). */
 export const DATASET_LEAF_ENCODING = ["string", "bytes32"] as const;
@@ -35,6 +36,6 @@ export function datasetDigest(files: readonly Pick<DatasetFile, "path" | "digest
     seen.add(f.path);
     return [f.path, digest];
   });
-  const tree = StandardMerkleTree.of(values, [...DATASET_LEAF_ENCODING]);
+  const tree = standardTreeStringBytes32(values);
   return { root: tree.root.toLowerCase(), tree };
 }

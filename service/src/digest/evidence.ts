@@ -1,9 +1,9 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { AbiCoder, keccak256, concat } from "ethers";
 import { z } from "zod";
 import { canonicalJsonBytes } from "./canonical";
 import type { Hex } from "./hash";
 import { formatAssetId } from "./ids";
+import { standardLeafBytes32Uint256, standardTreeBytes32Uint256 } from "./merkle";
 
 /** Leaf encoding of an evidence tree: (item digest, referenced asset id or 0). */
 export const EVIDENCE_LEAF_ENCODING = ["bytes32", "uint256"] as const;
@@ -72,13 +72,15 @@ function normaliseItem(item: EvidenceItem): ManifestItem {
  * `keccak256(bytes.concat(keccak256(abi.encode(bytes32 itemDigest, uint256 assetId))))`.
  */
 export function evidenceLeafHash(itemDigest: Hex, assetId: string | bigint = 0n): Hex {
-  const inner = keccak256(AbiCoder.defaultAbiCoder().encode([...EVIDENCE_LEAF_ENCODING], [itemDigest, BigInt(formatAssetId(assetId))]));
-  return keccak256(concat([inner]));
+  const digest = itemDigest.toLowerCase();
+  if (!/^0x[0-9a-f]{64}$/.test(digest)) throw new Error(`invalid item digest ${itemDigest}: expected 0x + 64 hex`);
+  return standardLeafBytes32Uint256(digest, formatAssetId(assetId));
 }
 
 /**
  * The OpenZeppelin `StandardMerkleTree` over `["bytes32","uint256"]` of (digest, assetId) of `items`, with the
- * library's default sorted leaves. Value index i is `items[i]` (use `tree.getProof(i)`). Throws on no items.
+ * library's default sorted leaves (built by the fast builder in merkle.ts; identical to `StandardMerkleTree.of`).
+ * Value index i is `items[i]` (use `tree.getProof(i)`, fast for an index). Throws on no items.
  */
 export function buildEvidenceTree(items: readonly EvidenceItem[]): StandardMerkleTree<[string, string]> {
   if (items.length === 0) throw new Error("an evidence batch needs at least one item");
@@ -86,7 +88,7 @@ export function buildEvidenceTree(items: readonly EvidenceItem[]): StandardMerkl
     const n = normaliseItem(i);
     return [n.digest, n.assetId] as [string, string];
   });
-  return StandardMerkleTree.of(values, [...EVIDENCE_LEAF_ENCODING]);
+  return standardTreeBytes32Uint256(values);
 }
 
 /**
