@@ -79,20 +79,32 @@ export class Context {
 
   /** GET a JSON document from the API; undefined on 404. */
   async apiGet(pathname: string): Promise<unknown> {
+    return this.apiRequest(pathname);
+  }
+
+  /** POST a JSON body to the API; the parsed answer (undefined on 404). */
+  async apiPost(pathname: string, body: unknown): Promise<unknown> {
+    return this.apiRequest(pathname, body);
+  }
+
+  private async apiRequest(pathname: string, body?: unknown): Promise<unknown> {
     const url = `${this.apiUrl}${pathname}`;
     let res: Response;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+      res = await fetch(url, {
+        signal: AbortSignal.timeout(15_000),
+        ...(body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+      });
     } catch (e) {
       throw new CliError(`cannot reach the Shuquan API at ${this.apiUrl}: ${(e as Error).message}`, "start the service (npm start) or pass --api <url> / SHUQUAN_API_URL");
     }
     if (res.status === 404) return undefined;
-    const body = (await res.json().catch(() => undefined)) as unknown;
+    const answer = (await res.json().catch(() => undefined)) as unknown;
     if (!res.ok) {
-      const msg = (body as { error?: { message?: string } } | undefined)?.error?.message ?? res.statusText;
+      const msg = (answer as { error?: { message?: string } } | undefined)?.error?.message ?? res.statusText;
       throw new CliError(`the API refused ${pathname}: ${res.status} ${msg}`);
     }
-    return body;
+    return answer;
   }
 
   /** Prints a command's result: JSON with --json, else the human lines. */
@@ -104,6 +116,11 @@ export class Context {
   /** Progress output is off with --quiet (and goes to stderr, so --json stdout stays clean). */
   get quiet(): boolean {
     return Boolean(this.opts.quiet);
+  }
+
+  /** A one-line status on stderr for long phases without a progress bar (not with --quiet). */
+  status(message: string): void {
+    if (!this.quiet) process.stderr.write(`${message}\n`);
   }
 
   /** Releases the provider. */

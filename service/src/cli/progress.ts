@@ -7,7 +7,7 @@ export interface Progress {
 }
 
 function human(n: number, unit: "bytes" | "items"): string {
-  if (unit === "items") return n.toLocaleString("en-US");
+  if (unit === "items") return Math.round(n).toLocaleString("en-US");
   const u = ["B", "KiB", "MiB", "GiB", "TiB"];
   let i = 0;
   let v = n;

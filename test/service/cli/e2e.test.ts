@@ -116,6 +116,14 @@ describe("end to end: npm start + shuquan CLI as separate processes", function (
     const anchored = (r.json.results as { anchored: { root: string; proofFrom: string }[] }[]).flatMap((x) => x.anchored);
     expect(anchored.some((a) => a.root === root && a.proofFrom === "api")).to.equal(true);
 
+    // an ownership statement: the chain and the API agree it is valid
+    r = await cli(env, withApi(["ownership", "prove", number, "--nonce", "e2e", "--out", "own.json"]), { key: DEV_KEYS[4] });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, withApi(["ownership", "verify", "own.json", "--via-api", "--json"]));
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.json.valid).to.equal(true);
+    expect((r.json.api as { valid: boolean }).valid).to.equal(true);
+
     // provenance by registration number (resolved through the API) lists the evidence batch
     r = await cli(env, withApi(["provenance", number, "--json"]));
     expect(r.code, r.stdout + r.stderr).to.equal(0);

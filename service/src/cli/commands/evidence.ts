@@ -45,13 +45,17 @@ export function registerEvidenceCommands(program: Command): void {
           if (!unique.has(key)) unique.set(key, it);
         }
         const items = [...unique.values()];
+        const big = items.length >= 5000;
+        if (big) ctx.status(`building the Merkle tree of ${items.length.toLocaleString("en-US")} items…`);
         const built = buildManifest(items);
         const { manifest, tree } = built;
         const proofsOut = o.proofsOut ?? `evidence-${manifest.root.slice(2, 14)}.proofs.json`;
         if (!o.proofsOut) await assertWritable(proofsOut, o.force);
 
+        if (big) ctx.status(`storing the manifest (${built.bytes.length.toLocaleString("en-US")} bytes)…`);
         const store = await ctx.content();
         const manifestCid = await store.put(built.bytes);
+        if (big) ctx.status(`anchoring root ${manifest.root}…`);
         const { contract } = await ctx.writer("evidence", "exchange");
         const tx = await send(contract, "anchor", [manifest.root, manifest.leafCount, manifestCid, assetHex ?? 0n], "anchor evidence");
         const event = findEvent(contract, tx.logs, "EvidenceAnchored");

@@ -63,8 +63,9 @@ export function registerOwnershipCommands(program: Command): void {
 
   own.command("verify <file>")
     .description("check a statement's signature and that the signer held the asset at that block, on chain")
+    .option("--via-api", "also ask the API (POST /v1/ownership/verify) and show its answer next to the chain's")
     .action(
-      act(async (ctx, [f]) => {
+      act<{ viaApi?: boolean }>(async (ctx, [f], o) => {
         const r = statementFileSchema.safeParse(await readJsonFile(f as string, "statement"));
         if (!r.success) throw new CliError(`${f} is not an ownership statement: ${r.error.issues[0]?.path.join(".")}: ${r.error.issues[0]?.message}`);
         const s = r.data;
@@ -91,10 +92,17 @@ export function registerOwnershipCommands(program: Command): void {
           if (holderAtBlock && getAddress(holderAtBlock) !== getAddress(s.holder)) problems.push(`at block ${s.block ?? "latest"} the holder was ${holderAtBlock}, not ${s.holder}`);
         }
         const valid = problems.length === 0;
+        let api: { valid?: boolean; reasons?: unknown[] } | undefined;
+        if (o.viaApi) {
+          const body = { assetId: s.assetId, holder: s.holder, block: s.block, chainId: s.chainId, statement: s.statement, signature: s.signature, scheme: s.scheme };
+          api = ((await ctx.apiPost("/v1/ownership/verify", body)) as { data?: { valid?: boolean; reasons?: unknown[] } } | undefined)?.data;
+        }
         if (!valid) process.exitCode = EXIT_NOT_FOUND;
-        ctx.print({ valid, assetId: s.assetId, holder: s.holder, block: s.block, signer, problems }, valid
+        const human = valid
           ? [`VALID  ${s.holder} held asset ${s.assetId} at block ${s.block ?? "latest"} and signed this statement (checked on chain)`]
-          : [`INVALID  ${problems.join("; ")}`]);
+          : [`INVALID  ${problems.join("; ")}`];
+        if (api) human.push(`API (${ctx.apiUrl}) says: ${api.valid ? "valid" : `invalid (${JSON.stringify(api.reasons ?? [])})`}${api.valid !== valid ? " — DISAGREES with the chain; trust the chain" : ""}`);
+        ctx.print({ valid, assetId: s.assetId, holder: s.holder, block: s.block, signer, problems, ...(api ? { api } : {}) }, human);
       }),
     );
 }
