@@ -29,7 +29,6 @@ export interface OwnershipRequest {
 export interface OwnershipReason {
   code:
     | "asset_not_found"
-    | "chain_mismatch"
     | "block_not_indexed"
     | "statement_malformed"
     | "statement_mismatch"
