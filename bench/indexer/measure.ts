@@ -34,8 +34,11 @@ async function main(): Promise<void> {
     },
   );
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await indexer.catchUp();
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = Number(((cpu.user + cpu.system) / 1e6).toFixed(2));
   const st = indexer.status().chains[0];
   const counts: Record<string, number> = {};
   for (const t of ["assets", "asset_parents", "holdings", "trades", "licences", "evidence_batches"]) {
@@ -45,7 +48,7 @@ async function main(): Promise<void> {
   await db.close();
   if (backend === "postgres") await dropPostgresSchema(process.env.PG_URL!, schema);
   process.stdout.write(
-    JSON.stringify({ backend, mode: replay ? "replay" : "node", events: st.eventsIndexed, seconds: Number(seconds.toFixed(2)), eventsPerSecond: Math.round(st.eventsIndexed / seconds), maxRssMB, finalRangeSize: st.rangeSize, rows: counts }) + "\n",
+    JSON.stringify({ backend, mode: replay ? "replay" : "node", events: st.eventsIndexed, seconds: Number(seconds.toFixed(2)), eventsPerSecond: Math.round(st.eventsIndexed / seconds), cpuSeconds, maxRssMB, finalRangeSize: st.rangeSize, rows: counts }) + "\n",
   );
 }
 

@@ -57,16 +57,23 @@ async function waitFor(url: string): Promise<void> {
   throw new Error("hardhat node did not start");
 }
 
-function measure(env: Record<string, string>): Promise<Record<string, unknown>> {
+/** V8 heap caps for the "capped" runs (what docs/indexer.md recommends for a small-memory deployment). */
+const CAPPED = ["--max-old-space-size=128", "--max-semi-space-size=8"];
+
+function measure(env: Record<string, string>, nodeFlags: string[] = []): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "measure.ts")], {
+    const child = spawn(process.execPath, [...nodeFlags, "-r", "ts-node/register/transpile-only", path.join(__dirname, "measure.ts")], {
       cwd: ROOT,
       env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: "1" },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
     child.stdout.on("data", (c) => (out += c));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as Record<string, unknown>) : reject(new Error(`measure exited ${code}`))));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve({ ...(JSON.parse(out.trim().split("\n").pop()!) as Record<string, unknown>), heap: nodeFlags.length ? "capped" : "default" })
+        : reject(new Error(`measure exited ${code}`)),
+    );
   });
 }
 
@@ -97,10 +104,19 @@ async function main(): Promise<void> {
     if (process.env.BENCH_GENERATE_ONLY) return;
 
     const results: Record<string, unknown>[] = [];
+    const loadAtStart = os.loadavg().map((x) => x.toFixed(1)).join(" / ");
     for (let r = 0; r < RUNS; r++) {
-      for (const [backend, mode] of [["sqlite", "node"], ["postgres", "node"], ["sqlite", "replay"], ["postgres", "replay"]]) {
+      for (const [backend, mode, heap] of [
+        ["sqlite", "node", "default"],
+        ["postgres", "node", "default"],
+        ["sqlite", "node", "capped"],
+        ["postgres", "node", "capped"],
+        ["sqlite", "replay", "default"],
+        ["postgres", "replay", "default"],
+      ]) {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shuquan-bench-"));
-        const res = await measure({ BACKEND: backend, MODE: mode, RPC_URL: url, EMITTER: address, START_BLOCK: String(startBlock), DB_FILE: path.join(dir, "bench.sqlite"), PG_URL });
+        const env = { BACKEND: backend, MODE: mode, RPC_URL: url, EMITTER: address, START_BLOCK: String(startBlock), DB_FILE: path.join(dir, "bench.sqlite"), PG_URL };
+        const res = await measure(env, heap === "capped" ? CAPPED : []);
         fs.rmSync(dir, { recursive: true, force: true });
         process.stderr.write(JSON.stringify(res) + "\n");
         results.push(res);
@@ -115,6 +131,7 @@ async function main(): Promise<void> {
       eventsPerTx: PER_TX,
       mix: "AssetRegistered (0-2 parents), Transfer, TradeRecorded, LicenceGranted, EvidenceAnchored: 1/5 each",
       targets: { sqliteEventsPerSecond: 20_000, postgresEventsPerSecond: 15_000, maxRssMB: 300 },
+      loadAverageAtStart: loadAtStart,
       best: { sqlite: best("sqlite", "node"), postgres: best("postgres", "node"), sqliteReplay: best("sqlite", "replay"), postgresReplay: best("postgres", "replay") },
       runs: results,
       pgVersion: (() => {
@@ -127,7 +144,8 @@ async function main(): Promise<void> {
     };
     fs.mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
     fs.writeFileSync(path.join(ROOT, "bench/results/indexer.json"), JSON.stringify(summary, null, 2) + "\n");
-    const row = (x: Record<string, unknown>) => `| ${x.backend} | ${x.mode} | ${x.events} | ${x.seconds} | ${x.eventsPerSecond} | ${x.maxRssMB} |`;
+    const row = (x: Record<string, unknown>) =>
+      `| ${x.backend} | ${x.mode} | ${x.heap} | ${x.events} | ${x.seconds} | ${x.eventsPerSecond} | ${x.cpuSeconds} | ${Math.round(((x.cpuSeconds as number) * 1e6) / (x.events as number))} | ${x.maxRssMB} |`;
     const md = [
       "# Indexer cold backfill",
       "",
@@ -139,10 +157,13 @@ async function main(): Promise<void> {
       "",
       "mode `node`: JSON-RPC over HTTP to the Hardhat node (end to end). mode `replay`: the node's answers recorded",
       "first and served from memory as JSON text, so the figure is the indexer's own cost (JSON parse, decode, map,",
-      "write) without the node. Peak RSS includes ts-node and the TypeScript compiler (~160 MB before any work).",
+      "write) without the node; its RSS includes the recorded answers. heap `capped`: node " + CAPPED.join(" ") + ".",
+      "Peak RSS includes ts-node and the TypeScript compiler (~160 MB before any work). CPU s = user + system time of",
+      "the indexer process during the backfill; on this shared 2-core machine wall time also waits for the node.",
+      `Load average when the run started: ${loadAtStart}.`,
       "",
-      "| backend | mode | events | seconds | events/s | peak RSS (MB) |",
-      "| --- | --- | --- | --- | --- | --- |",
+      "| backend | mode | heap | events | seconds | events/s | CPU s | CPU µs/event | peak RSS (MB) |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
       ...results.map(row),
       "",
       `Targets: ≥ ${summary.targets.sqliteEventsPerSecond} events/s on SQLite, ≥ ${summary.targets.postgresEventsPerSecond} on PostgreSQL, < ${summary.targets.maxRssMB} MB RSS.`,

@@ -3,6 +3,7 @@
  * in-process `hre.network.provider`). Both classify faults: network errors, HTTP 429/5xx and timeouts are
  * {@link RetryableError}s; a JSON-RPC error object becomes an {@link RpcResponseError}.
  */
+import { isAscii } from "node:buffer";
 import { RetryableError, RpcResponseError } from "../errors";
 
 /** One JSON-RPC call. */
@@ -62,7 +63,9 @@ export function createHttpTransport(url: string, options: HttpTransportOptions =
     if (res.status === 413) throw new RpcResponseError(what, 413, "response too large");
     if (!res.ok) throw new RpcResponseError(what, res.status, `HTTP ${res.status}: ${await res.text().catch(() => "")}`);
     try {
-      return await res.json();
+      // JSON-RPC answers are hex and ASCII almost always: decode those as latin1 (a copy), others as UTF-8.
+      const buf = Buffer.from(await res.arrayBuffer());
+      return JSON.parse(isAscii(buf) ? buf.toString("latin1") : buf.toString("utf8"));
     } catch (e) {
       throw new RetryableError(`RPC ${what}: malformed or truncated response`, { cause: e });
     }
