@@ -3,6 +3,7 @@ import { promises as fsp } from "node:fs";
 import * as path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import hre from "hardhat";
+import { Wallet, encryptKeystoreJson } from "ethers";
 import { EXAMPLE_METADATA } from "../../../service/src/metadata";
 import { createLocalContentStore } from "../../../service/src/content";
 import {
@@ -194,6 +195,18 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     r = await cli(env, ["asset", "register", "report.csv", "--holder", HOLDER, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile], { key: EXCHANGE_KEY });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/registered already as SHDE-\d{4}-RE-00000001-/);
+  });
+
+  it("signs with an encrypted keystore (password from the environment); a wrong password is a clear error", async () => {
+    const wallet = new Wallet(EXCHANGE_KEY!);
+    await fsp.writeFile(path.join(env.dir, "exchange.keystore.json"), await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, "correct horse", { scrypt: { N: 1024 } }));
+    const newcomer = DEV_ADDRESSES[4];
+    let r = await cli(env, ["--keystore", "exchange.keystore.json", "merchant", "onboard", newcomer, "--category", "technology", "--credential-digest", "0x" + "22".repeat(32)], { extraEnv: { SHUQUAN_KEYSTORE_PASSWORD: "wrong" } });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/cannot decrypt keystore/);
+    r = await cli(env, ["--keystore", "exchange.keystore.json", "merchant", "onboard", newcomer, "--category", "technology", "--credential-digest", "0x" + "22".repeat(32)], { extraEnv: { SHUQUAN_KEYSTORE_PASSWORD: "correct horse" } });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout + r.stderr).to.not.contain(EXCHANGE_KEY!.slice(2));
   });
 
   it("pledge: holder consents, lender registers and releases", async () => {
