@@ -9,7 +9,20 @@ import {Right, Venue, LicenceTerms} from "../common/Types.sol";
 /// the recording exchange, the trade id (which is also the signature's nonce) and a deadline.
 /// Trade ids are namespaced per exchange: the top 160 bits are the recording exchange's address, the low 96 bits
 /// its own serial. A used id can never be recorded again, so a signature cannot be replayed.
+/// Anti-replay window (as in IPsec's, RFC 4303 §3.4.3): per exchange the recorder keeps only the 160 serials
+/// [base, base + 160) and which of them are used. An exchange may record those out of order; recording a serial at or
+/// above base + 160 slides the window up so that serial is its top, closing every serial below the new base, used or
+/// not. An authorisation whose serial has fallen below the window can never be recorded (`TradeIdTooOld`): the seller
+/// signs again with a new id. So an exchange should allocate serials in sequence (a counter, not random numbers) and
+/// have at most 160 authorisations outstanding; the seller's `deadline` already bounds how long one stays outstanding.
 interface ITradeRecorder {
+    /// @dev What the recorder can say about a trade id from its exchange's window (`tradeIdStatus`).
+    enum TradeIdStatus {
+        Unused, // in or above the window and not used: recordable (an id at or above base + 160 slides the window)
+        Recorded, // in the window and used: this id has been recorded
+        Closed // below the window: recorded, or abandoned when the window slid past it; either way never recordable
+    }
+
     /// @dev A trade as the exchange submits it and the seller signs it.
     struct Trade {
         uint256 tradeId; // (uint256(uint160(exchange)) << 96) | serial; unique, doubles as the signature nonce
@@ -30,13 +43,14 @@ interface ITradeRecorder {
     error TradeUnauthorized(address account); // caller is not an active exchange
     error TradeZeroAddress(); // an address argument is zero
     error TradeIdNotOwnedByExchange(uint256 tradeId, address exchange); // top 160 bits are not the caller
-    error TradeIdUsed(uint256 tradeId); // recorded already: no replays
+    error TradeIdUsed(uint256 tradeId); // recorded already (its bit is set in the window): no replays
+    error TradeIdTooOld(uint256 tradeId, uint96 base); // serial below the exchange's window base: re-sign a new id
     error TradeExpired(uint64 deadline); // the seller's authorisation has expired
     error TradeInvalidSignature(address seller); // the signature is not the seller's over these terms
     error TradeSameParty(address party); // seller and buyer are the same account
     error TradeInvalidPrice(); // neither a disclosed price with currency nor a commitment, or both
     error TradeMissingContractDigest(); // no contract digest
-    error TradeLinkedTradeNotFound(uint256 linkedTradeId); // linking to a trade never recorded
+    error TradeLinkedTradeNotFound(uint256 linkedTradeId); // linked id is Unused (see `tradeIdStatus`)
     error TradeHoldingTermsNotEmpty(); // licence terms given for a holding transfer
     error TradeUnknownTrade(uint256 tradeId); // lookup of an unrecorded trade
 
@@ -65,7 +79,10 @@ interface ITradeRecorder {
     /// @return licenceId The licence granted, or zero for a holding transfer.
     function recordTrade(Trade calldata trade, bytes calldata sellerSignature) external returns (bytes32 licenceId);
 
-    /// @notice True when `tradeId` has been recorded.
+    /// @notice True when `tradeId` has been recorded, as far as the recorder still knows: its bit is set in its
+    /// exchange's window (`tradeIdStatus` is Recorded). A `true` is proof; a `false` is not proof of absence when the
+    /// id is below the window (`tradeIdStatus` is Closed: recorded or abandoned, which the recorder no longer knows).
+    /// The TradeRecorded events (the indexer) are the authority on whether an id was ever recorded.
     function isRecorded(uint256 tradeId) external view returns (bool);
 
     /// @notice The EIP-712 digest the seller signs for `trade`.
@@ -84,4 +101,16 @@ interface ITradeRecorder {
 
     /// @notice The implementation version, "1.0.0".
     function version() external pure returns (string memory);
+
+    // ----- additive: the anti-replay window -----
+
+    /// @notice Where `tradeId` stands in its exchange's window: Unused (recordable), Recorded (its bit is set) or
+    /// Closed (below the window: recorded or abandoned — ask the indexer which; never recordable again).
+    function tradeIdStatus(uint256 tradeId) external view returns (TradeIdStatus);
+
+    /// @notice `exchange`'s anti-replay window: serial `base + i` is used when bit `i` of `bits` is set
+    /// (0 <= i < 160); serials below `base` are closed. (0, 0) before the exchange's first trade. An exchange that
+    /// allocates serials in sequence can take its next one as `base + 160` when bit 159 is set, else
+    /// `base + bitLength(bits)`.
+    function tradeWindow(address exchange) external view returns (uint96 base, uint160 bits);
 }

@@ -23,6 +23,9 @@ const DAY = 86_400;
 const CID = "bafkreiaik25br4i43dguxfnclnv5bfjwn5dguigdcmkb3zovgriht6msua";
 const ZERO = ethers.ZeroHash;
 const SCOPE = digest("scope:resale");
+/** ITradeRecorder.TradeIdStatus */
+const Status = { Unused: 0n, Recorded: 1n, Closed: 2n } as const;
+const MAX_SERIAL = (1n << 96n) - 1n;
 
 /** The Trade type as it would be without the exchange field (a signature over it must not pass). */
 const TRADE_TYPES_WITHOUT_EXCHANGE: Record<string, TypedDataField[]> = {
@@ -71,6 +74,37 @@ async function record(f: Fixture, trade: TradeValue, exchange?: HardhatEthersSig
   const by = exchange ?? (await ethers.getSigner(exchangeOfTradeId(trade.tradeId)));
   return f.tradeRecorder.connect(by).recordTrade(trade, sig);
 }
+
+/**
+ * Records holding transfers of asset A at `exchange` with the given serials, in that order, passing A back and forth
+ * (or `assetId`) between `a` and `b` (alice and bob by default; both recognised at `exchange`). Returns the trade ids.
+ */
+async function recordSerials(
+  f: Fixture,
+  exchange: HardhatEthersSigner,
+  serials: bigint[],
+  a?: string,
+  b?: string,
+  assetId?: bigint,
+): Promise<bigint[]> {
+  const ids: bigint[] = [];
+  for (const [i, s] of serials.entries()) {
+    const [seller, buyer] = i % 2 === 0 ? [a ?? f.alice.address, b ?? f.bob.address] : [b ?? f.bob.address, a ?? f.alice.address];
+    const trade = await makeTrade(f, { tradeId: tradeIdOf(exchange.address, s), seller, buyer, assetId: assetId ?? f.assetA });
+    await expect(record(f, trade, exchange)).to.emit(f.tradeRecorder, "TradeRecorded");
+    ids.push(trade.tradeId);
+  }
+  return ids;
+}
+
+/** `exchange`'s window as [base, bits]. */
+async function windowOf(f: Fixture, exchange: string): Promise<[bigint, bigint]> {
+  const [base, bits] = await f.tradeRecorder.tradeWindow(exchange);
+  return [base, bits];
+}
+
+/** A bit mask with the given bit positions set. */
+const bitsAt = (...positions: number[]): bigint => positions.reduce((m, i) => m | (1n << BigInt(i)), 0n);
 
 async function registerAsset(f: Awaited<ReturnType<typeof shuquanFixture>>, label: string, holder: string, level: number = DataLevel.General) {
   const r = {
@@ -451,16 +485,124 @@ describe("TradeRecorder", function () {
           await expect(record(f, sameId)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeIdUsed").withArgs(trade.tradeId);
         });
 
-        it("should keep ids independent within and across bitmap words", async function () {
+        it("should refuse a replay of an id still inside the window after the window slid", async function () {
           const f = await loadFixture(tradeFixture);
-          const ids = [255n, 256n, 0n].map((s) => tradeIdOf(f.shde.address, s));
-          await record(f, await makeTrade(f, { tradeId: ids[0], assetId: f.assetA }));
-          expect(await f.tradeRecorder.isRecorded(ids[1])).to.equal(false);
-          expect(await f.tradeRecorder.isRecorded(ids[2])).to.equal(false);
-          await record(f, await makeTrade(f, { tradeId: ids[1], assetId: f.assetB }));
-          expect(await f.tradeRecorder.isRecorded(ids[0])).to.equal(true);
-          expect(await f.tradeRecorder.isRecorded(ids[1])).to.equal(true);
-          expect(await f.tradeRecorder.isRecorded(tradeIdOf(f.gzde.address, 255n))).to.equal(false);
+          const [, id200] = await recordSerials(f, f.shde, [0n, 200n]);
+          expect(await windowOf(f, f.shde.address)).to.deep.equal([41n, bitsAt(159)]);
+          const again = await makeTrade(f, { tradeId: id200, seller: f.alice.address, buyer: f.bob.address });
+          await expect(record(f, again)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeIdUsed").withArgs(id200);
+        });
+      });
+    });
+
+    describe("trade-id window", function () {
+      context("before an exchange's first trade", function () {
+        it("should report an empty window and every id Unused", async function () {
+          const f = await loadFixture(tradeFixture);
+          expect(await windowOf(f, f.shde.address)).to.deep.equal([0n, 0n]);
+          for (const s of [0n, 159n, 160n, MAX_SERIAL]) {
+            const id = tradeIdOf(f.shde.address, s);
+            expect(await f.tradeRecorder.tradeIdStatus(id)).to.equal(Status.Unused);
+            expect(await f.tradeRecorder.isRecorded(id)).to.equal(false);
+          }
+          expect(await f.tradeRecorder.tradeIdStatus(0n)).to.equal(Status.Unused); // the zero address's serial 0
+        });
+      });
+
+      context("on an exchange's first trade", function () {
+        it("should keep base 0 for a serial below 160 and set its bit", async function () {
+          const f = await loadFixture(tradeFixture);
+          const [id] = await recordSerials(f, f.shde, [5n]);
+          expect(await windowOf(f, f.shde.address)).to.deep.equal([0n, bitsAt(5)]);
+          expect(await f.tradeRecorder.tradeIdStatus(id)).to.equal(Status.Recorded);
+          expect(await f.tradeRecorder.isRecorded(id)).to.equal(true);
+          expect(await f.tradeRecorder.tradeIdStatus(id - 1n)).to.equal(Status.Unused);
+          expect(await f.tradeRecorder.tradeIdStatus(id + 1n)).to.equal(Status.Unused);
+        });
+
+        it("should start the window below a large first serial, which becomes its top", async function () {
+          const f = await loadFixture(tradeFixture);
+          await recordSerials(f, f.shde, [1000n]);
+          expect(await windowOf(f, f.shde.address)).to.deep.equal([841n, bitsAt(159)]);
+          expect(await f.tradeRecorder.tradeIdStatus(tradeIdOf(f.shde.address, 840n))).to.equal(Status.Closed);
+          expect(await f.tradeRecorder.tradeIdStatus(tradeIdOf(f.shde.address, 841n))).to.equal(Status.Unused);
+        });
+
+        it("should accept the largest serial, 2^96 - 1", async function () {
+          const f = await loadFixture(tradeFixture);
+          const [id] = await recordSerials(f, f.shde, [MAX_SERIAL]);
+          expect(await windowOf(f, f.shde.address)).to.deep.equal([MAX_SERIAL - 159n, bitsAt(159)]);
+          expect(await f.tradeRecorder.isRecorded(id)).to.equal(true);
+        });
+      });
+
+      context("with ids inside the window recorded out of order", function () {
+        it("should record each of them once, in any order", async function () {
+          const f = await loadFixture(tradeFixture);
+          const ids = await recordSerials(f, f.shde, [10n, 3n, 159n, 7n, 0n]);
+          expect(await windowOf(f, f.shde.address)).to.deep.equal([0n, bitsAt(0, 3, 7, 10, 159)]);
+          for (const id of ids) expect(await f.tradeRecorder.tradeIdStatus(id)).to.equal(Status.Recorded);
+          expect(await f.tradeRecorder.tradeIdStatus(tradeIdOf(f.shde.address, 4n))).to.equal(Status.Unused);
+          // after a slide to base 6, 0 and 3 are closed, and a gap still inside the window (8) can be filled
+          await recordSerials(f, f.shde, [165n, 8n], f.bob.address, f.alice.address); // bob holds A now
+          expect(await windowOf(f, f.shde.address)).to.deep.equal([6n, bitsAt(1, 2, 4, 153, 159)]);
+          expect(await f.tradeRecorder.tradeIdStatus(ids[1])).to.equal(Status.Closed);
+          expect(await f.tradeRecorder.tradeIdStatus(tradeIdOf(f.shde.address, 5n))).to.equal(Status.Closed);
+        });
+      });
+
+      context("when a serial at or above base + 160 is recorded", function () {
+        it("should slide the window so that serial is its top, keeping the bits still inside", async function () {
+          const f = await loadFixture(tradeFixture);
+          const [id0, id159, id318] = await recordSerials(f, f.shde, [0n, 159n, 318n]); // slide by 159
+          expect(await windowOf(f, f.shde.address)).to.deep.equal([159n, bitsAt(0, 159)]);
+          expect(await f.tradeRecorder.tradeIdStatus(id0)).to.equal(Status.Closed);
+          expect(await f.tradeRecorder.isRecorded(id0)).to.equal(false); // recorded, but the recorder no longer knows
+          expect(await f.tradeRecorder.tradeIdStatus(id159)).to.equal(Status.Recorded);
+          expect(await f.tradeRecorder.tradeIdStatus(id318)).to.equal(Status.Recorded);
+          expect(await f.tradeRecorder.tradeIdStatus(tradeIdOf(f.shde.address, 158n))).to.equal(Status.Closed); // abandoned
+          expect(await f.tradeRecorder.tradeIdStatus(tradeIdOf(f.shde.address, 200n))).to.equal(Status.Unused);
+          expect(await f.tradeRecorder.tradeIdStatus(tradeIdOf(f.shde.address, 319n))).to.equal(Status.Unused);
+        });
+
+        it("should clear the window on a jump of 160 or more", async function () {
+          const f = await loadFixture(tradeFixture);
+          const [, id159, id318, id478] = await recordSerials(f, f.shde, [0n, 159n, 318n, 478n]); // last: slide by 160
+          expect(await windowOf(f, f.shde.address)).to.deep.equal([319n, bitsAt(159)]);
+          expect(await f.tradeRecorder.tradeIdStatus(id159)).to.equal(Status.Closed);
+          expect(await f.tradeRecorder.tradeIdStatus(id318)).to.equal(Status.Closed);
+          expect(await f.tradeRecorder.tradeIdStatus(id478)).to.equal(Status.Recorded);
+          await recordSerials(f, f.shde, [10_000n]); // a far jump
+          expect(await windowOf(f, f.shde.address)).to.deep.equal([9841n, bitsAt(159)]);
+        });
+      });
+
+      context("with an id below the window", function () {
+        it("should revert with TradeIdTooOld(tradeId, base), whether it was recorded or abandoned", async function () {
+          const f = await loadFixture(tradeFixture);
+          const [id0] = await recordSerials(f, f.shde, [0n, 200n]); // base 41; alice holds A again
+          const abandoned = await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 40n) });
+          await expect(record(f, abandoned)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeIdTooOld").withArgs(abandoned.tradeId, 41n);
+          const replay = await makeTrade(f, { tradeId: id0 });
+          await expect(record(f, replay)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeIdTooOld").withArgs(id0, 41n);
+          // the base itself is inside the window
+          await recordSerials(f, f.shde, [41n]);
+          expect(await windowOf(f, f.shde.address)).to.deep.equal([41n, bitsAt(0, 159)]);
+        });
+      });
+
+      context("with several exchanges", function () {
+        it("should keep each exchange's window apart", async function () {
+          const f = await loadFixture(tradeFixture);
+          await recordSerials(f, f.shde, [500n]);
+          expect(await windowOf(f, f.gzde.address)).to.deep.equal([0n, 0n]);
+          expect(await f.tradeRecorder.tradeIdStatus(tradeIdOf(f.gzde.address, 5n))).to.equal(Status.Unused);
+          // at GZDE alice is recognised singly and carol is at home
+          const [gz] = await recordSerials(f, f.gzde, [5n], f.alice.address, f.carol.address, f.assetB);
+          expect(await windowOf(f, f.gzde.address)).to.deep.equal([0n, bitsAt(5)]);
+          expect(await windowOf(f, f.shde.address)).to.deep.equal([341n, bitsAt(159)]);
+          expect(await f.tradeRecorder.isRecorded(gz)).to.equal(true);
+          expect(await f.tradeRecorder.isRecorded(tradeIdOf(f.shde.address, 5n))).to.equal(false);
         });
       });
     });
@@ -498,6 +640,43 @@ describe("TradeRecorder", function () {
           await expect(record(f, await makeTrade(f, { linkedTradeId: ghost })))
             .to.be.revertedWithCustomError(f.tradeRecorder, "TradeLinkedTradeNotFound")
             .withArgs(ghost);
+        });
+      });
+
+      context("with a link inside the linked exchange's window", function () {
+        it("should accept a recorded id and refuse a gap, an id above the window and the trade's own id", async function () {
+          const f = await loadFixture(tradeFixture);
+          const [id10] = await recordSerials(f, f.shde, [10n, 20n], f.alice.address, f.bob.address, f.assetB);
+          const gap = tradeIdOf(f.shde.address, 15n);
+          const above = tradeIdOf(f.shde.address, 500n);
+          for (const linked of [gap, above]) {
+            await expect(record(f, await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 30n), linkedTradeId: linked })))
+              .to.be.revertedWithCustomError(f.tradeRecorder, "TradeLinkedTradeNotFound")
+              .withArgs(linked);
+          }
+          const self = tradeIdOf(f.shde.address, 30n);
+          await expect(record(f, await makeTrade(f, { tradeId: self, linkedTradeId: self })))
+            .to.be.revertedWithCustomError(f.tradeRecorder, "TradeLinkedTradeNotFound")
+            .withArgs(self);
+          // another exchange's recorded id, and this exchange's
+          const [gz] = await recordSerials(f, f.gzde, [1n], f.alice.address, f.carol.address);
+          await expect(record(f, await makeTrade(f, { tradeId: self, assetId: f.assetB, linkedTradeId: gz }))).to.emit(f.tradeRecorder, "TradeRecorded");
+          const back = await makeTrade(f, { tradeId: tradeIdOf(f.gzde.address, 2n), seller: f.carol.address, buyer: f.alice.address, linkedTradeId: id10 });
+          await expect(record(f, back)).to.emit(f.tradeRecorder, "TradeRecorded").withArgs(back.tradeId, f.assetA, f.gzde.address, f.carol.address, f.alice.address, Right.Holding, ZERO, back.price, back.currency, ZERO, back.contractDigest, Venue.OnExchange, id10);
+        });
+      });
+
+      context("with a link below the linked exchange's window", function () {
+        it("should accept it as Closed, recorded or not (the indexer flags a link to an id never recorded)", async function () {
+          const f = await loadFixture(tradeFixture);
+          const [id0] = await recordSerials(f, f.shde, [0n, 300n]); // base 141: 0 was recorded, 1..140 were not
+          const abandoned = tradeIdOf(f.shde.address, 140n);
+          expect(await f.tradeRecorder.tradeIdStatus(id0)).to.equal(Status.Closed);
+          expect(await f.tradeRecorder.tradeIdStatus(abandoned)).to.equal(Status.Closed);
+          for (const [i, linked] of [id0, abandoned].entries()) {
+            const trade = await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 301n + BigInt(i)), ...(i === 1 ? { seller: f.bob.address, buyer: f.alice.address } : {}), linkedTradeId: linked });
+            await expect(record(f, trade)).to.emit(f.tradeRecorder, "TradeRecorded");
+          }
         });
       });
 
@@ -592,11 +771,11 @@ describe("TradeRecorder", function () {
       it("should report trade gas (measured, not asserted)", async function () {
         const f = await loadFixture(tradeFixture);
         const g = async (t: TradeValue) => (await (await record(f, t)).wait())!.gasUsed;
-        const first = await g(await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 1000) })); // fresh bitmap word, bob new
-        const existing = await g(await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 1001), assetId: f.assetB })); // bob holds A already
+        const first = await g(await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 1000) })); // SHDE's first trade: its window slot 0→non-zero; bob new
+        const existing = await g(await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 1001), assetId: f.assetB })); // bob holds A already; the window slides by one
         const newBuyer = await g(await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 1002), seller: f.bob.address, buyer: f.dave.address }));
         const lic = await g(await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 1003), seller: f.dave.address, buyer: f.carol.address, right: Right.Processing, licence: await licence() }));
-        console.log(`      trade: holding first-in-word+new buyer ${first}, holding buyer holds ${existing}, holding new buyer ${newBuyer}, processing licence ${lic}`);
+        console.log(`      trade: holding exchange's first+new buyer ${first}, holding buyer holds ${existing}, holding new buyer ${newBuyer}, processing licence ${lic}`);
       });
     });
   });
