@@ -346,6 +346,16 @@ describe("TradeRecorder", function () {
         });
       });
 
+      context("when the participant registry answers nothing (an account without code)", function () {
+        it("should revert, as a high-level call decoding its bytes4 would", async function () {
+          const f = await loadFixture(tradeFixture);
+          const broken = await ethers.deployContract("TradeRecorder", [f.outsider.address, await f.registry.getAddress()]);
+          const trade = await makeTrade(f);
+          const sig = await f.alice.signTypedData(await domainOf(broken), TRADE_TYPES, { ...trade, exchange: f.shde.address });
+          await expect(broken.connect(f.shde).recordTrade(trade, sig)).to.be.revertedWithoutReason();
+        });
+      });
+
       context("when the caller is not an active exchange", function () {
         it("should revert with ParticipantsExchangeNotActive for an outsider using its own prefix", async function () {
           const f = await loadFixture(tradeFixture);
