@@ -156,6 +156,28 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     expect(r.stderr).to.match(/TradeIdUsed/).and.match(/what to do/);
   });
 
+  it("trade: a holding transfer of the dataset (off-exchange, confidential price) moves the ERC-721", async () => {
+    const dataset = (await cli(env, ["hash", "dataset", "--json"])).json.digest as string;
+    let r = await cli(env, ["trade", "authorise", "--asset", dataset, "--buyer", BUYER, "--right", "holding", "--exchange", EXCHANGE, "--venue", "off-exchange", "--price-commitment", "0x" + "ab".repeat(32), "--contract-digest", "0x" + "cd".repeat(32), "--out", "auth-holding.json"], { key: HOLDER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["trade", "record", "--authorisation", "auth-holding.json"], { key: EXCHANGE_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/holding transferred/);
+    expect(await env.deployment.registry.ownerOf(dataset)).to.equal(BUYER);
+  });
+
+  it("licence: the holder grants and revokes an operating licence", async () => {
+    await fsp.writeFile(path.join(env.dir, "ops.md"), "operate the product in the Shanghai market\n");
+    let r = await cli(env, ["licence", "grant", fileAssetId, "--grantee", BUYER, "--right", "operating", "--scope-file", "ops.md", "--end", "+90d", "--revocable", "--json"], { key: HOLDER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    const now = Math.floor(Date.now() / 1000) + 5;
+    expect(await env.deployment.registry.isLicensed(fileAssetId, BUYER, 2, now)).to.equal(true);
+    r = await cli(env, ["licence", "revoke", fileAssetId, "--grantee", BUYER, "--right", "operating", "--reason", "terms breached"], { key: HOLDER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    const block = await hre.ethers.provider.getBlock("latest");
+    expect(await env.deployment.registry.isLicensed(fileAssetId, BUYER, 2, block!.timestamp + 1)).to.equal(false);
+  });
+
   it("ownership: the holder proves, an auditor verifies on chain; a non-holder cannot prove", async () => {
     let r = await cli(env, ["ownership", "prove", fileAssetId, "--nonce", "audit-42", "--out", "own.json"], { key: HOLDER_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
