@@ -128,19 +128,46 @@ async function treeOf(ctx: ApiContext, chainId: number, root: string): Promise<C
   });
 }
 
+const storedProofs = new WeakMap<ReadDb, Promise<boolean>>();
+
+/**
+ * Whether the schema has `evidence_items.proof` (proofs written at index time, requested in
+ * docs/api-needs-from-store.md). Probed once per database; without it proofs come from the cached tree.
+ */
+function hasStoredProofs(db: ReadDb): Promise<boolean> {
+  let p = storedProofs.get(db);
+  if (!p) {
+    p = db.all("SELECT proof FROM evidence_items WHERE 1 = 0").then(() => true, () => false);
+    storedProofs.set(db, p);
+  }
+  return p;
+}
+
+/** A stored proof: sibling hashes concatenated as one 0x hex string (64 hex each), or a JSON array of them. */
+export function parseStoredProof(text: string): string[] {
+  if (text.startsWith("[")) return (JSON.parse(text) as string[]).map((h) => h.toLowerCase());
+  const body = text.startsWith("0x") ? text.slice(2) : text;
+  const out: string[] = [];
+  for (let i = 0; i < body.length; i += 64) out.push(`0x${body.slice(i, i + 64).toLowerCase()}`);
+  return out;
+}
+
 /** Every occurrence of an item digest in valid batches, with proofs (oldest anchoring first). */
 export async function itemProofs(ctx: ApiContext, digest: string, isFinal: FinalityCheck): Promise<ItemProofView[]> {
+  const stored = await hasStoredProofs(ctx.db);
   // two indexed lookups instead of a join: the planner cannot pick a scan of a large batch's items
-  const rows = await ctx.db.all<ItemRow>(
-    `SELECT ${ITEM_COLS} FROM evidence_items i WHERE i.item_digest = ? ORDER BY i.block_number, i.log_index, i.leaf_index LIMIT 100`,
+  const rows = await ctx.db.all<ItemRow & { proof?: string | null }>(
+    `SELECT ${ITEM_COLS}${stored ? ", i.proof" : ""} FROM evidence_items i WHERE i.item_digest = ?
+     ORDER BY i.block_number, i.log_index, i.leaf_index LIMIT 100`,
     [digest],
   );
   const out: ItemProofView[] = [];
   for (const r of rows) {
     const batch = await getBatch(ctx.db, r.batch_root, isFinal);
     if (!batch || batch.manifestStatus !== "valid" || batch.anchored.chainId !== Number(r.chain_id)) continue;
-    const tree = await treeOf(ctx, Number(r.chain_id), r.batch_root);
-    const proof = treeProof(tree, Number(r.tree_index));
+    const proof = r.proof
+      ? parseStoredProof(r.proof)
+      : treeProof(await treeOf(ctx, Number(r.chain_id), r.batch_root), Number(r.tree_index));
     // leaf_hash was computed by the indexer with the digest module's evidenceLeafHash when it checked the manifest
     const leaf = r.leaf_hash;
     out.push({
