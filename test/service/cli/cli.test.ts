@@ -7,7 +7,7 @@ import { Wallet, encryptKeystoreJson } from "ethers";
 import { EXAMPLE_METADATA } from "../../../service/src/metadata";
 import { createLocalContentStore } from "../../../service/src/content";
 import {
-  formatRegistrationNumber, parseManifest, parseRegistrationNumber, rebuildManifestRoot, recordDigest, sha256Hex,
+  evidenceLeafHash, formatRegistrationNumber, licenceIdOf, parseManifest, tradeIdOf, parseRegistrationNumber, rebuildManifestRoot, recordDigest, sha256Hex,
 } from "../../../service/src/digest";
 import { cli, DEV_ADDRESSES, DEV_KEYS, startCliEnv, type CliEnv } from "./helpers";
 
@@ -249,6 +249,19 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     expect((await env.deployment.registry.getAsset(fileAssetId)).frozen).to.equal(true);
     r = await cli(env, ["asset", "unfreeze", fileAssetId, "--reason", "resolved"], { key: REGULATOR_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
+  });
+
+  it("the TypeScript encodings equal the contracts' pure views (leafOf, licenceIdOf, tradeIdOf)", async () => {
+    const d = sha256Hex("an item");
+    for (const asset of [0n, BigInt(fileAssetId)]) {
+      expect(await env.deployment.evidence.leafOf(d, asset)).to.equal(evidenceLeafHash(d, asset));
+    }
+    for (const right of [1, 2, 3]) {
+      expect(await env.deployment.registry.licenceIdOf(fileAssetId, BUYER, right)).to.equal(licenceIdOf(fileAssetId, BUYER!, right));
+    }
+    for (const serial of [0n, 1n, (1n << 96n) - 1n]) {
+      expect(await env.deployment.tradeRecorder.tradeIdOf(EXCHANGE, serial)).to.equal(tradeIdOf(EXCHANGE!, serial));
+    }
   });
 
   it("keeps the chain usable for other suites", async () => {
