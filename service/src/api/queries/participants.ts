@@ -60,9 +60,10 @@ export interface RecognitionView {
   reason: string | null;
 }
 
+// status rows are correlated on the chain and the emitting registry of the record they change
 const EX_STATUS = (alias: string): string =>
-  `COALESCE((SELECT s.status FROM exchange_status_changes s WHERE s.exchange = ${alias}.exchange ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
-const M_STATUS = `COALESCE((SELECT s.status FROM merchant_status_changes s WHERE s.merchant = m.merchant ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
+  `COALESCE((SELECT s.status FROM exchange_status_changes s WHERE s.exchange = ${alias}.exchange AND s.chain_id = ${alias}.chain_id AND s.contract = ${alias}.contract ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
+const M_STATUS = `COALESCE((SELECT s.status FROM merchant_status_changes s WHERE s.merchant = m.merchant AND s.chain_id = m.chain_id AND s.contract = m.contract ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
 
 interface ExchangeRow extends EventRow {
   exchange: string;
@@ -83,7 +84,7 @@ interface MerchantRow extends EventRow {
 
 const EX_SELECT = `SELECT * FROM (SELECT ${eventCols("e")}, e.exchange, e.code, e.name, e.regulator, ${EX_STATUS("e")} AS status FROM exchanges e) x`;
 const M_SELECT = `SELECT * FROM (SELECT ${eventCols("m")}, m.merchant, m.home_exchange, m.category, m.credential_digest, ${M_STATUS} AS status,
-  (SELECT ${EX_STATUS("h")} FROM exchanges h WHERE h.exchange = m.home_exchange LIMIT 1) AS home_status FROM merchants m) x`;
+  (SELECT ${EX_STATUS("h")} FROM exchanges h WHERE h.exchange = m.home_exchange AND h.chain_id = m.chain_id AND h.contract = m.contract LIMIT 1) AS home_status FROM merchants m) x`;
 
 function exchangeView(r: ExchangeRow, isFinal: FinalityCheck): ExchangeView {
   return { address: r.exchange, code: r.code, name: r.name, status: r.status, regulator: r.regulator, accredited: eventRef(r, isFinal) };
@@ -182,31 +183,53 @@ export async function getMerchant(
   };
 }
 
-async function exchangeStatus(db: ReadDb, exchange: string): Promise<string> {
-  const r = await db.get<{ status: string }>(`SELECT ${EX_STATUS("e")} AS status FROM exchanges e WHERE e.exchange = ? LIMIT 1`, [exchange]);
+/** Which participant registry a recognition is judged in: a chain and, optionally, one deployment. */
+export interface RegistryScope {
+  chainId?: number;
+  /** ParticipantRegistry address. */
+  registry?: string;
+}
+
+function scopeSql(alias: string, scope: RegistryScope): { sql: string; params: SqlValue[] } {
+  const parts: string[] = [];
+  const params: SqlValue[] = [];
+  if (scope.chainId !== undefined) (parts.push(`${alias}.chain_id = ?`), params.push(scope.chainId));
+  if (scope.registry !== undefined) (parts.push(`${alias}.contract = ?`), params.push(scope.registry));
+  return { sql: parts.map((p) => ` AND ${p}`).join(""), params };
+}
+
+async function exchangeStatus(db: ReadDb, exchange: string, scope: RegistryScope): Promise<string> {
+  const sc = scopeSql("e", scope);
+  const r = await db.get<{ status: string }>(`SELECT ${EX_STATUS("e")} AS status FROM exchanges e WHERE e.exchange = ?${sc.sql} LIMIT 1`, [exchange, ...sc.params]);
   return r?.status ?? "none";
 }
 
-async function recognises(db: ReadDb, recogniser: string, subject: string, kind: "exchange" | "merchant"): Promise<boolean> {
+async function recognises(db: ReadDb, recogniser: string, subject: string, kind: "exchange" | "merchant", scope: RegistryScope): Promise<boolean> {
+  const sc = scopeSql("r", scope);
   const r = await db.get<{ active: number }>(
-    "SELECT active FROM recognitions WHERE recogniser = ? AND subject = ? AND subject_kind = ? ORDER BY block_number DESC, log_index DESC LIMIT 1",
-    [recogniser, subject, kind],
+    `SELECT r.active FROM recognitions r WHERE r.recogniser = ? AND r.subject = ? AND r.subject_kind = ?${sc.sql} ORDER BY r.block_number DESC, r.log_index DESC LIMIT 1`,
+    [recogniser, subject, kind, ...sc.params],
   );
   return bool(r?.active ?? 0);
 }
 
-/** Recognition of `merchant` at `exchange`, in the contract's order of checks. */
-export async function recognition(db: ReadDb, merchant: string, exchange: string): Promise<RecognitionView> {
-  const exStatus = await exchangeStatus(db, exchange);
-  const m = await db.get<{ home_exchange: string; status: string }>(
-    `SELECT m.home_exchange, ${M_STATUS} AS status FROM merchants m WHERE m.merchant = ? LIMIT 1`,
-    [merchant],
+/**
+ * Recognition of `merchant` at `exchange`, in the contract's order of checks. Without a scope, the merchant's
+ * onboarding row decides the chain and registry (the first one indexed when it was onboarded in several).
+ */
+export async function recognition(db: ReadDb, merchant: string, exchange: string, scopeIn: RegistryScope = {}): Promise<RecognitionView> {
+  const msc = scopeSql("m", scopeIn);
+  const m = await db.get<{ home_exchange: string; status: string; chain_id: number; contract: string }>(
+    `SELECT m.home_exchange, m.chain_id, m.contract, ${M_STATUS} AS status FROM merchants m WHERE m.merchant = ?${msc.sql} ORDER BY m.block_number, m.log_index LIMIT 1`,
+    [merchant, ...msc.params],
   );
+  const scope: RegistryScope = m ? { chainId: Number(m.chain_id), registry: m.contract } : scopeIn;
+  const exStatus = await exchangeStatus(db, exchange, scope);
   const mStatus = m?.status ?? "none";
   const home = m?.home_exchange ?? null;
-  const homeStatus = home ? await exchangeStatus(db, home) : "none";
-  const byExchange = home ? await recognises(db, exchange, home, "exchange") : false;
-  const byMerchant = await recognises(db, exchange, merchant, "merchant");
+  const homeStatus = home ? await exchangeStatus(db, home, scope) : "none";
+  const byExchange = home ? await recognises(db, exchange, home, "exchange", scope) : false;
+  const byMerchant = await recognises(db, exchange, merchant, "merchant", scope);
   let path: RecognitionPathName = "none";
   let reason: string | null = null;
   if (exStatus !== "active") reason = exStatus === "none" ? "exchange is not accredited" : "exchange is suspended";

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { notFound } from "../errors";
 import { getExchange, getMerchant, listExchanges, listMerchants, recognition } from "../queries/participants";
 import { defineRoute, listResult, type RouteDef } from "../route";
-import { address, merchantCategory, pageQuery, participantStatus } from "../validation";
+import { address, chainId, merchantCategory, pageQuery, participantStatus } from "../validation";
 
 const exchanges = defineRoute({
   method: "get",
@@ -74,9 +74,14 @@ const recognised = defineRoute({
   tag: "participants",
   summary: "Is merchant M recognised at exchange B, and by which path (home, whole-exchange, single-merchant, none)?",
   description: "Computed from indexed events exactly as ParticipantRegistry.recognitionPath: exchange active, merchant active, home exchange active, then home / whole-exchange / single-merchant.",
-  query: z.strictObject({ merchant: address, exchange: address }),
+  query: z.strictObject({
+    merchant: address,
+    exchange: address,
+    chainId: chainId.optional().describe("chain of the participant registry; default: where the merchant was onboarded"),
+    registry: address.optional().describe("ParticipantRegistry address, when several deployments are indexed"),
+  }),
   async handler({ query }, ctx) {
-    return { data: await recognition(ctx.db, query.merchant, query.exchange) };
+    return { data: await recognition(ctx.db, query.merchant, query.exchange, { chainId: query.chainId, registry: query.registry }) };
   },
 });
 
