@@ -24,6 +24,11 @@ export function act<O>(handler: Handler<O>): (...a: unknown[]) => Promise<void> 
   };
 }
 
+/** Commander option parser for repeatable options: `--x a --x b` → ["a", "b"]. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 /** Prints an error (human or JSON) and sets a non-zero exit code. */
 export function report(e: unknown, json: boolean): void {
   const err = e instanceof CliError ? e : new CliError(e instanceof Error ? e.message : String(e));

@@ -85,6 +85,10 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     const l = JSON.parse(await fsp.readFile(listing, "utf8")) as { root: string; files: { path: string }[] };
     expect(l.root).to.equal(ok.json.assetId);
     expect(l.files.map((f) => f.path)).to.deep.equal(["2025/jan.csv", "readme.txt"]);
+    // a single file of the dataset is shown to belong to the registered dataset, through the listing
+    const v = await cli(env, ["verify", path.join("dataset", "2025", "jan.csv"), "--listing", listing, "--skip-api"]);
+    expect(v.code, v.stdout + v.stderr).to.equal(0);
+    expect(v.stdout).to.match(/PART OF\s+dataset SHDE-\d{4}-PE-00000002-. as "2025\/jan.csv"/);
   });
 
   it("anchors a folder: stores the manifest, anchors the root, writes proofs that verify on chain", async () => {

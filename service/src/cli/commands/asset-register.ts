@@ -6,7 +6,7 @@ import { findEvent, send, view } from "../chain";
 import { CliError } from "../errors";
 import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
 import { hashPath } from "../hashing";
-import { act } from "../program";
+import { act, collect } from "../program";
 
 interface RegisterOptions {
   holder: string;
@@ -53,7 +53,7 @@ export function registerAssetRegisterCommand(asset: Command): void {
     .requiredOption("--metadata <file>", "metadata document (JSON, docs/metadata.schema.json); evidence.fingerprint is filled in")
     .option("--consent-file <file>", "consent proof for personal data (its SHA-256 goes on chain)")
     .option("--consent-digest <0x…>", "SHA-256 of the consent proof")
-    .option("--parent <asset...>", "assets this one derives from (ids or registration numbers)")
+    .option("--parent <asset>", "an asset this one derives from (id or registration number); repeat for several", collect, [])
     .option("--listing-out <file>", "for a directory: write the file list (path, sha256) — needed later to prove a file is in the dataset")
     .option("--force", "overwrite --listing-out")
     .action(

@@ -5,7 +5,7 @@ import { findEvent, send, view } from "../chain";
 import { CliError } from "../errors";
 import { collectEvidenceItems } from "../evidence-items";
 import { assertWritable, toJson, writeFileAtomic } from "../files";
-import { act } from "../program";
+import { act, collect } from "../program";
 import { startProgress } from "../progress";
 
 interface AnchorOptions {
@@ -21,7 +21,7 @@ export function registerEvidenceCommands(program: Command): void {
 
   ev.command("anchor [paths...]")
     .description("hash files/directories and/or JSONL records, store the manifest, anchor the Merkle root, write every item's proof (exchange key)")
-    .option("--jsonl <file...>", "JSONL files: one record per line, digested as canonical JSON")
+    .option("--jsonl <file>", "a JSONL file: one record per line, digested as canonical JSON; repeat for several", collect, [])
     .option("--asset <asset>", "the asset every item (and the batch) concerns")
     .option("--proofs-out <file>", "where to write the proofs (default: evidence-<root prefix>.proofs.json)")
     .option("--force", "overwrite --proofs-out")

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { promises as fsp } from "node:fs";
-import { ASSET_KIND, ASSET_SOURCE, DATA_LEVEL, enumName, formatAssetId, recordDigest } from "../../digest";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { ASSET_KIND, ASSET_SOURCE, DATA_LEVEL, datasetDigest, enumName, formatAssetId, recordDigest } from "../../digest";
 import { view } from "../chain";
-import { EXIT_NOT_FOUND } from "../errors";
+import { CliError, EXIT_NOT_FOUND } from "../errors";
 import { readJsonFile } from "../files";
 import { hashPath } from "../hashing";
 import { act } from "../program";
@@ -44,6 +45,20 @@ async function proofCandidates(ctx: Context, digest: string, proofsFile: string 
   return { candidates: out, apiError };
 }
 
+/** Is a file (by digest) in a dataset listing whose files rebuild the listing's root? Returns its path and proof. */
+async function datasetMembership(listingFile: string, digest: string): Promise<{ root: string; path: string; proof: string[] } | undefined> {
+  const l = (await readJsonFile(listingFile, "listing")) as { root?: string; files?: { path: string; digest: string }[] };
+  if (!Array.isArray(l.files) || typeof l.root !== "string") throw new CliError(`${listingFile} is not a dataset listing`, "use the file written by `asset register --listing-out`");
+  const { root, tree } = datasetDigest(l.files);
+  if (root !== l.root.toLowerCase()) throw new CliError(`the listing's files rebuild root ${root}, not the root ${l.root} it names`, "the listing was edited; do not trust it");
+  const i = l.files.findIndex((f) => f.digest.toLowerCase() === digest);
+  if (i < 0) return undefined;
+  const f = l.files[i] as { path: string; digest: string };
+  const proof = tree.getProof(i);
+  if (!StandardMerkleTree.verify(root, ["string", "bytes32"], [f.path, digest], proof)) return undefined;
+  return { root, path: f.path, proof };
+}
+
 /** `shuquan verify <path>` — was this file / dataset / record registered or anchored? Answered by the chain. */
 export function registerVerifyCommand(program: Command): void {
   program
@@ -51,8 +66,9 @@ export function registerVerifyCommand(program: Command): void {
     .description("auditor: is this file, directory or JSON record registered as an asset or anchored as evidence? (checked on chain)")
     .option("--proofs <file>", "a proofs file from `evidence anchor` (works without the API)")
     .option("--skip-api", "do not ask the API for evidence proofs (use --proofs)")
+    .option("--listing <file>", "a dataset listing from `asset register --listing-out`: is this file part of that registered dataset?")
     .action(
-      act<{ proofs?: string; skipApi?: boolean }>(async (ctx, [p], o) => {
+      act<{ proofs?: string; skipApi?: boolean; listing?: string }>(async (ctx, [p], o) => {
         const content = await hashPath(p as string, ctx.quiet);
         const digests: { digest: string; as: string }[] = [{ digest: content.digest, as: content.kind === "file" ? "file bytes (sha-256)" : "dataset root" }];
         if (content.kind === "file" && content.bytes < 64 * 1024 * 1024) {
@@ -66,7 +82,7 @@ export function registerVerifyCommand(program: Command): void {
         }
         const registry = await ctx.reader("registry");
         const anchor = await ctx.reader("evidence");
-        const results = [];
+        const results: Record<string, unknown>[] = [];
         const human: string[] = [];
         let found = false;
         for (const { digest, as } of digests) {
@@ -109,6 +125,16 @@ export function registerVerifyCommand(program: Command): void {
           for (const x of rejected) human.push(`WARNING     a proof from the ${x.from} for batch ${x.root} does NOT verify on chain`);
           if (apiError && !o.proofs) human.push(`note: evidence not checked through the API (${apiError}); pass --proofs <file> to check offline`);
           results.push(r);
+        }
+        if (o.listing && content.kind === "file") {
+          const part = await datasetMembership(o.listing, content.digest);
+          if (part && (await view<boolean>(registry, "exists", [part.root], "check dataset registration"))) {
+            const number = await view<string>(registry, "registrationNumber", [part.root], "registration number");
+            results.push({ digest: content.digest, as: "file of a dataset", partOf: { assetId: part.root, registrationNumber: number, path: part.path, proof: part.proof } });
+            human.push(`PART OF     dataset ${number} as "${part.path}" (listing rebuilds the registered root ${part.root}; Merkle proof checked)`);
+            found = true;
+          } else if (part) human.push(`note: the listing's root ${part.root} is not registered on chain`);
+          else human.push(`note: this file is not in the listing ${o.listing}`);
         }
         if (!found) {
           human.unshift(`NOT FOUND   ${digests.map((d) => `${d.digest} (${d.as})`).join(", ")} is neither registered nor anchored (per the chain)`);
