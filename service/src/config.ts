@@ -13,6 +13,9 @@
  * | PORT / HOST | 3000 / 127.0.0.1 | API listener |
  * | IPFS_API_URL | — | Kubo RPC API; otherwise the local content store |
  * | LOG_LEVEL | info | pino level |
+ * | HEALTH_MAX_LAG_BLOCKS | 50 | /health fails when a chain lags more blocks than this |
+ * | HEALTH_STALL_AFTER_MS | 60000 | /health fails when a chain that is behind has not advanced for this long |
+ * | EVIDENCE_CACHE_LEAVES | 2000000 | bound of the API's evidence tree cache, in leaves |
  */
 import path from "node:path";
 import { z } from "zod";
@@ -42,6 +45,9 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   IPFS_API_URL: z.string().trim().url("must be a URL such as http://127.0.0.1:5001").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HEALTH_MAX_LAG_BLOCKS: intFrom(0, 2 ** 31).default(50),
+  HEALTH_STALL_AFTER_MS: intFrom(1000, 2 ** 31).default(60_000),
+  EVIDENCE_CACHE_LEAVES: intFrom(0, 2 ** 31).default(2_000_000),
 });
 
 /** Which database to use. */
@@ -60,6 +66,12 @@ export interface Config {
   host: string;
   ipfsApiUrl: string | undefined;
   logLevel: string;
+  /** /health: the most blocks a chain may lag. */
+  healthMaxLagBlocks: number;
+  /** /health: how long a chain that is behind may go without progress (ms). */
+  healthStallAfterMs: number;
+  /** API evidence tree cache bound, in leaves. */
+  evidenceCacheLeaves: number;
 }
 
 /**
@@ -95,5 +107,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     ipfsApiUrl: e.IPFS_API_URL,
     logLevel: e.LOG_LEVEL,
+    healthMaxLagBlocks: e.HEALTH_MAX_LAG_BLOCKS,
+    healthStallAfterMs: e.HEALTH_STALL_AFTER_MS,
+    evidenceCacheLeaves: e.EVIDENCE_CACHE_LEAVES,
   };
 }

@@ -9,7 +9,7 @@ import type { Rpc } from "../chain/rpc";
 import { backoffDelay } from "../chain/retry";
 import type { Checkpoint, IndexStore, KeptBlock } from "../store/index-store";
 import { createAdaptiveRange } from "./adaptive-range";
-import { fetchRange, ReorgDetectedError, type FetchedRange } from "./fetch-range";
+import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange } from "./fetch-range";
 import { eventsToRows } from "./handlers";
 import type { ChainParams, ChainStatus, Common } from "./types";
 
@@ -102,6 +102,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
 
   async function handleReorg(e: ReorgDetectedError): Promise<void> {
     prefetched = undefined;
+    headAt = 0; // the head may have moved back: read it again
     log.warn({ block: e.blockNumber, expected: e.expected, actual: e.actual }, "reorg detected");
     let below = e.blockNumber - 1;
     let ancestor: KeptBlock | null | undefined;
@@ -131,6 +132,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   // The next range is fetched while the current one is written (backfill pipelining).
   let prefetched: { from: number; to: number; tipHash: string; result: Promise<FetchedRange> } | undefined;
   let headAt = 0;
+  let rangeChanges = 0; // consecutive; past 5 the error goes to the caller's backoff
 
   async function step(): Promise<StepResult> {
     let next = cp ? cp.blockNumber + 1 : startBlock;
@@ -179,8 +181,15 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
         await handleReorg(e);
         return "reorg";
       }
+      if (e instanceof RangeChangedError && ++rangeChanges <= 5) {
+        // The chain moved under the read (a reorg in progress): read the head and the range again.
+        headAt = 0;
+        log.debug({ from: next, to, err: e.message }, "range changed while reading; reading again");
+        return "progress";
+      }
       throw e;
     }
+    rangeChanges = 0;
     const blockTime = (n: number): number => fetched.headers.get(n)!.timestamp;
     const rows = eventsToRows(chainId, fetched.events, blockTime);
     for (const ev of fetched.events) {

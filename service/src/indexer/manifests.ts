@@ -73,6 +73,7 @@ export function checkManifest(batch: PendingBatch, bytes: Uint8Array): ManifestC
     asset_id: it.assetId,
     label: it.label ?? null,
     leaf_hash: tree.leafHash([it.digest, it.assetId]).toLowerCase(),
+    proof: "0x" + tree.getProof(i).map((h) => h.slice(2).toLowerCase()).join(""),
   }));
   return { status: "valid", items };
 }

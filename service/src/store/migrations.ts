@@ -201,7 +201,15 @@ CREATE TABLE IF NOT EXISTS other_events (${EV},
 `;
 
 /** Every migration, in order. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: "initial schema", sql: V1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "initial schema", sql: V1 },
+  {
+    version: 2,
+    name: "evidence item proofs stored at index time",
+    // sibling hashes from the leaf up, concatenated: "0x" + 64 hex per node ("0x" for a one-leaf batch)
+    sql: "ALTER TABLE evidence_items ADD COLUMN proof TEXT",
+  },
+];
 
 const STATEMENT_SPLIT = /;\s*\n/;
 

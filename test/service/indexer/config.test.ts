@@ -28,6 +28,7 @@ describe("config", () => {
     ["RPC_URL", "not a url"],
     ["LOG_LEVEL", "loud"],
     ["DATABASE_URL", "mysql://x"],
+    ["HEALTH_MAX_LAG_BLOCKS", "many"],
   ]) {
     it(`should name ${name} when it is invalid`, () => {
       expect(() => loadConfig({ [name]: value })).to.throw(ConfigError, name);

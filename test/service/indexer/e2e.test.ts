@@ -4,6 +4,12 @@ import { Interface, type InterfaceAbi } from "ethers";
 import { createSilentLogger } from "../../../service/src/logger";
 import { createIndexer } from "../../../service/src/indexer";
 import { CONTRACT_ABIS, CONTRACT_NAMES, EVENT_NAMES } from "../../../service/src/chain/abi";
+import { createDecoder } from "../../../service/src/chain/decoder";
+import type { RawLog } from "../../../service/src/chain/rpc";
+import { createLocalContentStore } from "../../../service/src/content";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { BACKENDS, type OpenedDb } from "../store/backends";
 import { deployAndDrive, followed, HARDHAT_CHAIN_ID, type Deployed } from "./chain-scenario";
 
@@ -41,16 +47,22 @@ describe("indexer end to end on the Hardhat network", function () {
   this.timeout(180_000);
   let d: Deployed;
   let assets: bigint[];
+  let manifests: Uint8Array[];
+  let rawLogs: RawLog[];
+  const contentDir = fs.mkdtempSync(path.join(os.tmpdir(), "shuquan-e2e-content-"));
+  const content = createLocalContentStore(contentDir);
   let snapshot: string;
   const counts = new Map<string, number>();
   let otherLogs = 0;
 
   before(async () => {
     snapshot = (await network.provider.send("evm_snapshot", [])) as string;
-    ({ d, assets } = await deployAndDrive());
+    ({ d, assets, manifests } = await deployAndDrive());
+    for (const m of manifests) await content.put(m);
     // Reference decoding of every log with ethers, independent of the indexer's decoder.
     const addrs = Object.values(d.addresses).map((a) => a.toLowerCase());
-    const logs = (await network.provider.send("eth_getLogs", [{ address: addrs, fromBlock: "0x0", toBlock: "latest" }])) as { topics: string[]; data: string }[];
+    const logs = (await network.provider.send("eth_getLogs", [{ address: addrs, fromBlock: "0x0", toBlock: "latest" }])) as RawLog[];
+    rawLogs = logs;
     const ifaces = CONTRACT_NAMES.map((n) => new Interface(CONTRACT_ABIS[n] as InterfaceAbi));
     for (const l of logs) {
       const parsed = ifaces.map((i) => { try { return i.parseLog(l); } catch { return null; } }).find((p) => p);
@@ -60,6 +72,28 @@ describe("indexer end to end on the Hardhat network", function () {
   });
   after(async () => {
     await network.provider.send("evm_revert", [snapshot]);
+    fs.rmSync(contentDir, { recursive: true, force: true });
+  });
+
+  it("should decode every real log exactly as ethers does", () => {
+    const decoder = createDecoder();
+    const ifaces = CONTRACT_NAMES.map((n) => new Interface(CONTRACT_ABIS[n] as InterfaceAbi));
+    let checked = 0;
+    for (const l of rawLogs) {
+      const ev = decoder.decode(l);
+      if (ev.name === null) continue;
+      const ref = ifaces.map((i) => { try { return i.parseLog(l); } catch { return null; } }).find((p) => p && p.name === ev.name)!;
+      ref.fragment.inputs.forEach((p, i) => {
+        const v = ref.args[i] as unknown;
+        const mine = ev.args[p.name];
+        if (typeof v === "bigint") expect(BigInt(mine as string | number), `${ev.name}.${p.name}`).to.equal(v);
+        else if (Array.isArray(v)) expect((mine as string[]).map((x) => BigInt(x)), `${ev.name}.${p.name}`).to.deep.equal([...(v as bigint[])]);
+        else if (typeof v === "string") expect(mine, `${ev.name}.${p.name}`).to.equal(p.type === "string" ? v : v.toLowerCase());
+        else expect(mine, `${ev.name}.${p.name}`).to.equal(v);
+      });
+      checked++;
+    }
+    expect(checked).to.be.greaterThan(40);
   });
 
   it("should have emitted every event the indexer maps", () => {
@@ -74,6 +108,7 @@ describe("indexer end to end on the Hardhat network", function () {
         const indexer = await createIndexer(common, {
           db: o.db,
           chains: [{ chainId: HARDHAT_CHAIN_ID, provider: network.provider, contracts: followed(d), initialRange: 7 }],
+          content,
         });
         await indexer.catchUp();
       });
@@ -117,6 +152,14 @@ describe("indexer end to end on the Hardhat network", function () {
         expect(t!.licence_id).to.match(/^0x[0-9a-f]{64}$/);
         const lic = await o.db.get<Record<string, unknown>>("SELECT * FROM licences WHERE licence_id = ?", [t!.licence_id as string]);
         expect(lic!.trade_id).to.equal(t!.trade_id);
+      });
+
+      it("should verify the anchored manifests and index their items", async () => {
+        const batches = await o.db.all<{ manifest_status: string; leaf_count: number }>("SELECT manifest_status, leaf_count FROM evidence_batches ORDER BY block_number");
+        expect(batches.map((b) => b.manifest_status)).to.deep.equal(["valid", "valid"]);
+        expect((await o.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM evidence_items"))!.n).to.equal(4);
+        const item = await o.db.get<{ leaf_hash: string; item_digest: string; asset_id: string; batch_root: string }>("SELECT * FROM evidence_items WHERE asset_id <> ?", ["0x" + "0".repeat(64)]);
+        expect(item!.leaf_hash).to.equal(await d.evidence.leafOf(item!.item_digest, item!.asset_id));
       });
 
       it("should report status against the chain head", async () => {

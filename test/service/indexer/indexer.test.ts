@@ -191,6 +191,25 @@ for (const backend of BACKENDS) {
         expect(await dumpTables(o.db, COMPARED)).to.deep.equal(await cleanIndexOf(chain));
       });
 
+      it("should read a range again when the chain reorganises while it is being read", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 6, 0);
+        let fired = false;
+        chain.beforeCall = (method) => {
+          if (method === "eth_getLogs" && !fired) {
+            fired = true;
+            chain.reorgTo(3); // between the tip check and the logs
+            mineScenario(chain, 6, 3);
+          }
+        };
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain, { initialRange: 1000 })] });
+        await indexer.catchUp();
+        await indexer.catchUp();
+        chain.beforeCall = undefined;
+        expect(fired).to.equal(true);
+        expect(await dumpTables(o.db, COMPARED)).to.deep.equal(await cleanIndexOf(chain));
+      });
+
       it("should survive a restart after a reorg (new process, same database)", async () => {
         const chain = createFakeChain();
         mineScenario(chain, 5, 0);

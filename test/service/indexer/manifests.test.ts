@@ -63,6 +63,8 @@ for (const backend of BACKENDS) {
       for (const it of items) {
         expect(it.leaf_hash).to.equal(evidenceLeafHash(it.item_digest as string, it.asset_id as string));
         expect(it.tree_index).to.equal(built.tree.dump().values[it.leaf_index as number].treeIndex);
+        const proof = (it.proof as string).slice(2).match(/.{64}/g)!.map((h) => "0x" + h);
+        expect(StandardMerkleTree.verify(built.manifest.root, ["bytes32", "uint256"], [it.item_digest as string, it.asset_id as string], proof)).to.equal(true);
       }
     });
 
