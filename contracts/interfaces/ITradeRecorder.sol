@@ -109,8 +109,8 @@ interface ITradeRecorder {
     function tradeIdStatus(uint256 tradeId) external view returns (TradeIdStatus);
 
     /// @notice `exchange`'s anti-replay window: serial `base + i` is used when bit `i` of `bits` is set
-    /// (0 <= i < 160); serials below `base` are closed. (0, 0) before the exchange's first trade. An exchange that
-    /// allocates serials in sequence can take its next one as `base + 160` when bit 159 is set, else
-    /// `base + bitLength(bits)`.
+    /// (0 <= i < 160); serials below `base` are closed. (0, 0) before the exchange's first trade. The serial after the
+    /// highest recorded is `base + bitLength(bits)` (or `base` when `bits` is 0); an exchange hands out serials from
+    /// its own counter, which also counts the authorisations it has not recorded yet.
     function tradeWindow(address exchange) external view returns (uint96 base, uint160 bits);
 }

@@ -243,7 +243,8 @@ describe("TradeRecorder", function () {
       context("when the holder sells a processing licence", function () {
         it("should grant it in the registry with the trade id and return its id", async function () {
           const f = await loadFixture(tradeFixture);
-          const terms = await licence({ exclusive: true, sublicensable: false, revocable: false });
+          // start a minute ahead: a start already past when the block is mined would be raised to the block time
+          const terms = await licence({ start: (await time.latest()) + 60, exclusive: true, sublicensable: false, revocable: false });
           const trade = await makeTrade(f, { right: Right.Processing, licence: terms });
           const id = await f.registry.licenceIdOf(f.assetA, f.bob.address, Right.Processing);
           const sig = await sign(f.alice, f, trade);
