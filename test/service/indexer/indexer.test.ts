@@ -82,6 +82,29 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe("live following", () => {
+      it("should follow new blocks after catching up, and report status", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 3);
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain, { confirmations: 2 })], pollIntervalMs: 10 });
+        indexer.start();
+        const waitFor = async (block: number) => {
+          for (let i = 0; i < 500 && indexer.status().chains[0].indexedBlock < block; i++) await new Promise((r) => setTimeout(r, 10));
+        };
+        await waitFor(chain.head());
+        chain.mine([L.onboarded(account(4242), account(5))]);
+        chain.mineEmpty(3);
+        await waitFor(chain.head());
+        await indexer.stop();
+        const st = indexer.status().chains[0];
+        expect(st).to.include({ indexedBlock: chain.head(), chainHead: chain.head(), lag: 0, finalizedBlock: chain.head() - 2, confirmations: 2, state: "stopped", lastError: null });
+        expect(st.lastProgressAt).to.be.a("number");
+        expect(await o.db.get("SELECT merchant FROM merchants WHERE merchant = ?", [account(4242)])).to.deep.equal({ merchant: account(4242) });
+        const cp = await o.db.get<{ block_number: number; head_block: number; finalized_block: number }>("SELECT * FROM checkpoints");
+        expect(cp).to.include({ block_number: chain.head(), finalized_block: chain.head() - 2 });
+      });
+    });
+
     describe("adaptive ranges", () => {
       it("should shrink when the node refuses too many results, and lose nothing", async () => {
         const chain = createFakeChain();
