@@ -1,4 +1,5 @@
-import type { Command } from "commander";
+import { CommanderError, type Command } from "commander";
+import { CliError } from "./errors";
 import { registerAssetCommands } from "./commands/asset";
 import { registerEvidenceCommands } from "./commands/evidence";
 import { registerExchangeCommands } from "./commands/exchange";
@@ -36,6 +37,13 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version end with exit code 0; usage errors were printed by commander (or go out as JSON)
+      if (e.exitCode === 0) return;
+      if (argv.includes("--json")) report(new CliError(e.message.replace(/^error: /, ""), "run with --help for usage"), true);
+      process.exitCode = e.exitCode;
+      return;
+    }
     report(e, argv.includes("--json"));
   }
 }

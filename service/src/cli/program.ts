@@ -53,7 +53,14 @@ export function rootProgram(): Command {
     .option("--keystore <file>", "encrypted JSON keystore to sign with")
     .addOption(new Option("--password-env <name>", "environment variable holding the keystore password").default("SHUQUAN_KEYSTORE_PASSWORD"))
     .option("-q, --quiet", "no progress output")
-    .showHelpAfterError("(run with --help for usage)");
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      // with --json, usage errors are reported as one JSON object on stdout (by main), not as text
+      outputError: (text, write) => {
+        if (!process.argv.includes("--json")) write(text);
+      },
+    });
   program.addHelpText(
     "after",
     `
