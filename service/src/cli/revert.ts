@@ -31,6 +31,7 @@ const HINTS: Record<string, string> = {
   TradeExpired: "the seller's authorisation expired; ask for a new one (shuquan trade authorise --deadline …)",
   TradeInvalidSignature: "the signature is not the seller's over these exact terms; re-sign with the seller's key",
   TradeInvalidPrice: "give either --price with --currency, or --price-commitment, not both",
+  TradeIdTooOld: "the serial is below the exchange's 160-id window (newer trades were recorded since); authorise again with a new --serial",
   TradeLinkedTradeNotFound: "the linked trade id has not been recorded",
   PledgeUnauthorized: "the lender must be an active merchant recognised at the asset's exchange, and sign",
   PledgeExpired: "the holder's consent expired; ask for a new one",
@@ -39,7 +40,6 @@ const HINTS: Record<string, string> = {
   PledgeAssetAlreadyPledged: "one active pledge per asset",
   EvidenceUnauthorized: "sign with an active exchange's key",
   EvidenceBatchExists: "this exact batch was anchored already (same root)",
-  EvidenceAssetNotFound: "the --asset is not registered",
   ERC721NonexistentToken: "no such asset",
 };
 

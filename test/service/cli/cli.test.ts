@@ -7,7 +7,8 @@ import { Wallet, encryptKeystoreJson } from "ethers";
 import { EXAMPLE_METADATA } from "../../../service/src/metadata";
 import { createLocalContentStore } from "../../../service/src/content";
 import {
-  evidenceLeafHash, formatRegistrationNumber, licenceIdOf, parseManifest, tradeIdOf, parseRegistrationNumber, rebuildManifestRoot, recordDigest, sha256Hex,
+  evidenceLeafHash,
+  parseTradeId, formatRegistrationNumber, licenceIdOf, parseManifest, tradeIdOf, parseRegistrationNumber, rebuildManifestRoot, recordDigest, sha256Hex,
 } from "../../../service/src/digest";
 import { cli, DEV_ADDRESSES, DEV_KEYS, startCliEnv, type CliEnv } from "./helpers";
 
@@ -162,8 +163,10 @@ describe("shuquan CLI (child processes against a local chain)", function () {
 
   it("trade: a holding transfer of the dataset (off-exchange, confidential price) moves the ERC-721", async () => {
     const dataset = (await cli(env, ["hash", "dataset", "--json"])).json.digest as string;
-    let r = await cli(env, ["trade", "authorise", "--asset", dataset, "--buyer", BUYER, "--right", "holding", "--exchange", EXCHANGE, "--venue", "off-exchange", "--price-commitment", "0x" + "ab".repeat(32), "--contract-digest", "0x" + "cd".repeat(32), "--out", "auth-holding.json"], { key: HOLDER_KEY });
+    let r = await cli(env, ["trade", "authorise", "--asset", dataset, "--buyer", BUYER, "--right", "holding", "--exchange", EXCHANGE, "--venue", "off-exchange", "--price-commitment", "0x" + "ab".repeat(32), "--contract-digest", "0x" + "cd".repeat(32), "--out", "auth-holding.json", "--json"], { key: HOLDER_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
+    // No --serial: the CLI takes the next serial above the exchange's window (serial 1 was recorded above).
+    expect(parseTradeId(r.json.tradeId as string).serial).to.equal(2n);
     r = await cli(env, ["trade", "record", "--authorisation", "auth-holding.json"], { key: EXCHANGE_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.match(/holding transferred/);
@@ -242,8 +245,23 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     r = await cli(env, ["pledge", "register", "--consent", "consent.json", "--json"], { key: BUYER_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect((await env.deployment.registry.getAsset(fileAssetId)).pledged).to.equal(true);
-    r = await cli(env, ["pledge", "release", r.json.pledgeId as string], { key: BUYER_KEY });
+    const pledgeId = r.json.pledgeId as string;
+    const lift = await cli(env, ["pledge", "lift", pledgeId, "--reason", "not the regulator", "--json"], { key: BUYER_KEY });
+    expect(lift.code).to.equal(1); // only the regulator lifts
+    r = await cli(env, ["pledge", "release", pledgeId], { key: BUYER_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect((await env.deployment.registry.getAsset(fileAssetId)).pledged).to.equal(false);
+  });
+
+  it("pledge: the regulator lifts a pledge, which unlocks the asset", async () => {
+    let r = await cli(env, ["pledge", "consent", "--asset", fileAssetId, "--lender", BUYER, "--amount", "700000", "--currency", "CNY", "--end", "+90d", "--agreement-file", "agreement.pdf", "--out", "consent-2.json"], { key: HOLDER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["pledge", "register", "--consent", "consent-2.json", "--json"], { key: BUYER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect((await env.deployment.registry.getAsset(fileAssetId)).pledged).to.equal(true);
+    r = await cli(env, ["pledge", "lift", r.json.pledgeId as string, "--reason", "court order 2026-17", "--json"], { key: REGULATOR_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.json.reason).to.equal("court order 2026-17");
     expect((await env.deployment.registry.getAsset(fileAssetId)).pledged).to.equal(false);
   });
 

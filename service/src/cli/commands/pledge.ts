@@ -27,7 +27,7 @@ const consentSchema = z.object({
 
 /** `shuquan pledge consent|register|release` — pledges of data assets (数据资产质押). */
 export function registerPledgeCommands(program: Command): void {
-  const pl = program.command("pledge").description("holder: consent to a pledge; lender: register or release it");
+  const pl = program.command("pledge").description("holder: consent to a pledge; lender: register or release it; regulator: lift it");
 
   pl.command("consent")
     .description("sign the holder's EIP-712 consent to a pledge and write it to a file (holder key)")
@@ -99,6 +99,18 @@ export function registerPledgeCommands(program: Command): void {
         const { contract } = await ctx.writer("pledges", "lender");
         const tx = await send(contract, "releasePledge", [pledgeId], "release pledge");
         ctx.print({ pledgeId: pledgeId.toString(), ...tx }, [`released pledge ${pledgeId}`, `  tx ${tx.txHash} in block ${tx.blockNumber}`]);
+      }),
+    );
+
+  pl.command("lift <pledgeId>")
+    .description("lift an active pledge (regulator key)")
+    .requiredOption("--reason <text>", "why the regulator lifts it (recorded on chain)")
+    .action(
+      act<{ reason: string }>(async (ctx, [id], o) => {
+        const pledgeId = parseUint(id, "pledge id");
+        const { contract } = await ctx.writer("pledges", "regulator");
+        const tx = await send(contract, "liftPledge", [pledgeId, o.reason], "lift pledge");
+        ctx.print({ pledgeId: pledgeId.toString(), reason: o.reason, ...tx }, [`lifted pledge ${pledgeId}`, `  tx ${tx.txHash} in block ${tx.blockNumber}`]);
       }),
     );
 }

@@ -1,13 +1,13 @@
 import type { Command } from "commander";
-import { randomBytes } from "node:crypto";
 import { TypedDataEncoder, verifyTypedData } from "ethers";
 import { RIGHT, VENUE, enumName, formatAssetId, tradeIdOf } from "../../digest";
 import { digestFrom, parseAddress, parseBytes32, parseEnum, parseTime, parseUint, resolveAsset } from "../args";
-import { findEvent, send } from "../chain";
+import { findEvent, send, view } from "../chain";
 import { assertSameDigest, currencyBytes3, currencyText, domainOf, tradeMessage, TRADE_TYPES } from "../eip712";
 import { CliError } from "../errors";
 import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
 import { act } from "../program";
+import type { Context } from "../context";
 import { authorisationSchema, toTradeStruct, type TradeAuthorisation } from "./trade-file";
 
 interface AuthoriseOptions {
@@ -16,6 +16,17 @@ interface AuthoriseOptions {
   venue: string; linkedTrade?: string; deadline: string;
   scopeFile?: string; scopeDigest?: string; start?: string; end?: string; exclusive?: boolean; sublicensable?: boolean; revocable?: boolean;
   out: string; force?: boolean;
+}
+
+/**
+ * The next serial above the exchange's anti-replay window: the recorder accepts ids within 160 of the newest it has
+ * recorded, so serials are allocated in sequence, not at random. An exchange that allocates serials itself for
+ * concurrent authorisations passes `--serial`.
+ */
+async function nextSerial(ctx: Context, exchange: string): Promise<bigint> {
+  const recorder = await ctx.reader("trades");
+  const [base, bits] = await view<[bigint, bigint]>(recorder, "tradeWindow", [exchange], "read the exchange's trade window");
+  return base + BigInt(bits.toString(2).length - (bits === 0n ? 1 : 0));
 }
 
 /** `shuquan trade authorise|record` — the seller signs, the exchange records (交易凭证). */
@@ -29,7 +40,7 @@ export function registerTradeCommands(program: Command): void {
     .requiredOption("--buyer <address>", "new holder or licensee")
     .requiredOption("--right <right>", RIGHT.join("|"))
     .requiredOption("--exchange <address>", "the exchange that will record the trade")
-    .option("--serial <n>", "the exchange's trade serial (default: random 63-bit)")
+    .option("--serial <n>", "the exchange's trade serial, as the exchange allocates it (default: the next one above the exchange's window on chain)")
     .option("--price <minor units>", "price in the currency's minor unit (fen for CNY)")
     .option("--currency <code>", "ISO 4217, e.g. CNY")
     .option("--price-commitment <0x…>", "keccak256 commitment when the price is confidential")
@@ -55,7 +66,7 @@ export function registerTradeCommands(program: Command): void {
         const exchange = parseAddress(o.exchange, "--exchange");
         const right = parseEnum(RIGHT, o.right, "right");
         const venue = parseEnum(VENUE, o.venue, "venue");
-        const serial = o.serial !== undefined ? parseUint(o.serial, "--serial", (1n << 96n) - 1n) : BigInt("0x" + randomBytes(8).toString("hex")) >> 1n;
+        const serial = o.serial !== undefined ? parseUint(o.serial, "--serial", (1n << 96n) - 1n) : await nextSerial(ctx, exchange);
         const disclosed = o.price !== undefined;
         if (disclosed === Boolean(o.priceCommitment)) throw new CliError("give either --price (with --currency) or --price-commitment", "a confidential price is only committed to");
         if (disclosed && !o.currency) throw new CliError("--price needs --currency");
