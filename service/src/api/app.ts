@@ -60,9 +60,10 @@ export function createApi(p: CreateApiParameters): Express {
   app.use(metrics.middleware);
   app.use(express.json({ limit: "64kb" }));
 
+  const health = healthHandler(p.indexerStatus, p.health ?? {}, now);
   app.get("/health", (req, res, next) => {
     res.locals.route = "/health";
-    healthHandler(p.indexerStatus, p.health ?? {}, now)(req, res, next);
+    health(req, res, next);
   });
   app.get("/metrics", async (_req, res, next) => {
     res.locals.route = "/metrics";

@@ -1,9 +1,16 @@
 /**
- * /health: 200 while every chain is indexed within bounds; 503 when one is stalled (behind and not advancing for
- * `stallAfterMs`), lags more than `maxLagBlocks`, or has no known head yet.
+ * /health: 200 while every chain is indexed within bounds; 503 when one is not. A chain is unhealthy when
+ * - its head is unknown, or it lags more than `maxLagBlocks`;
+ * - it is behind and has not advanced for the stall window (`stallAfterMs`);
+ * - the indexer reports it `failed` (gave up) or `stopped`;
+ * - the indexer has been `retrying` (failing and backing off, e.g. the RPC is unreachable) for the stall window;
+ * - the indexer reports when it last read the chain head (`headCheckedAt`) and that is older than the stall window.
+ * A caught-up chain whose head is reused while the RPC is down shows lag 0, so the lag checks alone never see an
+ * unreachable chain: the indexer's `state` and `lastError` do.
+ * Evaluating is O(chains) on the in-memory status snapshot: no store or RPC call.
  */
 import type { RequestHandler } from "express";
-import type { HealthOptions, IndexerStatus } from "./types";
+import type { ChainStatus, HealthOptions, IndexerStatus } from "./types";
 
 /** Health of one chain. */
 export interface ChainHealth {
@@ -14,6 +21,12 @@ export interface ChainHealth {
   confirmations: number;
   lastProgressAt: string | null;
   eventsPerSecond: number;
+  /** The indexer's state for the chain, or null when it does not report one. */
+  state: string | null;
+  /** The indexer's last error while not making progress, or null. */
+  lastError: string | null;
+  /** When the head was last read (ISO 8601), or null when the indexer does not report it. */
+  headCheckedAt: string | null;
   problems: string[];
 }
 
@@ -24,8 +37,21 @@ export interface HealthReport {
   problems: string[];
 }
 
-/** Judges a status snapshot. */
-export function evaluateHealth(status: IndexerStatus, options: HealthOptions, now: number): HealthReport {
+/**
+ * When /health first saw each chain in state `retrying` (ms), kept between requests so that a retrying spell is
+ * timed even when the indexer does not report `stateSince`. Cleared when the chain leaves that state.
+ */
+export type RetryObservations = Map<number, number>;
+
+const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+const secs = (ms: number): string => `${Math.round(ms / 1000)} s`;
+const withError = (c: ChainStatus): string => (c.lastError ? `: ${c.lastError}` : "");
+
+/**
+ * Judges a status snapshot at `now`. `observed` (see {@link RetryObservations}) times `retrying` spells when the
+ * status has no `stateSince`; without either, the time since the last progress is used.
+ */
+export function evaluateHealth(status: IndexerStatus, options: HealthOptions, now: number, observed?: RetryObservations): HealthReport {
   const maxLag = options.maxLagBlocks ?? 50;
   const stallAfter = options.stallAfterMs ?? 60_000;
   const chains = status.chains.map((c): ChainHealth => {
@@ -37,14 +63,37 @@ export function evaluateHealth(status: IndexerStatus, options: HealthOptions, no
       const idleMs = c.lastProgressAt === null ? Infinity : now - c.lastProgressAt;
       if (lag > 0 && idleMs > stallAfter) problems.push(`stalled: behind by ${lag} and no progress for ${stallAfter} ms`);
     }
+    const state = c.state ?? null;
+    if (state === "failed") problems.push(`indexer failed${withError(c)}`);
+    else if (state === "stopped") problems.push("indexer stopped");
+    if (state === "retrying") {
+      let since = c.stateSince ?? undefined;
+      if (since === undefined && observed) {
+        since = observed.get(c.chainId) ?? now;
+        observed.set(c.chainId, since);
+      }
+      since ??= c.lastProgressAt ?? -Infinity;
+      if (now - since > stallAfter) {
+        problems.push(`retrying for ${Number.isFinite(since) ? secs(now - since) : "an unknown time"} (over ${stallAfter} ms)${withError(c)}`);
+      }
+    } else observed?.delete(c.chainId);
+    if (c.headCheckedAt !== undefined) {
+      const headIdle = c.headCheckedAt === null ? Infinity : now - c.headCheckedAt;
+      if (headIdle > stallAfter) {
+        problems.push(`chain head not read for ${Number.isFinite(headIdle) ? secs(headIdle) : "ever"} (over ${stallAfter} ms)${withError(c)}`);
+      }
+    }
     return {
       chainId: c.chainId,
       indexedBlock: c.indexedBlock,
       chainHead: c.chainHead,
       lag,
       confirmations: c.confirmations,
-      lastProgressAt: c.lastProgressAt === null ? null : new Date(c.lastProgressAt).toISOString(),
+      lastProgressAt: iso(c.lastProgressAt),
       eventsPerSecond: c.eventsPerSecond,
+      state,
+      lastError: c.lastError ?? null,
+      headCheckedAt: iso(c.headCheckedAt),
       problems,
     };
   });
@@ -53,14 +102,15 @@ export function evaluateHealth(status: IndexerStatus, options: HealthOptions, no
   return { status: problems.length ? "unhealthy" : "ok", chains, problems };
 }
 
-/** The /health handler. */
+/** The /health handler; create it once per app so that retrying spells are timed across requests. */
 export function healthHandler(
   indexerStatus: () => IndexerStatus,
   options: HealthOptions,
   now: () => number,
 ): RequestHandler {
+  const observed: RetryObservations = new Map();
   return (_req, res) => {
-    const report = evaluateHealth(indexerStatus(), options, now());
+    const report = evaluateHealth(indexerStatus(), options, now(), observed);
     res.status(report.status === "ok" ? 200 : 503).json(report);
   };
 }

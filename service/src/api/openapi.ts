@@ -119,10 +119,10 @@ export function buildOpenApi(groups: readonly RouteGroup[], version: string): Js
   }
   paths["/health"] = {
     get: {
-      summary: "Indexer health: 200 within bounds, 503 when stalled or lagging",
+      summary: "Indexer health: 200 within bounds, 503 when stalled, lagging, failed, retrying past the stall window or with a stale head",
       tags: ["operations"],
       operationId: "getHealth",
-      responses: { "200": { description: "healthy" }, "503": { description: "stalled, lagging or no head" } },
+      responses: { "200": { description: "healthy" }, "503": { description: "stalled, lagging, no head, indexer failed/stopped, retrying too long, or head not read too long" } },
     },
   };
   paths["/metrics"] = {

@@ -36,6 +36,17 @@ export interface ChainStatus {
   lastProgressAt: number | null;
   /** Recent indexing rate in events per second. */
   eventsPerSecond: number;
+  /**
+   * What the indexer is doing (service/src/indexer/types.ts): `failed` has given up, `retrying` is failing and
+   * backing off (the RPC may be unreachable). Optional: an indexer that does not report it is judged on progress only.
+   */
+  state?: "starting" | "backfill" | "live" | "retrying" | "failed" | "stopped" | (string & {});
+  /** The last error while not making progress, or null. */
+  lastError?: string | null;
+  /** When the chain head was last read successfully (ms since epoch), when the indexer reports it. */
+  headCheckedAt?: number | null;
+  /** When `state` last changed (ms since epoch), when the indexer reports it. */
+  stateSince?: number | null;
 }
 
 /** What the indexer tells the API about its progress, per chain. */
@@ -60,7 +71,10 @@ export interface ApiContentStore {
 export interface HealthOptions {
   /** 503 when any chain lags more than this many blocks (default 50). */
   maxLagBlocks?: number;
-  /** 503 when a chain that is behind has not advanced for this long (ms, default 60 000). */
+  /**
+   * The stall window (ms, default 60 000): 503 when a chain that is behind has not advanced for this long, has been
+   * `retrying` for this long, or (when the indexer reports `headCheckedAt`) its head has not been read for this long.
+   */
   stallAfterMs?: number;
 }
 

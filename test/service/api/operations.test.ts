@@ -26,6 +26,41 @@ describe("API operations", function () {
       expect(evaluateHealth(at({ chainHead: null }), {}, now).status).to.equal("unhealthy");
       expect(evaluateHealth({ chains: [] }, {}, now).status).to.equal("unhealthy");
     });
+
+    it("should fail when the indexer failed or stopped, even caught up (lag 0 on a reused head)", () => {
+      const failed = evaluateHealth(at({ chainHead: 40, state: "failed", lastError: "RPC for chain 31337 reports chain id 1" }), {}, now);
+      expect(failed.status).to.equal("unhealthy");
+      expect(failed.problems[0]).to.match(/chain 31337: indexer failed: RPC for chain 31337 reports chain id 1/);
+      expect(failed.chains[0]).to.include({ lag: 0, state: "failed", lastError: "RPC for chain 31337 reports chain id 1" });
+      expect(evaluateHealth(at({ chainHead: 40, state: "stopped" }), {}, now).problems[0]).to.match(/indexer stopped/);
+      expect(evaluateHealth(at({ chainHead: 40, state: "live", lastError: null }), {}, now).status).to.equal("ok");
+    });
+
+    it("should fail when the indexer has been retrying for longer than the stall window", () => {
+      const retrying = { chainHead: 40, state: "retrying", lastError: "connect ECONNREFUSED 127.0.0.1:8545" } as const;
+      // timed by the indexer's stateSince when reported
+      expect(evaluateHealth(at({ ...retrying, stateSince: now - 5_000 }), { stallAfterMs: 60_000 }, now).status).to.equal("ok");
+      const long = evaluateHealth(at({ ...retrying, stateSince: now - 61_000 }), { stallAfterMs: 60_000 }, now);
+      expect(long.status).to.equal("unhealthy");
+      expect(long.problems[0]).to.match(/retrying for 61 s \(over 60000 ms\): connect ECONNREFUSED/);
+      // otherwise timed from when /health first saw it retrying
+      const seen = new Map<number, number>();
+      expect(evaluateHealth(at({ ...retrying, lastProgressAt: now - 3_600_000 }), {}, now, seen).status).to.equal("ok");
+      expect(evaluateHealth(at({ ...retrying, lastProgressAt: now - 3_600_000 }), {}, now + 30_000, seen).status).to.equal("ok");
+      expect(evaluateHealth(at({ ...retrying, lastProgressAt: now - 3_600_000 }), {}, now + 61_000, seen).problems[0]).to.match(/retrying for 61 s/);
+      // a recovery resets the observation
+      expect(evaluateHealth(at({ chainHead: 40, state: "live" }), {}, now + 62_000, seen).status).to.equal("ok");
+      expect(evaluateHealth(at({ ...retrying }), {}, now + 63_000, seen).status).to.equal("ok");
+      // and with neither, from the last progress
+      expect(evaluateHealth(at({ ...retrying, lastProgressAt: now - 61_000 }), {}, now).status).to.equal("unhealthy");
+    });
+
+    it("should fail when the chain head has not been read for longer than the stall window, when the indexer says", () => {
+      expect(evaluateHealth(at({ chainHead: 40, headCheckedAt: now - 1_000 }), {}, now).status).to.equal("ok");
+      const stale = evaluateHealth(at({ chainHead: 40, headCheckedAt: now - 120_000, lastError: "timeout" }), { stallAfterMs: 60_000 }, now);
+      expect(stale.problems[0]).to.match(/chain head not read for 120 s \(over 60000 ms\): timeout/);
+      expect(stale.chains[0]!.headCheckedAt).to.equal(new Date(now - 120_000).toISOString());
+    });
   });
 
   const backend = BACKENDS[0]!;
@@ -41,6 +76,18 @@ describe("API operations", function () {
       const bad = await request(h.app).get("/health").expect(503);
       expect(bad.body.status).to.equal("unhealthy");
       status = fixtureStatus();
+    });
+
+    it("should answer /health 503 while the chain is unreachable although the reused head shows no lag", async () => {
+      const { chains: [c] } = fixtureStatus();
+      status = { chains: [{ ...c!, chainHead: 40, state: "failed", lastError: "could not detect network" }] };
+      const bad = await request(h.app).get("/health").expect(503);
+      expect(bad.body.chains[0]).to.include({ lag: 0, state: "failed", lastError: "could not detect network" });
+      expect(bad.body.problems).to.deep.equal(["chain 31337: indexer failed: could not detect network"]);
+      status = { chains: [{ ...c!, chainHead: 40, state: "retrying", lastError: "ECONNREFUSED", stateSince: Date.now() - 3_600_000 }] };
+      expect((await request(h.app).get("/health").expect(503)).body.problems[0]).to.match(/retrying for 3600 s/);
+      status = fixtureStatus();
+      await request(h.app).get("/health").expect(200);
     });
 
     it("should expose Prometheus metrics: indexer gauges and latency by route template", async () => {
