@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import request from "supertest";
-import { A, ASSET1, ASSET2, ASSET3, BACKENDS, C, CHAIN, L1, L1_END, L2, L2_REVOKED_AT, L3, T1, T2, T4, P0, P1, BATCH_ROOT, BAD_ROOT, ITEMS, timeOf, useFixtureApi } from "./fixture";
+import { A, ASSET1, ASSET2, ASSET3, BACKENDS, C, CHAIN, L1, L1_END, L2, L2_REVOKED_AT, L3, T1, T2, T4, P0, P1, BATCH_ROOT, BAD_ROOT, INDEXED_BLOCK, ITEMS, timeOf, useFixtureApi } from "./fixture";
 
 for (const backend of BACKENDS) {
   describe(`API assets and provenance (${backend.name})`, function () {
@@ -155,6 +155,10 @@ for (const backend of BACKENDS) {
         expect((await request(h.app).get(`/v1/assets/${ASSET1}/rights?at=1&block=2`).expect(400)).body.error.field).to.equal("query.at");
         expect((await request(h.app).get(`/v1/assets/${ASSET1}/rights?block=41`).expect(400)).body.error.field).to.equal("query.block");
         expect((await request(h.app).get(`/v1/assets/${ASSET1}/rights?at=yesterday`).expect(400)).body.error.field).to.equal("query.at");
+        const future = (await request(h.app).get(`/v1/assets/${ASSET1}/rights?at=${timeOf(INDEXED_BLOCK) + 1}`).expect(400)).body.error;
+        expect(future).to.include({ code: "bad_request", field: "query.at" });
+        expect(future.message).to.equal(`query.at: at ${timeOf(INDEXED_BLOCK) + 1} is after the indexed head's time ${timeOf(INDEXED_BLOCK)} (block ${INDEXED_BLOCK}); ask for a time at or before it`);
+        expect((await request(h.app).get(`/v1/assets/${ASSET1}/rights?at=${timeOf(INDEXED_BLOCK)}`).expect(200)).body.data.time).to.equal(timeOf(INDEXED_BLOCK));
         await request(h.app).get(`/v1/assets/0x${"cd".repeat(32)}/rights`).expect(404);
       });
     });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { badRequest, notFound } from "../errors";
 import { getAsset } from "../queries/assets";
 import { provenance } from "../queries/provenance";
+import { indexedChainTime } from "../queries/rights";
 import { rightsAt } from "../queries/rights-at";
 import { defineRoute, type RouteDef } from "../route";
 import { hex32, uintString } from "../validation";
@@ -38,17 +39,24 @@ const rights = defineRoute({
   summary: "Holder and licences in force at a unix time (?at=) or a block (?block=); default the indexed head",
   params: z.object({ id: hex32 }),
   query: z.strictObject({
-    at: uintString.optional().describe("unix seconds"),
-    block: uintString.optional().describe("block number (on the asset's chain)"),
+    at: uintString.optional().describe("unix seconds, at or before the indexed head's block time"),
+    block: uintString.optional().describe("block number (on the asset's chain), at or below the indexed head"),
   }),
   async handler({ params, query, isFinal }, ctx) {
     if (query.at !== undefined && query.block !== undefined) throw badRequest("query.at", "give either at or block, not both");
     const asset = await getAsset(ctx.db, params.id, isFinal);
     if (!asset) throw notFound("asset", params.id);
     const chainId = asset.registered.chainId;
-    const head = ctx.indexerStatus().chains.find((c) => c.chainId === chainId)?.indexedBlock;
+    const chain = ctx.indexerStatus().chains.find((c) => c.chainId === chainId);
+    const head = chain?.indexedBlock;
     if (query.block !== undefined && head !== undefined && query.block > head)
       throw badRequest("query.block", `block ${query.block} is beyond the indexed head ${head}`);
+    if (query.at !== undefined) {
+      // Past the indexed head the index cannot know the state yet (later blocks may change it): refuse, as for block.
+      const headTime = chain?.indexedBlockTime ?? (await indexedChainTime(ctx.db, chainId));
+      if (headTime !== undefined && query.at > headTime)
+        throw badRequest("query.at", `at ${query.at} is after the indexed head's time ${headTime}${head !== undefined ? ` (block ${head})` : ""}; ask for a time at or before it`);
+    }
     const point = query.at !== undefined ? { at: query.at } : { block: query.block ?? head ?? asset.registered.blockNumber };
     return { data: await rightsAt(ctx.db, params.id, chainId, point, isFinal) };
   },
