@@ -4,7 +4,7 @@
  */
 import express, { type Express } from "express";
 import type { ApiContext } from "./context";
-import { errorHandler, unknownRoute } from "./errors";
+import { errorHandler, JSON_BODY_LIMIT, unknownRoute } from "./errors";
 import { healthHandler } from "./health";
 import { createApiMetrics } from "./metrics";
 import { buildOpenApi, type RouteGroup } from "./openapi";
@@ -58,7 +58,7 @@ export function createApi(p: CreateApiParameters): Express {
   app.disable("x-powered-by");
   app.set("query parser", "simple");
   app.use(metrics.middleware);
-  app.use(express.json({ limit: "64kb" }));
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   const health = healthHandler(p.indexerStatus, p.health ?? {}, now);
   app.get("/health", (req, res, next) => {

@@ -6,7 +6,16 @@ import { z } from "zod";
 import type { ApiLogger } from "./types";
 
 /** Machine-readable error codes. */
-export type ApiErrorCode = "bad_request" | "not_found" | "method_not_allowed" | "internal";
+export type ApiErrorCode =
+  | "bad_request"
+  | "not_found"
+  | "method_not_allowed"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "internal";
+
+/** Largest JSON request body (express.json's `limit`). */
+export const JSON_BODY_LIMIT = "64kb";
 
 /** An error the API answers with a status and a message instead of a 500. */
 export class ApiError extends Error {
@@ -59,14 +68,14 @@ export const unknownRoute: RequestHandler = (req, res) => {
   res.status(404).json(errorBody(new ApiError(404, "not_found", `no route ${req.method} ${req.path}`)));
 };
 
-/** Final error handler: ApiError as is, malformed JSON bodies as 400, anything else as a logged 500. */
+/** Final error handler: ApiError as is, body-parser failures as their 4xx, anything else as a logged 500. */
 export function errorHandler(logger: ApiLogger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     void _next;
     let e: ApiError;
     if (err instanceof ApiError) e = err;
     else if (err instanceof z.ZodError) e = fromZod("query", err);
-    else if (isBodyParserError(err)) e = badRequest("body", err.message);
+    else if (isBodyParserError(err)) e = fromBodyParser(err);
     else {
       logger.error({ err, path: req.path }, "request failed");
       e = new ApiError(500, "internal", "internal error");
@@ -75,13 +84,50 @@ export function errorHandler(logger: ApiLogger): ErrorRequestHandler {
   };
 }
 
-function isBodyParserError(err: unknown): err is { type: string; message: string; status: number } {
+/** 415 for a body that is not sent as JSON. */
+export function unsupportedMediaType(contentType: string | undefined): ApiError {
+  return new ApiError(
+    415,
+    "unsupported_media_type",
+    `body: expected Content-Type: application/json, got ${contentType ? contentType : "none"}`,
+    "body",
+  );
+}
+
+interface BodyParserError {
+  type: string;
+  message: string;
+  status: number;
+  charset?: string;
+  encoding?: string;
+}
+
+/** express.json's errors (body-parser `type`s) as API errors; a body over the limit was a 500 before. */
+function fromBodyParser(err: BodyParserError): ApiError {
+  switch (err.type) {
+    case "entity.too.large":
+    case "parameters.too.many":
+      return new ApiError(413, "payload_too_large", `body: larger than the ${JSON_BODY_LIMIT} limit for a JSON body`, "body");
+    case "charset.unsupported":
+      return new ApiError(415, "unsupported_media_type", `body: unsupported charset ${JSON.stringify(err.charset ?? "")}; send UTF-8 JSON`, "body");
+    case "encoding.unsupported":
+      return new ApiError(415, "unsupported_media_type", `body: unsupported content encoding ${JSON.stringify(err.encoding ?? "")}`, "body");
+    case "entity.parse.failed":
+      return badRequest("body", `malformed JSON: ${err.message}`);
+    default:
+      return badRequest("body", err.message);
+  }
+}
+
+function isBodyParserError(err: unknown): err is BodyParserError {
   return (
     typeof err === "object" &&
     err !== null &&
     "type" in err &&
     typeof (err as { type: unknown }).type === "string" &&
     "status" in err &&
-    (err as { status: unknown }).status === 400
+    typeof (err as { status: unknown }).status === "number" &&
+    (err as { status: number }).status >= 400 &&
+    (err as { status: number }).status < 500
   );
 }

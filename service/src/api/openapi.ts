@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { RouteDef } from "./route";
+import { JSON_BODY_LIMIT } from "./errors";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -44,7 +45,7 @@ const errorSchema: JsonSchema = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: { type: "string", enum: ["bad_request", "not_found", "method_not_allowed", "internal"] },
+        code: { type: "string", enum: ["bad_request", "not_found", "method_not_allowed", "payload_too_large", "unsupported_media_type", "internal"] },
         message: { type: "string" },
         field: { type: "string", description: "the request field at fault, e.g. query.limit" },
       },
@@ -112,6 +113,12 @@ export function buildOpenApi(groups: readonly RouteGroup[], version: string): Js
           },
           "400": { description: "Bad input; `error.field` names the field", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
           "404": { description: "Unknown id", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+          ...(r.body
+            ? {
+                "413": { description: `Body over the ${JSON_BODY_LIMIT} limit`, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+                "415": { description: "Body not sent as Content-Type: application/json", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+              }
+            : {}),
         },
       };
       (paths[path] ??= {})[r.method] = op;

@@ -6,7 +6,7 @@ import { Router, type Request, type Response, type NextFunction } from "express"
 import type { z } from "zod";
 import type { ApiContext, FinalityCheck, ResponseMeta } from "./context";
 import { finalityOf, headMeta } from "./context";
-import { fromZod } from "./errors";
+import { fromZod, unsupportedMediaType } from "./errors";
 import type { Page } from "./pagination";
 
 /** The validated request a handler sees. */
@@ -74,6 +74,8 @@ export function buildRouter(routes: readonly RouteDef[], ctx: ApiContext): Route
       try {
         const params = parsePart(def.params, req.params, "params");
         const query = parsePart(def.query, req.query ?? {}, "query");
+        // express.json only parses application/json (and +json) bodies; anything else would reach the schema as {}.
+        if (def.body && req.is(["application/json", "application/*+json"]) === false) throw unsupportedMediaType(req.get("content-type"));
         const body = parsePart(def.body, req.body ?? {}, "body");
         const status = ctx.indexerStatus();
         const result = await def.handler({ params, query, body, isFinal: finalityOf(status) }, ctx);

@@ -205,6 +205,25 @@ for (const backend of BACKENDS) {
         const unknown = (await request(h.app).post("/v1/ownership/verify").send({ ...base, assetId: `0x${"ab".repeat(32)}` }).expect(200)).body.data;
         expect(unknown.reasons[0].code).to.equal("asset_not_found");
       });
+
+      it("should answer 413 for a body over the JSON limit and 415 for a body not sent as JSON, as JSON errors", async () => {
+        const base = { assetId: ASSET1, holder: A.m2, statement: "x", signature: `0x${"11".repeat(65)}`, scheme: "eip191" };
+        const big = await request(h.app).post("/v1/ownership/verify").send({ ...base, statement: "x".repeat(70_000) }).expect(413);
+        expect(big.type).to.equal("application/json");
+        expect(big.body.error).to.deep.equal({ code: "payload_too_large", message: "body: larger than the 64kb limit for a JSON body", field: "body" });
+        const form = await request(h.app).post("/v1/ownership/verify").type("form").send(base).expect(415);
+        expect(form.body.error).to.deep.equal({
+          code: "unsupported_media_type", message: "body: expected Content-Type: application/json, got application/x-www-form-urlencoded", field: "body",
+        });
+        const text = await request(h.app).post("/v1/ownership/verify").set("content-type", "text/plain").send(JSON.stringify(base)).expect(415);
+        expect(text.body.error.message).to.match(/expected Content-Type: application\/json, got text\/plain/);
+        await request(h.app).post("/v1/ownership/verify").set("content-type", "application/json; charset=utf-8").send(JSON.stringify(base)).expect(200);
+        const latin = await request(h.app).post("/v1/ownership/verify").set("content-type", "application/json; charset=latin1").send(JSON.stringify(base)).expect(415);
+        expect(latin.body.error.code).to.equal("unsupported_media_type");
+        const parse = await request(h.app).post("/v1/ownership/verify").set("content-type", "application/json").send("{not json").expect(400);
+        expect(parse.body.error).to.include({ code: "bad_request", field: "body" });
+        expect(parse.body.error.message).to.match(/^body: malformed JSON/);
+      });
     });
   });
 }
