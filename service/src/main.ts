@@ -78,6 +78,34 @@ async function startEmbedded(config: Config, logger: Logger, demo: boolean, cont
   }
 }
 
+/**
+ * One embedded instance per data directory: the next start deletes the index, so a second instance on the same
+ * directory would pull it from under the first. Returns a release function.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = path.join(dataDir, "shuquan.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+      return () => fs.rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const pid = Number(fs.readFileSync(file, "utf8").trim());
+      let alive = false;
+      try {
+        alive = Number.isInteger(pid) && pid > 0 && process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+      if (alive) {
+        throw new Error(`another Shuquan instance (pid ${pid}) is using DATA_DIR ${dataDir}: stop it, or start this one with another DATA_DIR`);
+      }
+      fs.rmSync(file, { force: true }); // left by an instance that died: take it over
+    }
+  }
+  throw new Error(`cannot lock ${file}`);
+}
+
 /** Embedded mode starts its index fresh with its chain: remove the previous SQLite index. */
 function resetEmbeddedIndex(config: Config): void {
   if (config.database.kind !== "sqlite") {
@@ -140,12 +168,19 @@ async function main(): Promise<void> {
 
   let embedded: Embedded | undefined;
   let deployment: Deployment;
+  let releaseLock: () => void = () => undefined;
   if (networkMode) {
     if (!config.deploymentFile) throw new Error("DEPLOYMENT must name the deployments file (deployments/<chainId>.json) of the network at RPC_URL");
     deployment = loadDeployment(config.deploymentFile);
   } else {
+    releaseLock = lockDataDir(config.dataDir);
     resetEmbeddedIndex(config);
-    embedded = await startEmbedded(config, logger, options.demo, content);
+    try {
+      embedded = await startEmbedded(config, logger, options.demo, content);
+    } catch (e) {
+      releaseLock();
+      throw e;
+    }
     deployment = embedded.deployment;
   }
 
@@ -161,10 +196,15 @@ async function main(): Promise<void> {
     await indexer?.stop().catch(() => undefined);
     await db?.close().catch(() => undefined);
     await embedded?.chain.stop();
+    releaseLock();
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
+  embedded?.chain.onUnexpectedExit((code, signal) => {
+    logger.error({ code, signal }, "the embedded chain exited; stopping (its state is gone, so is this index's reason to exist)");
+    void stop(1);
+  });
 
   try {
     db = await openDb(config.database);

@@ -1,7 +1,8 @@
 /**
  * The README's promise, as a newcomer would live it, with every part a separate process:
- * `npm start` (local chain + contracts + indexer + API), then the `shuquan` CLI registers a file, anchors a
- * folder, and verifies both against the chain — and the API shows them.
+ * `npm start -- --demo` (local chain + contracts + demo data + indexer + API), then the `shuquan` CLI registers a
+ * file, anchors a folder, and verifies both against the chain — and the API shows them. Also: one instance per data
+ * directory, and the service stops when its chain dies.
  */
 import { expect } from "chai";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -71,7 +72,7 @@ describe("newcomer, end to end (separate processes)", function () {
 
   before(async function () {
     // `npm start` as the README says; detached so the whole process group (npm, node, chain) can be stopped.
-    service = spawn("npm", ["start"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    service = spawn("npm", ["start", "--", "--demo"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     service.stdout!.on("data", (b: Buffer) => (banner += b.toString()));
     service.stderr!.on("data", (b: Buffer) => (banner += b.toString()));
     await eventually("npm start to print its banner", async () => (banner.includes("Shuquan is running.") ? true : undefined), 240_000);
@@ -103,6 +104,31 @@ describe("newcomer, end to end (separate processes)", function () {
     expect(banner).to.include("npx shuquan asset register");
     expect(banner).to.include("npx shuquan evidence anchor");
     expect(banner).to.include("npx shuquan verify");
+    expect(banner).to.include("Demo data:");
+  });
+
+  it("should serve the demo data set: lineage, licences, linked and confidential trades, a pledge, a frozen asset", async function () {
+    const assets = (await getJson(`${apiUrl}/v1/assets?limit=50`)).body.data as { kind: string; parents: string[]; frozen: boolean }[];
+    expect(assets.length).to.be.at.least(4);
+    expect(assets.some((a) => a.kind === "product" && a.parents.length === 1)).to.equal(true);
+    expect(assets.some((a) => a.frozen)).to.equal(true);
+    const trades = (await getJson(`${apiUrl}/v1/trades?limit=50`)).body.data as { venue: string; confidential: boolean; linkedTrade: unknown }[];
+    expect(trades.length).to.equal(4);
+    expect(trades.some((t) => t.venue === "off-exchange" && t.confidential && t.linkedTrade !== null)).to.equal(true);
+    const pledges = (await getJson(`${apiUrl}/v1/pledges?status=active`)).body.data as unknown[];
+    expect(pledges.length).to.equal(1);
+  });
+
+  it("should refuse a second instance on the same data directory, and leave the first one serving", function () {
+    const second = spawnSync("npm", ["start"], {
+      cwd: ROOT,
+      env: { ...env, PORT: String(apiPort + 1000), CHAIN_PORT: String(chainPort + 1000) },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(second.status).to.not.equal(0);
+    expect(second.stdout + second.stderr).to.match(/another Shuquan instance .* DATA_DIR/);
+    expect(fs.existsSync(path.join(dataDir, "shuquan.sqlite"))).to.equal(true);
   });
 
   it("should register a file, anchor a folder, verify both on chain, and show them in the API", async function () {
@@ -115,7 +141,7 @@ describe("newcomer, end to end (separate processes)", function () {
     expect(reg.status, reg.stderr).to.equal(0);
     const assetId = reg.json.assetId as string;
     expect(assetId).to.equal(sha256Hex(fs.readFileSync(hello)));
-    expect(reg.json.registrationNumber).to.match(/^SHDE-\d{4}-RE-00000001-[0-9A-Z*]$/);
+    expect(reg.json.registrationNumber).to.match(/^SHDE-\d{4}-RE-\d{8}-[0-9A-Z*]$/);
 
     const receipts = path.join(work, "receipts");
     fs.mkdirSync(receipts);
@@ -159,6 +185,20 @@ describe("newcomer, end to end (separate processes)", function () {
 
     const item = await getJson(`${apiUrl}/v1/evidence/items/${digest2}`);
     expect(JSON.stringify(item.body)).to.include(root);
+
+    // alice proves she holds the asset; an auditor checks the statement on chain and through the API
+    const statement = path.join(work, "ownership.json");
+    const prove = cli(["ownership", "prove", reg.json.registrationNumber as string, "--nonce", "e2e", "--out", statement], alice.privateKey);
+    expect(prove.status, prove.stdout + prove.stderr).to.equal(0);
+    const check = cli(["ownership", "verify", statement, "--via-api"]);
+    expect(check.status, check.stdout + check.stderr).to.equal(0);
+    expect(check.json.valid).to.equal(true);
+    expect((check.json.api as { valid: boolean }).valid).to.equal(true);
+
+    // the provenance report, looked up by registration number, names the registering transaction's exchange
+    const prov = cli(["provenance", reg.json.registrationNumber as string]);
+    expect(prov.status, prov.stdout + prov.stderr).to.equal(0);
+    expect(JSON.stringify(prov.json).toLowerCase()).to.include(shde.address.toLowerCase());
   });
 
   it("should say NOT FOUND, with exit code 2, for a file that was never registered or anchored", function () {
@@ -181,5 +221,17 @@ describe("newcomer, end to end (separate processes)", function () {
     expect((r.json.error as { message: string }).message).to.match(/exchange/i);
     const res = await getJson(`${apiUrl}/v1/assets/${sha256Hex(fs.readFileSync(file))}`);
     expect(res.status).to.equal(404);
+  });
+
+  it("should stop, with an error, when its embedded chain dies", async function () {
+    const found = spawnSync("pgrep", ["-f", `hardhat node --hostname 127.0.0.1 --port ${chainPort}`], { encoding: "utf8" });
+    const pid = Number(found.stdout.trim().split("\n")[0]);
+    expect(pid, "the chain's pid").to.be.greaterThan(0);
+    const exited = new Promise<number | null>((resolve) => service!.once("exit", (code) => resolve(code)));
+    process.kill(pid, "SIGKILL");
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r("still running"), 30_000))]);
+    expect(code).to.not.equal("still running");
+    expect(code).to.not.equal(0);
+    expect(banner).to.match(/embedded chain exited/);
   });
 });

@@ -152,6 +152,7 @@ export async function seedDemo(p: {
     confidentialPrice?: bigint;
     linkedTo?: string;
     sublicensable?: boolean;
+    days?: number;
   }): Promise<void> {
     const serial = (serials.get(o.exchange) ?? 0) + 1;
     serials.set(o.exchange, serial);
@@ -169,7 +170,7 @@ export async function seedDemo(p: {
         : {
             scopeDigest: sha256Hex(`scenario: ${o.right} of ${o.key}`),
             start: t,
-            end: t + 365 * DAY,
+            end: t + (o.days ?? 365) * DAY,
             exclusive: false,
             sublicensable: o.sublicensable ?? false,
             revocable: false,
@@ -225,7 +226,8 @@ export async function seedDemo(p: {
   await wait(registry(DEV.alice).revokeLicence(assets.throughput, addr(DEV.dave), enumValue(RIGHT, "processing", "right"), "scope exceeded"));
 
   await trade({ key: "congestion", exchange: DEV.shde, seller: DEV.bob, buyer: DEV.carol, right: "operating", venue: "on-exchange", price: 120_000_00n, sublicensable: true });
-  await trade({ key: "congestion", exchange: DEV.gzde, seller: DEV.carol, buyer: DEV.dave, right: "product-use", venue: "off-exchange", confidentialPrice: 18_000_00n, linkedTo: "congestion:operating" });
+  // A sub-licence cannot outlast the operating licence it comes from: a shorter term.
+  await trade({ key: "congestion", exchange: DEV.gzde, seller: DEV.carol, buyer: DEV.dave, right: "product-use", venue: "off-exchange", confidentialPrice: 18_000_00n, linkedTo: "congestion:operating", days: 180 });
   await trade({ key: "weather", exchange: DEV.shde, seller: DEV.carol, buyer: DEV.alice, right: "holding", venue: "on-exchange", price: 50_000_00n });
   await trade({ key: "throughput", exchange: DEV.shde, seller: DEV.alice, buyer: DEV.carol, right: "processing", venue: "on-exchange", price: 8_000_00n });
 

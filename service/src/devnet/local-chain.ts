@@ -24,6 +24,8 @@ export interface LocalChain {
   chainId: number;
   /** Stops the node and waits for it to exit. */
   stop(): Promise<void>;
+  /** Calls `listener` if the node exits without `stop()` (it crashed or was killed). */
+  onUnexpectedExit(listener: (code: number | null, signal: string | null) => void): void;
 }
 
 async function rpcChainId(url: string): Promise<number | undefined> {
@@ -76,7 +78,12 @@ export async function startLocalChain(p: StartLocalChainParameters): Promise<Loc
   });
   fs.closeSync(log);
   let exited = false;
-  child.once("exit", () => (exited = true));
+  let stopping = false;
+  const listeners: ((code: number | null, signal: string | null) => void)[] = [];
+  child.once("exit", (code, signal) => {
+    exited = true;
+    if (!stopping) for (const l of listeners) l(code, signal);
+  });
 
   const deadline = Date.now() + (p.timeoutMs ?? 60_000);
   for (;;) {
@@ -87,8 +94,12 @@ export async function startLocalChain(p: StartLocalChainParameters): Promise<Loc
         url,
         chainId,
         async stop() {
+          stopping = true;
           child.kill("SIGTERM");
           await waitForExit(child, 5000);
+        },
+        onUnexpectedExit(listener) {
+          listeners.push(listener);
         },
       };
     }
