@@ -44,6 +44,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
         if (_exchanges[exchange].status != ParticipantStatus.None) {
             revert ParticipantsExchangeAlreadyAccredited(exchange);
         }
+        if (_merchants[exchange].status != ParticipantStatus.None) revert ParticipantsRoleConflict(exchange);
         address holder = _codeHolders[code];
         if (holder != address(0)) revert ParticipantsExchangeCodeTaken(code, holder);
 
@@ -79,6 +80,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
         if (merchant == address(0)) revert ParticipantsZeroAddress();
         Merchant storage m = _merchants[merchant];
         if (m.status != ParticipantStatus.None) revert ParticipantsMerchantAlreadyOnboarded(merchant, m.homeExchange);
+        if (_exchanges[merchant].status != ParticipantStatus.None) revert ParticipantsRoleConflict(merchant);
 
         _merchants[merchant] = Merchant({
             homeExchange: msg.sender,

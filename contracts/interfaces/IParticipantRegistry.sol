@@ -41,6 +41,7 @@ interface IParticipantRegistry {
     error ParticipantsAlreadyRecognised(address recogniser, address subject); // duplicate recognition
     error ParticipantsNotRecognised(address merchant, address exchange); // merchant not recognised there
     error ParticipantsRecognitionNotFound(address recogniser, address subject); // withdrawing a missing one
+    error ParticipantsRoleConflict(address account); // an exchange cannot be a merchant, nor a merchant an exchange
 
     /// @notice Emitted when the regulator accredits an exchange.
     event ExchangeAccredited(address indexed exchange, bytes4 code, string name, address indexed regulator);
@@ -80,7 +81,8 @@ interface IParticipantRegistry {
     /// @notice Reinstates a suspended exchange. Regulator only.
     function reinstateExchange(address exchange, string calldata reason) external;
 
-    /// @notice Onboards a merchant with the caller (an active exchange) as its home exchange.
+    /// @notice Onboards a merchant with the caller (an active exchange) as its home exchange. An accredited exchange
+    /// cannot be onboarded as a merchant (it would hold rights and record its own trades).
     /// @param credentialDigest SHA-256 of the exchange's onboarding credential for this merchant.
     function onboardMerchant(address merchant, MerchantCategory category, bytes32 credentialDigest) external;
 

@@ -90,6 +90,15 @@ describe("ParticipantRegistry", function () {
       expect(await participants.exchangeOfCode(code)).to.equal(bjde.address);
     });
 
+    context("when the account is a merchant", function () {
+      it("should revert with ParticipantsRoleConflict", async function () {
+        const { participants, regulator, alice } = await loadFixture(participantsFixture);
+        await expect(participants.connect(regulator).accreditExchange(alice.address, exchangeCode("AL"), "Alice"))
+          .to.be.revertedWithCustomError(participants, "ParticipantsRoleConflict")
+          .withArgs(alice.address);
+      });
+    });
+
     context("when the caller is not the regulator", function () {
       it("should revert with ParticipantsUnauthorized", async function () {
         const { participants, shde, bjde } = await loadFixture(participantsFixture);
@@ -255,6 +264,17 @@ describe("ParticipantRegistry", function () {
       expect(m.onboardedAt).to.equal(await time.latest());
       expect(await participants.isActiveMerchant(outsider.address)).to.equal(true);
       expect(await participants.recognitionPath(outsider.address, shde.address)).to.equal(RecognitionPath.Home);
+    });
+
+    context("when the account is an accredited exchange (another one, or the caller itself)", function () {
+      it("should revert with ParticipantsRoleConflict", async function () {
+        const { participants, shde, gzde } = await loadFixture(participantsFixture);
+        for (const account of [gzde, shde]) {
+          await expect(participants.connect(shde).onboardMerchant(account.address, MerchantCategory.Technology, digest("x")))
+            .to.be.revertedWithCustomError(participants, "ParticipantsRoleConflict")
+            .withArgs(account.address);
+        }
+      });
     });
 
     context("when the caller is not an accredited exchange", function () {
