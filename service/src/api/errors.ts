@@ -45,12 +45,50 @@ export function notFound(what: string, id: string): ApiError {
   return new ApiError(404, "not_found", `${what} ${id} not found`);
 }
 
-/** Converts a zod failure in request part `where` into a 400 naming the first offending field. */
-export function fromZod(where: "params" | "query" | "body", error: z.ZodError): ApiError {
+/** Short descriptions of shared value schemas, used in "is required" messages (registered by validation.ts). */
+export const valueHints = new WeakMap<z.ZodType, string>();
+
+/**
+ * Converts a zod failure in request part `where` into a 400 naming the first offending field. With the part's
+ * `input` (and `schema`), a missing required value says "`name` is required", with what it expects, instead of
+ * zod's "expected string, received undefined".
+ */
+export function fromZod(where: "params" | "query" | "body", error: z.ZodError, input?: unknown, schema?: z.ZodType): ApiError {
   const issue = error.issues[0];
   const path = issue ? issue.path.map(String).join(".") : "";
   const field = path ? `${where}.${path}` : where;
+  if (issue && issue.path.length > 0 && input !== undefined && valueAt(input, issue.path) === undefined) {
+    const name = String(issue.path[issue.path.length - 1]);
+    return badRequest(field, `${name} is required${requiredHint(issue, schemaAt(schema, issue.path))}`);
+  }
   return badRequest(field, issue ? issue.message : "invalid");
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const k of path) {
+    if (typeof v !== "object" || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+function schemaAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let s: unknown = schema;
+  for (const k of path) {
+    const shape = (s as { shape?: Record<PropertyKey, unknown> } | undefined)?.shape;
+    if (!shape || typeof shape !== "object") return undefined;
+    s = shape[k];
+  }
+  return s as z.ZodType | undefined;
+}
+
+function requiredHint(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): string {
+  const hint = schema ? valueHints.get(schema) : undefined;
+  if (hint) return ` (${hint})`;
+  if (issue.code === "invalid_value") return `: one of ${[...new Set(issue.values.map(String))].join(", ")}`;
+  if (issue.code === "invalid_type") return ` (${issue.expected === "object" ? "an object" : `a ${issue.expected}`})`;
+  return "";
 }
 
 /** JSON body of an error response. */

@@ -93,6 +93,6 @@ export function buildRouter(routes: readonly RouteDef[], ctx: ApiContext): Route
 function parsePart(schema: z.ZodType | undefined, value: unknown, where: "params" | "query" | "body"): unknown {
   if (!schema) return {};
   const r = schema.safeParse(value);
-  if (!r.success) throw fromZod(where, r.error);
+  if (!r.success) throw fromZod(where, r.error, value, schema);
   return r.data;
 }

@@ -3,6 +3,7 @@
  * document, so what is documented is what is enforced.
  */
 import { z } from "zod";
+import { badRequest, valueHints } from "./errors";
 
 /** Largest page a list endpoint returns. */
 export const MAX_PAGE_SIZE = 200;
@@ -100,6 +101,19 @@ export function spellings(name: string): [string, string] {
 /** The hyphenated spelling of an enum name read from the store. */
 export function hyphenated(name: string): string {
   return name.replace(/_/g, "-");
+}
+
+valueHints.set(hex32, "0x followed by 64 hex digits");
+valueHints.set(digest32, "64 hex digits, optionally prefixed with 0x");
+valueHints.set(address, "an address, 0x followed by 40 hex digits");
+valueHints.set(uintString, "a non-negative decimal integer");
+valueHints.set(uint256Id, "a decimal or 0x-hex uint256");
+
+/** 400 naming `from` when a `[from, to)` time range is reversed (from = to is an empty range, not an error). */
+export function checkTimeRange(query: { from?: number; to?: number }): void {
+  if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+    throw badRequest("query.from", `from ${query.from} is after to ${query.to}; the range is from <= block time < to`);
+  }
 }
 
 /** Parses `schema` against `value`, returning the zod result (used by the route layer). */

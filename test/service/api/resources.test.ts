@@ -46,6 +46,14 @@ for (const backend of BACKENDS) {
         expect(await rec(A.m1, A.m2)).to.include({ recognised: false, exchangeStatus: "none" });
         const bad = await request(h.app).get(`/v1/recognition?merchant=${A.m1}`).expect(400);
         expect(bad.body.error.field).to.equal("query.exchange");
+        expect(bad.body.error.message).to.equal("query.exchange: exchange is required (an address, 0x followed by 40 hex digits)");
+        expect((await request(h.app).get(`/v1/recognition?exchange=${A.exA}`).expect(400)).body.error.message).to.equal(
+          "query.merchant: merchant is required (an address, 0x followed by 40 hex digits)",
+        );
+        // a value that is present but wrong keeps its specific message
+        expect((await request(h.app).get(`/v1/recognition?merchant=${A.m1}&exchange=0x12`).expect(400)).body.error.message).to.equal(
+          "query.exchange: expected 0x followed by 40 hex digits",
+        );
       });
     });
 
@@ -79,6 +87,9 @@ for (const backend of BACKENDS) {
         expect((await request(h.app).get("/v1/trades/12x").expect(400)).body.error.field).to.equal("params.tradeId");
         expect((await request(h.app).get("/v1/trades?venue=online").expect(400)).body.error.field).to.equal("query.venue");
         expect((await request(h.app).get("/v1/trades?from=-1").expect(400)).body.error.field).to.equal("query.from");
+        const reversed = (await request(h.app).get("/v1/trades?from=200&to=100").expect(400)).body.error;
+        expect(reversed).to.deep.equal({ code: "bad_request", field: "query.from", message: "query.from: from 200 is after to 100; the range is from <= block time < to" });
+        expect((await request(h.app).get("/v1/trades?from=100&to=100").expect(200)).body.data).to.deep.equal([]);
       });
     });
 
@@ -103,6 +114,10 @@ for (const backend of BACKENDS) {
         expect(feb).to.include({ currency: "CNY", median: "175000", q1: "137500", q3: "212500" });
         expect((await request(h.app).get("/v1/stats/prices?groupBy=colour").expect(400)).body.error.field).to.equal("query.groupBy");
         expect((await request(h.app).get("/v1/stats/prices").expect(400)).body.error.field).to.equal("query.groupBy");
+        expect((await request(h.app).get("/v1/stats/prices").expect(400)).body.error.message).to.equal("query.groupBy: groupBy is required: one of kind, exchange, period");
+        const reversed = (await request(h.app).get("/v1/stats/prices?groupBy=kind&from=200&to=100").expect(400)).body.error;
+        expect(reversed).to.include({ field: "query.from" });
+        expect(reversed.message).to.match(/from 200 is after to 100/);
       });
     });
 
@@ -201,6 +216,10 @@ for (const backend of BACKENDS) {
         expect((await request(h.app).post("/v1/ownership/verify").send({ ...base, holder: "m2" }).expect(400)).body.error.field).to.equal("body.holder");
         expect((await request(h.app).post("/v1/ownership/verify").send({ ...base, scheme: "rsa" }).expect(400)).body.error.field).to.equal("body.scheme");
         expect((await request(h.app).post("/v1/ownership/verify").send({ ...base, block: -1 }).expect(400)).body.error.field).to.equal("body.block");
+        const { assetId: _a, scheme: _s, ...partial } = base;
+        expect((await request(h.app).post("/v1/ownership/verify").send(partial).expect(400)).body.error.message).to.equal("body.assetId: assetId is required (0x followed by 64 hex digits)");
+        expect((await request(h.app).post("/v1/ownership/verify").send({ ...base, scheme: undefined }).expect(400)).body.error.message).to.equal("body.scheme: scheme is required: one of eip191, eip712");
+        expect((await request(h.app).post("/v1/ownership/verify").send({ ...base, statement: undefined }).expect(400)).body.error.message).to.equal("body.statement: statement is required (a string)");
         await request(h.app).post("/v1/ownership/verify").set("content-type", "application/json").send("{not json").expect(400);
         const unknown = (await request(h.app).post("/v1/ownership/verify").send({ ...base, assetId: `0x${"ab".repeat(32)}` }).expect(200)).body.data;
         expect(unknown.reasons[0].code).to.equal("asset_not_found");

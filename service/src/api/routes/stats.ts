@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { priceStats } from "../queries/stats";
 import { defineRoute, type RouteDef } from "../route";
-import { address, assetKind, chainId, right, uintString, venue } from "../validation";
+import { address, assetKind, chainId, checkTimeRange, right, uintString, venue } from "../validation";
 
 const prices = defineRoute({
   method: "get",
@@ -25,6 +25,7 @@ const prices = defineRoute({
     chainId: chainId.optional(),
   }),
   async handler({ query }, ctx) {
+    checkTimeRange(query);
     return { data: { groupBy: query.groupBy, period: query.groupBy === "period" ? (query.period ?? "month") : null, groups: await priceStats(ctx.db, query) } };
   },
 });

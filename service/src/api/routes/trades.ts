@@ -5,7 +5,7 @@ import { z } from "zod";
 import { notFound } from "../errors";
 import { getTrade, listTrades } from "../queries/trades";
 import { defineRoute, listResult, type RouteDef } from "../route";
-import { address, chainId, hex32, pageQuery, right, uint256Id, uintString, venue } from "../validation";
+import { address, chainId, checkTimeRange, hex32, pageQuery, right, uint256Id, uintString, venue } from "../validation";
 
 const list = defineRoute({
   method: "get",
@@ -27,6 +27,7 @@ const list = defineRoute({
     ...pageQuery,
   }),
   async handler({ query, isFinal }, ctx) {
+    checkTimeRange(query);
     return listResult(await listTrades(ctx.db, query, isFinal));
   },
 });
