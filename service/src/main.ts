@@ -228,7 +228,14 @@ async function main(): Promise<void> {
     await indexer.catchUp();
     indexer.start();
     const running = indexer;
-    const app = createApi({ db, indexerStatus: () => running.status(), logger, contentStore: content });
+    const app = createApi({
+      db,
+      indexerStatus: () => running.status(),
+      logger,
+      contentStore: content,
+      health: { maxLagBlocks: config.healthMaxLagBlocks, stallAfterMs: config.healthStallAfterMs },
+      evidenceCacheLeaves: config.evidenceCacheLeaves,
+    });
     await new Promise<void>((resolve, reject) => {
       server = app.listen(config.port, config.host, () => resolve());
       server.once("error", reject);
