@@ -146,7 +146,10 @@ for (const backend of BACKENDS) {
         expect(o.batch.anchored).to.include({ blockNumber: 21, blockTime: timeOf(21) });
         expect(StandardMerkleTree.verify(BATCH_ROOT, ["bytes32", "uint256"], [item.digest, item.assetId], o.proof)).to.equal(true);
         const noAsset = (await request(h.app).get(`/v1/evidence/items/${ITEMS[1]!.digest}`).expect(200)).body.data.occurrences[0];
-        expect(noAsset.assetId).to.equal(null);
+        // the leaf's own value (as in the manifest and proofs files), not null: it goes to verifyItem as is
+        expect(noAsset).to.include({ assetId: `0x${"0".repeat(64)}`, hasAsset: false, valid: true });
+        expect(o.hasAsset).to.equal(true);
+        expect(StandardMerkleTree.verify(BATCH_ROOT, ["bytes32", "uint256"], [noAsset.itemDigest, noAsset.assetId], noAsset.proof)).to.equal(true);
         await request(h.app).get(`/v1/evidence/items/0x${"ee".repeat(32)}`).expect(404);
         expect((await request(h.app).get("/v1/evidence/items/0xzz").expect(400)).body.error.field).to.equal("params.digest");
       });
@@ -158,6 +161,7 @@ for (const backend of BACKENDS) {
         expect(items.data.map((i: { leafIndex: number }) => i.leafIndex)).to.deep.equal([0, 1]);
         const rest = (await request(h.app).get(`/v1/evidence/batches/${BATCH_ROOT}/items?cursor=${items.page.nextCursor}`).expect(200)).body;
         expect(rest.data.map((i: { itemDigest: string }) => i.itemDigest)).to.deep.equal([ITEMS[2]!.digest]);
+        expect(items.data.map((i: { assetId: string; hasAsset: boolean }) => [i.assetId, i.hasAsset])).to.deep.equal([[ASSET1, true], [`0x${"0".repeat(64)}`, false]]);
         const bad = (await request(h.app).get(`/v1/evidence/batches/${BAD_ROOT}`).expect(200)).body.data;
         expect(bad).to.include({ manifestStatus: "mismatch", assetId: (await request(h.app).get(`/v1/evidence/batches/${BAD_ROOT}`)).body.data.assetId });
         expect((await request(h.app).get(`/v1/evidence/batches/${BAD_ROOT}/items`).expect(200)).body.data).to.deep.equal([]);

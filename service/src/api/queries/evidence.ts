@@ -13,7 +13,10 @@ import { eventCols, eventRef, ZERO_ID, type EventRef, type EventRow } from "./ro
 export interface BatchView {
   root: string;
   exchange: string;
-  /** Asset the whole batch concerns, or null. */
+  /**
+   * Asset the whole batch concerns, or null. (Unlike an item's, never a verifyItem input and not in the manifest:
+   * it is the anchoring event's optional asset, 0 on chain when none.)
+   */
   assetId: string | null;
   leafCount: number;
   manifestCid: string;
@@ -26,8 +29,13 @@ export interface BatchView {
 /** An evidence item found in a valid batch, with its proof. */
 export interface ItemProofView {
   itemDigest: string;
-  /** Referenced asset, or null (0 in the leaf). */
-  assetId: string | null;
+  /**
+   * Referenced asset as `0x` + 64 hex, exactly the leaf's second value: `0x00…00` when the item names no asset, as in
+   * the manifest and proofs files, so it can be passed to verifyItem / StandardMerkleTree.verify as is.
+   */
+  assetId: string;
+  /** False when the item names no asset (assetId is 0x00…00). */
+  hasAsset: boolean;
   label: string | null;
   /** Position in the manifest's items (StandardMerkleTree value index). */
   leafIndex: number;
@@ -58,6 +66,23 @@ interface ItemRow extends EventRow {
   asset_id: string;
   label: string | null;
   leaf_hash: string;
+}
+
+/** An item of a batch, in manifest order (no proof). */
+export interface BatchItemView {
+  leafIndex: number;
+  itemDigest: string;
+  /** `0x` + 64 hex; `0x00…00` when the item names no asset (see {@link ItemProofView.assetId}). */
+  assetId: string;
+  hasAsset: boolean;
+  label: string | null;
+  leaf: string;
+}
+
+/** An item's asset in the leaf's form (0x00…00 for none) and whether it names one. */
+function itemAsset(r: { asset_id: string | null }): { assetId: string; hasAsset: boolean } {
+  const assetId = r.asset_id ? r.asset_id.toLowerCase() : ZERO_ID;
+  return { assetId, hasAsset: assetId !== ZERO_ID };
 }
 
 const BATCH_COLS = `${eventCols("b")}, b.root, b.exchange, b.asset_id, b.leaf_count, b.manifest_cid, b.manifest_status, b.manifest_error`;
@@ -96,8 +121,8 @@ export async function itemsOfBatch(
   db: ReadDb,
   root: string,
   page: { limit?: number; cursor?: string },
-): Promise<Page<{ leafIndex: number; itemDigest: string; assetId: string | null; label: string | null; leaf: string }>> {
-  return paginate<ItemRow, { leafIndex: number; itemDigest: string; assetId: string | null; label: string | null; leaf: string }>({
+): Promise<Page<BatchItemView>> {
+  return paginate<ItemRow, BatchItemView>({
     db,
     select: `SELECT ${ITEM_COLS} FROM evidence_items i JOIN evidence_batches b ON b.chain_id = i.chain_id AND b.block_number = i.block_number AND b.log_index = i.log_index`,
     where: ["i.batch_root = ?", "b.manifest_status = 'valid'"],
@@ -109,7 +134,7 @@ export async function itemsOfBatch(
     map: (r) => ({
       leafIndex: Number(r.leaf_index),
       itemDigest: r.item_digest,
-      assetId: r.asset_id === ZERO_ID ? null : r.asset_id,
+      ...itemAsset(r),
       label: r.label ?? null,
       leaf: r.leaf_hash,
     }),
@@ -172,7 +197,7 @@ export async function itemProofs(ctx: ApiContext, digest: string, isFinal: Final
     const leaf = r.leaf_hash;
     out.push({
       itemDigest: r.item_digest,
-      assetId: r.asset_id === ZERO_ID ? null : r.asset_id,
+      ...itemAsset(r),
       label: r.label ?? null,
       leafIndex: Number(r.leaf_index),
       leaf,
