@@ -6,7 +6,7 @@ for (const backend of BACKENDS) {
   describe(`API evidence with proofs stored at index time (${backend.name})`, () => {
     const h = useFixtureApi(backend);
     before(async () => {
-      // the column docs/api-needs-from-store.md asks for: sibling hashes concatenated as one hex string
+      // the column of store migration 2 (docs/indexer.md, evidence_items.proof): sibling hashes concatenated as one hex string
       await h.db.exec("ALTER TABLE evidence_items ADD COLUMN proof TEXT");
       for (const [i, it] of ITEMS.entries()) {
         const proof = EVIDENCE_TREE.getProof(i);

@@ -156,8 +156,8 @@ async function treeOf(ctx: ApiContext, chainId: number, root: string): Promise<C
 const storedProofs = new WeakMap<ReadDb, Promise<boolean>>();
 
 /**
- * Whether the schema has `evidence_items.proof` (proofs written at index time, requested in
- * docs/api-needs-from-store.md). Probed once per database; without it proofs come from the cached tree.
+ * Whether the schema has `evidence_items.proof` (proofs written at index time: store migration 2,
+ * docs/indexer.md). Probed once per database; without it proofs come from the cached tree.
  */
 function hasStoredProofs(db: ReadDb): Promise<boolean> {
   let p = storedProofs.get(db);
