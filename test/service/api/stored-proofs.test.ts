@@ -6,8 +6,12 @@ for (const backend of BACKENDS) {
   describe(`API evidence with proofs stored at index time (${backend.name})`, () => {
     const h = useFixtureApi(backend);
     before(async () => {
-      // the column of store migration 2 (docs/indexer.md, evidence_items.proof): sibling hashes concatenated as one hex string
-      await h.db.exec("ALTER TABLE evidence_items ADD COLUMN proof TEXT");
+      // the column of store migration 2 (docs/indexer.md, evidence_items.proof): sibling hashes concatenated as one
+      // hex string. The migrated schema has it; add it only to an older one.
+      const cols = h.db.dialect === "sqlite"
+        ? await h.db.all<{ name: string }>("SELECT name FROM pragma_table_info('evidence_items')")
+        : await h.db.all<{ name: string }>("SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'evidence_items' AND table_schema = current_schema()");
+      if (!cols.some((c) => c.name === "proof")) await h.db.exec("ALTER TABLE evidence_items ADD COLUMN proof TEXT");
       for (const [i, it] of ITEMS.entries()) {
         const proof = EVIDENCE_TREE.getProof(i);
         await h.db.run("UPDATE evidence_items SET proof = ? WHERE item_digest = ?", [`0x${proof.map((p) => p.slice(2)).join("")}`, it.digest]);
