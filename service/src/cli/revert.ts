@@ -1,16 +1,32 @@
-import type { Interface } from "ethers";
+import type { Interface, ParamType } from "ethers";
 import { CliError } from "./errors";
 
-/** What to do about each contract error (by name). */
-const HINTS: Record<string, string> = {
-  ParticipantsUnauthorized: "this needs the regulator's key (GOVERNOR_ROLE) or the home exchange's key",
+/**
+ * What to do about each contract error (by name). Some error names are shared by several functions: their hint
+ * depends on the action (`what`, e.g. "revoke licence"), and is neutral when the action is not recognised.
+ */
+const HINTS: Record<string, string | ((what: string) => string)> = {
+  ParticipantsUnauthorized: (what) =>
+    /(accredit|suspend|reinstate) exchange|lift pledge/.test(what)
+      ? "only the regulator's key (GOVERNOR_ROLE) can do this"
+      : /merchant/.test(what)
+        ? "sign with the merchant's home exchange's key or the regulator's key"
+        : "the signing key lacks the role this needs; check which key you signed with",
   ParticipantsExchangeNotActive: "the exchange is not accredited or is suspended: sign with an active exchange's key",
-  ParticipantsNotRecognised: "onboard the merchant at this exchange, or recognise it or its home exchange (shuquan recognise …)",
+  ParticipantsNotRecognised:
+    "onboard the merchant at this exchange, or recognise it or its home exchange (shuquan recognise …); a suspended merchant, or a merchant whose home exchange is suspended, is not recognised either: reinstate it first (shuquan recognise status <merchant> <exchange> shows the path)",
   ParticipantsExchangeCodeTaken: "choose another --code",
   ParticipantsInvalidExchangeCode: "a code is 2-4 upper-case letters or digits",
   ParticipantsMerchantAlreadyOnboarded: "a merchant has one home exchange; recognise it instead (shuquan recognise merchant …)",
   ParticipantsNotHomeExchange: "only the merchant's home exchange (or the regulator) can do this",
-  RegistryUnauthorized: "sign with an active exchange's key (register) or the regulator's key (freeze/unfreeze)",
+  RegistryUnauthorized: (what) =>
+    /revoke/.test(what)
+      ? "only the licence's grantor (if it was granted revocable) or the regulator can revoke it"
+      : /freeze/.test(what)
+        ? "sign with the regulator's key (GOVERNOR_ROLE)"
+        : /register/.test(what)
+          ? "sign with an active exchange's key"
+          : "the signing key may not do this; check which key you signed with",
   RegistryDuplicateDigest: "this content is registered already: `shuquan verify <file>` shows the registration",
   RegistryAssetNotFound: "check the asset id (0x + 64 hex) or registration number",
   RegistryConsentRequired: "personal data needs --consent-file (or --consent-digest)",
@@ -40,8 +56,25 @@ const HINTS: Record<string, string> = {
   PledgeAssetAlreadyPledged: "one active pledge per asset",
   EvidenceUnauthorized: "sign with an active exchange's key",
   EvidenceBatchExists: "this exact batch was anchored already (same root)",
+  EvidenceBatchNotFound: "batch not anchored on this chain: check --rpc / --deployment, or the batch root",
   ERC721NonexistentToken: "no such asset",
 };
+
+/** The hint for a contract error `name` raised by the action `what`. */
+export function hintFor(name: string, what: string): string | undefined {
+  const h = HINTS[name];
+  return typeof h === "function" ? h(what) : h;
+}
+
+const ID_ARG = /^(assetId|parentId|tradeId|pledgeId|linkedTradeId|tokenId)$|Id$/;
+
+/** An error argument as printed: uint256 ids as 0x + 64 hex (like the rest of the product), other numbers in decimal. */
+export function formatErrorArg(input: ParamType, value: unknown): string {
+  if (input.type === "uint256" && typeof value === "bigint" && ID_ARG.test(input.name)) return "0x" + value.toString(16).padStart(64, "0");
+  return String(value);
+}
+
+const NONCE_CLASH = /nonce has already been used|nonce too low|NONCE_EXPIRED|replacement (transaction )?underpriced|already known/i;
 
 function revertData(e: unknown): string | undefined {
   const seen = new Set<unknown>();
@@ -65,8 +98,8 @@ export function explainRevert(e: unknown, what: string, errors: Interface): CliE
     try {
       const parsed = errors.parseError(data);
       if (parsed) {
-        const args = parsed.fragment.inputs.map((inp, i) => `${inp.name || i}=${String(parsed.args[i])}`).join(", ");
-        return new CliError(`${what}: the contract refused with ${parsed.name}(${args})`, HINTS[parsed.name]);
+        const args = parsed.fragment.inputs.map((inp, i) => `${inp.name || i}=${formatErrorArg(inp, parsed.args[i])}`).join(", ");
+        return new CliError(`${what}: the contract refused with ${parsed.name}(${args})`, hintFor(parsed.name, what));
       }
     } catch {
       /* unknown selector */
@@ -74,6 +107,12 @@ export function explainRevert(e: unknown, what: string, errors: Interface): CliE
   }
   const err = e as { shortMessage?: string; message?: string; code?: string };
   if (err.code === "INSUFFICIENT_FUNDS") return new CliError(`${what}: the signing account cannot pay for gas`, "fund the account");
+  if (err.code === "NONCE_EXPIRED" || err.code === "REPLACEMENT_UNDERPRICED" || NONCE_CLASH.test(`${err.shortMessage ?? ""} ${err.message ?? ""}`)) {
+    return new CliError(
+      `${what}: ${err.shortMessage ?? "nonce has already been used"}`,
+      "another transaction from this key was sent at the same time; run the command again (nothing was recorded by this one)",
+    );
+  }
   if (err.code === "ECONNREFUSED" || /ECONNREFUSED|fetch failed/.test(err.message ?? "")) {
     return new CliError(`${what}: the chain is unreachable`, "check --rpc / RPC_URL");
   }
