@@ -4,7 +4,7 @@ import type { ContentStore } from "../content";
 import { connect, contractAt, loadDeploymentFor, type ContractKey, type DeploymentAddresses } from "./chain";
 import { CliError } from "./errors";
 import { toJson } from "./files";
-import { loadSigner } from "./keys";
+import { loadWallet } from "./keys";
 
 /** Options every command accepts (see `shuquan --help`). */
 export interface GlobalOptions {
@@ -24,6 +24,7 @@ export interface GlobalOptions {
 export class Context {
   private conn?: Promise<{ provider: JsonRpcProvider; chainId: number }>;
   private dep?: Promise<DeploymentAddresses>;
+  private key?: Promise<Wallet>;
 
   constructor(readonly opts: GlobalOptions) {}
 
@@ -58,10 +59,20 @@ export class Context {
     return contractAt(key, dep.addresses[key], provider);
   }
 
+  /**
+   * Loads and checks the signing key for `role` (present, well-formed, keystore readable and decrypted) without
+   * touching the chain. Write commands call it before any long work (hashing, reading files, API lookups), so a
+   * missing key is reported at once. Loaded once per command.
+   */
+  async requireKey(role: string): Promise<Wallet> {
+    this.key ??= loadWallet({ key: this.opts.key, keystore: this.opts.keystore, passwordEnv: this.opts.passwordEnv }, role);
+    return this.key;
+  }
+
   /** The signer for `role` (a wallet connected to the provider). */
   async signer(role: string): Promise<Wallet> {
-    const { provider } = await this.chain();
-    return loadSigner({ key: this.opts.key, keystore: this.opts.keystore, passwordEnv: this.opts.passwordEnv }, provider, role);
+    const [{ provider }, wallet] = await Promise.all([this.chain(), this.requireKey(role)]);
+    return wallet.connect(provider);
   }
 
   /** A contract bound to the signer of `role`. */

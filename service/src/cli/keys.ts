@@ -57,6 +57,11 @@ function walletFromKey(key: string, source: string): Wallet {
  * when there is none.
  */
 export async function loadSigner(opts: KeyOptions, provider: Provider, role: string): Promise<Wallet> {
+  return (await loadWallet(opts, role)).connect(provider);
+}
+
+/** Loads and checks the signing key without touching the chain (see loadSigner). */
+export async function loadWallet(opts: KeyOptions, role: string): Promise<Wallet> {
   let wallet: Wallet;
   if (opts.key) wallet = walletFromKey(opts.key, "--key");
   else if (opts.keystore) {
@@ -76,5 +81,5 @@ export async function loadSigner(opts: KeyOptions, provider: Provider, role: str
       "pass --key <hex>, or --keystore <file> (password from SHUQUAN_KEYSTORE_PASSWORD or a prompt), or set SHUQUAN_PRIVATE_KEY",
     );
   }
-  return wallet.connect(provider);
+  return wallet;
 }

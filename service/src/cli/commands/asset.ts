@@ -59,6 +59,7 @@ export function registerAssetCommands(program: Command): void {
       .requiredOption("--reason <text>", "recorded on chain")
       .action(
         act<{ reason: string }>(async (ctx, [ref], o) => {
+          await ctx.requireKey("regulator");
           const { assetId, hex } = await resolveAsset(ctx, ref as string);
           const { contract } = await ctx.writer("registry", "regulator");
           const tx = await send(contract, name, [assetId, o.reason], `${name} asset`);

@@ -29,6 +29,7 @@ export function registerEvidenceCommands(program: Command): void {
       act<AnchorOptions>(async (ctx, paths, o) => {
         if (paths.length === 0 && !o.jsonl?.length) throw new CliError("nothing to anchor", "give files or directories, and/or --jsonl <file>");
         if (o.proofsOut) await assertWritable(o.proofsOut, o.force);
+        await ctx.requireKey("exchange");
         let assetHex: string | undefined;
         if (o.asset) {
           const a = await resolveAsset(ctx, o.asset);

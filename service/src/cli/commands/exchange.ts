@@ -16,6 +16,7 @@ export function registerExchangeCommands(program: Command): void {
     .action(
       act<{ code: string; name: string }>(async (ctx, [address], o) => {
         const exchange = parseAddress(address, "exchange address");
+        await ctx.requireKey("regulator");
         let code: string;
         try {
           code = exchangeCodeBytes4(o.code);
@@ -38,6 +39,7 @@ export function registerExchangeCommands(program: Command): void {
       .action(
         act<{ reason: string }>(async (ctx, [address], o) => {
           const exchange = parseAddress(address, "exchange address");
+          await ctx.requireKey("regulator");
           const { contract } = await ctx.writer("participants", "regulator");
           const tx = await send(contract, fn, [exchange, o.reason], `${name} exchange`);
           ctx.print({ exchange, ...tx }, [`${verb} exchange ${exchange}`, `tx ${tx.txHash} in block ${tx.blockNumber}`]);

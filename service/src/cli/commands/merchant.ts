@@ -17,6 +17,7 @@ export function registerMerchantCommands(program: Command): void {
       act<{ category: string; credentialFile?: string; credentialDigest?: string }>(async (ctx, [address], o) => {
         const merchant = parseAddress(address, "merchant address");
         const category = parseEnum(MERCHANT_CATEGORY, o.category, "category");
+        await ctx.requireKey("exchange");
         const credential = (await digestFrom(o.credentialDigest, o.credentialFile, "credential", true)) as string;
         const { contract } = await ctx.writer("participants", "exchange");
         const tx = await send(contract, "onboardMerchant", [merchant, category, credential], "onboard merchant");

@@ -46,6 +46,7 @@ export function registerPledgeCommands(program: Command): void {
       act<{ asset: string; lender: string; amount: string; currency: string; start: string; end: string; agreementFile?: string; agreementDigest?: string; deadline: string; out: string; force?: boolean }>(
         async (ctx, _a, o) => {
           await assertWritable(o.out, o.force);
+          await ctx.requireKey("holder");
           const { assetId } = await resolveAsset(ctx, o.asset);
           const lender = parseAddress(o.lender, "--lender");
           const agreementDigest = (await digestFrom(o.agreementDigest, o.agreementFile, "agreement", true)) as string;
@@ -79,6 +80,7 @@ export function registerPledgeCommands(program: Command): void {
         const r = consentSchema.safeParse(await readJsonFile(o.consent, "consent"));
         if (!r.success) throw new CliError(`consent ${o.consent} is invalid at ${r.error.issues[0]?.path.join(".")}: ${r.error.issues[0]?.message}`);
         const c = r.data;
+        await ctx.requireKey("lender");
         const { contract, wallet } = await ctx.writer("pledges", "lender");
         if (c.terms.lender.toLowerCase() !== wallet.address.toLowerCase()) throw new CliError(`the consent names lender ${c.terms.lender}, but the key is ${wallet.address}`, "sign with the lender's key");
         const terms = { ...c.terms, assetId: BigInt(c.terms.assetId), amount: BigInt(c.terms.amount), currency: currencyBytes3(c.terms.currency), nonce: BigInt(c.terms.nonce) };
@@ -96,6 +98,7 @@ export function registerPledgeCommands(program: Command): void {
     .action(
       act(async (ctx, [id]) => {
         const pledgeId = parseUint(id, "pledge id");
+        await ctx.requireKey("lender");
         const { contract } = await ctx.writer("pledges", "lender");
         const tx = await send(contract, "releasePledge", [pledgeId], "release pledge");
         ctx.print({ pledgeId: pledgeId.toString(), ...tx }, [`released pledge ${pledgeId}`, `  tx ${tx.txHash} in block ${tx.blockNumber}`]);

@@ -18,6 +18,7 @@ export function registerRecogniseCommands(program: Command): void {
       .action(
         act<{ withdraw?: boolean }>(async (ctx, [address], o) => {
           const subject = parseAddress(address, `${what} address`);
+          await ctx.requireKey("exchange");
           const { contract, wallet } = await ctx.writer("participants", "exchange");
           const tx = await send(contract, o.withdraw ? withdraw : grant, [subject], o.withdraw ? `withdraw ${what} recognition` : `recognise ${what}`);
           ctx.print({ recogniser: wallet.address, [what]: subject, withdrawn: Boolean(o.withdraw), ...tx }, [
