@@ -148,7 +148,10 @@ export async function send(contract: Contract, fn: string, args: unknown[], what
     throw explainRevert(e, what, allErrorsInterface());
   }
   if (!receipt || receipt.status !== 1) throw new CliError(`${what}: transaction failed`);
-  return { txHash: receipt.hash, blockNumber: receipt.blockNumber, logs: receipt.logs };
+  // `logs` is not enumerable: `{ ...tx }` in a command's --json output gives the hash and block, not raw log objects
+  const result = { txHash: receipt.hash, blockNumber: receipt.blockNumber } as TxResult;
+  Object.defineProperty(result, "logs", { value: receipt.logs, enumerable: false });
+  return result;
 }
 
 /** Calls a view, turning a revert into a CliError. */
@@ -158,6 +161,41 @@ export async function view<T>(contract: Contract, fn: string, args: unknown[], w
   } catch (e) {
     throw explainRevert(e, what, allErrorsInterface());
   }
+}
+
+const PLAIN_ID = /Id$/;
+
+/**
+ * The first log of `event` emitted by `contract` in `logs`, decoded to plain JSON values: uint256 ids (names ending
+ * in Id) as 0x + 64 hex, integers of up to 48 bits (times, enums) as numbers, larger integers as decimal strings,
+ * enum values named by `enums` (argument name → names) as those names, bytes as hex, booleans and addresses as is.
+ */
+export function plainEvent(contract: Contract, logs: readonly Log[], event: string, enums: Record<string, readonly string[]> = {}): Record<string, string | number | boolean> | undefined {
+  const addr = String(contract.target).toLowerCase();
+  for (const log of logs) {
+    if (log.address.toLowerCase() !== addr) continue;
+    let parsed;
+    try {
+      parsed = contract.interface.parseLog({ topics: [...log.topics], data: log.data });
+    } catch {
+      continue;
+    }
+    if (parsed?.name !== event) continue;
+    const out: Record<string, string | number | boolean> = {};
+    parsed.fragment.inputs.forEach((inp, i) => {
+      const v = parsed.args[i] as unknown;
+      const names = enums[inp.name];
+      if (typeof v === "bigint") {
+        if (names && names[Number(v)] !== undefined) out[inp.name] = names[Number(v)] as string;
+        else if (inp.type === "uint256" && PLAIN_ID.test(inp.name)) out[inp.name] = "0x" + v.toString(16).padStart(64, "0");
+        else if (/^u?int(8|16|24|32|40|48)$/.test(inp.type)) out[inp.name] = Number(v);
+        else out[inp.name] = v.toString();
+      } else if (typeof v === "boolean" || typeof v === "number") out[inp.name] = v;
+      else out[inp.name] = String(v);
+    });
+    return out;
+  }
+  return undefined;
 }
 
 /** The first log of `event` emitted by `contract` in `logs`, decoded. */

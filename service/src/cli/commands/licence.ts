@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { RIGHT, licenceIdOf } from "../../digest";
 import { digestFrom, parseAddress, parseEnum, parseTime, resolveAsset } from "../args";
-import { send } from "../chain";
+import { plainEvent, send } from "../chain";
 import { act } from "../program";
 
 /** `shuquan licence grant|revoke` — the holder's processing / operating / product-use licences. */
@@ -23,6 +23,7 @@ export function registerLicenceCommands(program: Command): void {
     .action(
       act<{ grantee: string; right: string; scopeFile?: string; scopeDigest?: string; start: string; end: string; exclusive?: boolean; sublicensable?: boolean; revocable?: boolean }>(
         async (ctx, [ref], o) => {
+          await ctx.requireKey("holder");
           const { assetId, hex } = await resolveAsset(ctx, ref as string);
           const grantee = parseAddress(o.grantee, "--grantee");
           const right = parseEnum(RIGHT, o.right, "right");
@@ -38,11 +39,17 @@ export function registerLicenceCommands(program: Command): void {
           const { contract } = await ctx.writer("registry", "holder");
           const tx = await send(contract, "grantLicence", [assetId, grantee, right, terms], "grant licence");
           const licenceId = licenceIdOf(assetId, grantee, right);
-          ctx.print({ licenceId, assetId: hex, grantee, right: RIGHT[right], ...terms, ...tx }, [
+          // the contract raises a start in the past to the grant time: print what it recorded, not what was asked
+          const event = plainEvent(contract, tx.logs, "LicenceGranted", { right: RIGHT });
+          const start = typeof event?.start === "number" ? event.start : terms.start;
+          const end = typeof event?.end === "number" ? event.end : terms.end;
+          const lines = [
             `granted ${RIGHT[right]} licence ${licenceId}`,
-            `  asset ${hex} → ${grantee}, ${new Date(terms.start * 1000).toISOString()} – ${new Date(terms.end * 1000).toISOString()}`,
-            `  tx ${tx.txHash} in block ${tx.blockNumber}`,
-          ]);
+            `  asset ${hex} → ${grantee}, ${new Date(start * 1000).toISOString()} – ${new Date(end * 1000).toISOString()}`,
+          ];
+          if (start !== terms.start) lines.push(`  (the requested start ${new Date(terms.start * 1000).toISOString()} was in the past: the licence starts when it was granted)`);
+          lines.push(`  tx ${tx.txHash} in block ${tx.blockNumber}`);
+          ctx.print({ licenceId, assetId: hex, grantee, right: RIGHT[right], ...terms, start, end, requestedStart: terms.start, ...tx, event }, lines);
         },
       ),
     );
@@ -55,6 +62,7 @@ export function registerLicenceCommands(program: Command): void {
     .requiredOption("--reason <text>", "recorded on chain")
     .action(
       act<{ grantee: string; right: string; reason: string }>(async (ctx, [ref], o) => {
+        await ctx.requireKey("grantor or regulator");
         const { assetId, hex } = await resolveAsset(ctx, ref as string);
         const grantee = parseAddress(o.grantee, "--grantee");
         const right = parseEnum(RIGHT, o.right, "right");
