@@ -1,13 +1,14 @@
 import type { Command } from "commander";
 import { TypedDataEncoder, verifyTypedData } from "ethers";
-import { RIGHT, VENUE, enumName, formatAssetId, tradeIdOf } from "../../digest";
+import { DATA_LEVEL, RIGHT, VENUE, enumName, formatAssetId, tradeIdOf } from "../../digest";
 import { digestFrom, parseAddress, parseBytes32, parseEnum, parseTime, parseUint, resolveAsset } from "../args";
-import { findEvent, send, view } from "../chain";
+import { plainEvent, send, view } from "../chain";
 import { assertSameDigest, currencyBytes3, currencyText, domainOf, tradeMessage, TRADE_TYPES } from "../eip712";
 import { CliError } from "../errors";
 import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
 import { act } from "../program";
 import type { Context } from "../context";
+import type { AssetStruct } from "./asset";
 import { authorisationSchema, toTradeStruct, type TradeAuthorisation } from "./trade-file";
 
 interface AuthoriseOptions {
@@ -27,6 +28,25 @@ async function nextSerial(ctx: Context, exchange: string): Promise<bigint> {
   const recorder = await ctx.reader("trades");
   const [base, bits] = await view<[bigint, bigint]>(recorder, "tradeWindow", [exchange], "read the exchange's trade window");
   return base + BigInt(bits.toString(2).length - (bits === 0n ? 1 : 0));
+}
+
+/**
+ * Refuses to sign an authorisation the recorder would reject whatever happens next: a frozen asset, core data, or a
+ * deadline already past (by the chain's clock). With `force` it only warns (the regulator may unfreeze first).
+ */
+async function refuseDoomed(ctx: Context, assetId: bigint, deadline: number, force: boolean): Promise<void> {
+  const registry = await ctx.reader("registry");
+  const a = await view<AssetStruct>(registry, "getAsset", [assetId], "read asset");
+  const { provider } = await ctx.chain();
+  const head = await provider.getBlock("latest");
+  const now = head ? head.timestamp : Math.floor(Date.now() / 1000);
+  const problems: string[] = [];
+  if (a.frozen) problems.push(`asset ${formatAssetId(assetId)} is frozen by the regulator (RegistryAssetFrozen): it cannot trade until unfrozen`);
+  if (DATA_LEVEL[Number(a.level)] === "core") problems.push(`asset ${formatAssetId(assetId)} is core data (RegistryCoreData): it never trades`);
+  if (deadline <= now) problems.push(`the deadline ${new Date(deadline * 1000).toISOString()} is already past (chain time ${new Date(now * 1000).toISOString()}): the recorder would refuse it (TradeExpired)`);
+  if (!problems.length) return;
+  if (!force) throw new CliError(`not signing: the trade cannot be recorded: ${problems.join("; ")}`, "fix the cause (e.g. a later --deadline), or pass --force to sign anyway");
+  for (const p of problems) process.stderr.write(`warning: ${p} (signing anyway: --force)\n`);
 }
 
 /** `shuquan trade authorise|record` — the seller signs, the exchange records (交易凭证). */
@@ -57,10 +77,11 @@ export function registerTradeCommands(program: Command): void {
     .option("--sublicensable", "licences: operator may grant product-use licences")
     .option("--revocable", "licences: the grantor may revoke")
     .requiredOption("--out <file>", "where to write the signed authorisation")
-    .option("--force", "overwrite --out")
+    .option("--force", "overwrite --out, and sign even when the trade cannot be recorded now (frozen asset, core data, past deadline)")
     .action(
       act<AuthoriseOptions>(async (ctx, _args, o) => {
         await assertWritable(o.out, o.force);
+        await ctx.requireKey("seller");
         const { assetId } = await resolveAsset(ctx, o.asset);
         const buyer = parseAddress(o.buyer, "--buyer");
         const exchange = parseAddress(o.exchange, "--exchange");
@@ -95,6 +116,7 @@ export function registerTradeCommands(program: Command): void {
           linkedTradeId: o.linkedTrade ? parseUint(o.linkedTrade, "--linked-trade") : 0n,
           deadline: parseTime(o.deadline, "--deadline"),
         };
+        await refuseDoomed(ctx, value.assetId, value.deadline, Boolean(o.force));
         const domain = await domainOf(recorder);
         const digest = TypedDataEncoder.hash(domain, TRADE_TYPES, tradeMessage(value));
         await assertSameDigest(recorder, "hashTrade", value, digest);
@@ -145,6 +167,7 @@ export function registerTradeCommands(program: Command): void {
           throw new CliError(`authorisation ${o.authorisation} is invalid at ${i?.path.join(".")}: ${i?.message}`, "use the file written by `shuquan trade authorise`");
         }
         const auth = parsed.data;
+        await ctx.requireKey("exchange");
         const signature = o.signature ?? auth.signature;
         if (!signature) throw new CliError("no seller signature", "pass --signature or use a signed authorisation file");
         const { chainId } = await ctx.chain();
@@ -159,8 +182,8 @@ export function registerTradeCommands(program: Command): void {
           throw new CliError(`the signature is by ${signer}, not the seller ${struct.seller}`, "ask the seller to sign again (shuquan trade authorise)");
         }
         const tx = await send(contract, "recordTrade", [struct, signature], "record trade");
-        const ev = findEvent(contract, tx.logs, "TradeRecorded");
-        ctx.print({ tradeId: auth.trade.tradeId, licenceId: ev?.licenceId, exchange: wallet.address, ...tx }, [
+        const ev = plainEvent(contract, tx.logs, "TradeRecorded", { right: RIGHT, venue: VENUE });
+        ctx.print({ tradeId: auth.trade.tradeId, licenceId: ev?.licenceId, exchange: wallet.address, ...tx, event: ev }, [
           `recorded trade ${auth.trade.tradeId} (${enumName(RIGHT, struct.right, "right")}: ${struct.seller} → ${struct.buyer})`,
           ev && ev.licenceId !== "0x" + "0".repeat(64) ? `  licence ${String(ev.licenceId)}` : `  holding transferred`,
           `  tx ${tx.txHash} in block ${tx.blockNumber}`,
