@@ -1,10 +1,11 @@
 import type { Command } from "commander";
-import { getAddress, verifyMessage, verifyTypedData } from "ethers";
+import { getAddress, verifyMessage, verifyTypedData, type Contract } from "ethers";
 import { z } from "zod";
 import { buildOwnershipStatement, ownershipDomain, ownershipTypedMessage, OWNERSHIP_TYPES } from "../../api/ownership-statement";
 import { formatAssetId } from "../../digest";
 import { parseUint, resolveAsset } from "../args";
-import { view } from "../chain";
+import { allErrorsInterface, view } from "../chain";
+import { explainRevert } from "../revert";
 import { CliError, EXIT_NOT_FOUND } from "../errors";
 import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
 import { act } from "../program";
@@ -25,6 +26,19 @@ const statementFileSchema = z.object({
 
 const TYPES = { OwnershipStatement: [...OWNERSHIP_TYPES.OwnershipStatement] };
 
+/** The holder of `assetId` at `block` (ownerOf with that block tag); a CliError if it was not registered then. */
+async function holderAtBlock(registry: Contract, assetId: bigint, block: number): Promise<string> {
+  try {
+    return (await registry.getFunction("ownerOf").staticCall(assetId, { blockTag: block })) as string;
+  } catch (e) {
+    const err = explainRevert(e, "read holder", allErrorsInterface());
+    if (/ERC721NonexistentToken|RegistryAssetNotFound/.test(err.message)) {
+      throw new CliError(`asset ${formatAssetId(assetId)} was not registered yet at block ${block}`, "a statement about a block before the registration would be false; choose a later --block");
+    }
+    throw new CliError(`cannot read the holder of ${formatAssetId(assetId)} at block ${block}: ${err.message}`, "the node may not keep state for old blocks: use an archive node, or omit --block");
+  }
+}
+
 /** `shuquan ownership prove|verify` — a holder's signed statement "I hold asset X" (format: service/src/api/ownership-statement.ts). */
 export function registerOwnershipCommands(program: Command): void {
   const own = program.command("ownership").description("merchant: prove you hold an asset; auditor: verify such a statement against the chain");
@@ -40,14 +54,23 @@ export function registerOwnershipCommands(program: Command): void {
       act<{ block?: string; nonce?: string; scheme: string; out: string; force?: boolean }>(async (ctx, [ref], o) => {
         if (o.scheme !== "eip191" && o.scheme !== "eip712") throw new CliError(`--scheme must be eip191 or eip712`);
         await assertWritable(o.out, o.force);
+        await ctx.requireKey("holder");
         const { assetId } = await resolveAsset(ctx, ref as string);
         const wallet = await ctx.signer("holder");
         const { provider, chainId } = await ctx.chain();
-        const block = o.block !== undefined ? Number(parseUint(o.block, "--block")) : await provider.getBlockNumber();
+        const head = await provider.getBlockNumber();
+        const block = o.block !== undefined ? Number(parseUint(o.block, "--block")) : head;
+        if (block > head) throw new CliError(`--block ${block} is past the chain head (block ${head})`, "a statement can only be about a block that exists; omit --block for the current one");
         const registry = await ctx.reader("registry");
-        const holder = await view<string>(registry, "ownerOf", [assetId], "read holder");
+        // the statement is about `block`: the key must have held the asset at that block, not merely now
+        let holder: string;
+        if (o.block === undefined) holder = await view<string>(registry, "ownerOf", [assetId], "read holder");
+        else holder = await holderAtBlock(registry, assetId, block);
         if (holder.toLowerCase() !== wallet.address.toLowerCase()) {
-          throw new CliError(`${wallet.address} does not hold asset ${formatAssetId(assetId)} (the holder is ${holder})`, "sign with the holder's key; a statement must be true");
+          const msg = o.block === undefined
+            ? `${wallet.address} does not hold asset ${formatAssetId(assetId)} (the holder is ${holder})`
+            : `${wallet.address} did not hold asset ${formatAssetId(assetId)} at block ${block} (the holder at block ${block} was ${holder})`;
+          throw new CliError(msg, "sign with the holder's key at that block; a statement must be true");
         }
         const fields = { assetId: formatAssetId(assetId), holder: wallet.address, chainId, block, issuedAt: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), nonce: o.nonce };
         const statement = buildOwnershipStatement(fields);
