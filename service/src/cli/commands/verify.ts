@@ -85,6 +85,8 @@ export function registerVerifyCommand(program: Command): void {
         const results: Record<string, unknown>[] = [];
         const human: string[] = [];
         let found = false;
+        let anchoringUnchecked = false;
+        let apiNote: string | undefined;
         for (const { digest, as } of digests) {
           const r: Record<string, unknown> = { digest, as };
           if (await view<boolean>(registry, "exists", [digest], "check registration")) {
@@ -106,11 +108,18 @@ export function registerVerifyCommand(program: Command): void {
           }
           const { candidates, apiError } = await proofCandidates(ctx, digest, o.proofs, !o.skipApi);
           const anchored: { root: string; assetId: string; exchange: string; anchoredAt: string; leafCount: number; proofFrom: string }[] = [];
-          const rejected: { root: string; from: string }[] = [];
+          const rejected: { root: string; from: string; reason: string }[] = [];
           for (const c of candidates) {
-            const ok = await view<boolean>(anchor, "verifyItem", [c.root, digest, c.assetId, c.proof], "verify evidence proof").catch(() => false);
+            let ok = false;
+            let reason = "proof does NOT verify on chain";
+            try {
+              ok = await view<boolean>(anchor, "verifyItem", [c.root, digest, c.assetId, c.proof], "verify evidence proof");
+            } catch (e) {
+              // verifyItem reverts with EvidenceBatchNotFound for an unknown root: not anchored, not a bad proof
+              reason = /EvidenceBatchNotFound/.test((e as Error).message) ? "batch not anchored on this chain" : `could not be checked: ${(e as Error).message}`;
+            }
             if (!ok) {
-              rejected.push({ root: c.root, from: c.from });
+              rejected.push({ root: c.root, from: c.from, reason });
               continue;
             }
             const b = await view<{ exchange: string; anchoredAt: bigint; leafCount: bigint }>(anchor, "getBatch", [c.root], "read batch");
@@ -118,12 +127,22 @@ export function registerVerifyCommand(program: Command): void {
             anchored.push({ root: c.root, assetId: c.assetId, exchange: b.exchange, anchoredAt: new Date(Number(b.anchoredAt) * 1000).toISOString(), leafCount: Number(b.leafCount), proofFrom: c.from });
           }
           r.anchored = anchored;
+          // "unchecked": no source of proofs could be consulted (API unreachable, no --proofs) — not the same as "no"
+          r.anchoring = apiError && !o.proofs ? "unchecked" : o.skipApi && !o.proofs ? "skipped" : "checked";
+          if (r.anchoring === "unchecked") anchoringUnchecked = true;
           if (rejected.length) r.proofsRejectedByChain = rejected;
           if (apiError) r.apiError = apiError;
           if (anchored.length) found = true;
           for (const a of anchored) human.push(`ANCHORED    in batch ${a.root} (${as})`, `  by exchange ${a.exchange} at ${a.anchoredAt}, ${a.leafCount} item(s) in the batch; proof verified on chain by EvidenceAnchor.verifyItem`);
-          for (const x of rejected) human.push(`WARNING     a proof from the ${x.from} for batch ${x.root} does NOT verify on chain`);
-          if (apiError && !o.proofs) human.push(`note: evidence not checked through the API (${apiError}); pass --proofs <file> to check offline`);
+          for (const x of rejected) {
+            human.push(x.reason === "batch not anchored on this chain"
+              ? `WARNING     a proof from the ${x.from} names batch ${x.root}, but that batch is not anchored on this chain (EvidenceBatchNotFound)`
+              : `WARNING     a proof from the ${x.from} for batch ${x.root} ${x.reason === "proof does NOT verify on chain" ? "does NOT verify on chain" : x.reason}`);
+          }
+          if (apiError && !o.proofs) {
+            apiNote = `evidence not checked through the API (${apiError}); pass --proofs <file> to check offline`;
+            human.push(`note: ${apiNote}`);
+          }
           results.push(r);
         }
         if (o.listing && content.kind === "file") {
@@ -136,12 +155,20 @@ export function registerVerifyCommand(program: Command): void {
           } else if (part) human.push(`note: the listing's root ${part.root} is not registered on chain`);
           else human.push(`note: this file is not in the listing ${o.listing}`);
         }
-        if (!found) {
-          human.unshift(`NOT FOUND   ${digests.map((d) => `${d.digest} (${d.as})`).join(", ")} is neither registered nor anchored (per the chain)`);
-          process.exitCode = EXIT_NOT_FOUND;
+        const what = digests.map((d) => `${d.digest} (${d.as})`).join(", ");
+        // exit 2 means "checked, and the answer is no": when anchoring could not be checked, the answer is unknown (1)
+        const exit = found ? 0 : anchoringUnchecked ? 1 : EXIT_NOT_FOUND;
+        if (!found && anchoringUnchecked) {
+          human.unshift(
+            `NOT FOUND   registration: ${what} is not registered (per the chain)`,
+            `UNCHECKED   anchoring: could not be checked — ${apiNote ?? "the API was not reachable"}`,
+          );
+        } else if (!found) {
+          human.unshift(`NOT FOUND   ${what} is neither registered nor anchored (per the chain)`);
         }
-        ctx.print({ path: p, found, results }, human);
-        if (!found && ctx.opts.json) process.exitCode = EXIT_NOT_FOUND;
+        const anchoring = anchoringUnchecked ? "unchecked" : o.skipApi && !o.proofs ? "skipped" : "checked";
+        ctx.print({ path: p, found, registered: results.some((x) => x.registered !== undefined), anchoring, results }, human);
+        if (exit !== 0) process.exitCode = exit;
       }),
     );
 }
