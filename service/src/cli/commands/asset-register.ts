@@ -41,6 +41,46 @@ function completeMetadata(doc: unknown, digest: string, algorithm: string, level
   return m;
 }
 
+/**
+ * The metadata's `asset.objectType` for each `--kind` (docs/cli.md): a data resource is described as a resource, a
+ * data product as a product, compute as a service; a model may be offered as a product or a service.
+ */
+const OBJECT_TYPES_OF_KIND: Record<string, readonly string[]> = {
+  resource: ["resource"],
+  product: ["product"],
+  compute: ["service"],
+  model: ["product", "service"],
+};
+
+/**
+ * Checks the metadata document against the flags where they describe the same thing, before any long work:
+ * `asset.objectType` against `--kind`; `security.personalInformation.contains` against `--source` (personal data
+ * must say it contains personal information) and the consent proof (personal information needs one, whatever the
+ * source: enterprise data can hold personal information too).
+ */
+export function checkMetadataAgainstFlags(doc: unknown, flags: { kind: string; source: string; hasConsent: boolean }): void {
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new CliError("the metadata file must hold a JSON object", "see docs/metadata.schema.json");
+  const m = doc as { asset?: { objectType?: unknown }; security?: { personalInformation?: { contains?: unknown } } };
+  const objectType = m.asset?.objectType;
+  const allowed = OBJECT_TYPES_OF_KIND[flags.kind];
+  if (typeof objectType === "string" && allowed && !allowed.includes(objectType)) {
+    throw new CliError(
+      `metadata asset.objectType is "${objectType}" but --kind is "${flags.kind}" (a ${flags.kind} is described as ${allowed.map((t) => `"${t}"`).join(" or ")})`,
+      "make them agree: fix asset.objectType in the metadata or --kind",
+    );
+  }
+  const contains = m.security?.personalInformation?.contains;
+  if (flags.source === "personal" && contains !== true) {
+    throw new CliError(
+      `--source is "personal" but the metadata ${contains === false ? "says security.personalInformation.contains: false" : "does not say security.personalInformation.contains: true"}`,
+      "personal data contains personal information: set security.personalInformation.contains to true (with its consentBasis), or choose another --source",
+    );
+  }
+  if (contains === true && !flags.hasConsent) {
+    throw new CliError("the metadata says the data contains personal information, but no consent proof was given", "pass --consent-file <file> (or --consent-digest)");
+  }
+}
+
 /** `shuquan asset register <file|dir>` — an exchange registers an asset (登记). */
 export function registerAssetRegisterCommand(asset: Command): void {
   asset
@@ -63,10 +103,12 @@ export function registerAssetRegisterCommand(asset: Command): void {
         const source = parseEnum(ASSET_SOURCE, o.source, "source");
         const level = parseEnum(DATA_LEVEL, o.level, "level");
         if (DATA_LEVEL[level] === "core") throw new CliError("core data is never registered for trading (核心数据)", "classify the data again; only general and important data can be registered");
+        await ctx.requireKey("exchange");
         const consent = await digestFrom(o.consentDigest, o.consentFile, "consent", false);
         if (ASSET_SOURCE[source] === "personal" && !consent) throw new CliError("personal data needs a consent proof", "pass --consent-file <file> or --consent-digest <0x…>");
         if (o.listingOut) await assertWritable(o.listingOut, o.force);
         const rawMeta = await readJsonFile(o.metadata, "metadata file");
+        checkMetadataAgainstFlags(rawMeta, { kind: ASSET_KIND[kind] as string, source: ASSET_SOURCE[source] as string, hasConsent: Boolean(consent) });
 
         const content = await hashPath(p as string, ctx.quiet);
         const meta = completeMetadata(rawMeta, content.digest, content.algorithm, DATA_LEVEL[level] as string, Boolean(consent));
