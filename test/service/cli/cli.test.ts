@@ -3,13 +3,14 @@ import { promises as fsp } from "node:fs";
 import * as path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import hre from "hardhat";
-import { Wallet, encryptKeystoreJson } from "ethers";
+import { Interface, Wallet, encryptKeystoreJson } from "ethers";
 import { EXAMPLE_METADATA } from "../../../service/src/metadata";
 import { createLocalContentStore } from "../../../service/src/content";
 import {
   evidenceLeafHash,
   parseTradeId, formatRegistrationNumber, licenceIdOf, parseManifest, tradeIdOf, parseRegistrationNumber, rebuildManifestRoot, recordDigest, sha256Hex,
 } from "../../../service/src/digest";
+import { explainRevert } from "../../../service/src/cli/revert";
 import { cli, DEV_ADDRESSES, DEV_KEYS, startCliEnv, type CliEnv } from "./helpers";
 
 const [REGULATOR_KEY, EXCHANGE_KEY, HOLDER_KEY, BUYER_KEY] = DEV_KEYS;
@@ -74,7 +75,8 @@ describe("shuquan CLI (child processes against a local chain)", function () {
   it("registers a directory as a dataset and writes its listing", async () => {
     const listing = path.join(env.dir, "dataset.listing.json");
     const meta2 = path.join(env.dir, "meta2.json");
-    await fsp.writeFile(meta2, JSON.stringify({ ...EXAMPLE_METADATA, asset: { ...EXAMPLE_METADATA.asset, name: "dataset" } }));
+    // a data product is described as objectType "product" (the CLI checks objectType against --kind)
+    await fsp.writeFile(meta2, JSON.stringify({ ...EXAMPLE_METADATA, asset: { ...EXAMPLE_METADATA.asset, name: "dataset", objectType: "product" } }));
     const r = await cli(env, ["asset", "register", path.join(env.dir, "dataset"), "--holder", HOLDER, "--kind", "product", "--source", "enterprise", "--level", "important", "--metadata", meta2, "--parent", fileAssetId, "--listing-out", listing, "--json"], { key: EXCHANGE_KEY });
     // the metadata says level general: the CLI refuses the mismatch before anything is sent
     expect(r.code).to.equal(1);
@@ -155,6 +157,17 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     r = await cli(env, ["trade", "record", "--authorisation", "auth.json", "--json"], { key: EXCHANGE_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect(await env.deployment.registry.isLicensed(fileAssetId, BUYER, 1, Math.floor(Date.now() / 1000) + 60)).to.equal(true);
+    // --json is clean: the tx hash, the block and the decoded event as plain values, no raw ethers log objects
+    expect(r.json).to.not.have.property("logs");
+    expect(r.stdout).to.not.match(/"provider"|"_type"|"topics"/);
+    expect(r.json.txHash).to.match(/^0x[0-9a-f]{64}$/);
+    expect(r.json.blockNumber).to.be.a("number");
+    const ev = r.json.event as Record<string, unknown>;
+    const signed = JSON.parse(await fsp.readFile(path.join(env.dir, "auth.json"), "utf8")) as { trade: { tradeId: string } };
+    expect(ev.tradeId).to.equal(signed.trade.tradeId).and.equal(r.json.tradeId);
+    expect(ev.assetId).to.equal(fileAssetId);
+    expect(ev).to.deep.include({ seller: HOLDER, buyer: BUYER, right: "processing", venue: "on-exchange", price: "120000" });
+    expect(ev.licenceId).to.equal(r.json.licenceId);
     // replay is refused with the contract's reason and a hint
     r = await cli(env, ["trade", "record", "--authorisation", "auth.json"], { key: EXCHANGE_KEY });
     expect(r.code).to.equal(1);
@@ -173,6 +186,33 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     expect(await env.deployment.registry.ownerOf(dataset)).to.equal(BUYER);
   });
 
+  it("ownership prove --block: signs only if the key held the asset at that block; refuses a block past the head", async () => {
+    const dataset = (await cli(env, ["hash", "dataset", "--json"])).json.digest as string;
+    const registry = env.deployment.registry;
+    const [registered] = await registry.queryFilter(registry.filters.AssetRegistered(dataset));
+    const [moved] = await registry.queryFilter(registry.filters.HoldingTransferred(dataset));
+    const before = moved!.blockNumber - 1; // HOLDER held the dataset then; BUYER holds it now
+    // the current holder cannot claim a block at which it did not hold the asset
+    let r = await cli(env, ["ownership", "prove", dataset, "--block", String(before), "--out", "own-b1.json"], { key: BUYER_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(new RegExp(`did not hold asset ${dataset} at block ${before}`));
+    await fsp.access(path.join(env.dir, "own-b1.json")).then(() => expect.fail("own-b1.json must not exist"), () => undefined);
+    // the holder at that block can, and the statement verifies on chain
+    r = await cli(env, ["ownership", "prove", dataset, "--block", String(before), "--out", "own-b2.json"], { key: HOLDER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["ownership", "verify", "own-b2.json", "--json"]);
+    expect(r.json.valid, r.stdout).to.equal(true);
+    // before the registration: refused with a clear message
+    r = await cli(env, ["ownership", "prove", dataset, "--block", String(registered!.blockNumber - 1), "--out", "own-b3.json"], { key: HOLDER_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/was not registered yet at block/);
+    // past the chain head
+    const head = await hre.ethers.provider.getBlockNumber();
+    r = await cli(env, ["ownership", "prove", dataset, "--block", String(head + 1000), "--out", "own-b4.json"], { key: BUYER_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/past the chain head/);
+  });
+
   it("licence: the holder grants and revokes an operating licence", async () => {
     await fsp.writeFile(path.join(env.dir, "ops.md"), "operate the product in the Shanghai market\n");
     let r = await cli(env, ["licence", "grant", fileAssetId, "--grantee", BUYER, "--right", "operating", "--scope-file", "ops.md", "--end", "+90d", "--revocable", "--json"], { key: HOLDER_KEY });
@@ -183,6 +223,53 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     const block = await hre.ethers.provider.getBlock("latest");
     expect(await env.deployment.registry.isLicensed(fileAssetId, BUYER, 2, block!.timestamp + 1)).to.equal(false);
+  });
+
+  it("licence grant prints the start the contract recorded (a past start is raised to the grant time) and clean --json; revoke hints fit the action", async () => {
+    const r = await cli(env, ["licence", "grant", fileAssetId, "--grantee", BUYER, "--right", "operating", "--scope-file", "ops.md", "--start", "2020-01-01", "--end", "+30d", "--revocable", "--json"], { key: HOLDER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    const block = await hre.ethers.provider.getBlock(r.json.blockNumber as number);
+    expect(r.json.start).to.equal(block!.timestamp);
+    expect(r.json.requestedStart).to.equal(Date.parse("2020-01-01") / 1000);
+    expect(r.json).to.not.have.property("logs");
+    expect(r.stdout).to.not.match(/"provider"|"_type"|"topics"/);
+    const ev = r.json.event as Record<string, unknown>;
+    expect(ev).to.deep.include({ licenceId: r.json.licenceId, assetId: fileAssetId, grantee: BUYER, grantor: HOLDER, right: "operating", start: block!.timestamp, revocable: true, tradeId: "0x" + "0".repeat(64) });
+    const human = await cli(env, ["licence", "grant", fileAssetId, "--grantee", BUYER, "--right", "operating", "--scope-file", "ops.md", "--start", "2020-01-01", "--end", "+30d"], { key: HOLDER_KEY });
+    expect(human.code).to.equal(1); // in force already (RegistryLicenceActive)
+    // revoked by someone who is neither its grantor nor the regulator: the hint is about revoking, not exchanges
+    let rv = await cli(env, ["licence", "revoke", fileAssetId, "--grantee", BUYER, "--right", "operating", "--reason", "x"], { key: EXCHANGE_KEY });
+    expect(rv.code).to.equal(1);
+    expect(rv.stderr).to.match(/RegistryUnauthorized/).and.match(/what to do: only the licence's grantor/);
+    expect(rv.stderr).to.not.match(/exchange's key/);
+    rv = await cli(env, ["licence", "revoke", fileAssetId, "--grantee", BUYER, "--right", "operating", "--reason", "done"], { key: HOLDER_KEY });
+    expect(rv.code, rv.stdout + rv.stderr).to.equal(0);
+  });
+
+  it("verify: API unreachable and no --proofs → registration NOT FOUND, anchoring UNCHECKED, exit 1; a batch not on this chain is named as such", async () => {
+    // the helper's --api points at a closed port: evidence cannot be checked through it
+    let r = await cli(env, ["verify", "receipts/r2.txt"]);
+    expect(r.code, r.stdout + r.stderr).to.equal(1);
+    expect(r.stdout).to.match(/NOT FOUND\s+registration/).and.match(/UNCHECKED\s+anchoring/).and.match(/--proofs/);
+    expect(r.stdout).to.not.match(/neither registered nor anchored/);
+    r = await cli(env, ["verify", "receipts/r2.txt", "--json"]);
+    expect(r.code).to.equal(1);
+    expect(r.json).to.deep.include({ found: false, registered: false, anchoring: "unchecked" });
+    // registered content is still found (exit 0) without the API
+    r = await cli(env, ["verify", "report.csv"]);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    // with the proofs file it is checked offline and found
+    r = await cli(env, ["verify", "receipts/r2.txt", "--proofs", "receipts.proofs.json", "--json"]);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.json.anchoring).to.equal("checked");
+    // a proofs file for a batch this chain never anchored
+    const other = JSON.parse(await fsp.readFile(path.join(env.dir, "receipts.proofs.json"), "utf8")) as { root: string };
+    other.root = "0x" + "5a".repeat(32);
+    await fsp.writeFile(path.join(env.dir, "other-chain.proofs.json"), JSON.stringify(other));
+    r = await cli(env, ["verify", "receipts/r2.txt", "--proofs", "other-chain.proofs.json", "--skip-api"]);
+    expect(r.code).to.equal(2);
+    expect(r.stdout).to.match(/not anchored on this chain/);
+    expect(r.stdout).to.not.match(/does NOT verify/);
   });
 
   it("ownership: the holder proves, an auditor verifies on chain; a non-holder cannot prove", async () => {
@@ -224,6 +311,43 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     r = await cli(env, ["asset", "register", "report.csv", "--holder", HOLDER, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile], { key: EXCHANGE_KEY });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/registered already as SHDE-\d{4}-RE-00000001-/);
+  });
+
+  it("checks the key before any long work (hashing, reading inputs) in write commands", async () => {
+    // the content path does not exist: without the fix, that is reported first (after hashing, for a real file)
+    let r = await cli(env, ["asset", "register", "missing-300MB.bin", "--holder", HOLDER, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/signed by the exchange's key, and none was given/);
+    r = await cli(env, ["evidence", "anchor", "missing-dir"]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/none was given/);
+    r = await cli(env, ["--keystore", "no-such.keystore.json", "asset", "register", "missing-300MB.bin", "--holder", HOLDER, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/cannot read keystore/);
+    r = await cli(env, ["trade", "authorise", "--asset", "SHDE-2026-RE-00000001-X", "--buyer", BUYER, "--right", "holding", "--exchange", EXCHANGE, "--price", "1", "--currency", "CNY", "--contract-digest", "0x" + "cd".repeat(32), "--out", "never.json"], { key: "0x12" });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/not 32 bytes of hex/); // not "cannot reach the Shuquan API" (the registration-number lookup)
+  });
+
+  it("asset register checks the metadata against --kind and --source", async () => {
+    let r = await cli(env, ["asset", "register", "report.csv", "--holder", HOLDER, "--kind", "product", "--source", "enterprise", "--level", "general", "--metadata", metaFile], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/asset\.objectType is "resource" but --kind is "product"/);
+    r = await cli(env, ["asset", "register", "report.csv", "--holder", HOLDER, "--kind", "resource", "--source", "personal", "--consent-digest", "0x" + "33".repeat(32), "--level", "general", "--metadata", metaFile], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/--source is "personal" but the metadata says security\.personalInformation\.contains: false/);
+    const pi = path.join(env.dir, "meta-pi.json");
+    await fsp.writeFile(pi, JSON.stringify({ ...EXAMPLE_METADATA, security: { ...EXAMPLE_METADATA.security, personalInformation: { contains: true, sensitive: false } } }));
+    r = await cli(env, ["asset", "register", "report.csv", "--holder", HOLDER, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", pi], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/contains personal information, but no consent proof/);
+  });
+
+  it("hints fit the action: accredit needs the regulator only", async () => {
+    const r = await cli(env, ["exchange", "accredit", DEV_ADDRESSES[4], "--code", "ZZZ", "--name", "x"], { key: HOLDER_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/ParticipantsUnauthorized/).and.match(/only the regulator's key/);
+    expect(r.stderr).to.not.match(/home exchange/);
   });
 
   it("signs with an encrypted keystore (password from the environment); a wrong password is a clear error", async () => {
@@ -273,6 +397,28 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     expect(r.code, r.stdout + r.stderr).to.equal(0);
   });
 
+  it("trade authorise refuses a doomed authorisation (frozen asset, past deadline) unless --force; errors print ids in hex", async () => {
+    let r = await cli(env, ["asset", "freeze", fileAssetId, "--reason", "dispute"], { key: REGULATOR_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    const args = ["trade", "authorise", "--asset", fileAssetId, "--buyer", BUYER, "--right", "processing", "--exchange", EXCHANGE, "--price", "1", "--currency", "CNY", "--contract-file", "contract.pdf", "--scope-file", "scope.txt", "--end", "+30d"];
+    r = await cli(env, [...args, "--out", "doomed.json"], { key: HOLDER_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/not signing/).and.match(/frozen/).and.match(/--force/);
+    await fsp.access(path.join(env.dir, "doomed.json")).then(() => expect.fail("doomed.json must not exist"), () => undefined);
+    r = await cli(env, [...args, "--out", "doomed.json", "--force"], { key: HOLDER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.stderr).to.match(/warning: .*frozen/);
+    // uint256 ids in contract errors are printed as 0x + 64 hex
+    r = await cli(env, ["licence", "grant", fileAssetId, "--grantee", BUYER, "--right", "operating", "--scope-file", "ops.md", "--end", "+30d"], { key: HOLDER_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.contain(`RegistryAssetFrozen(assetId=${fileAssetId})`);
+    r = await cli(env, ["asset", "unfreeze", fileAssetId, "--reason", "resolved"], { key: REGULATOR_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, [...args, "--deadline", "2020-01-01", "--out", "expired.json"], { key: HOLDER_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/deadline .* is already past/);
+  });
+
   it("the TypeScript encodings equal the contracts' pure views (leafOf, licenceIdOf, tradeIdOf)", async () => {
     const d = sha256Hex("an item");
     for (const asset of [0n, BigInt(fileAssetId)]) {
@@ -288,5 +434,37 @@ describe("shuquan CLI (child processes against a local chain)", function () {
 
   it("keeps the chain usable for other suites", async () => {
     expect(await hre.ethers.provider.getBlockNumber()).to.be.greaterThan(0);
+  });
+});
+
+describe("shuquan CLI revert decoder (unit)", () => {
+  const errors = new Interface([
+    "error RegistryAssetFrozen(uint256 assetId)",
+    "error RegistryTooManyParents(uint256 count, uint256 max)",
+    "error TradeIdTooOld(uint256 tradeId, uint96 base)",
+    "error RegistryUnauthorized(address account)",
+    "error ParticipantsNotRecognised(address merchant, address exchange)",
+  ]);
+  const revert = (name: string, args: unknown[]): unknown => ({ info: { error: { data: errors.encodeErrorResult(name, args) } } });
+
+  it("prints uint256 ids as 0x + 64 hex and other numbers in decimal", () => {
+    const id = (1n << 255n) + 5n;
+    expect(explainRevert(revert("RegistryAssetFrozen", [id]), "grant licence", errors).message).to.contain(`RegistryAssetFrozen(assetId=0x8${"0".repeat(62)}5)`);
+    expect(explainRevert(revert("RegistryTooManyParents", [20n, 16n]), "register asset", errors).message).to.contain("RegistryTooManyParents(count=20, max=16)");
+    expect(explainRevert(revert("TradeIdTooOld", [255n, 7n]), "record trade", errors).message).to.contain(`TradeIdTooOld(tradeId=0x${"0".repeat(62)}ff, base=7)`);
+  });
+
+  it("gives hints by action for shared error names", () => {
+    expect(explainRevert(revert("RegistryUnauthorized", [DEV_ADDRESSES[1]]), "revoke licence", errors).hint).to.match(/grantor/).and.not.match(/exchange/);
+    expect(explainRevert(revert("RegistryUnauthorized", [DEV_ADDRESSES[1]]), "freeze asset", errors).hint).to.match(/regulator/);
+    expect(explainRevert(revert("RegistryUnauthorized", [DEV_ADDRESSES[1]]), "register asset", errors).hint).to.match(/exchange/);
+    expect(explainRevert(revert("ParticipantsNotRecognised", [DEV_ADDRESSES[2], DEV_ADDRESSES[1]]), "record trade", errors).hint).to.match(/suspended merchant/).and.match(/home exchange is suspended/);
+  });
+
+  it("explains a nonce clash (two commands with one key at once)", () => {
+    const e = Object.assign(new Error("nonce has already been used"), { code: "NONCE_EXPIRED", shortMessage: "nonce has already been used" });
+    const err = explainRevert(e, "anchor evidence", errors);
+    expect(err.message).to.match(/nonce has already been used/);
+    expect(err.hint).to.match(/another transaction from this key was sent at the same time; run the command again/);
   });
 });
