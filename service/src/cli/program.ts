@@ -64,7 +64,7 @@ export function rootProgram(): Command {
   program.addHelpText(
     "after",
     `
-Keys are never printed. Exit codes: 0 ok, 1 error, 2 checked and not found (verify).
+Keys are never printed. Exit codes: 0 ok, 1 error (or could not check), 2 checked and not found (verify).
 Docs: docs/cli.md. Examples:
   shuquan asset register data/ --holder 0x… --kind resource --source enterprise --level general --metadata meta.json
   shuquan evidence anchor receipts/ --proofs-out receipts.proofs.json

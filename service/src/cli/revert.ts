@@ -24,7 +24,7 @@ const HINTS: Record<string, string | ((what: string) => string)> = {
       ? "only the licence's grantor (if it was granted revocable) or the regulator can revoke it"
       : /freeze/.test(what)
         ? "sign with the regulator's key (GOVERNOR_ROLE)"
-        : /register/.test(what)
+        : /register asset/.test(what)
           ? "sign with an active exchange's key"
           : "the signing key may not do this; check which key you signed with",
   RegistryDuplicateDigest: "this content is registered already: `shuquan verify <file>` shows the registration",

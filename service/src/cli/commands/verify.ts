@@ -65,7 +65,7 @@ export function registerVerifyCommand(program: Command): void {
     .command("verify <path>")
     .description("auditor: is this file, directory or JSON record registered as an asset or anchored as evidence? (checked on chain)")
     .option("--proofs <file>", "a proofs file from `evidence anchor` (works without the API)")
-    .option("--skip-api", "do not ask the API for evidence proofs (use --proofs)")
+    .option("--skip-api", "do not ask the API for evidence proofs (use --proofs; without it, only registration is checked)")
     .option("--listing <file>", "a dataset listing from `asset register --listing-out`: is this file part of that registered dataset?")
     .action(
       act<{ proofs?: string; skipApi?: boolean; listing?: string }>(async (ctx, [p], o) => {
