@@ -104,34 +104,81 @@ export async function insertRows(db: Db, table: string, rows: readonly StoreRow[
 }
 
 const SQLITE_CHUNK = 64;
+/** Rows per PostgreSQL statement (one array parameter per column, so the statement text never changes). */
+const PG_CHUNK = 5000;
 
-/** Inserts positional rows in multi-row statements (fixed chunk sizes, so prepared statements are reused). */
+/** Inserts positional rows: multi-row statements on SQLite (fixed chunk sizes, so prepared statements are reused),
+ * one `INSERT … SELECT * FROM UNNEST($1::type[], …)` per chunk on PostgreSQL. */
 export async function insertValues(db: Db, table: string, columns: readonly string[], values: readonly SqlValue[][]): Promise<void> {
   if (values.length === 0) return;
+  if (db.dialect === "postgres") return insertUnnest(db, table, columns, values);
   const colSql = columns.map(q).join(", ");
   const one = `(${columns.map(() => "?").join(", ")})`;
-  const per =
-    db.dialect === "sqlite"
-      ? Math.max(1, Math.min(SQLITE_CHUNK, Math.floor(32000 / columns.length)))
-      : Math.max(1, Math.min(1000, Math.floor(30000 / columns.length)));
+  const per = Math.max(1, Math.min(SQLITE_CHUNK, Math.floor(32000 / columns.length)));
   const sqlFor = (n: number): string => `INSERT INTO ${table} (${colSql}) VALUES ${new Array(n).fill(one).join(", ")}`;
   const full = sqlFor(per);
+  const width = columns.length;
+  const params: SqlValue[] = new Array(per * width);
   let i = 0;
   for (; i + per <= values.length; i += per) {
-    const params: SqlValue[] = [];
-    for (let k = i; k < i + per; k++) for (const v of values[k]) params.push(v);
+    for (let k = 0, o = 0; k < per; k++, o += width) {
+      const row = values[i + k];
+      for (let j = 0; j < width; j++) params[o + j] = row[j];
+    }
     await db.run(full, params);
   }
-  if (i < values.length) {
-    // the remainder one row at a time on SQLite (one cached statement), in one statement on PostgreSQL
-    if (db.dialect === "sqlite") {
-      const single = sqlFor(1);
-      for (; i < values.length; i++) await db.run(single, values[i]);
-    } else {
-      const rest = values.slice(i);
-      await db.run(sqlFor(rest.length), rest.flat());
-    }
+  // the remainder one row at a time (one cached statement)
+  const single = sqlFor(1);
+  for (; i < values.length; i++) await db.run(single, values[i]);
+}
+
+/**
+ * PostgreSQL: a multi-row VALUES list with one placeholder per value made the server parse and plan a statement of
+ * up to 30,000 parameters per chunk, and pg serialise each parameter separately (profiled: the bulk of a backfill's
+ * time). Instead, each column travels as one array literal and the statement has one parameter per column.
+ */
+async function insertUnnest(db: Db, table: string, columns: readonly string[], values: readonly SqlValue[][]): Promise<void> {
+  const types = await pgColumnTypes(db, table, columns);
+  const sql = `INSERT INTO ${table} (${columns.map(q).join(", ")}) SELECT * FROM UNNEST(${columns.map((c) => `?::${types.get(c)}[]`).join(", ")})`;
+  for (let i = 0; i < values.length; i += PG_CHUNK) {
+    const end = Math.min(values.length, i + PG_CHUNK);
+    const params: string[] = new Array(columns.length);
+    for (let j = 0; j < columns.length; j++) params[j] = pgArrayLiteral(values, i, end, j);
+    await db.run(sql, params);
   }
+}
+
+/** Column types (udt names, e.g. int8, text) by table, from the catalogue; every schema has the same migrations. */
+const pgTypeCache = new Map<string, Map<string, string>>();
+
+async function pgColumnTypes(db: Db, table: string, columns: readonly string[]): Promise<Map<string, string>> {
+  let types = pgTypeCache.get(table);
+  if (!types || columns.some((c) => !types!.has(c))) {
+    const rows = await db.all<{ column_name: string; udt_name: string }>(
+      "SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?",
+      [table],
+    );
+    types = new Map(rows.map((r) => [r.column_name, r.udt_name]));
+    const missing = columns.filter((c) => !types!.has(c));
+    if (missing.length) throw new Error(`insert into ${table}: unknown column(s) ${missing.join(", ")}`);
+    pgTypeCache.set(table, types);
+  }
+  return types;
+}
+
+const PG_ARRAY_ESCAPE = /[\\"]/g;
+
+/** Column `j` of rows [from, to) as a PostgreSQL array literal: NULL unquoted, numbers bare, text quoted. */
+function pgArrayLiteral(values: readonly SqlValue[][], from: number, to: number, j: number): string {
+  let out = "{";
+  for (let i = from; i < to; i++) {
+    const v = values[i][j];
+    if (i > from) out += ",";
+    if (v === null || v === undefined) out += "NULL";
+    else if (typeof v === "string") out += v.indexOf("\\") < 0 && v.indexOf('"') < 0 ? `"${v}"` : `"${v.replace(PG_ARRAY_ESCAPE, "\\$&")}"`;
+    else out += String(v);
+  }
+  return out + "}";
 }
 
 interface CheckpointRow {
