@@ -22,14 +22,17 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(
   },
 );
 
-// `hardhat test <dir>` runs every *.test.ts / *.test.js under <dir> (Hardhat 2 only accepts files), so that e.g.
-// `REPORT_GAS=1 GAS_REPORT_FILE=bench/results/gas-reporter.txt npx hardhat test test/contracts` works.
-subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }, _hre, runSuper) => {
+// `hardhat test` runs only *.test.ts / *.test.js files: test/ also holds helpers and child-process scripts that
+// must not be loaded as tests. `hardhat test <dir>` runs every test file under <dir> (Hardhat 2 only accepts
+// files), so that e.g. `REPORT_GAS=1 GAS_REPORT_FILE=bench/results/gas-reporter.txt npx hardhat test test/contracts`
+// works.
+subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }, hre, runSuper) => {
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? walk(path.join(dir, e.name)) : /\.test\.(ts|js)$/.test(e.name) ? [path.join(dir, e.name)] : [],
     );
-  const expanded = args.testFiles.flatMap((f) => {
+  const requested = args.testFiles.length > 0 ? args.testFiles : [hre.config.paths.tests];
+  const expanded = requested.flatMap((f) => {
     const abs = path.resolve(process.cwd(), f);
     return statSync(abs, { throwIfNoEntry: false })?.isDirectory() ? walk(abs).sort() : [f];
   });

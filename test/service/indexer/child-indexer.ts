@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   process.stdout.write("done\n");
 }
 
-main().catch((e) => {
+// Run only as a child process (kill-restart.test.ts spawns it), never when a test runner loads the file.
+if (require.main === module) main().catch((e) => {
   process.stderr.write(String((e as Error).stack ?? e) + "\n");
   process.exit(1);
 });
