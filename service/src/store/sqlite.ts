@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import type { Db, Row, RunResult, SqlValue } from "./db";
 
@@ -22,12 +21,12 @@ export function createSqliteDb(file: string, options: CreateSqliteDbOptions = {}
   if (!options.readonly) {
     raw.pragma("journal_mode = WAL");
     raw.pragma("synchronous = NORMAL"); // WAL + NORMAL: a commit survives a process kill; no fsync per commit
-    // Checkpoints (WAL → database file, with fsync) were a quarter to a half of the insert cost of a backfill, on the
-    // writing thread (profiled: 40 vs 30 µs CPU per event with and without them). Once the WAL passes
-    // CHECKPOINT_AT_BYTES they run on a worker thread with its own connection (PASSIVE: never blocks the writer);
-    // this connection's own automatic checkpoint stays as a backstop at ~256 MB. The WAL is truncated back to 64 MB
-    // after a checkpoint. Durability is unchanged (WAL + NORMAL).
-    raw.pragma(`wal_autocheckpoint = ${file === ":memory:" ? 8192 : 65536}`);
+    // Checkpoints (WAL → database file, with fsync) were a quarter to a half of the insert cost of a backfill at 8192
+    // pages (profiled: 40 vs 30 µs CPU per event with and without them): random-keyed secondary indexes dirty the
+    // same pages in every range, and each checkpoint copies every page dirtied since the last one. At ~256 MB of WAL
+    // a checkpoint copies each page once for many ranges. (A background checkpointer thread did as well for speed but
+    // cost ~80 MB of RSS.) The WAL is truncated back to 64 MB after a checkpoint. Durability is unchanged (WAL + NORMAL).
+    raw.pragma("wal_autocheckpoint = 65536");
     raw.pragma("journal_size_limit = 67108864");
   }
   raw.pragma("busy_timeout = 5000");
@@ -48,8 +47,6 @@ export function createSqliteDb(file: string, options: CreateSqliteDbOptions = {}
   };
   // better-sqlite3 binds an array argument to the anonymous (?) parameters.
   const bind = (params?: readonly SqlValue[]): SqlValue[][] => (params && params.length ? [params as SqlValue[]] : []);
-
-  const checkpointer = !options.readonly && file !== ":memory:" ? createCheckpointer(path.resolve(file)) : undefined;
 
   // One transaction at a time; statements outside a transaction wait for it to finish.
   let queue: Promise<unknown> = Promise.resolve();
@@ -89,7 +86,6 @@ export function createSqliteDb(file: string, options: CreateSqliteDbOptions = {}
         try {
           const result = await fn(txDb);
           raw.exec("COMMIT");
-          checkpointer?.afterCommit();
           return result;
         } catch (e) {
           if (raw.inTransaction) raw.exec("ROLLBACK");
@@ -103,83 +99,8 @@ export function createSqliteDb(file: string, options: CreateSqliteDbOptions = {}
     },
     close: async () => {
       await queue;
-      await checkpointer?.close();
       raw.close();
     },
   };
   return db;
-}
-
-/** WAL size from which commits ask the background checkpointer to run. */
-const CHECKPOINT_AT_BYTES = 16 * 1024 * 1024;
-
-// The checkpointer thread: plain JS (no TypeScript loader in workers), its own connection, one PASSIVE checkpoint
-// per request.
-const CHECKPOINTER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const Database = require(workerData.module);
-const db = new Database(workerData.file);
-db.pragma("busy_timeout = 5000");
-parentPort.on("message", (m) => {
-  if (m === "close") { db.close(); parentPort.close(); return; }
-  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch (e) { /* the writer's backstop checkpoint covers it */ }
-  parentPort.postMessage("done");
-});
-`;
-
-interface Checkpointer {
-  afterCommit(): void;
-  close(): Promise<void>;
-}
-
-/** Runs checkpoints off the writing thread once the WAL is large (a backfill); started on first need. */
-function createCheckpointer(file: string): Checkpointer {
-  const wal = `${file}-wal`;
-  let worker: Worker | undefined;
-  let busy = false;
-  let failed = false;
-  return {
-    afterCommit() {
-      if (busy || failed) return;
-      let size = 0;
-      try {
-        size = fs.statSync(wal).size;
-      } catch {
-        return;
-      }
-      if (size < CHECKPOINT_AT_BYTES) return;
-      if (!worker) {
-        try {
-          worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { file, module: require.resolve("better-sqlite3") } });
-        } catch {
-          failed = true; // the backstop checkpoint of the writer still runs
-          return;
-        }
-        worker.unref();
-        const w = worker;
-        w.once("exit", () => {
-          if (worker === w) worker = undefined;
-          failed = true;
-        });
-        worker.on("message", () => (busy = false));
-        worker.on("error", () => {
-          failed = true;
-          busy = false;
-        });
-      }
-      busy = true;
-      worker.postMessage("checkpoint");
-    },
-    async close() {
-      const w = worker;
-      worker = undefined;
-      failed = true;
-      if (!w) return;
-      const exited = new Promise<void>((res) => w.once("exit", () => res()));
-      w.postMessage("close");
-      const timer = setTimeout(() => void w.terminate(), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }
