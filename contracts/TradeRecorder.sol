@@ -120,6 +120,18 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
     }
 
     /// @inheritdoc ITradeRecorder
+    function closeTradeIds(uint96 below) external {
+        if (!_participants.isActiveExchange(msg.sender)) revert TradeUnauthorized(msg.sender);
+        uint256 window = _windows[msg.sender];
+        uint256 base = window >> 160;
+        if (below <= base) revert TradeWindowNotAdvanced(below, uint96(base));
+        uint256 shift = below - base;
+        uint256 bits = shift < _WINDOW ? uint160(window) >> shift : 0;
+        _windows[msg.sender] = (uint256(below) << 160) | bits;
+        emit TradeIdsClosed(msg.sender, below);
+    }
+
+    /// @inheritdoc ITradeRecorder
     function tradeWindow(address exchange) external view returns (uint96 base, uint160 bits) {
         uint256 window = _windows[exchange];
         return (uint96(window >> 160), uint160(window));

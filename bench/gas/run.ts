@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ethers, network } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
-import { AssetKind, MerchantCategory, Right, digest, getActors, seedParticipants, ADMIN_DELAY } from "../../test/helpers/fixture";
+import { AssetKind, MerchantCategory, Right, digest, exchangeCode, getActors, seedParticipants, ADMIN_DELAY } from "../../test/helpers/fixture";
 import { deployShuquan } from "../../scripts/deploy";
 import { licenceTerms, registrationOf, tradeOf } from "../../test/helpers/assets";
 import { signPledge, signTrade, tradeIdOf, currency, type TradeValue } from "../../test/helpers/signing";
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     operation: "trade — holding transfer, exchange's first trade, seller recognised singly, buyer new",
     gasUsed: tradeWorst,
     floor: FLOOR.trade,
-    notes: "one-off per exchange (window slot 0→non-zero) + single-merchant recognition path + buyer's balance 0→1",
+    notes: "one-off per exchange that did not open its window (slot 0→non-zero) + single-merchant recognition path + buyer's balance 0→1",
   });
 
   const gzdeBuyer2 = ethers.getAddress(ethers.dataSlice(ethers.id("bench: second new buyer at GZDE"), 12));
@@ -204,6 +204,33 @@ async function main(): Promise<void> {
     target: TARGET.trade,
     floor: FLOOR.trade,
     notes: "window slot non-zero, serial slides it by one + single-merchant recognition path + buyer's balance 0→1",
+  });
+
+  // The same worst case at an exchange that opened its trade window once (closeTradeIds(1)) before its first trade:
+  // BJDE, accredited here, recognises alice singly; the buyer is a new BJDE merchant.
+  const bj = a.bjde;
+  await participants.connect(a.regulator).accreditExchange(bj.address, exchangeCode("BJDE"), "Beijing International Data Exchange");
+  await participants.connect(bj).recogniseMerchant(a.alice.address);
+  const bjBuyer = ethers.getAddress(ethers.dataSlice(ethers.id("bench: new buyer at BJDE"), 12));
+  await participants.connect(bj).onboardMerchant(bjBuyer, MerchantCategory.DataResource, digest(bjBuyer));
+  const openWindow = await gasOf(tradeRecorder.connect(bj).closeTradeIds(1));
+  rows.push({
+    id: "trade.openWindow",
+    operation: "open an exchange's trade window (closeTradeIds(1), once per exchange)",
+    gasUsed: openWindow,
+    notes: "moves the one-off first write of the window slot out of any trade",
+  });
+  await sh.register(registrationOf(a.alice.address, "alice's asset sold at BJDE"));
+  const assetB = BigInt(registrationOf(a.alice.address, "alice's asset sold at BJDE").contentDigest as string);
+  const tb = await tradeOf(bj.address, assetB, a.alice.address, bjBuyer, Right.Holding, { tradeId: tradeIdOf(bj.address, 1) });
+  const tradeOpened = await gasOf(tradeRecorder.connect(bj).recordTrade(tb, await signTrade(a.alice, tradeRecorder, tb)));
+  rows.push({
+    id: "trade.holding.firstAfterOpen",
+    operation: "trade — holding transfer, exchange's first trade after opening its window, seller recognised singly, buyer new",
+    gasUsed: tradeOpened,
+    target: TARGET.trade,
+    floor: FLOOR.trade,
+    notes: "window slot already non-zero + single-merchant recognition path + buyer's balance 0→1",
   });
 
   // Evidence

@@ -45,6 +45,7 @@ interface ITradeRecorder {
     error TradeIdNotOwnedByExchange(uint256 tradeId, address exchange); // top 160 bits are not the caller
     error TradeIdUsed(uint256 tradeId); // recorded already (its bit is set in the window): no replays
     error TradeIdTooOld(uint256 tradeId, uint96 base); // serial below the exchange's window base: re-sign a new id
+    error TradeWindowNotAdvanced(uint96 below, uint96 base); // closing ids below a serial that is not above the base
     error TradeExpired(uint64 deadline); // the seller's authorisation has expired
     error TradeInvalidSignature(address seller); // the signature is not the seller's over these terms
     error TradeSameParty(address party); // seller and buyer are the same account
@@ -53,6 +54,9 @@ interface ITradeRecorder {
     error TradeLinkedTradeNotFound(uint256 linkedTradeId); // linked id is Unused (see `tradeIdStatus`)
     error TradeHoldingTermsNotEmpty(); // licence terms given for a holding transfer
     error TradeUnknownTrade(uint256 tradeId); // lookup of an unrecorded trade
+
+    /// @notice Emitted when an exchange closes its trade ids below `below` (they can no longer be recorded).
+    event TradeIdsClosed(address indexed exchange, uint96 below);
 
     /// @notice Emitted when a trade is recorded; the right moved in the same transaction (see the registry's
     /// HoldingTransferred or LicenceGranted with the same tradeId).
@@ -113,4 +117,11 @@ interface ITradeRecorder {
     /// highest recorded is `base + bitLength(bits)` (or `base` when `bits` is 0); an exchange hands out serials from
     /// its own counter, which also counts the authorisations it has not recorded yet.
     function tradeWindow(address exchange) external view returns (uint96 base, uint160 bits);
+
+    /// @notice Closes the caller's trade ids with a serial below `below`: outstanding authorisations for them can no
+    /// longer be recorded (an exchange voids what it handed out), and ids from `below` on stay usable. Caller: an
+    /// active exchange. Calling it once with `below` = 1 before the first trade also opens the window slot, so that
+    /// no trade ever pays for writing it the first time (about 17k gas).
+    /// @param below The new window base; must be above the current one.
+    function closeTradeIds(uint96 below) external;
 }

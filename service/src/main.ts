@@ -69,7 +69,7 @@ async function startEmbedded(config: Config, logger: Logger, demo: boolean, cont
     const deployed = await deployShuquan(devSigner(provider, DEV.deployer), { regulator: devAccounts()[DEV.regulator].address });
     const file = writeDeploymentFile(deployed, path.join(ROOT, "deployments"));
     logger.info({ file }, "contracts deployed");
-    await bootstrapRoles(provider, deployed.addresses.ParticipantRegistry);
+    await bootstrapRoles(provider, deployed.addresses);
     const summary = demo ? await seedDemo({ provider, deployment: { contracts: deployed.addresses }, content, logger }) : undefined;
     return { chain, deployment: loadDeployment(file), demo: summary };
   } catch (e) {

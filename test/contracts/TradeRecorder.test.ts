@@ -602,6 +602,58 @@ describe("TradeRecorder", function () {
         });
       });
 
+      describe("closeTradeIds", function () {
+        context("before the first trade (opening the window)", function () {
+          it("should set the base, emit TradeIdsClosed, and leave ids from the base on usable", async function () {
+            const f = await loadFixture(tradeFixture);
+            await expect(f.tradeRecorder.connect(f.shde).closeTradeIds(1n))
+              .to.emit(f.tradeRecorder, "TradeIdsClosed")
+              .withArgs(f.shde.address, 1n);
+            expect(await windowOf(f, f.shde.address)).to.deep.equal([1n, 0n]);
+            expect(await f.tradeRecorder.tradeIdStatus(tradeIdOf(f.shde.address, 0n))).to.equal(Status.Closed);
+            const [id] = await recordSerials(f, f.shde, [1n]);
+            expect(await f.tradeRecorder.isRecorded(id)).to.equal(true);
+          });
+        });
+
+        context("with authorisations outstanding", function () {
+          it("should void the ids below, keep the recorded bits above, and refuse the voided ones", async function () {
+            const f = await loadFixture(tradeFixture);
+            await recordSerials(f, f.shde, [2n, 9n]);
+            await f.tradeRecorder.connect(f.shde).closeTradeIds(5n);
+            expect(await windowOf(f, f.shde.address)).to.deep.equal([5n, bitsAt(4)]); // serial 9 stays recorded
+            const voided = await makeTrade(f, { tradeId: tradeIdOf(f.shde.address, 3n) });
+            await expect(record(f, voided)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeIdTooOld").withArgs(voided.tradeId, 5n);
+            await f.tradeRecorder.connect(f.shde).closeTradeIds(500n); // a jump past the window clears it
+            expect(await windowOf(f, f.shde.address)).to.deep.equal([500n, 0n]);
+          });
+        });
+
+        context("when the new base is not above the current one", function () {
+          it("should revert with TradeWindowNotAdvanced", async function () {
+            const f = await loadFixture(tradeFixture);
+            await f.tradeRecorder.connect(f.shde).closeTradeIds(10n);
+            for (const below of [10n, 3n]) {
+              await expect(f.tradeRecorder.connect(f.shde).closeTradeIds(below))
+                .to.be.revertedWithCustomError(f.tradeRecorder, "TradeWindowNotAdvanced")
+                .withArgs(below, 10n);
+            }
+            await expect(f.tradeRecorder.connect(f.gzde).closeTradeIds(0n))
+              .to.be.revertedWithCustomError(f.tradeRecorder, "TradeWindowNotAdvanced")
+              .withArgs(0n, 0n);
+          });
+        });
+
+        context("when the caller is not an active exchange", function () {
+          it("should revert with TradeUnauthorized", async function () {
+            const f = await loadFixture(tradeFixture);
+            await expect(f.tradeRecorder.connect(f.alice).closeTradeIds(1n))
+              .to.be.revertedWithCustomError(f.tradeRecorder, "TradeUnauthorized")
+              .withArgs(f.alice.address);
+          });
+        });
+      });
+
       context("with several exchanges", function () {
         it("should keep each exchange's window apart", async function () {
           const f = await loadFixture(tradeFixture);

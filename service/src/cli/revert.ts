@@ -48,6 +48,7 @@ const HINTS: Record<string, string | ((what: string) => string)> = {
   TradeInvalidSignature: "the signature is not the seller's over these exact terms; re-sign with the seller's key",
   TradeInvalidPrice: "give either --price with --currency, or --price-commitment, not both",
   TradeIdTooOld: "the serial is below the exchange's 160-id window (newer trades were recorded since); authorise again with a new --serial",
+  TradeWindowNotAdvanced: "the exchange's trade ids are already closed up to there; give a higher --below (see the window with tradeWindow)",
   TradeLinkedTradeNotFound: "the linked trade id has not been recorded",
   PledgeUnauthorized: "the lender must be an active merchant recognised at the asset's exchange, and sign",
   PledgeExpired: "the holder's consent expired; ask for a new one",

@@ -4,7 +4,7 @@
  * recognises SHDE's alice singly (so bob is recognised at SHDE only) — the same layout the tests use.
  */
 import { JsonRpcProvider, NonceManager, type Signer } from "ethers";
-import { IParticipantRegistry__factory } from "../../../typechain-types";
+import { IParticipantRegistry__factory, ITradeRecorder__factory } from "../../../typechain-types";
 import { exchangeCodeBytes4, enumValue, MERCHANT_CATEGORY, sha256Hex } from "../digest";
 import { devWallet } from "./accounts";
 
@@ -25,8 +25,15 @@ export function devSigner(provider: JsonRpcProvider, index: number): Signer {
   return signer;
 }
 
-/** Sets up exchanges, merchants and recognition. Idempotent only on a fresh deployment. */
-export async function bootstrapRoles(provider: JsonRpcProvider, participantsAddress: string): Promise<void> {
+/**
+ * Sets up exchanges, merchants and recognition, and opens each exchange's trade-id window (so that no trade pays
+ * for its first write). Only on a fresh deployment.
+ */
+export async function bootstrapRoles(
+  provider: JsonRpcProvider,
+  addresses: { ParticipantRegistry: string; TradeRecorder: string },
+): Promise<void> {
+  const participantsAddress = addresses.ParticipantRegistry;
   const as = (i: number) => IParticipantRegistry__factory.connect(participantsAddress, devSigner(provider, i));
   const send = async (tx: Promise<{ wait(): Promise<unknown> }>) => (await tx).wait();
   const address = (i: number) => devWallet(i).address;
@@ -46,4 +53,7 @@ export async function bootstrapRoles(provider: JsonRpcProvider, participantsAddr
   await send(gzde.onboardMerchant(address(DEV.lender), category("third-party-service"), credential("lender")));
   await send(shde.recogniseExchange(address(DEV.gzde)));
   await send(gzde.recogniseMerchant(address(DEV.alice)));
+  for (const exchange of [DEV.shde, DEV.gzde]) {
+    await send(ITradeRecorder__factory.connect(addresses.TradeRecorder, devSigner(provider, exchange)).closeTradeIds(1));
+  }
 }

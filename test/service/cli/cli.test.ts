@@ -213,6 +213,18 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     expect(r.stderr).to.match(/past the chain head/);
   });
 
+  it("trade close-ids: the exchange closes its ids below a serial; going backwards is refused", async () => {
+    let r = await cli(env, ["trade", "close-ids", "--below", "50", "--json"], { key: EXCHANGE_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    const [base] = await env.deployment.tradeRecorder.tradeWindow(EXCHANGE!);
+    expect(base).to.equal(50n);
+    r = await cli(env, ["trade", "close-ids", "--below", "10", "--json"], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(JSON.stringify(r.json)).to.match(/TradeWindowNotAdvanced/);
+    r = await cli(env, ["trade", "close-ids", "--below", "60", "--json"], { key: HOLDER_KEY });
+    expect(r.code).to.equal(1); // a merchant is not an exchange
+  });
+
   it("licence: the holder grants and revokes an operating licence", async () => {
     await fsp.writeFile(path.join(env.dir, "ops.md"), "operate the product in the Shanghai market\n");
     let r = await cli(env, ["licence", "grant", fileAssetId, "--grantee", BUYER, "--right", "operating", "--scope-file", "ops.md", "--end", "+90d", "--revocable", "--json"], { key: HOLDER_KEY });

@@ -190,4 +190,20 @@ export function registerTradeCommands(program: Command): void {
         ]);
       }),
     );
+
+  trade
+    .command("close-ids")
+    .description("exchange: close its trade ids below a serial — voids outstanding authorisations for them; with --below 1 before the first trade, opens the window so no trade pays for it")
+    .requiredOption("--below <serial>", "the new window base: ids with a lower serial can no longer be recorded")
+    .action(
+      act<{ below: string }>(async (ctx, _args, o) => {
+        const below = parseUint(o.below, "--below", (1n << 96n) - 1n);
+        const { contract, wallet } = await ctx.writer("trades", "exchange");
+        const tx = await send(contract, "closeTradeIds", [below], "close trade ids");
+        ctx.print({ exchange: wallet.address, below: below.toString(), txHash: tx.txHash, blockNumber: tx.blockNumber }, [
+          `closed trade ids of ${wallet.address} below serial ${below}`,
+          `  tx ${tx.txHash} in block ${tx.blockNumber}`,
+        ]);
+      }),
+    );
 }
