@@ -3,7 +3,11 @@
  * Env: BACKEND (sqlite|postgres), RPC_URL, EMITTER, START_BLOCK, DB_FILE or PG_URL,
  * MODE: `node` (default: JSON-RPC over HTTP to the node) or `replay` (the node's answers recorded first, then
  * served from memory as JSON text: measures the indexer alone — parse, decode, map, write — without the node).
+ * REPLAY_FILE (replay mode): the recording is kept in this file (written on first use, read afterwards), so that
+ * repeated runs do not wait for the node to answer the recording again.
  */
+import fs from "node:fs";
+import os from "node:os";
 import { createHttpTransport, type RpcCall, type Transport } from "../../service/src/chain/transport";
 import { createLogger } from "../../service/src/logger";
 import { createIndexer } from "../../service/src/indexer";
@@ -29,16 +33,20 @@ async function main(): Promise<void> {
           transport,
           contracts: [{ name: "DataAssetRegistry", address: process.env.EMITTER!, startBlock: Number(process.env.START_BLOCK) }],
           initialRange: 50,
+          // TARGET_LOGS: logs per eth_getLogs range to aim for (default: the indexer's, 5000)
+          ...(process.env.TARGET_LOGS ? { targetLogsPerRange: Number(process.env.TARGET_LOGS) } : {}),
         },
       ],
     },
   );
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpuSeconds();
   await indexer.catchUp();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = Number(((cpu.user + cpu.system) / 1e6).toFixed(2));
+  const mainCpuSeconds = Number((mainThreadCpuSeconds() - main0).toFixed(2));
   const st = indexer.status().chains[0];
   const counts: Record<string, number> = {};
   for (const t of ["assets", "asset_parents", "holdings", "trades", "licences", "evidence_batches"]) {
@@ -48,33 +56,41 @@ async function main(): Promise<void> {
   await db.close();
   if (backend === "postgres") await dropPostgresSchema(process.env.PG_URL!, schema);
   process.stdout.write(
-    JSON.stringify({ backend, mode: replay ? "replay" : "node", events: st.eventsIndexed, seconds: Number(seconds.toFixed(2)), eventsPerSecond: Math.round(st.eventsIndexed / seconds), cpuSeconds, maxRssMB, finalRangeSize: st.rangeSize, rows: counts }) + "\n",
+    JSON.stringify({ backend, mode: replay ? "replay" : "node", events: st.eventsIndexed, seconds: Number(seconds.toFixed(2)), eventsPerSecond: Math.round(st.eventsIndexed / seconds), cpuSeconds, mainCpuSeconds, loadAverage: os.loadavg()[0].toFixed(1), maxRssMB, finalRangeSize: st.rangeSize, rows: counts }) + "\n",
   );
 }
 
-/** Records every log and header of the range once, then answers from memory (as JSON text, parsed per call). */
+/** CPU time of the main thread alone (Linux: /proc/self/task/<pid>/stat, utime + stime in clock ticks of 10 ms). */
+function mainThreadCpuSeconds(): number {
+  try {
+    const f = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const fields = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+interface Recording {
+  head: number;
+  /** header JSON by block number */
+  headers: Record<string, string>;
+  /** log JSON texts by block number */
+  logs: Record<string, string[]>;
+}
+
+/** Records every log and header of the range once (or reads REPLAY_FILE), then answers from memory (as JSON text, parsed per call). */
 async function recordedTransport(url: string, address: string, start: number): Promise<Transport> {
-  const http = createHttpTransport(url, { timeoutMs: 600_000 });
-  const head = Number(await http.request<string>("eth_blockNumber", []));
-  type Log = { blockNumber: string };
-  const logs: Log[] = [];
-  for (let b = start; b <= head; b += 20) {
-    logs.push(...(await http.request<Log[]>("eth_getLogs", [{ address: [address], fromBlock: "0x" + b.toString(16), toBlock: "0x" + Math.min(head, b + 19).toString(16) }])));
+  const file = process.env.REPLAY_FILE;
+  let rec: Recording;
+  if (file && fs.existsSync(file)) rec = JSON.parse(fs.readFileSync(file, "utf8")) as Recording;
+  else {
+    rec = await record(url, address, start);
+    if (file) fs.writeFileSync(file, JSON.stringify(rec));
   }
-  const headers = new Map<number, string>();
-  const nums = Array.from({ length: head - start + 1 }, (_, i) => start + i);
-  const hs = await http.batch(nums.map((n) => ({ method: "eth_getBlockByNumber", params: ["0x" + n.toString(16), false] })));
-  hs.forEach((h, i) => {
-    const x = h as { number: string; hash: string; parentHash: string; timestamp: string };
-    headers.set(nums[i], JSON.stringify({ number: x.number, hash: x.hash, parentHash: x.parentHash, timestamp: x.timestamp }));
-  });
-  const byBlock = new Map<number, string[]>();
-  for (const l of logs) {
-    const n = Number(l.blockNumber);
-    let a = byBlock.get(n);
-    if (!a) byBlock.set(n, (a = []));
-    a.push(JSON.stringify(l));
-  }
+  const head = rec.head;
+  const headers = new Map<number, string>(Object.entries(rec.headers).map(([k, v]) => [Number(k), v]));
+  const byBlock = new Map<number, string[]>(Object.entries(rec.logs).map(([k, v]) => [Number(k), v]));
   const answer = (c: RpcCall): unknown => {
     const p = c.params as [{ fromBlock: string; toBlock: string } | string];
     switch (c.method) {
@@ -98,6 +114,24 @@ async function recordedTransport(url: string, address: string, start: number): P
     request: async (method, params) => answer({ method, params }) as never,
     batch: async (calls) => calls.map(answer),
   };
+}
+
+async function record(url: string, address: string, start: number): Promise<Recording> {
+  const http = createHttpTransport(url, { timeoutMs: 600_000 });
+  const head = Number(await http.request<string>("eth_blockNumber", []));
+  type Log = { blockNumber: string };
+  const rec: Recording = { head, headers: {}, logs: {} };
+  for (let b = start; b <= head; b += 20) {
+    const logs = await http.request<Log[]>("eth_getLogs", [{ address: [address], fromBlock: "0x" + b.toString(16), toBlock: "0x" + Math.min(head, b + 19).toString(16) }]);
+    for (const l of logs) (rec.logs[Number(l.blockNumber)] ??= []).push(JSON.stringify(l));
+  }
+  const nums = Array.from({ length: head - start + 1 }, (_, i) => start + i);
+  const hs = await http.batch(nums.map((n) => ({ method: "eth_getBlockByNumber", params: ["0x" + n.toString(16), false] })));
+  hs.forEach((h, i) => {
+    const x = h as { number: string; hash: string; parentHash: string; timestamp: string };
+    rec.headers[nums[i]] = JSON.stringify({ number: x.number, hash: x.hash, parentHash: x.parentHash, timestamp: x.timestamp });
+  });
+  return rec;
 }
 
 main().catch((e) => {
