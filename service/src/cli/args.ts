@@ -47,9 +47,8 @@ export function parseUint(v: string | undefined, what: string, max?: bigint): bi
  * A time as unix seconds: a number (unix seconds), an ISO 8601 date/time, "now", or a relative "+30d", "+12h",
  * "+45m", "+90s" from now.
  */
-export function parseTime(v: string, what: string): number {
+export function parseTime(v: string, what: string, now = Math.floor(Date.now() / 1000)): number {
   const s = v.trim();
-  const now = Math.floor(Date.now() / 1000);
   if (s === "now") return now;
   if (/^\d+$/.test(s)) return Number(s);
   const rel = /^\+(\d+)([smhdy])$/.exec(s);

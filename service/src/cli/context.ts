@@ -47,6 +47,16 @@ export class Context {
     return this.conn;
   }
 
+  /**
+   * The chain's "now": the latest block's timestamp. Relative times (`now`, `+30d`) are taken from it, not from this
+   * machine's clock, because the contracts judge terms and deadlines by block time.
+   */
+  async chainNow(): Promise<number> {
+    const { provider } = await this.chain();
+    const block = await provider.getBlock("latest");
+    return block ? block.timestamp : Math.floor(Date.now() / 1000);
+  }
+
   /** The deployment's addresses for the connected chain. */
   async deployment(): Promise<DeploymentAddresses> {
     this.dep ??= this.chain().then(({ chainId }) => loadDeploymentFor(chainId, this.opts.deployment ?? process.env.DEPLOYMENT));

@@ -24,6 +24,10 @@ describe("shuquan CLI (child processes against a local chain)", function () {
 
   before(async () => {
     env = await startCliEnv();
+    // Put the chain's clock 40 days ahead of this machine's (as after `npm start -- --demo`, or other suites' time
+    // travel): relative times like "+30d" must be taken from the chain, which judges terms and deadlines.
+    await hre.network.provider.send("evm_increaseTime", [40 * 86_400]);
+    await hre.network.provider.send("evm_mine", []);
     metaFile = path.join(env.dir, "meta.json");
     await fsp.writeFile(metaFile, JSON.stringify(EXAMPLE_METADATA));
     await fsp.writeFile(path.join(env.dir, "report.csv"), "district,hour,minutes\nHuangpu,9,42\n");
@@ -156,7 +160,8 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     r = await cli(env, ["trade", "record", "--authorisation", "auth.json", "--json"], { key: EXCHANGE_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
-    expect(await env.deployment.registry.isLicensed(fileAssetId, BUYER, 1, Math.floor(Date.now() / 1000) + 60)).to.equal(true);
+    const chainNow = (await hre.ethers.provider.getBlock("latest"))!.timestamp; // the chain's clock, not this machine's
+    expect(await env.deployment.registry.isLicensed(fileAssetId, BUYER, 1, chainNow + 60)).to.equal(true);
     // --json is clean: the tx hash, the block and the decoded event as plain values, no raw ethers log objects
     expect(r.json).to.not.have.property("logs");
     expect(r.stdout).to.not.match(/"provider"|"_type"|"topics"/);
@@ -229,7 +234,7 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     await fsp.writeFile(path.join(env.dir, "ops.md"), "operate the product in the Shanghai market\n");
     let r = await cli(env, ["licence", "grant", fileAssetId, "--grantee", BUYER, "--right", "operating", "--scope-file", "ops.md", "--end", "+90d", "--revocable", "--json"], { key: HOLDER_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
-    const now = Math.floor(Date.now() / 1000) + 5;
+    const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp + 5; // the chain's clock
     expect(await env.deployment.registry.isLicensed(fileAssetId, BUYER, 2, now)).to.equal(true);
     r = await cli(env, ["licence", "revoke", fileAssetId, "--grantee", BUYER, "--right", "operating", "--reason", "terms breached"], { key: HOLDER_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);

@@ -28,10 +28,11 @@ export function registerLicenceCommands(program: Command): void {
           const grantee = parseAddress(o.grantee, "--grantee");
           const right = parseEnum(RIGHT, o.right, "right");
           const scopeDigest = (await digestFrom(o.scopeDigest, o.scopeFile, "scope", true)) as string;
+          const chainNow = await ctx.chainNow();
           const terms = {
             scopeDigest,
-            start: parseTime(o.start, "--start"),
-            end: parseTime(o.end, "--end"),
+            start: parseTime(o.start, "--start", chainNow),
+            end: parseTime(o.end, "--end", chainNow),
             exclusive: Boolean(o.exclusive),
             sublicensable: Boolean(o.sublicensable),
             revocable: Boolean(o.revocable),

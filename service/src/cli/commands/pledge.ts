@@ -53,9 +53,10 @@ export function registerPledgeCommands(program: Command): void {
           const { contract, wallet } = await ctx.writer("pledges", "holder");
           const { chainId } = await ctx.chain();
           const nonce = await view<bigint>(contract, "nonces", [wallet.address], "read pledge nonce");
+          const chainNow = await ctx.chainNow();
           const terms = {
             assetId, lender, amount: parseUint(o.amount, "--amount", (1n << 128n) - 1n), currency: currencyBytes3(o.currency),
-            start: parseTime(o.start, "--start"), end: parseTime(o.end, "--end"), agreementDigest, nonce, deadline: parseTime(o.deadline, "--deadline"),
+            start: parseTime(o.start, "--start", chainNow), end: parseTime(o.end, "--end", chainNow), agreementDigest, nonce, deadline: parseTime(o.deadline, "--deadline", chainNow),
           };
           const domain = await domainOf(contract);
           const digest = TypedDataEncoder.hash(domain, PLEDGE_TYPES, terms);

@@ -93,11 +93,12 @@ export function registerTradeCommands(program: Command): void {
         if (disclosed && !o.currency) throw new CliError("--price needs --currency");
         const contractDigest = (await digestFrom(o.contractDigest, o.contractFile, "contract", true)) as string;
         const isHolding = RIGHT[right] === "holding";
+        const chainNow = await ctx.chainNow();
         let licence = { scopeDigest: "0x" + "0".repeat(64), start: 0, end: 0, exclusive: false, sublicensable: false, revocable: false };
         if (!isHolding) {
           const scopeDigest = await digestFrom(o.scopeDigest, o.scopeFile, "scope", true);
           if (!o.end) throw new CliError("--end is required for a licence");
-          licence = { scopeDigest: scopeDigest as string, start: parseTime(o.start ?? "now", "--start"), end: parseTime(o.end, "--end"), exclusive: Boolean(o.exclusive), sublicensable: Boolean(o.sublicensable), revocable: Boolean(o.revocable) };
+          licence = { scopeDigest: scopeDigest as string, start: parseTime(o.start ?? "now", "--start", chainNow), end: parseTime(o.end, "--end", chainNow), exclusive: Boolean(o.exclusive), sublicensable: Boolean(o.sublicensable), revocable: Boolean(o.revocable) };
         }
         const { contract: recorder, wallet } = await ctx.writer("trades", "seller");
         const { chainId } = await ctx.chain();
@@ -114,7 +115,7 @@ export function registerTradeCommands(program: Command): void {
           contractDigest,
           venue,
           linkedTradeId: o.linkedTrade ? parseUint(o.linkedTrade, "--linked-trade") : 0n,
-          deadline: parseTime(o.deadline, "--deadline"),
+          deadline: parseTime(o.deadline, "--deadline", chainNow),
         };
         await refuseDoomed(ctx, value.assetId, value.deadline, Boolean(o.force));
         const domain = await domainOf(recorder);
