@@ -46,6 +46,15 @@ export interface KeyColumn {
   field: string;
 }
 
+/** The sort key of event rows: their position on the chain (block, log index), then chain id; `alias` is the table's. */
+export function eventPositionKeys(alias: string): KeyColumn[] {
+  return [
+    { sql: `${alias}.block_number`, field: "block_number" },
+    { sql: `${alias}.log_index`, field: "log_index" },
+    { sql: `${alias}.chain_id`, field: "chain_id" },
+  ];
+}
+
 /** Arguments of {@link paginate}. */
 export interface PaginateParameters<R, T> {
   db: ReadDb;

@@ -3,7 +3,7 @@
  * frozen from the latest freeze row, pledged from the latest pledge-lock row).
  */
 import type { FinalityCheck } from "../context";
-import { paginate, type Page } from "../pagination";
+import { paginate, type Page, eventPositionKeys } from "../pagination";
 import type { ReadDb, SqlValue } from "../types";
 import { bool, eventCols, eventRef, placeholders, type EventRef, type EventRow } from "./rows";
 
@@ -159,11 +159,7 @@ export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityC
     select: SELECT,
     where,
     params,
-    keys: [
-      { sql: "x.block_number", field: "block_number" },
-      { sql: "x.log_index", field: "log_index" },
-      { sql: "x.chain_id", field: "chain_id" },
-    ],
+    keys: eventPositionKeys("x"),
     direction: "desc",
     limit: f.limit,
     cursor: f.cursor,

@@ -3,7 +3,7 @@
  * and recognition computed exactly as ParticipantRegistry.recognitionPath does.
  */
 import type { FinalityCheck } from "../context";
-import { paginate, type Page } from "../pagination";
+import { paginate, type Page, eventPositionKeys } from "../pagination";
 import type { ReadDb, SqlValue } from "../types";
 import { hyphenated, spellings } from "../validation";
 import { bool, eventCols, eventRef, type EventRef, type EventRow } from "./rows";
@@ -102,11 +102,7 @@ function merchantView(r: MerchantRow, isFinal: FinalityCheck): MerchantView {
   };
 }
 
-const KEYS = [
-  { sql: "x.block_number", field: "block_number" },
-  { sql: "x.log_index", field: "log_index" },
-  { sql: "x.chain_id", field: "chain_id" },
-];
+const KEYS = eventPositionKeys("x");
 
 /** Lists exchanges in accreditation order. */
 export async function listExchanges(

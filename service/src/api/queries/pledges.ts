@@ -2,7 +2,7 @@
  * Pledges (数据资产质押): registration rows plus the latest status change (released / lifted) of each.
  */
 import type { FinalityCheck } from "../context";
-import { paginate, type Page } from "../pagination";
+import { paginate, type Page, eventPositionKeys } from "../pagination";
 import type { ReadDb, SqlValue } from "../types";
 import { eventCols, eventRef, type EventRef, type EventRow } from "./rows";
 
@@ -107,11 +107,7 @@ export async function listPledges(db: ReadDb, f: PledgeFilters, isFinal: Finalit
     select: SELECT,
     where,
     params,
-    keys: [
-      { sql: "x.block_number", field: "block_number" },
-      { sql: "x.log_index", field: "log_index" },
-      { sql: "x.chain_id", field: "chain_id" },
-    ],
+    keys: eventPositionKeys("x"),
     direction: "desc",
     limit: f.limit,
     cursor: f.cursor,

@@ -2,7 +2,7 @@
  * Trades: filtered lists and lookups, each with the trade it links to (场内场外交易链接) and the trades linking to it.
  */
 import type { FinalityCheck } from "../context";
-import { paginate, type Page } from "../pagination";
+import { paginate, type Page, eventPositionKeys } from "../pagination";
 import type { ReadDb, SqlValue } from "../types";
 import { hyphenated, spellings } from "../validation";
 import { bool, eventCols, eventRef, placeholders, type EventRef, type EventRow } from "./rows";
@@ -162,11 +162,7 @@ export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityC
     select: `SELECT ${TRADE_COLS} FROM trades t`,
     where,
     params,
-    keys: [
-      { sql: "t.block_number", field: "block_number" },
-      { sql: "t.log_index", field: "log_index" },
-      { sql: "t.chain_id", field: "chain_id" },
-    ],
+    keys: eventPositionKeys("t"),
     direction: "desc",
     limit: f.limit,
     cursor: f.cursor,
