@@ -76,10 +76,16 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     eventsIndexed: 0,
     rangeSize: range.size,
     state: "starting",
+    stateSince: Date.now(),
+    headCheckedAt: null,
     lastError: null,
     reorgs: 0,
   };
 
+  const setState = (state: ChainStatus["state"]): void => {
+    if (st.state !== state) st.stateSince = Date.now();
+    st.state = state;
+  };
   const setHead = (h: number): void => {
     head = h;
     st.chainHead = h;
@@ -140,6 +146,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     if (head === null || next > head || Date.now() - headAt > 2000) {
       setHead(await rpc.eth_blockNumber());
       headAt = Date.now();
+      st.headCheckedAt = headAt;
     }
     next = cp ? cp.blockNumber + 1 : startBlock;
     if (next > head!) {
@@ -156,7 +163,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
           cp = { ...cp, headBlock: head!, finalizedBlock: Math.max(-1, head! - confirmations) };
         }
       }
-      st.state = "live";
+      setState("live");
       return "idle";
     }
     let to = Math.min(head!, next + range.size - 1);
@@ -232,7 +239,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     st.lastProgressAt = Date.now();
     st.lastError = null;
     setIndexed(cp);
-    st.state = to < head! ? "backfill" : "live";
+    setState(to < head! ? "backfill" : "live");
     return "progress";
   }
 
@@ -276,11 +283,11 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
           failures++;
           st.lastError = (e as Error).message;
           if (e instanceof FatalError) {
-            st.state = "failed";
+            setState("failed");
             log.error({ err: e }, "chain sync stopped: fatal error");
             break;
           }
-          st.state = "retrying";
+          setState("retrying");
           const delay = backoffDelay(failures, 500, 30_000);
           log.warn({ err: e, attempt: failures, delayMs: delay, from: st.indexedBlock + 1 }, "range failed; retrying (not skipped)");
           await new Promise<void>((res) => {
@@ -289,7 +296,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
           });
         }
       }
-      if (st.state !== "failed") st.state = "stopped";
+      if (st.state !== "failed") setState("stopped");
       running = false;
     },
     stop() {

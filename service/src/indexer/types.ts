@@ -59,6 +59,10 @@ export interface ChainStatus {
   /** Current getLogs range size in blocks. */
   rangeSize: number;
   state: "starting" | "backfill" | "live" | "retrying" | "failed" | "stopped";
+  /** When `state` last changed (ms since epoch). */
+  stateSince: number;
+  /** When the chain head was last read successfully (ms since epoch), or null before the first read. */
+  headCheckedAt: number | null;
   /** The last error while not making progress, or null. */
   lastError: string | null;
   /** Reorgs handled since start. */

@@ -163,12 +163,16 @@ for (const backend of BACKENDS) {
           if (broken && method === "eth_getLogs") throw new RetryableError("injected: node down");
         };
         const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)], rpcRetry: fastRetry, pollIntervalMs: 10 });
+        const startedAt = Date.now();
         indexer.start();
         for (let i = 0; i < 100 && indexer.status().chains[0].state !== "retrying"; i++) await new Promise((r) => setTimeout(r, 10));
         const st = indexer.status().chains[0];
         expect(st.state).to.equal("retrying");
         expect(st.lastError).to.match(/node down/);
         expect(st.indexedBlock).to.equal(0);
+        // /health times a retrying spell from stateSince; the head itself was still readable
+        expect(st.stateSince).to.be.at.least(startedAt);
+        expect(st.headCheckedAt).to.be.a("number").and.at.least(startedAt);
         broken = false;
         for (let i = 0; i < 300 && indexer.status().chains[0].indexedBlock < chain.head(); i++) await new Promise((r) => setTimeout(r, 10));
         await indexer.stop();
