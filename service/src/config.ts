@@ -14,7 +14,7 @@
  * | IPFS_API_URL | — | Kubo RPC API; otherwise the local content store |
  * | LOG_LEVEL | info | pino level |
  * | HEALTH_MAX_LAG_BLOCKS | 50 | /health fails when a chain lags more blocks than this |
- * | HEALTH_STALL_AFTER_MS | 60000 | /health fails when a chain that is behind has not advanced for this long |
+ * | HEALTH_STALL_AFTER_MS | 60000 | /health fails when a chain that is behind has not advanced, has been retrying, or has not had its head read, for this long |
  * | EVIDENCE_CACHE_LEAVES | 2000000 | bound of the API's evidence tree cache, in leaves |
  */
 import path from "node:path";
