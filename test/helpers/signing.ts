@@ -2,61 +2,15 @@
  * EIP-712 signing helpers for the Shuquan contracts, built from the interfaces' structs.
  *
  * The domain is read from the verifying contract itself (ERC-5267 `eip712Domain()`), so these helpers follow
- * whatever name/version the contract was deployed with. Type definitions mirror
- * ITradeRecorder.Trade (+ Types.sol LicenceTerms) and IPledgeRegistry.PledgeTerms field by field.
+ * whatever name/version the contract was deployed with. The type definitions are the product's own
+ * (service/src/digest/eip712.ts); every digest is checked against the contracts' hashTrade / hashPledge.
  */
 import { ethers } from "hardhat";
 import type { BaseContract, Signer, TypedDataDomain, TypedDataField } from "ethers";
+import { PLEDGE_TYPES, TRADE_TYPES, parseTradeId, tradeMessage } from "../../service/src/digest";
 
-/** EIP-712 types of Types.sol `LicenceTerms`. */
-export const LICENCE_TERMS_TYPE: TypedDataField[] = [
-  { name: "scopeDigest", type: "bytes32" },
-  { name: "start", type: "uint40" },
-  { name: "end", type: "uint40" },
-  { name: "exclusive", type: "bool" },
-  { name: "sublicensable", type: "bool" },
-  { name: "revocable", type: "bool" },
-];
-
-/**
- * EIP-712 types of a trade as TradeRecorder's TRADE_TYPEHASH defines them: ITradeRecorder.Trade with the recording
- * exchange inserted after the id (enums are uint8). The exchange is not a field of the submitted struct: it is the
- * trade id's top 160 bits, and `signTrade` fills it in.
- */
-export const TRADE_TYPES: Record<string, TypedDataField[]> = {
-  Trade: [
-    { name: "tradeId", type: "uint256" },
-    { name: "exchange", type: "address" },
-    { name: "assetId", type: "uint256" },
-    { name: "seller", type: "address" },
-    { name: "buyer", type: "address" },
-    { name: "right", type: "uint8" },
-    { name: "licence", type: "LicenceTerms" },
-    { name: "price", type: "uint128" },
-    { name: "currency", type: "bytes3" },
-    { name: "priceCommitment", type: "bytes32" },
-    { name: "contractDigest", type: "bytes32" },
-    { name: "venue", type: "uint8" },
-    { name: "linkedTradeId", type: "uint256" },
-    { name: "deadline", type: "uint64" },
-  ],
-  LicenceTerms: LICENCE_TERMS_TYPE,
-};
-
-/** EIP-712 types of IPledgeRegistry.PledgeTerms. */
-export const PLEDGE_TYPES: Record<string, TypedDataField[]> = {
-  PledgeTerms: [
-    { name: "assetId", type: "uint256" },
-    { name: "lender", type: "address" },
-    { name: "amount", type: "uint128" },
-    { name: "currency", type: "bytes3" },
-    { name: "start", type: "uint40" },
-    { name: "end", type: "uint40" },
-    { name: "agreementDigest", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint64" },
-  ],
-};
+// The types themselves are the product's (service/src/digest/eip712.ts); these helpers only sign with them.
+export { LICENCE_TERMS_TYPE, PLEDGE_TYPES, TRADE_TYPES } from "../../service/src/digest";
 
 export interface LicenceTermsValue {
   scopeDigest: string;
@@ -126,12 +80,7 @@ export async function domainOf(contract: BaseContract): Promise<TypedDataDomain>
 
 /** The recording exchange encoded in a trade id (its top 160 bits). */
 export function exchangeOfTradeId(tradeId: bigint): string {
-  return ethers.getAddress(ethers.toBeHex(tradeId >> 96n, 20));
-}
-
-/** The typed-data message of a trade: the struct plus the recording exchange taken from its id. */
-export function tradeMessage(trade: TradeValue): Record<string, unknown> {
-  return { ...trade, exchange: exchangeOfTradeId(trade.tradeId) };
+  return parseTradeId(tradeId).exchange;
 }
 
 /** `seller` signs `trade` for the TradeRecorder at `recorder`. */
@@ -154,10 +103,7 @@ export async function pledgeDigest(pledges: BaseContract, terms: PledgeTermsValu
   return ethers.TypedDataEncoder.hash(await domainOf(pledges), PLEDGE_TYPES, terms);
 }
 
-/** The trade id for an exchange and its serial: (uint160(exchange) << 96) | serial. */
-export function tradeIdOf(exchange: string, serial: bigint | number): bigint {
-  return (BigInt(exchange) << 96n) | BigInt(serial);
-}
+export { tradeIdOf } from "../../service/src/digest";
 
 /** A 3-byte ISO 4217 currency code ("CNY" -> 0x434e59). */
 export function currency(code: string): string {

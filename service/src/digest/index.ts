@@ -9,3 +9,4 @@ export * from "./canonical";
 export * from "./evidence";
 export * from "./ids";
 export * from "./registration-number";
+export * from "./eip712";

@@ -1,0 +1,61 @@
+/**
+ * The EIP-712 types the contracts verify (TradeRecorder's TRADE_TYPEHASH, PledgeRegistry's PLEDGE_TERMS_TYPEHASH), in
+ * one place for the CLI and the tests; the CLI checks every digest against the contract's own before signing.
+ */
+import type { TypedDataField } from "ethers";
+import { parseTradeId } from "./ids";
+
+/** EIP-712 types of Types.sol `LicenceTerms`. */
+export const LICENCE_TERMS_TYPE: TypedDataField[] = [
+  { name: "scopeDigest", type: "bytes32" },
+  { name: "start", type: "uint40" },
+  { name: "end", type: "uint40" },
+  { name: "exclusive", type: "bool" },
+  { name: "sublicensable", type: "bool" },
+  { name: "revocable", type: "bool" },
+];
+
+/**
+ * EIP-712 types the seller signs (TradeRecorder.TRADE_TYPEHASH): ITradeRecorder.Trade with the recording
+ * `exchange` (the trade id's top 160 bits) inserted after the id; enums are uint8. Build the message with
+ * `tradeMessage`.
+ */
+export const TRADE_TYPES: Record<string, TypedDataField[]> = {
+  Trade: [
+    { name: "tradeId", type: "uint256" },
+    { name: "exchange", type: "address" },
+    { name: "assetId", type: "uint256" },
+    { name: "seller", type: "address" },
+    { name: "buyer", type: "address" },
+    { name: "right", type: "uint8" },
+    { name: "licence", type: "LicenceTerms" },
+    { name: "price", type: "uint128" },
+    { name: "currency", type: "bytes3" },
+    { name: "priceCommitment", type: "bytes32" },
+    { name: "contractDigest", type: "bytes32" },
+    { name: "venue", type: "uint8" },
+    { name: "linkedTradeId", type: "uint256" },
+    { name: "deadline", type: "uint64" },
+  ],
+  LicenceTerms: LICENCE_TERMS_TYPE,
+};
+
+/** EIP-712 types of IPledgeRegistry.PledgeTerms. */
+export const PLEDGE_TYPES: Record<string, TypedDataField[]> = {
+  PledgeTerms: [
+    { name: "assetId", type: "uint256" },
+    { name: "lender", type: "address" },
+    { name: "amount", type: "uint128" },
+    { name: "currency", type: "bytes3" },
+    { name: "start", type: "uint40" },
+    { name: "end", type: "uint40" },
+    { name: "agreementDigest", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint64" },
+  ],
+};
+
+/** The typed-data message of a trade: the struct plus the recording exchange taken from its id. */
+export function tradeMessage<T extends { tradeId: bigint }>(trade: T): T & { exchange: string } {
+  return { ...trade, exchange: parseTradeId(trade.tradeId).exchange };
+}
