@@ -4,8 +4,8 @@
  */
 import type { FinalityCheck } from "../context";
 import { paginate, type Page, eventPositionKeys } from "../pagination";
-import type { ReadDb, SqlValue } from "../types";
-import { bool, eventCols, eventRef, placeholders, type EventRef, type EventRow } from "./rows";
+import type { ReadDb } from "../types";
+import { bool, eventCols, eventRef, placeholders, type EventRef, type EventRow, conditions } from "./rows";
 
 /** Derived asset status: frozen wins over pledged; registered means neither. */
 export type AssetStatusName = "registered" | "frozen" | "pledged";
@@ -129,13 +129,7 @@ async function withParents(db: ReadDb, rows: AssetRow[], isFinal: FinalityCheck)
 
 /** Searches assets, newest registration first. */
 export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityCheck): Promise<Page<AssetView>> {
-  const where: string[] = [];
-  const params: SqlValue[] = [];
-  const eq = (col: string, v: SqlValue | undefined): void => {
-    if (v === undefined) return;
-    where.push(`${col} = ?`);
-    params.push(v);
-  };
+  const { where, params, eq } = conditions();
   eq("x.kind", f.kind);
   eq("x.source", f.source);
   eq("x.level", f.level);

@@ -3,8 +3,8 @@
  */
 import type { FinalityCheck } from "../context";
 import { paginate, type Page, eventPositionKeys } from "../pagination";
-import type { ReadDb, SqlValue } from "../types";
-import { eventCols, eventRef, type EventRef, type EventRow } from "./rows";
+import type { ReadDb } from "../types";
+import { eventCols, eventRef, type EventRef, type EventRow, conditions } from "./rows";
 
 /** A pledge as the API returns it. */
 export interface PledgeView {
@@ -90,13 +90,7 @@ async function toViews(db: ReadDb, rows: PledgeRow[], isFinal: FinalityCheck): P
 
 /** Lists pledges, newest first. */
 export async function listPledges(db: ReadDb, f: PledgeFilters, isFinal: FinalityCheck): Promise<Page<PledgeView>> {
-  const where: string[] = [];
-  const params: SqlValue[] = [];
-  const eq = (col: string, v: SqlValue | undefined): void => {
-    if (v === undefined) return;
-    where.push(`${col} = ?`);
-    params.push(v);
-  };
+  const { where, params, eq } = conditions();
   eq("x.asset_id", f.asset);
   eq("x.lender", f.lender);
   eq("x.holder", f.holder);

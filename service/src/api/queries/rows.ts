@@ -3,6 +3,7 @@
  * JSON (`event: { chainId, contract, txHash, blockNumber, logIndex, blockTime, final }`).
  */
 import type { FinalityCheck } from "../context";
+import type { SqlValue } from "../types";
 
 /** The common columns of an indexed row, as selected by {@link eventCols}. */
 export interface EventRow {
@@ -71,3 +72,26 @@ export const LATEST = "ORDER BY block_number DESC, log_index DESC LIMIT 1";
 
 /** The zero uint256 as stored. */
 export const ZERO_ID = `0x${"0".repeat(64)}`;
+
+/** A WHERE clause under construction: conditions and their parameters, in order. */
+export interface Conditions {
+  where: string[];
+  params: SqlValue[];
+  /** Adds `col = ?` when `v` is given. */
+  eq(col: string, v: SqlValue | undefined): void;
+}
+
+/** Starts an empty WHERE clause for a filtered list. */
+export function conditions(): Conditions {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  return {
+    where,
+    params,
+    eq(col, v) {
+      if (v === undefined) return;
+      where.push(`${col} = ?`);
+      params.push(v);
+    },
+  };
+}

@@ -3,9 +3,9 @@
  */
 import type { FinalityCheck } from "../context";
 import { paginate, type Page, eventPositionKeys } from "../pagination";
-import type { ReadDb, SqlValue } from "../types";
+import type { ReadDb } from "../types";
 import { hyphenated, spellings } from "../validation";
-import { bool, eventCols, eventRef, placeholders, type EventRef, type EventRow } from "./rows";
+import { bool, eventCols, eventRef, placeholders, type EventRef, type EventRow, conditions } from "./rows";
 
 /** A trade row as stored. */
 export interface TradeRow extends EventRow {
@@ -125,13 +125,7 @@ export async function withLinks(db: ReadDb, rows: TradeRow[], isFinal: FinalityC
 
 /** Lists trades, newest first. */
 export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityCheck): Promise<Page<TradeView>> {
-  const where: string[] = [];
-  const params: SqlValue[] = [];
-  const eq = (col: string, v: SqlValue | undefined): void => {
-    if (v === undefined) return;
-    where.push(`${col} = ?`);
-    params.push(v);
-  };
+  const { where, params, eq } = conditions();
   eq("t.asset_id", f.asset);
   eq("t.seller", f.seller);
   eq("t.buyer", f.buyer);
