@@ -225,7 +225,9 @@ async function main(): Promise<void> {
       },
     );
     logger.info("indexing");
-    await indexer.catchUp();
+    // The embedded chain is small: index it before printing the banner, so the examples answer at once. A real
+    // network's backfill can take long; the API serves (and /health reports the lag) while it runs.
+    if (embedded) await indexer.catchUp();
     indexer.start();
     const running = indexer;
     const app = createApi({
