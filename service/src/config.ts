@@ -16,6 +16,8 @@
  * | HEALTH_MAX_LAG_BLOCKS | 50 | /health fails when a chain lags more blocks than this |
  * | HEALTH_STALL_AFTER_MS | 60000 | /health fails when a chain that is behind has not advanced, has been retrying, or has not had its head read, for this long |
  * | EVIDENCE_CACHE_LEAVES | 2000000 | bound of the API's evidence tree cache, in leaves |
+ * | CORS_ORIGINS | * | origins allowed to call the API from a browser: `*`, a comma-separated list, or `none` |
+ * | PUBLIC_RPC_URL | the chain's RPC URL | JSON-RPC URL the web page reads the chain from (told to browsers) |
  */
 import path from "node:path";
 import { z } from "zod";
@@ -48,6 +50,12 @@ const envSchema = z.object({
   HEALTH_MAX_LAG_BLOCKS: intFrom(0, 2 ** 31).default(50),
   HEALTH_STALL_AFTER_MS: intFrom(1000, 2 ** 31).default(60_000),
   EVIDENCE_CACHE_LEAVES: intFrom(0, 2 ** 31).default(2_000_000),
+  CORS_ORIGINS: z
+    .string()
+    .trim()
+    .regex(/^(\*|none|https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*)$/, "must be *, none, or a comma-separated list of origins such as https://audit.example")
+    .default("*"),
+  PUBLIC_RPC_URL: z.string().trim().url("must be a URL such as https://rpc.example").optional(),
 });
 
 /** Which database to use. */
@@ -72,6 +80,10 @@ export interface Config {
   healthStallAfterMs: number;
   /** API evidence tree cache bound, in leaves. */
   evidenceCacheLeaves: number;
+  /** Origins allowed by CORS: `*`, a list, or none (empty list). */
+  corsOrigins: "*" | string[];
+  /** JSON-RPC URL told to the web page, when set (else the chain's own URL). */
+  publicRpcUrl: string | undefined;
 }
 
 /**
@@ -110,5 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthMaxLagBlocks: e.HEALTH_MAX_LAG_BLOCKS,
     healthStallAfterMs: e.HEALTH_STALL_AFTER_MS,
     evidenceCacheLeaves: e.EVIDENCE_CACHE_LEAVES,
+    corsOrigins: e.CORS_ORIGINS === "*" ? "*" : e.CORS_ORIGINS === "none" ? [] : e.CORS_ORIGINS.split(",").map((o) => o.trim().replace(/\/$/, "")),
+    publicRpcUrl: e.PUBLIC_RPC_URL,
   };
 }

@@ -23,6 +23,7 @@ import { seedDemo, type DemoSummary } from "./demo/seed";
 import { createIndexer, loadDeployment, type Deployment, type Indexer } from "./indexer";
 import { createLogger, type Logger } from "./logger";
 import { openDb, type Db } from "./store";
+import { ensureWebBuild, webOptions } from "./web";
 import { deployShuquan, writeDeploymentFile } from "../../scripts/deploy";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -237,6 +238,7 @@ async function main(): Promise<void> {
       contentStore: content,
       health: { maxLagBlocks: config.healthMaxLagBlocks, stallAfterMs: config.healthStallAfterMs },
       evidenceCacheLeaves: config.evidenceCacheLeaves,
+      ...webOptions({ config, deployment, chainUrl: embedded?.chain.url, webRoot: await ensureWebBuild(logger) }),
     });
     await new Promise<void>((resolve, reject) => {
       server = app.listen(config.port, config.host, () => resolve());

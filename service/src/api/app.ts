@@ -18,7 +18,13 @@ import { pledgeRoutes } from "./routes/pledges";
 import { provenanceRoutes } from "./routes/provenance";
 import { statsRoutes } from "./routes/stats";
 import { tradeRoutes } from "./routes/trades";
+import { activityRoutes } from "./routes/activity";
+import { lineageRoutes } from "./routes/lineage";
+import { relationRoutes } from "./routes/relations";
+import { searchRoutes } from "./routes/search";
 import type { CreateApiParameters } from "./types";
+import { corsMiddleware } from "./cors";
+import { webHandler } from "../web/serve";
 
 /** API version reported in the OpenAPI document. */
 export const API_VERSION = "1.0.0";
@@ -33,6 +39,10 @@ export const V1_GROUPS: readonly RouteGroup[] = [
   { prefix: "/v1", routes: pledgeRoutes },
   { prefix: "/v1", routes: evidenceRoutes },
   { prefix: "/v1", routes: ownershipRoutes },
+  { prefix: "/v1", routes: searchRoutes },
+  { prefix: "/v1", routes: lineageRoutes },
+  { prefix: "/v1", routes: activityRoutes },
+  { prefix: "/v1", routes: relationRoutes },
 ];
 
 /**
@@ -50,6 +60,8 @@ export function createApi(p: CreateApiParameters): Express {
     contentStore: p.contentStore,
     evidenceTrees: createEvidenceTreeCache(p.evidenceCacheLeaves ?? 2_000_000),
     now,
+    apiVersion: API_VERSION,
+    publicChains: p.publicChains ?? [],
   };
   const metrics = createApiMetrics({ registry: p.metrics, indexerStatus: p.indexerStatus });
   const openapi = buildOpenApi(V1_GROUPS, API_VERSION);
@@ -58,6 +70,7 @@ export function createApi(p: CreateApiParameters): Express {
   app.disable("x-powered-by");
   app.set("query parser", "simple");
   app.use(metrics.middleware);
+  app.use(corsMiddleware(p.corsOrigins ?? "*"));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   const health = healthHandler(p.indexerStatus, p.health ?? {}, now);
@@ -78,6 +91,7 @@ export function createApi(p: CreateApiParameters): Express {
     res.json(openapi);
   });
   for (const g of V1_GROUPS) app.use(g.prefix, buildRouter(g.routes, ctx));
+  if (p.webRoot) app.use(webHandler(p.webRoot));
   app.use(unknownRoute);
   app.use(errorHandler(p.logger));
   return app;

@@ -2,7 +2,7 @@
  * Per-app context handed to every route handler, and the finality bookkeeping every response carries.
  */
 import type { EvidenceTreeCache } from "./queries/evidence-tree-cache";
-import type { ApiContentStore, ChainStatus, IndexerStatus, ReadDb } from "./types";
+import type { ApiContentStore, ChainStatus, IndexerStatus, PublicChain, ReadDb } from "./types";
 
 /** What a route handler can use. */
 export interface ApiContext {
@@ -11,6 +11,10 @@ export interface ApiContext {
   contentStore?: ApiContentStore;
   evidenceTrees: EvidenceTreeCache;
   now: () => number;
+  /** The API version (GET /v1/config). */
+  apiVersion: string;
+  /** Chains as browsers are told about them (GET /v1/config). */
+  publicChains: readonly PublicChain[];
 }
 
 /** The indexed head a response reflects, per chain. */

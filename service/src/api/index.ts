@@ -2,7 +2,7 @@
  * Public surface of the API module.
  */
 export { createApi, API_VERSION, V1_GROUPS } from "./app";
-export type { CreateApiParameters, ReadDb, IndexerStatus, ChainStatus, ApiLogger, ApiContentStore, HealthOptions } from "./types";
+export type { CreateApiParameters, ReadDb, IndexerStatus, ChainStatus, ApiLogger, ApiContentStore, HealthOptions, PublicChain } from "./types";
 export { evaluateHealth, type HealthReport } from "./health";
 export { ApiError } from "./errors";
 export {

@@ -96,4 +96,18 @@ export interface CreateApiParameters {
   evidenceCacheLeaves?: number;
   /** Clock, for tests (ms since epoch). */
   now?: () => number;
+  /** Origins allowed to call the API from a browser (CORS): `*` (the default), a list, or [] for none. */
+  corsOrigins?: "*" | readonly string[];
+  /** What GET /v1/config tells browsers about each chain: a JSON-RPC URL they may use and the contract addresses. */
+  publicChains?: readonly PublicChain[];
+  /** Directory of the built web page, served at / with deep links falling back to its index.html. */
+  webRoot?: string;
+}
+
+/** A chain as the web page is told about it. */
+export interface PublicChain {
+  chainId: number;
+  /** JSON-RPC URL a browser may read the chain from; null when none is public. */
+  rpcUrl: string | null;
+  contracts: readonly { name: string; address: string }[];
 }
