@@ -2,7 +2,8 @@
  * The ownership statement a holder signs to prove it holds an asset ("I hold asset X"), in the two schemes
  * POST /v1/ownership/verify accepts. The CLI builds statements with these functions; docs/api.md specifies them.
  */
-import { TypedDataEncoder, hashMessage } from "ethers";
+import { TypedDataEncoder, hashMessage, verifyMessage, verifyTypedData } from "ethers";
+import { z } from "zod";
 
 /** First line of every statement. */
 export const OWNERSHIP_STATEMENT_HEADER = "Shuquan ownership statement";
@@ -95,4 +96,44 @@ export function ownershipDigest(
   if (scheme === "eip191") return hashMessage(f.statement);
   const types = { OwnershipStatement: [...OWNERSHIP_TYPES.OwnershipStatement] };
   return TypedDataEncoder.hash(ownershipDomain(f.chainId), types, ownershipTypedMessage(f));
+}
+
+/** A statement file as `shuquan ownership prove` writes it (and `ownership verify` and the web page read it). */
+export const ownershipStatementFileSchema = z.object({
+  type: z.literal("shuquan/ownership-statement"),
+  version: z.literal(1),
+  scheme: z.enum(["eip191", "eip712"]),
+  chainId: z.number().int().positive(),
+  assetId: z.string().regex(/^0x[0-9a-fA-F]{64}$/),
+  holder: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  block: z.number().int().nonnegative().optional(),
+  issuedAt: z.string(),
+  nonce: z.string().optional(),
+  statement: z.string(),
+  signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
+});
+
+/** A parsed statement file. */
+export type OwnershipStatementFile = z.infer<typeof ownershipStatementFileSchema>;
+
+/**
+ * The checks that need no chain: the text is exactly the one its fields give, and the signature (per its scheme)
+ * recovers the claimed holder. Returns the recovered signer ("" when the signature is malformed) and the problems.
+ */
+export function checkOwnershipSignature(s: OwnershipStatementFile): { signer: string; problems: string[] } {
+  const problems: string[] = [];
+  const rebuilt = buildOwnershipStatement({ assetId: s.assetId, holder: s.holder, chainId: s.chainId, block: s.block, issuedAt: s.issuedAt, nonce: s.nonce });
+  if (rebuilt !== s.statement) problems.push("the statement text does not match its fields");
+  let signer = "";
+  try {
+    const types = { OwnershipStatement: [...OWNERSHIP_TYPES.OwnershipStatement] };
+    signer =
+      s.scheme === "eip191"
+        ? verifyMessage(s.statement, s.signature)
+        : verifyTypedData(ownershipDomain(s.chainId), types, ownershipTypedMessage({ ...s, statement: s.statement }), s.signature);
+  } catch {
+    problems.push("the signature is malformed");
+  }
+  if (signer && signer.toLowerCase() !== s.holder.toLowerCase()) problems.push(`signed by ${signer}, not by the claimed holder ${s.holder}`);
+  return { signer, problems };
 }

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { getAddress, verifyMessage, verifyTypedData, type Contract } from "ethers";
-import { z } from "zod";
-import { buildOwnershipStatement, ownershipDomain, ownershipTypedMessage, OWNERSHIP_TYPES } from "../../api/ownership-statement";
+import { getAddress, type Contract } from "ethers";
+import { buildOwnershipStatement, checkOwnershipSignature, ownershipDomain, ownershipStatementFileSchema, ownershipTypedMessage, OWNERSHIP_TYPES } from "../../api/ownership-statement";
 import { formatAssetId } from "../../digest";
 import { parseUint, resolveAsset } from "../args";
 import { allErrorsInterface, view } from "../chain";
@@ -9,20 +8,6 @@ import { explainRevert } from "../revert";
 import { CliError, EXIT_NOT_FOUND } from "../errors";
 import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
 import { act } from "../program";
-
-const statementFileSchema = z.object({
-  type: z.literal("shuquan/ownership-statement"),
-  version: z.literal(1),
-  scheme: z.enum(["eip191", "eip712"]),
-  chainId: z.number().int().positive(),
-  assetId: z.string().regex(/^0x[0-9a-fA-F]{64}$/),
-  holder: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
-  block: z.number().int().nonnegative().optional(),
-  issuedAt: z.string(),
-  nonce: z.string().optional(),
-  statement: z.string(),
-  signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
-});
 
 const TYPES = { OwnershipStatement: [...OWNERSHIP_TYPES.OwnershipStatement] };
 
@@ -89,19 +74,10 @@ export function registerOwnershipCommands(program: Command): void {
     .option("--via-api", "also ask the API (POST /v1/ownership/verify) and show its answer next to the chain's")
     .action(
       act<{ viaApi?: boolean }>(async (ctx, [f], o) => {
-        const r = statementFileSchema.safeParse(await readJsonFile(f as string, "statement"));
+        const r = ownershipStatementFileSchema.safeParse(await readJsonFile(f as string, "statement"));
         if (!r.success) throw new CliError(`${f} is not an ownership statement: ${r.error.issues[0]?.path.join(".")}: ${r.error.issues[0]?.message}`);
         const s = r.data;
-        const problems: string[] = [];
-        const rebuilt = buildOwnershipStatement({ assetId: s.assetId, holder: s.holder, chainId: s.chainId, block: s.block, issuedAt: s.issuedAt, nonce: s.nonce });
-        if (rebuilt !== s.statement) problems.push("the statement text does not match its fields");
-        let signer = "";
-        try {
-          signer = s.scheme === "eip191" ? verifyMessage(s.statement, s.signature) : verifyTypedData(ownershipDomain(s.chainId), TYPES, ownershipTypedMessage({ ...s, statement: s.statement }), s.signature);
-        } catch {
-          problems.push("the signature is malformed");
-        }
-        if (signer && signer.toLowerCase() !== s.holder.toLowerCase()) problems.push(`signed by ${signer}, not by the claimed holder ${s.holder}`);
+        const { signer, problems } = checkOwnershipSignature(s);
         const { chainId } = await ctx.chain();
         if (chainId !== s.chainId) problems.push(`the statement is about chain ${s.chainId}, but --rpc is chain ${chainId}`);
         let holderAtBlock: string | undefined;

@@ -1,0 +1,111 @@
+/** The API client: every answer's `meta.heads` (the indexed head it reflects) is kept for the status bar. */
+import { useEffect, useState } from "preact/hooks";
+
+/** The indexed head an answer reflects (see docs/api.md). */
+export interface Head {
+  chainId: number;
+  indexedBlock: number;
+  chainHead: number | null;
+  lag: number | null;
+  confirmations: number;
+  indexedBlockTime: number | null;
+  finalBlock: number;
+}
+
+/** Where an entry came from on chain. */
+export interface EventRef {
+  chainId: number;
+  contract: string;
+  txHash: string;
+  blockNumber: number;
+  logIndex: number;
+  blockTime: number;
+  final: boolean;
+}
+
+/** An API error with its HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Base URL of the API: same origin by default; `?api=` or localStorage `shuquan.api` to point at another. */
+export const API_BASE = (localStorage.getItem("shuquan.api") ?? "").replace(/\/$/, "");
+
+let lastHeads: Head[] = [];
+const headListeners = new Set<(h: Head[]) => void>();
+
+/** The heads of the latest answer, re-rendering when a newer answer arrives. */
+export function useHeads(): Head[] {
+  const [h, set] = useState(lastHeads);
+  useEffect(() => {
+    headListeners.add(set);
+    return () => void headListeners.delete(set);
+  }, []);
+  return h;
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<{ data: T; meta?: { heads: Head[] }; page?: { nextCursor: string | null } }> {
+  const res = await fetch(API_BASE + path, init);
+  const body = (await res.json().catch(() => ({}))) as { data?: T; meta?: { heads: Head[] }; error?: { message: string } };
+  if (!res.ok) throw new ApiError(res.status, body.error?.message ?? `${res.status} ${res.statusText}`);
+  if (body.meta?.heads) {
+    lastHeads = body.meta.heads;
+    for (const l of headListeners) l(lastHeads);
+  }
+  return body as { data: T; meta?: { heads: Head[] }; page?: { nextCursor: string | null } };
+}
+
+/** GET a /v1 path; the data, or an ApiError. */
+export async function get<T>(path: string): Promise<T> {
+  return (await request<T>(path)).data;
+}
+
+/** GET with the heads it reflects. */
+export async function getWithMeta<T>(path: string): Promise<{ data: T; heads: Head[] }> {
+  const r = await request<T>(path);
+  return { data: r.data, heads: r.meta?.heads ?? [] };
+}
+
+/** POST JSON to a /v1 path. */
+export async function post<T>(path: string, body: unknown): Promise<T> {
+  return (await request<T>(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })).data;
+}
+
+/** Loading state of one request. */
+export type Loaded<T> = { state: "loading" } | { state: "ok"; data: T; heads: Head[] } | { state: "error"; error: ApiError | Error };
+
+/** Loads `path` (refetching when it changes); null skips. */
+export function useApi<T>(path: string | null): Loaded<T> {
+  const [s, set] = useState<Loaded<T>>({ state: "loading" });
+  useEffect(() => {
+    if (path === null) return;
+    let live = true;
+    set({ state: "loading" });
+    getWithMeta<T>(path).then(
+      (r) => live && set({ state: "ok", data: r.data, heads: r.heads }),
+      (e: Error) => live && set({ state: "error", error: e }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [path]);
+  return s;
+}
+
+/** /health as the status bar shows it. */
+export interface Health {
+  status: "ok" | "unhealthy";
+  problems: string[];
+  chains: { chainId: number; indexedBlock: number; chainHead: number | null; lag: number | null; state: string | null }[];
+}
+
+/** GET /health (its body is the same for 200 and 503). */
+export async function getHealth(): Promise<Health> {
+  const res = await fetch(API_BASE + "/health");
+  return (await res.json()) as Health;
+}
