@@ -68,7 +68,7 @@ export function App() {
         {t("skip")}
       </a>
       <header class="top">
-        <a class="brand" href="/" aria-label={t("brand.home")}>
+        <a class="brand" href="/" title={t("brand.home")}>
           <span aria-hidden="true">数权</span> Shuquan
         </a>
         <nav aria-label={t("nav.label")}>

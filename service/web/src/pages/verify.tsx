@@ -149,8 +149,10 @@ export function VerifyPage() {
               multiple
               data-testid="file-input"
               onChange={(e) => {
-                const files = (e.target as HTMLInputElement).files;
-                if (files?.length) void run({ kind: "files", files: [...files] });
+                const input = e.target as HTMLInputElement;
+                const files = input.files ? [...input.files] : [];
+                input.value = ""; // so choosing the same file again checks it again
+                if (files.length) void run({ kind: "files", files });
               }}
             />
           </label>
@@ -159,10 +161,11 @@ export function VerifyPage() {
             <input
               type="file"
               data-testid="folder-input"
-              {...{ webkitdirectory: "" }}
+              {...{ webkitdirectory: true }}
               onChange={(e) => {
-                const files = (e.target as HTMLInputElement).files;
-                if (files?.length) void run(readFolderInput(files));
+                const input = e.target as HTMLInputElement;
+                const files = input.files;
+                if (files?.length) void run(readFolderInput(files)).finally(() => (input.value = ""));
               }}
             />
           </label>

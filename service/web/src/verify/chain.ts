@@ -5,10 +5,12 @@
 import { Interface } from "ethers";
 import { abi as REGISTRY_ABI } from "../../../../artifacts/contracts/interfaces/IDataAssetRegistry.sol/IDataAssetRegistry.json";
 import { abi as ANCHOR_ABI } from "../../../../artifacts/contracts/interfaces/IEvidenceAnchor.sol/IEvidenceAnchor.json";
+import { abi as ERC721_ABI } from "@openzeppelin/contracts/build/contracts/IERC721.json";
 import { contractOf, type PublicChain } from "./settings";
 
 const registry = new Interface(REGISTRY_ABI);
 const anchor = new Interface(ANCHOR_ABI);
+const erc721 = new Interface(ERC721_ABI); // the registry is the ERC-721 whose owner is the holder
 
 /** A JSON-RPC error (a revert carries its data). */
 class RpcError extends Error {
@@ -92,7 +94,7 @@ export async function connectChain(url: string, chain: PublicChain): Promise<Cha
       if (!exists) return { exists, registrationNumber: null, holder: null, exchange: null, registeredAt: null, frozen: false, pledged: false };
       const [a] = await call(registryAddr, registry, "getAsset", [id]);
       const [num] = await call(registryAddr, registry, "registrationNumber", [id]);
-      const [owner] = await call(registryAddr, registry, "ownerOf", [id]);
+      const [owner] = await call(registryAddr, erc721, "ownerOf", [id]);
       return {
         exists,
         registrationNumber: String(num),
@@ -105,7 +107,7 @@ export async function connectChain(url: string, chain: PublicChain): Promise<Cha
     },
     async ownerAt(id, block) {
       try {
-        return String((await call(registryAddr, registry, "ownerOf", [id], block))[0]).toLowerCase();
+        return String((await call(registryAddr, erc721, "ownerOf", [id], block))[0]).toLowerCase();
       } catch (e) {
         if (e instanceof RpcError) return null; // reverted: not registered at that block
         throw e;
