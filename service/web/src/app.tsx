@@ -1,5 +1,6 @@
 /** The page's shell: header (search, navigation, language), status bar, and the page for the current path. */
 import { StatusBar } from "./components/status-bar";
+import { useDirectoryLoaded } from "./directory";
 import { SearchBox } from "./components/search-box";
 import { setLang, t, useLang } from "./i18n";
 import { lazy } from "./lazy";
@@ -59,6 +60,7 @@ const NAV: [string, Parameters<typeof t>[0]][] = [
 
 export function App() {
   const lang = useLang();
+  useDirectoryLoaded(); // addresses are named once the exchanges directory has arrived
   const { path, query } = useLocation();
   const page = route(path, query);
   const top = `/${path.split("/")[1] ?? ""}`;

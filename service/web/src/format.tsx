@@ -1,21 +1,29 @@
 /** How values are shown: times in the viewer's zone (named), addresses with exchange names, chain references. */
 import type { ComponentChildren } from "preact";
 import type { EventRef } from "./api";
-import { useExchanges } from "./directory";
+import { exchangeAt } from "./directory";
 import { currentLang, t } from "./i18n";
 
 /** The viewer's IANA time zone, e.g. Asia/Shanghai. */
 export const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 /** A unix time as text in the viewer's zone, zone named (e.g. "2026年3月1日 08:00 GMT+8"). */
 export function formatTime(unix: number, withTime = true): string {
-  // dateStyle/timeStyle cannot be combined with timeZoneName: name the fields instead
-  return new Intl.DateTimeFormat(currentLang(), {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    ...(withTime ? { hour: "2-digit" as const, minute: "2-digit" as const, timeZoneName: "short" as const } : {}),
-  }).format(new Date(unix * 1000));
+  const key = `${currentLang()}|${withTime}`;
+  let f = formats.get(key); // building a formatter costs far more than using one: a page may show thousands of times
+  if (!f) {
+    // dateStyle/timeStyle cannot be combined with timeZoneName: name the fields instead
+    f = new Intl.DateTimeFormat(currentLang(), {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      ...(withTime ? { hour: "2-digit" as const, minute: "2-digit" as const, timeZoneName: "short" as const } : {}),
+    });
+    formats.set(key, f);
+  }
+  return f.format(new Date(unix * 1000));
 }
 
 /** A <time> element: local text, UTC ISO in datetime and title. */
@@ -35,7 +43,7 @@ export function short(hex: string, keep = 6): string {
 
 /** An address: an exchange by name and code (linked to its page), anyone else linked to the account page. */
 export function Addr({ a, plain }: { a: string; plain?: boolean }) {
-  const ex = useExchanges().get(a.toLowerCase());
+  const ex = exchangeAt(a);
   if (ex)
     return (
       <a href={`/exchange/${ex.code}`} title={a}>
@@ -93,10 +101,15 @@ export function Facts({ rows }: { rows: [string, ComponentChildren][] }) {
   );
 }
 
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
 /** An amount in minor units (uint128 decimal string) as major units with its currency. */
 export function money(minor: string | null, currency: string | null): string {
   if (minor === null || currency === null) return t("confidential");
   const v = BigInt(minor.split(".")[0] ?? "0");
   const major = Number(v / 100n) + Number(v % 100n) / 100;
-  return new Intl.NumberFormat(currentLang(), { style: "currency", currency, maximumFractionDigits: 2 }).format(major);
+  const key = `${currentLang()}|${currency}`;
+  let f = moneyFormats.get(key);
+  if (!f) moneyFormats.set(key, (f = new Intl.NumberFormat(currentLang(), { style: "currency", currency, maximumFractionDigits: 2 })));
+  return f.format(major);
 }

@@ -1,4 +1,9 @@
-/** Trades, with a linked on-/off-exchange pair shown together (the linking trade right under the one it links to). */
+/**
+ * Trades, with a linked on-/off-exchange pair shown together (the linking trade right under the one it links to).
+ * A long list shows its first 50 rows and grows on request: a thousand rows are ~45,000 DOM nodes, which would
+ * cost the asset page seconds.
+ */
+import { useState } from "preact/hooks";
 import { Addr, AssetLink, ChainRef, Time, money, short } from "../format";
 import { t, term } from "../i18n";
 import type { Trade } from "../types";
@@ -27,9 +32,15 @@ export function pairTrades(trades: readonly Trade[]): { trade: Trade; linkedTo: 
   return out;
 }
 
+/** Rows shown at first, and added per "show more". */
+export const TRADE_PAGE = 50;
+
 export function TradesTable({ trades, showAsset }: { trades: readonly Trade[]; showAsset?: boolean }) {
+  const [shown, setShown] = useState(TRADE_PAGE);
   if (trades.length === 0) return <p class="muted">{t("none")}</p>;
+  const rows = pairTrades(trades);
   return (
+    <>
     <div class="table-wrap">
       <table class="trades">
         <thead>
@@ -44,7 +55,7 @@ export function TradesTable({ trades, showAsset }: { trades: readonly Trade[]; s
           </tr>
         </thead>
         <tbody>
-          {pairTrades(trades).map(({ trade: x, linkedTo }) => (
+          {rows.slice(0, shown).map(({ trade: x, linkedTo }) => (
             <tr key={x.tradeId} class={linkedTo ? "linked" : undefined} data-testid="trade-row">
               <td>
                 {linkedTo ? (
@@ -87,5 +98,17 @@ export function TradesTable({ trades, showAsset }: { trades: readonly Trade[]; s
         </tbody>
       </table>
     </div>
+    {rows.length > shown ? (
+      <p class="more" data-testid="trades-more">
+        {t("trade.shown", { shown, total: rows.length })}{" "}
+        <button type="button" onClick={() => setShown((n) => n + TRADE_PAGE)}>
+          {t("trade.showMore", { n: Math.min(TRADE_PAGE, rows.length - shown) })}
+        </button>{" "}
+        <button type="button" onClick={() => setShown(rows.length)}>
+          {t("trade.showAll", { total: rows.length })}
+        </button>
+      </p>
+    ) : null}
+    </>
   );
 }

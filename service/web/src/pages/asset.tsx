@@ -1,5 +1,6 @@
 /** An asset: facts, metadata, lineage graph, rights timeline, trades, pledges, freezes, evidence. */
-import { useApi } from "../api";
+import { useEffect, useState } from "preact/hooks";
+import { useApi, type Loaded } from "../api";
 import { Timeline } from "../components/timeline";
 import { TradesTable } from "../components/trades-table";
 import { Addr, AssetLink, ChainRef, Facts, Time, money, short } from "../format";
@@ -8,10 +9,12 @@ import { lazy } from "../lazy";
 import type { LineageGraph, Provenance } from "../types";
 import { Load, Section, useTitle } from "./common";
 
-const Graph = lazy(() => import("../components/graph").then((m) => m.LineageGraphView));
+const loadGraph = () => import("../components/graph");
+const Graph = lazy(() => loadGraph().then((m) => m.LineageGraphView));
 
-function MetadataView({ id }: { id: string }) {
-  const m = useApi<{ cid: string; digest: string; document: unknown }>(`/v1/assets/${id}/metadata`);
+type Metadata = { cid: string; digest: string; document: unknown };
+
+function MetadataView({ m }: { m: Loaded<Metadata> }) {
   if (m.state === "loading") return <p class="muted">{t("loading")}</p>;
   if (m.state === "error") return <p class="muted">{t("asset.noMetadata")}</p>;
   return (
@@ -53,16 +56,17 @@ function Doc({ v }: { v: unknown }) {
   );
 }
 
-function LineageSection({ id }: { id: string }) {
-  const g = useApi<LineageGraph>(`/v1/assets/${id}/lineage?depth=5`);
+function LineageSection({ g }: { g: Loaded<LineageGraph> }) {
+  const [open, setOpen] = useState(false); // the table is built when opened: hundreds of rows nobody sees cost time
   if (g.state !== "ok") return <p class="muted">{g.state === "error" ? g.error.message : t("loading")}</p>;
   const numbers = new Map(g.data.nodes.map((n) => [n.assetId, n.registrationNumber]));
   if (g.data.edges.length === 0) return <p class="muted">{t("lineage.none")}</p>;
   return (
     <>
       <Graph graph={g.data} />
-      <details>
+      <details onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
         <summary>{t("lineage.table", { n: g.data.edges.length })}</summary>
+        {open ? (
         <div class="table-wrap">
           <table>
             <thead>
@@ -98,6 +102,7 @@ function LineageSection({ id }: { id: string }) {
             </tbody>
           </table>
         </div>
+        ) : null}
       </details>
       {g.data.truncated.up || g.data.truncated.down ? <p class="muted">{t("lineage.truncated")}</p> : null}
     </>
@@ -106,7 +111,11 @@ function LineageSection({ id }: { id: string }) {
 
 export function AssetPage({ id }: { id: string }) {
   useLang();
+  // everything the page shows is asked for at once, and the graph's code fetched meanwhile
   const p = useApi<Provenance>(`/v1/assets/${id}/provenance?depth=0`);
+  const lineage = useApi<LineageGraph>(`/v1/assets/${id}/lineage?depth=5`);
+  const metadata = useApi<Metadata>(`/v1/assets/${id}/metadata`);
+  useEffect(() => void loadGraph(), []);
   useTitle(p.state === "ok" ? p.data.asset.registrationNumber : t("asset.title"));
   return (
     <Load s={p} what={t("asset.what", { id })}>
@@ -145,10 +154,10 @@ export function AssetPage({ id }: { id: string }) {
               />
             </Section>
             <Section title={t("asset.metadata")} id="metadata">
-              <MetadataView id={a.assetId} />
+              <MetadataView m={metadata} />
             </Section>
             <Section title={t("asset.lineage")} id="lineage">
-              <LineageSection id={a.assetId} />
+              <LineageSection g={lineage} />
             </Section>
             <Section title={t("asset.timeline")} id="timeline">
               <Timeline report={r} />
