@@ -227,10 +227,14 @@ describe("web page in a browser, against npm start -- --demo", function () {
     });
 
     it("should say a file was never registered, and say when the verdict rests on the API because the chain is out of reach", async () => {
+      // 20 MiB and a few bytes: hashed in several streamed slices
       const stranger = path.join(svc.work, "never.bin");
-      fs.writeFileSync(stranger, `never registered ${Date.now()}`);
+      const bytes = Buffer.alloc(20 * 1024 * 1024 + 5, 7);
+      bytes.write(`never registered ${Date.now()}`);
+      fs.writeFileSync(stranger, bytes);
       await chooseFiles(stranger);
       expect(await page.getByTestId("verdict").getAttribute("data-outcome")).to.equal("not-found");
+      expect(await page.getByTestId("digest").textContent()).to.equal(sha256Hex(bytes));
       expect(await page.getByTestId("chain-note").textContent()).to.include("does not rest on the service's word");
       // point the page at a node that is not there: the same verdict, said to rest on the API
       await page.getByTestId("chain-settings").locator("summary").click();
@@ -239,6 +243,20 @@ describe("web page in a browser, against npm start -- --demo", function () {
       await page.getByTestId("file-input").setInputFiles(stranger);
       await page.locator("[data-testid=verdict][data-chain=api-only]").waitFor();
       expect(await page.getByTestId("chain-note").textContent()).to.include("this verdict rests on the API's word");
+    });
+
+    it("should take a file dropped on the drop zone", async () => {
+      await open("/verify");
+      const text = canonicalJson({ type: "audit-record", scope: "onboarding review", merchant: "bob" });
+      const dt = await page.evaluateHandle((t) => {
+        const d = new DataTransfer();
+        d.items.add(new File([t], "audit-bob.json", { type: "application/json" }));
+        return d;
+      }, text);
+      await page.getByTestId("dropzone").dispatchEvent("drop", { dataTransfer: dt });
+      await page.getByTestId("verdict").waitFor();
+      expect(await page.getByTestId("verdict").getAttribute("data-outcome")).to.equal("anchored");
+      expect(await page.getByTestId("digest").textContent()).to.equal(sha256Hex(text));
     });
 
     it("should check a pasted evidence record by its canonical JSON", async () => {

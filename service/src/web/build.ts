@@ -17,23 +17,26 @@ export const WEB_DIST = path.join(WEB_SOURCE, "dist");
 // What the bundle is made from, besides service/web itself: the digest code it shares with the CLI and the ABIs.
 const INPUTS = [WEB_SOURCE, path.join(ROOT, "service", "src", "digest"), path.join(ROOT, "service", "src", "api", "ownership-statement.ts"), path.join(ROOT, "package-lock.json")];
 
-function newestMtime(p: string): number {
+function newestMtime(p: string, skip: string): number {
   const st = fs.statSync(p, { throwIfNoEntry: false });
   if (!st) return 0;
   if (!st.isDirectory()) return st.mtimeMs;
   let newest = st.mtimeMs;
   for (const e of fs.readdirSync(p)) {
-    if (p === WEB_SOURCE && e === "dist") continue;
-    newest = Math.max(newest, newestMtime(path.join(p, e)));
+    const child = path.join(p, e);
+    if (child !== skip) newest = Math.max(newest, newestMtime(child, skip));
   }
   return newest;
 }
 
-/** Why the build must be (re)made, or null when it is current. */
-export function webBuildStaleness(): string | null {
-  const built = fs.statSync(path.join(WEB_DIST, "index.html"), { throwIfNoEntry: false });
+/**
+ * Why the build in `dist` must be (re)made — "no build yet", or "sources changed since the last build" when a file
+ * under `inputs` (the build itself excepted) is newer than its index.html — or null when it is current.
+ */
+export function webBuildStaleness(dist = WEB_DIST, inputs: readonly string[] = INPUTS): string | null {
+  const built = fs.statSync(path.join(dist, "index.html"), { throwIfNoEntry: false });
   if (!built) return "no build yet";
-  const newest = Math.max(...INPUTS.map(newestMtime));
+  const newest = Math.max(...inputs.map((i) => newestMtime(i, dist)));
   return newest > built.mtimeMs ? "sources changed since the last build" : null;
 }
 
