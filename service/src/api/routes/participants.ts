@@ -18,22 +18,27 @@ const exchanges = defineRoute({
   },
 });
 
+/** Path parameters naming an exchange by address or by code. */
+export const exchangeParams = z.object({
+  exchange: z
+    .string()
+    .regex(/^(0x[0-9a-fA-F]{40}|[A-Za-z0-9]{2,4})$/, "expected an address or a 2-4 character exchange code")
+    .meta({ example: "SHDE" }),
+});
+
+/** The lookup key of an exchange parameter: an address, or a code. */
+export function exchangeKey(exchange: string): { address: string } | { code: string } {
+  return exchange.startsWith("0x") && exchange.length === 42 ? { address: exchange.toLowerCase() } : { code: exchange.toUpperCase() };
+}
+
 const exchange = defineRoute({
   method: "get",
   path: "/exchanges/{exchange}",
   tag: "participants",
   summary: "One exchange by address or by code (e.g. SHDE), with its status history",
-  params: z.object({
-    exchange: z
-      .string()
-      .regex(/^(0x[0-9a-fA-F]{40}|[A-Za-z0-9]{2,4})$/, "expected an address or a 2-4 character exchange code")
-      .meta({ example: "SHDE" }),
-  }),
+  params: exchangeParams,
   async handler({ params, isFinal }, ctx) {
-    const key = params.exchange.startsWith("0x") && params.exchange.length === 42
-      ? { address: params.exchange.toLowerCase() }
-      : { code: params.exchange.toUpperCase() };
-    const e = await getExchange(ctx.db, key, isFinal);
+    const e = await getExchange(ctx.db, exchangeKey(params.exchange), isFinal);
     if (!e) throw notFound("exchange", params.exchange);
     return { data: e };
   },

@@ -8,23 +8,16 @@ import { exchangeRecognitions, licencesOfAccount, registrationNumbers } from "..
 import { indexedChainTime } from "../queries/rights";
 import { defineRoute, type RouteDef } from "../route";
 import { address } from "../validation";
+import { exchangeKey, exchangeParams } from "./participants";
 
 const recognitions = defineRoute({
   method: "get",
   path: "/exchanges/{exchange}/recognitions",
   tag: "participants",
   summary: "Whom an exchange recognises now (exchanges as a whole, single merchants) and which exchanges recognise it",
-  params: z.object({
-    exchange: z
-      .string()
-      .regex(/^(0x[0-9a-fA-F]{40}|[A-Za-z0-9]{2,4})$/, "expected an address or a 2-4 character exchange code")
-      .meta({ example: "SHDE" }),
-  }),
+  params: exchangeParams,
   async handler({ params, isFinal }, ctx) {
-    const key = params.exchange.startsWith("0x") && params.exchange.length === 42
-      ? { address: params.exchange.toLowerCase() }
-      : { code: params.exchange.toUpperCase() };
-    const e = await getExchange(ctx.db, key, isFinal);
+    const e = await getExchange(ctx.db, exchangeKey(params.exchange), isFinal);
     if (!e) throw notFound("exchange", params.exchange);
     return { data: await exchangeRecognitions(ctx.db, e.address, isFinal) };
   },

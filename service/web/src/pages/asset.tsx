@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { useApi, type Loaded } from "../api";
 import { Timeline } from "../components/timeline";
+import { LicencesTable } from "../components/licences-table";
 import { TradesTable } from "../components/trades-table";
 import { Addr, AssetLink, ChainRef, Facts, Time, money, short } from "../format";
 import { t, term, useLang } from "../i18n";
@@ -191,62 +192,7 @@ export function AssetPage({ id }: { id: string }) {
                 </table>
               </div>
               <h3>{t("asset.licences")}</h3>
-              {r.rights.licences.length === 0 ? (
-                <p class="muted">{t("none")}</p>
-              ) : (
-                <div class="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("licence.right")}</th>
-                        <th scope="col">{t("licence.grantee")}</th>
-                        <th scope="col">{t("licence.grantor")}</th>
-                        <th scope="col">{t("licence.window")}</th>
-                        <th scope="col">{t("licence.state")}</th>
-                        <th scope="col">{t("chain")}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {r.rights.licences.map((l) => (
-                        <tr key={l.granted.txHash + l.granted.logIndex}>
-                          <td>
-                            {term(l.right)}
-                            {l.exclusive ? ` · ${t("licence.exclusive")}` : ""}
-                            {l.sublicensable ? ` · ${t("licence.sub")}` : ""}
-                          </td>
-                          <td>
-                            <Addr a={l.grantee} />
-                          </td>
-                          <td>
-                            <Addr a={l.grantor} />
-                          </td>
-                          <td>
-                            <Time unix={l.start} /> – <Time unix={l.end} />
-                          </td>
-                          <td>
-                            <span class={`badge ${l.state === "in_force" ? "ok" : l.state === "revoked" ? "bad" : ""}`}>{term(l.state)}</span>
-                            {l.revocation ? (
-                              <span class="muted">
-                                {" "}
-                                {t("licence.revokedBy")} <Addr a={l.revocation.by} /> <Time unix={l.revocation.revokedAt} />: {l.revocation.reason}
-                              </span>
-                            ) : null}
-                          </td>
-                          <td>
-                            <ChainRef e={l.granted} />
-                            {l.revocation ? (
-                              <>
-                                <br />
-                                <ChainRef e={l.revocation.event} />
-                              </>
-                            ) : null}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <LicencesTable licences={r.rights.licences} />
             </Section>
             <Section title={t("asset.trades", { n: r.trades.length })} id="trades">
               <TradesTable trades={r.trades} />

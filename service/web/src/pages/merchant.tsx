@@ -1,5 +1,6 @@
 /** A merchant (or any account): home exchange, where it is recognised and by which path, its assets and licences. */
 import { useApi, type EventRef } from "../api";
+import { LicencesTable } from "../components/licences-table";
 import { Addr, AssetLink, ChainRef, Facts, Time, short } from "../format";
 import { t, term, useLang } from "../i18n";
 import type { Asset, Licence } from "../types";
@@ -94,56 +95,7 @@ export function MerchantPage({ address }: { address: string }) {
         )}
       </Section>
       <Section title={t("merchant.licences")} id="licences">
-        {lic.state !== "ok" ? (
-          <p class="muted">{t("loading")}</p>
-        ) : lic.data.licences.length === 0 ? (
-          <p class="muted">{t("none")}</p>
-        ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t("trade.asset")}</th>
-                  <th scope="col">{t("licence.right")}</th>
-                  <th scope="col">{t("licence.role")}</th>
-                  <th scope="col">{t("licence.window")}</th>
-                  <th scope="col">{t("licence.state")}</th>
-                  <th scope="col">{t("chain")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {lic.data.licences.map((l) => (
-                  <tr key={l.granted.txHash + l.granted.logIndex}>
-                    <td>
-                      <AssetLink id={l.assetId} label={lic.data.registrationNumbers[l.assetId]} />
-                    </td>
-                    <td>{term(l.right)}</td>
-                    <td>
-                      {l.grantee === a ? (
-                        <>
-                          {t("licence.from")} <Addr a={l.grantor} />
-                        </>
-                      ) : (
-                        <>
-                          {t("licence.to")} <Addr a={l.grantee} />
-                        </>
-                      )}
-                    </td>
-                    <td>
-                      <Time unix={l.start} date /> – <Time unix={l.end} date />
-                    </td>
-                    <td>
-                      <span class={`badge ${l.state === "in_force" ? "ok" : l.state === "revoked" ? "bad" : ""}`}>{term(l.state)}</span>
-                    </td>
-                    <td>
-                      <ChainRef e={l.granted} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {lic.state !== "ok" ? <p class="muted">{t("loading")}</p> : <LicencesTable licences={lic.data.licences} account={a} numbers={lic.data.registrationNumbers} />}
       </Section>
     </article>
   );

@@ -3,7 +3,7 @@ import { useApi } from "../api";
 import { TradesTable } from "../components/trades-table";
 import { Addr, AssetLink, ChainRef, Facts, Time, short } from "../format";
 import { t, term, useLang } from "../i18n";
-import type { Batch, Occurrence, Trade } from "../types";
+import type { Batch, Occurrence, TradeView } from "../types";
 import { Load, Section, useTitle } from "./common";
 
 interface TxHit {
@@ -59,7 +59,7 @@ export function TxPage({ hash }: { hash: string }) {
 export function TradePage({ id }: { id: string }) {
   useLang();
   useTitle(`${t("trade.title")} ${short(id)}`);
-  const s = useApi<Trade>(`/v1/trades/${id}`);
+  const s = useApi<TradeView>(`/v1/trades/${id}`);
   return (
     <Load s={s} what={t("trade.what", { id })}>
       {(x) => (
@@ -85,7 +85,7 @@ export function TradePage({ id }: { id: string }) {
             />
           </Section>
           <Section title={t("trade.withLinked")}>
-            <TradesTable trades={[x, ...(x.linkedTrade ? [x.linkedTrade] : []), ...(x.linkedBy ?? [])]} showAsset />
+            <TradesTable trades={[x, ...(x.linkedTrade ? [x.linkedTrade] : []), ...x.linkedBy]} showAsset />
           </Section>
         </article>
       )}
