@@ -14,7 +14,7 @@ import {
   exchangeCodeText,
   formatRegistrationNumber,
 } from "../digest";
-import { EVENT_COLUMNS, type IndexedTable } from "../store/migrations";
+import { EVENT_COLUMNS, type IndexedTable } from "../store/schema";
 import type { SqlValue } from "../store/db";
 import type { RowSet } from "../store/index-store";
 

@@ -9,7 +9,22 @@ export type { Db, Dialect, Row, RunResult, SqlValue } from "./db";
 export { toNumberedPlaceholders } from "./db";
 export { createSqliteDb, type CreateSqliteDbOptions } from "./sqlite";
 export { createPostgresDb, dropPostgresSchema, type CreatePostgresDbOptions } from "./postgres";
-export { migrate, MIGRATIONS, INDEXED_TABLES, EVENT_COLUMNS, type IndexedTable, type Migration } from "./migrations";
+export { migrate, migrations, type Migration } from "./migrations";
+export {
+  SCHEMA,
+  EVENT_COLUMNS,
+  EVENT_TABLES,
+  INDEXED_TABLES,
+  writtenColumns,
+  type EventRow,
+  type EventTableName,
+  type HandledTable,
+  type IndexedTable,
+  type RowOf,
+  type StoredRow,
+  type TableName,
+  type WrittenValues,
+} from "./schema";
 export { createIndexStore, insertRows, insertValues, toRowSet, type RowSet, type IndexStore, type Checkpoint, type KeptBlock, type PendingBatch, type RangeWrite, type StoreRow } from "./index-store";
 
 /** Opens the configured database and applies the migrations. */

@@ -3,7 +3,7 @@
  * or block — all derived from append-only rows (latest row wins).
  */
 import type { FinalityCheck } from "../context";
-import { INDEXED_TABLES } from "../../store/migrations";
+import { INDEXED_TABLES } from "../../store/schema";
 import type { ReadDb } from "../types";
 import { hyphenated } from "../validation";
 import { bool, eventCols, eventRef, type EventRef, type EventRow } from "./rows";
