@@ -10,6 +10,7 @@ export { toNumberedPlaceholders } from "./db";
 export { createSqliteDb, type CreateSqliteDbOptions } from "./sqlite";
 export { createPostgresDb, dropPostgresSchema, type CreatePostgresDbOptions } from "./postgres";
 export { migrate, migrations, type Migration } from "./migrations";
+export { blockTimeAt } from "./block-time";
 export {
   SCHEMA,
   EVENT_COLUMNS,

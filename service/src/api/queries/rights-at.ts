@@ -6,7 +6,8 @@
 import type { FinalityCheck } from "../context";
 import type { ReadDb } from "../types";
 import { bool, eventCols, eventRef, type EventRef, type EventRow } from "./rows";
-import { blockTime, licencesOf, licenceStateAt, type LicenceView } from "./rights";
+import { blockTimeAt } from "../../store/block-time";
+import { licencesOf, licenceStateAt, type LicenceView } from "./rights";
 
 /** The point in time asked about. */
 export type RightsPoint = { at: number } | { block: number };
@@ -48,7 +49,7 @@ export async function rightsAt(
     block = point.block;
     bound = "block_number <= ?";
     boundValue = point.block;
-    const exact = await blockTime(db, chainId, point.block);
+    const exact = await blockTimeAt(db, chainId, point.block);
     if (exact !== undefined) time = exact;
     else {
       approx = true;

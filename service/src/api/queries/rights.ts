@@ -3,7 +3,6 @@
  * or block — all derived from append-only rows (latest row wins).
  */
 import type { FinalityCheck } from "../context";
-import { INDEXED_TABLES } from "../../store/schema";
 import type { ReadDb } from "../types";
 import { hyphenated } from "../validation";
 import { bool, eventCols, eventRef, type EventRef, type EventRow } from "./rows";
@@ -183,18 +182,4 @@ export async function indexedChainTime(db: ReadDb, chainId?: number): Promise<nu
     chainId === undefined ? [] : [chainId],
   );
   return row?.t === null || row?.t === undefined ? undefined : Number(row.t);
-}
-
-/** The timestamp of block `block` if known (kept block hashes, or any indexed row in that block). */
-export async function blockTime(db: ReadDb, chainId: number, block: number): Promise<number | undefined> {
-  const kept = await db.get<{ t: number }>("SELECT block_time AS t FROM block_hashes WHERE chain_id = ? AND block_number = ?", [chainId, block]);
-  if (kept) return Number(kept.t);
-  const cp = await db.get<{ t: number }>("SELECT block_time AS t FROM checkpoints WHERE chain_id = ? AND block_number = ?", [chainId, block]);
-  if (cp) return Number(cp.t);
-  for (const table of INDEXED_TABLES) {
-    if (table === "block_hashes") continue;
-    const r = await db.get<{ t: number }>(`SELECT block_time AS t FROM ${table} WHERE chain_id = ? AND block_number = ? LIMIT 1`, [chainId, block]);
-    if (r) return Number(r.t);
-  }
-  return undefined;
 }
