@@ -21,6 +21,7 @@ export {
   type EventTableName,
   type HandledTable,
   type IndexedTable,
+  type ColumnsOf,
   type RowOf,
   type StoredRow,
   type TableName,

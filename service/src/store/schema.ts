@@ -410,6 +410,9 @@ export type RowOf<T extends TableName, K extends keyof RowObject<Schema[T]["colu
   (Schema[T] extends EventTable ? EventRow : unknown) & Pick<RowObject<Schema[T]["columns"]>, K>
 >;
 
+/** Some columns of a table's row, without the event columns. */
+export type ColumnsOf<T extends TableName, K extends keyof StoredRow<T>> = Pick<StoredRow<T>, K>;
+
 type Written<C> = C extends readonly [infer H, ...infer R] ? (H extends { later: true } ? Written<R> : [ValueOf<H>, ...Written<R>]) : [];
 
 /** A handled table's own values in column order, as a handler writes them (columns set later left out). */

@@ -2,6 +2,7 @@
  * Rights: the holding history, licences with their terms and revocations, and the rights in force at a given time
  * or block — all derived from append-only rows (latest row wins).
  */
+import type { RowOf, StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import type { ReadDb } from "../types";
 import { hyphenated } from "../validation";
@@ -53,35 +54,9 @@ export interface LicenceView {
   state: LicenceState;
 }
 
-interface HoldingRow extends EventRow {
-  from_address: string;
-  to_address: string;
-  kind: string;
-  trade_id: string | null;
-}
-
-interface LicenceRow extends EventRow {
-  licence_id: string;
-  asset_id: string;
-  grantee: string;
-  grantor: string;
-  right: string;
-  scope_digest: string;
-  start_time: number;
-  end_time: number;
-  exclusive: number;
-  sublicensable: number;
-  revocable: number;
-  trade_id: string | null;
-}
-
-interface RevocationRow extends EventRow {
-  licence_id: string;
-  by_account: string;
-  by_regulator: number;
-  revoked_at: number;
-  reason: string;
-}
+type HoldingRow = RowOf<"holdings", "from_address" | "to_address" | "kind" | "trade_id">;
+type LicenceRow = StoredRow<"licences">;
+type RevocationRow = RowOf<"licence_revocations", "licence_id" | "by_account" | "by_regulator" | "revoked_at" | "reason">;
 
 /** Holding changes of an asset, oldest first. */
 export async function holdingChanges(db: ReadDb, assetId: string, isFinal: FinalityCheck): Promise<HoldingChange[]> {

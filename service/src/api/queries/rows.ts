@@ -2,18 +2,12 @@
  * Row helpers shared by the query modules: the event columns every indexed row carries, and how they appear in
  * JSON (`event: { chainId, contract, txHash, blockNumber, logIndex, blockTime, final }`).
  */
+import { EVENT_COLUMNS, type EventRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import type { SqlValue } from "../types";
 
-/** The common columns of an indexed row, as selected by {@link eventCols}. */
-export interface EventRow {
-  chain_id: number | string;
-  contract: string;
-  block_number: number | string;
-  log_index: number | string;
-  tx_hash: string;
-  block_time: number | string;
-}
+/** The common columns of an indexed row, as selected by {@link eventCols} (declared in store/schema.ts). */
+export type { EventRow };
 
 /** Where an entry came from on chain. */
 export interface EventRef {
@@ -32,7 +26,7 @@ export interface EventRef {
 
 /** `alias.chain_id, alias.contract, …` for a SELECT list. */
 export function eventCols(alias: string): string {
-  return ["chain_id", "contract", "block_number", "log_index", "tx_hash", "block_time"].map((c) => `${alias}.${c}`).join(", ");
+  return EVENT_COLUMNS.map((c) => `${alias}.${c}`).join(", ");
 }
 
 /** The {@link EventRef} of a row. */
