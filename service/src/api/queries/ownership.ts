@@ -9,7 +9,7 @@ import {
   ownershipDomain,
   ownershipTypedMessage,
   parseOwnershipStatement,
-} from "../ownership-statement";
+} from "../../digest/ownership-statement";
 import type { FinalityCheck } from "../context";
 import type { IndexerStatus, ReadDb } from "../types";
 import { eventCols, eventRef, type EventRef, type EventRow } from "./rows";
