@@ -4,8 +4,6 @@ import { loadConfig } from "../../../service/src/config";
 import { ConfigError } from "../../../service/src/errors";
 import { createAdaptiveRange } from "../../../service/src/indexer/adaptive-range";
 
-const A = "0x" + "12".repeat(20);
-
 describe("config", () => {
   it("should default to SQLite under ./data", () => {
     const c = loadConfig({});
