@@ -1,28 +1,11 @@
 /**
- * The events the indexer understands, taken from the compiled interfaces (typechain factories) and OpenZeppelin's
- * IERC721 build artifact — never hand-copied.
+ * The events the indexer understands. The contracts' names and ABIs live in `../contracts` (bundled from the
+ * compiled interfaces — never hand-copied); they are re-exported here for the indexer's modules.
  */
-import { Interface, type EventFragment, type InterfaceAbi } from "ethers";
-import IERC721 from "@openzeppelin/contracts/build/contracts/IERC721.json";
-// The compiled interfaces' artifacts (`npx hardhat compile`): the same ABIs typechain's factories carry, but stable
-// while typechain regenerates its tree, and without loading every contract's bytecode.
-import IDataAssetRegistry from "../../../artifacts/contracts/interfaces/IDataAssetRegistry.sol/IDataAssetRegistry.json";
-import IEvidenceAnchor from "../../../artifacts/contracts/interfaces/IEvidenceAnchor.sol/IEvidenceAnchor.json";
-import IParticipantRegistry from "../../../artifacts/contracts/interfaces/IParticipantRegistry.sol/IParticipantRegistry.json";
-import IPledgeRegistry from "../../../artifacts/contracts/interfaces/IPledgeRegistry.sol/IPledgeRegistry.json";
-import ITradeRecorder from "../../../artifacts/contracts/interfaces/ITradeRecorder.sol/ITradeRecorder.json";
+import { Interface, type EventFragment } from "ethers";
+import { CONTRACT_ABIS, CONTRACT_NAMES, type ContractName } from "../contracts";
 
-/** Names of the Shuquan contracts as the indexer knows them (also the keys of a deployments file). */
-export const CONTRACT_NAMES = [
-  "ParticipantRegistry",
-  "DataAssetRegistry",
-  "TradeRecorder",
-  "PledgeRegistry",
-  "EvidenceAnchor",
-] as const;
-
-/** A Shuquan contract name. */
-export type ContractName = (typeof CONTRACT_NAMES)[number];
+export { CONTRACT_ABIS, CONTRACT_NAMES, type ContractName };
 
 /** Every event the handlers map to tables. */
 export const EVENT_NAMES = [
@@ -54,15 +37,6 @@ export const EVENT_NAMES = [
 
 /** A known event name. */
 export type EventName = (typeof EVENT_NAMES)[number];
-
-/** The interfaces' ABIs, by contract. */
-export const CONTRACT_ABIS: Record<ContractName, InterfaceAbi> = {
-  ParticipantRegistry: IParticipantRegistry.abi as InterfaceAbi,
-  DataAssetRegistry: [...(IDataAssetRegistry.abi as readonly object[]), ...(IERC721.abi as readonly object[])] as InterfaceAbi,
-  TradeRecorder: ITradeRecorder.abi as InterfaceAbi,
-  PledgeRegistry: IPledgeRegistry.abi as InterfaceAbi,
-  EvidenceAnchor: IEvidenceAnchor.abi as InterfaceAbi,
-};
 
 /** The known event fragments, each with the contract that declares it. */
 export function knownEventFragments(): { contract: ContractName; fragment: EventFragment }[] {

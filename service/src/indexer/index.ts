@@ -18,7 +18,6 @@ import { createManifestVerifier, type ManifestPassResult } from "./manifests";
 import type { ChainParams, Common, IndexerStatus, ManifestSource } from "./types";
 
 export type { ChainParams, ChainStatus, Common, FollowedContract, IndexerStatus, ManifestSource } from "./types";
-export { loadDeployment, parseDeployment, type Deployment } from "./deployments";
 export { checkManifest } from "./manifests";
 
 /** Parameters of {@link createIndexer}. */

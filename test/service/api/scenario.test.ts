@@ -12,7 +12,7 @@ import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import request from "supertest";
 import { createApi } from "../../../service/src/api";
-import { buildOwnershipStatement } from "../../../service/src/api/ownership-statement";
+import { buildOwnershipStatement } from "../../../service/src/digest/ownership-statement";
 import { createLocalContentStore } from "../../../service/src/content";
 import { RECOGNITION_PATH, buildManifest, formatAssetId, sha256Hex } from "../../../service/src/digest";
 import { createIndexer, type FollowedContract } from "../../../service/src/indexer";

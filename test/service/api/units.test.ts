@@ -3,7 +3,7 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { decodeCursor, encodeCursor } from "../../../service/src/api/pagination";
 import { periodLabel, quartile } from "../../../service/src/api/queries/stats";
 import { buildTreeFromLeaves, processProof, treeProof, treeRoot } from "../../../service/src/api/queries/evidence-tree-cache";
-import { buildOwnershipStatement, parseOwnershipStatement } from "../../../service/src/api/ownership-statement";
+import { buildOwnershipStatement, parseOwnershipStatement } from "../../../service/src/digest/ownership-statement";
 import { ApiError } from "../../../service/src/api/errors";
 import { buildEvidenceTree, sha256Hex } from "../../../service/src/digest";
 

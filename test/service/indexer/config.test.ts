@@ -2,10 +2,7 @@ import { expect } from "chai";
 import path from "node:path";
 import { loadConfig } from "../../../service/src/config";
 import { ConfigError } from "../../../service/src/errors";
-import { parseDeployment } from "../../../service/src/indexer";
 import { createAdaptiveRange } from "../../../service/src/indexer/adaptive-range";
-
-const A = "0x" + "12".repeat(20);
 
 describe("config", () => {
   it("should default to SQLite under ./data", () => {
@@ -34,26 +31,6 @@ describe("config", () => {
       expect(() => loadConfig({ [name]: value })).to.throw(ConfigError, name);
     });
   }
-});
-
-describe("indexer/deployments", () => {
-  it("should read the deploy script's format", () => {
-    const d = parseDeployment({ chainId: 31337, startBlock: 5, contracts: { ParticipantRegistry: A, DataAssetRegistry: A, EvidenceAnchor: A }, deployedAt: "x" });
-    expect(d.chainId).to.equal(31337);
-    expect(d.contracts.map((c) => c.name)).to.deep.equal(["ParticipantRegistry", "DataAssetRegistry", "EvidenceAnchor"]);
-    expect(d.contracts[0]).to.deep.equal({ name: "ParticipantRegistry", address: A, startBlock: 5 });
-  });
-
-  it("should read several deployments of one chain, each with its own start block", () => {
-    const d = parseDeployment({ chainId: 1, deployments: [{ startBlock: 10, contracts: { registry: A } }, { contracts: { registry: { address: A.replace("12", "34"), blockNumber: 99 } } }] });
-    expect(d.contracts.map((c) => c.startBlock)).to.deep.equal([10, 99]);
-  });
-
-  it("should refuse a file without addresses or with a bad one", () => {
-    expect(() => parseDeployment({ chainId: 1, contracts: {} })).to.throw(ConfigError, "no contract addresses");
-    expect(() => parseDeployment({ chainId: 1, contracts: { registry: "0x12" } })).to.throw(ConfigError, "registry");
-    expect(() => parseDeployment({ contracts: { registry: A } })).to.throw(ConfigError, "chainId");
-  });
 });
 
 describe("indexer/adaptive-range", () => {

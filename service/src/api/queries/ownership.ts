@@ -9,7 +9,7 @@ import {
   ownershipDomain,
   ownershipTypedMessage,
   parseOwnershipStatement,
-} from "../ownership-statement";
+} from "../../digest/ownership-statement";
 import type { ColumnsOf, RowOf } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import type { IndexerStatus, ReadDb } from "../types";
