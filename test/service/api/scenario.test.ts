@@ -16,7 +16,7 @@ import { buildOwnershipStatement } from "../../../service/src/digest/ownership-s
 import { createLocalContentStore } from "../../../service/src/content";
 import { RECOGNITION_PATH, buildManifest, formatAssetId, sha256Hex } from "../../../service/src/digest";
 import { createIndexer, type FollowedContract } from "../../../service/src/indexer";
-import type { ContractName } from "../../../service/src/chain/abi";
+import type { ContractName } from "../../../service/src/contracts";
 import { createSilentLogger } from "../../../service/src/logger";
 import { licenceTerms, recordTrade, registerAsset, tradeOf } from "../../helpers/assets";
 import { Right, Venue, digest, shuquanFixture } from "../../helpers/fixture";

@@ -9,7 +9,7 @@ import { licenceTerms, recordTrade, registerAsset, tradeOf } from "../../helpers
 import { currency, signPledge } from "../../helpers/signing";
 import { buildManifest, sha256Hex } from "../../../service/src/digest";
 import type { FollowedContract } from "../../../service/src/indexer";
-import type { ContractName } from "../../../service/src/chain/abi";
+import type { ContractName } from "../../../service/src/contracts";
 
 /** The fixture's deployment. */
 export type Deployed = Awaited<ReturnType<typeof shuquanFixture>>;

@@ -3,7 +3,7 @@
  * the interfaces' ABIs (ethers `Interface.encodeEventLog`), reorgs by replacing blocks, and injected faults.
  */
 import { Interface, id, type InterfaceAbi } from "ethers";
-import { CONTRACT_ABIS, type ContractName } from "../../../service/src/chain/abi";
+import { CONTRACT_ABIS, type ContractName } from "../../../service/src/contracts";
 import type { RawLog } from "../../../service/src/chain/rpc";
 import type { RpcCall, Transport } from "../../../service/src/chain/transport";
 
