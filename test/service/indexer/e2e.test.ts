@@ -11,8 +11,8 @@ import { createLocalContentStore } from "../../../service/src/content";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { BACKENDS, type OpenedDb } from "../store/backends";
-import { deployAndDrive, followed, HARDHAT_CHAIN_ID, type Deployed } from "./chain-scenario";
+import { BACKENDS, type OpenedDb } from "../../helpers/backends";
+import { deployAndDrive, followed, HARDHAT_CHAIN_ID, type Deployed } from "../../helpers/hardhat-scenario";
 
 const common = { logger: createSilentLogger() };
 

@@ -5,8 +5,8 @@ import { CONTRACT_ABIS } from "../../../service/src/contracts";
 import { HANDLED_EVENTS, HANDLERS, eventsToRows } from "../../../service/src/indexer/handlers";
 import { EVENT_TABLES, SCHEMA, writtenColumns } from "../../../service/src/store";
 import { Interface } from "ethers";
-import type { LogSpec } from "./fake-chain";
-import { ADDR, L, account, word } from "./scenario";
+import type { LogSpec } from "../../helpers/fake-chain";
+import { ADDR, L, account, word } from "../../helpers/fake-scenario";
 
 const decoder = createDecoder(HANDLED_EVENTS);
 const TX = word("tx");

@@ -3,10 +3,10 @@ import { createSilentLogger } from "../../../service/src/logger";
 import { createIndexer } from "../../../service/src/indexer";
 import { INDEXED_TABLES, migrate, migrations, type Db } from "../../../service/src/store";
 import { migrationStatements } from "../../../service/src/store/migrations";
-import { BACKENDS, dumpTables, type OpenedDb } from "./backends";
+import { BACKENDS, dumpTables, type OpenedDb } from "../../helpers/backends";
 import { LEGACY_V1, LEGACY_V2, legacyMigrate, splitLegacy } from "./legacy-schema";
-import { createFakeChain } from "../indexer/fake-chain";
-import { CONTRACTS, mineScenario } from "../indexer/scenario";
+import { createFakeChain } from "../../helpers/fake-chain";
+import { CONTRACTS, mineScenario } from "../../helpers/fake-scenario";
 
 /** Whitespace-insensitive form of a statement. */
 const normal = (sql: string): string => sql.replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")").trim();

@@ -24,7 +24,7 @@ async function rejects(p: Promise<unknown>, message?: string): Promise<void> {
   }
   expect(failed, "expected a rejection").to.equal(true);
 }
-import { BACKENDS, type OpenedDb } from "./backends";
+import { BACKENDS, type OpenedDb } from "../../helpers/backends";
 
 const H = (n: number): string => "0x" + n.toString(16).padStart(64, "0");
 const A = (n: number): string => "0x" + n.toString(16).padStart(40, "0");

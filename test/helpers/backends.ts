@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { createPostgresDb, createSqliteDb, dropPostgresSchema, migrate, type Db } from "../../../service/src/store";
+import { createPostgresDb, createSqliteDb, dropPostgresSchema, migrate, type Db } from "../../service/src/store";
 
 /** Where PostgreSQL tests connect. */
 export const PG_URL =

@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import path from "node:path";
-import { loadConfig } from "../../../service/src/config";
-import { ConfigError } from "../../../service/src/errors";
-import { createAdaptiveRange } from "../../../service/src/indexer/adaptive-range";
+import { loadConfig } from "../../service/src/config";
+import { ConfigError } from "../../service/src/errors";
 
 describe("config", () => {
   it("should default to SQLite under ./data", () => {
@@ -31,18 +30,4 @@ describe("config", () => {
       expect(() => loadConfig({ [name]: value })).to.throw(ConfigError, name);
     });
   }
-});
-
-describe("indexer/adaptive-range", () => {
-  it("should halve on refusal, stop at one block, and grow while sparse without passing a refused size soon", () => {
-    const r = createAdaptiveRange({ initial: 64, max: 1000, targetLogs: 100 });
-    expect(r.shrink()).to.equal(true);
-    expect(r.size).to.equal(32);
-    r.observe(32, 0);
-    expect(r.size).to.equal(63); // capped just below the refused 64
-    r.observe(63, 1000);
-    expect(r.size).to.equal(6);
-    const one = createAdaptiveRange({ initial: 1 });
-    expect(one.shrink()).to.equal(false);
-  });
 });
