@@ -18,8 +18,7 @@ import { HANDLED_EVENTS } from "./handlers";
 import { createManifestVerifier, type ManifestPassResult } from "./manifests";
 import type { ChainParams, Common, IndexerStatus, ManifestSource } from "./types";
 
-export type { ChainParams, ChainStatus, Common, FollowedContract, IndexerStatus, ManifestSource } from "./types";
-export { checkManifest } from "./manifests";
+export type { ChainParams, Common, FollowedContract, IndexerStatus, ManifestSource } from "./types";
 
 /** Parameters of {@link createIndexer}. */
 export interface CreateIndexerParameters {

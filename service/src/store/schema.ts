@@ -30,7 +30,7 @@ export interface Column<
 }
 
 /** Options of a column builder. */
-export interface ColumnOptions {
+interface ColumnOptions {
   nullable?: boolean;
   default?: string;
   since?: number;
@@ -55,11 +55,11 @@ const column =
   });
 
 /** TEXT: addresses, hashes and ids as lower-case 0x hex, amounts as decimal text, enum names. */
-export const text = column("text");
+const text = column("text");
 /** INTEGER: log indexes, counts, enum-free flags (0/1). */
-export const integer = column("integer");
+const integer = column("integer");
 /** BIGINT: block numbers and unix times. Read back as JS numbers on both backends. */
-export const bigint = column("bigint");
+const bigint = column("bigint");
 
 /** The columns every indexed row starts with: where the event came from. Key: (chain_id, block_number, log_index). */
 export const EVENT_COLUMN_DEFS = [
@@ -438,12 +438,4 @@ export type IndexedTable = (typeof INDEXED_TABLES)[number];
 /** The columns a table's writer inserts, in order: event columns, then the table's own (those set later left out). */
 export function writtenColumns(table: EventTableName): readonly string[] {
   return [...EVENT_COLUMNS, ...(SCHEMA[table].columns as readonly Column[]).filter((c) => !c.later).map((c) => c.name)];
-}
-
-/** A column of any table (event columns included), or undefined. */
-export function columnOf(table: string, name: string): Column | undefined {
-  const def = (SCHEMA as Record<string, EventTable | StoreTable>)[table];
-  if (!def) return undefined;
-  const own = (def.columns as readonly Column[]).find((c) => c.name === name);
-  return own ?? (isEvent(def) ? (EVENT_COLUMN_DEFS as readonly Column[]).find((c) => c.name === name) : undefined);
 }

@@ -176,8 +176,3 @@ export async function getAssetByRegistration(
   const rows = await db.all<AssetRow>(`${SELECT} WHERE x.registration_number = ? LIMIT 1`, [registrationNumber]);
   return (await withParents(db, rows, isFinal))[0];
 }
-
-/** True when the asset is registered. */
-export async function assetExists(db: ReadDb, assetId: string): Promise<boolean> {
-  return (await db.get("SELECT 1 AS one FROM assets WHERE asset_id = ? LIMIT 1", [assetId])) !== undefined;
-}

@@ -51,18 +51,10 @@ export function bool(v: unknown): boolean {
   return v === true || v === 1 || v === "1" || v === 1n;
 }
 
-/** Number from a numeric column (PG may return strings for aggregates). */
-export function num(v: unknown): number {
-  return typeof v === "number" ? v : Number(v);
-}
-
 /** `?, ?, ?` for an IN list of `n` values (n >= 1). */
 export function placeholders(n: number): string {
   return Array.from({ length: n }, () => "?").join(", ");
 }
-
-/** Latest-row-wins ordering. */
-export const LATEST = "ORDER BY block_number DESC, log_index DESC LIMIT 1";
 
 /** The zero uint256 as stored. */
 export const ZERO_ID = `0x${"0".repeat(64)}`;
