@@ -45,7 +45,7 @@ function columnSql(c: Column, dialect: Dialect, inlineKey = false): string {
 }
 
 function createTableSql(name: string, table: TableDef, dialect: Dialect): string {
-  const own = (table.columns as readonly Column[]).filter((c) => sinceOf(table, c) === table.since);
+  const own = (table.columns as readonly Column[]).filter((c) => sinceOf(table, c) <= table.since);
   if (table.kind === "event") {
     const cols = [...EVENT_COLUMN_DEFS, ...own].map((c) => columnSql(c, dialect));
     const key = ["chain_id", "block_number", "log_index", ...table.key].map(ident).join(", ");

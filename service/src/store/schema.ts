@@ -56,7 +56,7 @@ const column =
 
 /** TEXT: addresses, hashes and ids as lower-case 0x hex, amounts as decimal text, enum names. */
 const text = column("text");
-/** INTEGER: log indexes, counts, enum-free flags (0/1). */
+/** INTEGER: log indexes, counts, sequences, booleans as 0/1. */
 const integer = column("integer");
 /** BIGINT: block numbers and unix times. Read back as JS numbers on both backends. */
 const bigint = column("bigint");
