@@ -1,8 +1,10 @@
-import { HardhatUserConfig, subtask } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
+import { HardhatUserConfig, subtask, task } from "hardhat/config";
+import { TASK_COMPILE, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import "@nomicfoundation/hardhat-toolbox";
+import { writeAbiBundle } from "./scripts/abi-bundle";
+import { EVM_TARGET } from "./service/src/contracts/evm-target";
 
 // Hardhat 2 downloads its compiler list, which fails offline: compile with the npm `solc` package (solcjs).
 // SOLC_VERSION must equal the installed npm `solc` version.
@@ -21,6 +23,22 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(
     };
   },
 );
+
+// Every compile also bundles the interfaces' ABIs into service/src/contracts/abi.json (what the service and the CLI
+// load at run time, with no artifacts/ needed), rewritten only when they change.
+task(TASK_COMPILE).setAction(async (args, hre, runSuper) => {
+  const result: unknown = await runSuper(args);
+  writeAbiBundle((name) => {
+    try {
+      return hre.artifacts.readArtifactSync(name).abi as object[];
+    } catch {
+      // OpenZeppelin interfaces the project does not compile itself come from the package's own build
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return (require(`@openzeppelin/contracts/build/contracts/${name}.json`) as { abi: object[] }).abi;
+    }
+  });
+  return result;
+});
 
 // `hardhat test` runs only *.test.ts / *.test.js files: test/ also holds helpers and child-process scripts that
 // must not be loaded as tests. `hardhat test <dir>` runs every test file under <dir> (Hardhat 2 only accepts
@@ -42,7 +60,7 @@ subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
-    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: EVM_TARGET },
   },
   networks: {
     hardhat: { chainId: 31337 },

@@ -10,7 +10,7 @@ import {RegistrationNumber} from "./libraries/RegistrationNumber.sol";
 /// @title Shuquan data asset registry (数据资产登记) with licences (数据加工使用权, 数据产品经营权)
 /// @notice An ERC-721 ("Shuquan Data Asset", "SQDA") whose token id is the asset's content digest. The owner holds
 /// the holding right; it moves only through `transferByTrade` (plain ERC-721 transfers and approvals revert).
-/// @dev Storage per asset, chosen for gas (see ../../shared/notes/gas.md):
+/// @dev Storage per asset, chosen for gas (see docs/gas.md):
 /// - `_assets`: one packed slot {exchange, registeredAt, sequence, class bits, status, flags};
 /// - `_holdings`: one packed slot {holder, latest end of the non-exclusive licences of each right}. It replaces
 ///   OpenZeppelin's private `_owners` (overrides of `_ownerOf`, `_update` and `balanceOf`), so a non-exclusive

@@ -13,7 +13,7 @@ import path from "node:path";
 import { ethers, network } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
 import { AssetKind, MerchantCategory, Right, digest, exchangeCode, getActors, seedParticipants, ADMIN_DELAY } from "../../test/helpers/fixture";
-import { deployShuquan } from "../../scripts/deploy";
+import { deployShuquan } from "../../service/src/contracts/deploy";
 import { licenceTerms, registrationOf, tradeOf } from "../../test/helpers/assets";
 import { signPledge, signTrade, tradeIdOf, currency, type TradeValue } from "../../test/helpers/signing";
 import { evidenceTree, sha256Of } from "../../test/helpers/evidence";

@@ -3,7 +3,7 @@
  *
  * | variable | default | meaning |
  * | --- | --- | --- |
- * | DATA_DIR | ./data | local data (SQLite file, content store) |
+ * | DATA_DIR | data/ in the installation | local data (SQLite file, content store, embedded chain); the CLI resolves it the same way |
  * | DATABASE_URL | — | `postgres://…` selects PostgreSQL; otherwise SQLite at $DATA_DIR/shuquan.sqlite |
  * | RPC_URL | http://127.0.0.1:8545 | JSON-RPC endpoint of the chain |
  * | DEPLOYMENT | deployments/<chainId>.json | deployments file (contract addresses, start block) |
@@ -22,6 +22,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { ConfigError } from "./errors";
+import { resolveDataDir } from "./paths";
 
 const intFrom = (min: number, max: number) =>
   z
@@ -32,7 +33,7 @@ const intFrom = (min: number, max: number) =>
     .pipe(z.number().int().min(min).max(max));
 
 const envSchema = z.object({
-  DATA_DIR: z.string().trim().min(1).default("./data"),
+  DATA_DIR: z.string().trim().min(1).optional(),
   DATABASE_URL: z
     .string()
     .trim()
@@ -102,7 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${msg}`);
   }
   const e = r.data;
-  const dataDir = path.resolve(e.DATA_DIR);
+  const dataDir = resolveDataDir(e.DATA_DIR);
   let database: DatabaseConfig;
   if (e.DATABASE_URL && /^postgres(ql)?:\/\//.test(e.DATABASE_URL)) database = { kind: "postgres", url: e.DATABASE_URL };
   else if (e.DATABASE_URL) database = { kind: "sqlite", file: path.resolve(e.DATABASE_URL.replace(/^(sqlite|file):(\/\/)?/, "")) };

@@ -20,11 +20,12 @@ import { devAccounts } from "./devnet/accounts";
 import { bootstrapRoles, DEV, devSigner } from "./devnet/bootstrap";
 import { startLocalChain, type LocalChain } from "./devnet/local-chain";
 import { seedDemo, type DemoSummary } from "./demo/seed";
-import { createIndexer, loadDeployment, type Deployment, type Indexer } from "./indexer";
+import { loadDeployment, writeDeploymentFile, type Deployment } from "./contracts";
+import { deployShuquan, deploymentDocument } from "./contracts/deploy";
+import { createIndexer, type Indexer } from "./indexer";
 import { createLogger, type Logger } from "./logger";
 import { openDb, type Db } from "./store";
 import { ensureWebBuild, webOptions } from "./web";
-import { deployShuquan, writeDeploymentFile } from "../../scripts/deploy";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -68,7 +69,7 @@ async function startEmbedded(config: Config, logger: Logger, demo: boolean, cont
   try {
     const provider = new JsonRpcProvider(chain.url, chain.chainId, { staticNetwork: true });
     const deployed = await deployShuquan(devSigner(provider, DEV.deployer), { regulator: devAccounts()[DEV.regulator].address });
-    const file = writeDeploymentFile(deployed, path.join(ROOT, "deployments"));
+    const file = writeDeploymentFile(deploymentDocument(deployed), path.join(ROOT, "deployments"));
     logger.info({ file }, "contracts deployed");
     await bootstrapRoles(provider, deployed.addresses);
     const summary = demo ? await seedDemo({ provider, deployment: { contracts: deployed.addresses }, content, logger }) : undefined;

@@ -4,9 +4,10 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DEFAULT_ADMIN_DELAY, deployShuquan, deploymentFile, writeDeploymentFile } from "../../scripts/deploy";
+import { writeDeploymentFile } from "../../service/src/contracts";
+import { DEFAULT_ADMIN_DELAY, deployShuquan, deploymentDocument } from "../../service/src/contracts/deploy";
 
-describe("scripts/deploy.ts", function () {
+describe("contracts/deploy (deployShuquan)", function () {
   async function defaultDeployment() {
     const [deployer, other] = await ethers.getSigners();
     const startBefore = await ethers.provider.getBlockNumber();
@@ -61,10 +62,10 @@ describe("scripts/deploy.ts", function () {
     it("should write deployments/<chainId>.json with chainId, startBlock, contracts and deployedAt", async function () {
       const { d } = await loadFixture(defaultDeployment);
       const dir = mkdtempSync(path.join(tmpdir(), "shuquan-deploy-"));
-      const file = writeDeploymentFile(d, dir);
+      const file = writeDeploymentFile(deploymentDocument(d), dir);
       expect(path.basename(file)).to.equal("31337.json");
       const json = JSON.parse(readFileSync(file, "utf8"));
-      expect(json).to.deep.equal(deploymentFile(d));
+      expect(json).to.deep.equal(deploymentDocument(d));
       expect(Object.keys(json)).to.deep.equal(["chainId", "startBlock", "contracts", "deployedAt"]);
       expect(json.chainId).to.equal(31337);
       expect(json.startBlock).to.equal(d.startBlock);

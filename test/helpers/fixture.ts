@@ -15,12 +15,12 @@
  *  10 bjde       an account that is NOT accredited (an exchange-to-be)
  *
  * Use with `loadFixture(participantsFixture)` (ParticipantRegistry alone) or `loadFixture(shuquanFixture)` (all five
- * contracts deployed and wired by scripts/deploy.ts's `deployShuquan`, participants seeded as above).
+ * contracts deployed and wired by `deployShuquan` (service/src/contracts/deploy.ts), participants seeded as above).
  */
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ParticipantRegistry } from "../../typechain-types";
-import { deployShuquan } from "../../scripts/deploy";
+import { deployShuquan } from "../../service/src/contracts/deploy";
 
 /** Merchant categories, as in contracts/common/Types.sol. */
 export const MerchantCategory = { DataResource: 0, Technology: 1, ThirdPartyService: 2 } as const;

@@ -14,4 +14,4 @@ export {
   OWNERSHIP_TYPES,
   OWNERSHIP_STATEMENT_HEADER,
   type OwnershipStatementFields,
-} from "./ownership-statement";
+} from "../digest/ownership-statement";

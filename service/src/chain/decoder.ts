@@ -7,7 +7,8 @@
  * string → string; uint256[] → array of 66-char hex.
  */
 import type { EventFragment, ParamType } from "ethers";
-import { knownEventFragments, type ContractName, type EventName } from "./abi";
+import type { ContractName } from "../contracts";
+import { eventFragments, type EventsByContract } from "./events";
 import type { RawLog } from "./rpc";
 
 /** A decoded argument value. */
@@ -27,7 +28,7 @@ export interface LogMeta {
 
 /** A decoded known event. */
 export interface DecodedEvent {
-  name: EventName;
+  name: string;
   contract: ContractName;
   args: EventArgs;
   meta: LogMeta;
@@ -46,8 +47,8 @@ export interface UnknownEvent {
 export interface Decoder {
   /** Decodes one raw log. Never throws: malformed logs come back as {@link UnknownEvent} with `error`. */
   decode(log: RawLog): DecodedEvent | UnknownEvent;
-  /** topic0 of an event. */
-  topicOf(name: EventName): string;
+  /** topic0 of a known event. */
+  topicOf(name: string): string;
 }
 
 type SlotReader = (word: string, data: string) => AbiValue;
@@ -120,7 +121,7 @@ function readerFor(p: ParamType): SlotReader {
 }
 
 interface Plan {
-  name: EventName;
+  name: string;
   contract: ContractName;
   topicCount: number;
   minDataLength: number;
@@ -138,14 +139,14 @@ function planFor(contract: ContractName, f: EventFragment): Plan {
     }
     return { name: p.name, slot: slot++, read };
   });
-  return { name: f.name as EventName, contract, topicCount: topic, minDataLength: 2 + slot * 64, fields };
+  return { name: f.name, contract, topicCount: topic, minDataLength: 2 + slot * 64, fields };
 }
 
-/** Builds the decoder from the interfaces' ABIs. */
-export function createDecoder(): Decoder {
+/** Builds the decoder of the `known` events from the interfaces' ABIs (the indexer passes its handlers' events). */
+export function createDecoder(known: EventsByContract): Decoder {
   const plans = new Map<string, Plan[]>();
-  const topics = new Map<EventName, string>();
-  for (const { contract, fragment } of knownEventFragments()) {
+  const topics = new Map<string, string>();
+  for (const { contract, fragment } of eventFragments(known)) {
     const t0 = fragment.topicHash.toLowerCase();
     const plan = planFor(contract, fragment);
     topics.set(plan.name, t0);

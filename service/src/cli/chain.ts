@@ -1,71 +1,33 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { Contract, Interface, JsonRpcProvider, type ContractRunner, type InterfaceAbi, type Log, type TransactionReceipt } from "ethers";
+import {
+  allErrorsAbi,
+  callableAbi,
+  CONTRACT_KEYS,
+  currentAddresses,
+  deploymentFileName,
+  loadDeployment,
+  type ContractKey,
+  type Deployment,
+} from "../contracts";
 import { CliError } from "./errors";
 import { explainRevert } from "./revert";
 
-/** The Shuquan contracts the CLI talks to. */
-export type ContractKey = "participants" | "registry" | "trades" | "pledges" | "evidence";
-
-const ARTIFACTS: Record<ContractKey, { iface: string; name: string }> = {
-  participants: { iface: "IParticipantRegistry", name: "ParticipantRegistry" },
-  registry: { iface: "IDataAssetRegistry", name: "DataAssetRegistry" },
-  trades: { iface: "ITradeRecorder", name: "TradeRecorder" },
-  pledges: { iface: "IPledgeRegistry", name: "PledgeRegistry" },
-  evidence: { iface: "IEvidenceAnchor", name: "EvidenceAnchor" },
-};
-
-/** ERC-721 and ERC-5267 views the interfaces do not declare. */
-const EXTRA_ABI = [
-  "function ownerOf(uint256 tokenId) view returns (address)",
-  "function eip712Domain() view returns (bytes1 fields, string name, string version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] extensions)",
-  "error ERC721NonexistentToken(uint256 tokenId)",
-  "error AccessControlUnauthorizedAccount(address account, bytes32 neededRole)",
-  "error ECDSAInvalidSignature()",
-  "error ECDSAInvalidSignatureLength(uint256 length)",
-];
-
-/** The repository root (where artifacts/ and deployments/ live), found upwards from this file. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(path.join(dir, "hardhat.config.ts"))) return dir;
-    dir = path.dirname(dir);
-  }
-  return process.cwd();
-}
-
-const abiCache = new Map<string, InterfaceAbi>();
-
-/** The ABI of a contract interface from the Hardhat artifacts (plus ERC-721/ERC-5267 views); clear error if absent. */
+/**
+ * The ABI of a contract, with the errors and views every contract may surface: from the bundled ABIs, so the CLI
+ * needs no `artifacts/` (and no compile) at run time.
+ */
 export function abiOf(key: ContractKey): InterfaceAbi {
-  const { iface } = ARTIFACTS[key];
-  const cached = abiCache.get(iface);
-  if (cached) return cached;
-  const file = path.join(repoRoot(), "artifacts", "contracts", "interfaces", `${iface}.sol`, `${iface}.json`);
-  if (!existsSync(file)) throw new CliError(`contract ABI ${iface} not found (${file})`, "run `npx hardhat compile` once in the repository");
-  const abi = [...(JSON.parse(readFileSync(file, "utf8")) as { abi: unknown[] }).abi, ...EXTRA_ABI] as InterfaceAbi;
-  abiCache.set(iface, abi);
-  return abi;
+  return callableAbi(CONTRACT_KEYS[key]);
 }
+
+let allErrors: Interface | undefined;
 
 /** One Interface holding every error of every Shuquan contract, to decode reverts bubbling across contracts. */
 export function allErrorsInterface(): Interface {
-  const frags = (Object.keys(ARTIFACTS) as ContractKey[]).flatMap((k) => {
-    try {
-      return (abiOf(k) as (string | { type?: string })[]).filter((f) => typeof f === "string" ? f.startsWith("error ") : f.type === "error");
-    } catch {
-      return [];
-    }
-  });
-  const seen = new Set<string>();
-  const unique = frags.filter((f) => {
-    const key = typeof f === "string" ? f : JSON.stringify(f);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  return new Interface(unique as InterfaceAbi);
+  allErrors ??= new Interface(allErrorsAbi());
+  return allErrors;
 }
 
 /** Addresses of one deployment. */
@@ -76,35 +38,37 @@ export interface DeploymentAddresses {
 }
 
 /**
- * Loads deployments/<chainId>.json (or the given file) with the indexer's tolerant parser; the newest entry of
- * each contract wins when a file lists several versions.
+ * Where the CLI looks for a chain's deployments file when none is named: the data directory (where `npm start`
+ * writes its embedded chain's), then ./deployments (where the deploy script writes).
  */
-export async function loadDeploymentFor(chainId: number, file: string | undefined): Promise<DeploymentAddresses> {
-  const candidates = file ? [file] : [path.join(process.cwd(), "deployments", `${chainId}.json`), path.join(repoRoot(), "deployments", `${chainId}.json`)];
+export function deploymentCandidates(chainId: number, dataDir: string): string[] {
+  const name = deploymentFileName(chainId);
+  return [path.join(dataDir, "deployments", name), path.join(process.cwd(), "deployments", name)];
+}
+
+/**
+ * Loads the deployments file (`file`, else the first of {@link deploymentCandidates}); the newest entry of each
+ * contract wins when a file lists several versions.
+ */
+export async function loadDeploymentFor(chainId: number, file: string | undefined, dataDir: string): Promise<DeploymentAddresses> {
+  const candidates = file ? [file] : deploymentCandidates(chainId, dataDir);
   const found = candidates.find((f) => existsSync(f));
   if (!found) {
     throw new CliError(
       `no deployment file for chain ${chainId} (looked for ${candidates.join(", ")})`,
-      "pass --deployment <file> (or DEPLOYMENT=...), or deploy first (npm start deploys to the local chain)",
+      "pass --deployment <file> (or DEPLOYMENT=...), or deploy first (npm start deploys to its local chain)",
     );
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseDeployment } = require("../indexer/deployments") as typeof import("../indexer/deployments");
-  let parsed: ReturnType<typeof parseDeployment>;
+  let parsed: Deployment;
   try {
-    parsed = parseDeployment(JSON.parse(readFileSync(found, "utf8")) as unknown, found);
+    parsed = loadDeployment(found);
   } catch (e) {
     throw new CliError(`deployment file ${found} is invalid: ${(e as Error).message}`);
   }
   if (parsed.chainId !== chainId) {
     throw new CliError(`deployment file ${found} is for chain ${parsed.chainId}, but the RPC endpoint is chain ${chainId}`, "check --rpc and --deployment");
   }
-  const addresses: Record<ContractKey, string | undefined> = { participants: undefined, registry: undefined, trades: undefined, pledges: undefined, evidence: undefined };
-  for (const c of parsed.contracts) {
-    const key = (Object.keys(ARTIFACTS) as ContractKey[]).find((k) => ARTIFACTS[k].name === c.name);
-    if (key) addresses[key] = c.address;
-  }
-  return { chainId, file: found, addresses };
+  return { chainId, file: found, addresses: currentAddresses(parsed) };
 }
 
 /** A JSON-RPC provider that fails fast with a clear message when the node is unreachable. */
@@ -124,7 +88,7 @@ export async function connect(rpcUrl: string): Promise<{ provider: JsonRpcProvid
 
 /** A contract bound to a runner (provider for reads, wallet for writes). */
 export function contractAt(key: ContractKey, address: string | undefined, runner: ContractRunner): Contract {
-  if (!address) throw new CliError(`the deployment has no ${ARTIFACTS[key].name} address`, "check the deployment file");
+  if (!address) throw new CliError(`the deployment has no ${CONTRACT_KEYS[key]} address`, "check the deployment file");
   return new Contract(address, abiOf(key), runner);
 }
 

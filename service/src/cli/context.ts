@@ -1,7 +1,8 @@
-import * as path from "node:path";
 import type { Contract, JsonRpcProvider, Wallet } from "ethers";
 import type { ContentStore } from "../content";
-import { connect, contractAt, loadDeploymentFor, type ContractKey, type DeploymentAddresses } from "./chain";
+import type { ContractKey } from "../contracts";
+import { resolveDataDir } from "../paths";
+import { connect, contractAt, loadDeploymentFor, type DeploymentAddresses } from "./chain";
 import { CliError } from "./errors";
 import { toJson } from "./files";
 import { loadWallet } from "./keys";
@@ -36,9 +37,9 @@ export class Context {
   get apiUrl(): string {
     return (this.opts.api ?? process.env.SHUQUAN_API_URL ?? "http://127.0.0.1:3000").replace(/\/+$/, "");
   }
-  /** The data directory: --data-dir, DATA_DIR, or ./data. */
+  /** The data directory: --data-dir, DATA_DIR, or `data/` in the installation (as the service resolves it). */
   get dataDir(): string {
-    return path.resolve(this.opts.dataDir ?? process.env.DATA_DIR ?? "data");
+    return resolveDataDir(this.opts.dataDir ?? process.env.DATA_DIR);
   }
 
   /** The provider and chain id (connects once). */
@@ -59,7 +60,7 @@ export class Context {
 
   /** The deployment's addresses for the connected chain. */
   async deployment(): Promise<DeploymentAddresses> {
-    this.dep ??= this.chain().then(({ chainId }) => loadDeploymentFor(chainId, this.opts.deployment ?? process.env.DEPLOYMENT));
+    this.dep ??= this.chain().then(({ chainId }) => loadDeploymentFor(chainId, this.opts.deployment ?? process.env.DEPLOYMENT, this.dataDir));
     return this.dep;
   }
 

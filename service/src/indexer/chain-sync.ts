@@ -1,16 +1,19 @@
 /**
  * Follows one chain: historical backfill in adaptive ranges, then live polling; each range's rows and checkpoint
- * in one transaction; reorgs rolled back to the common ancestor found through the kept block hashes.
- * A failing range is retried (with backoff) and never skipped; the failure shows in the status.
+ * in one transaction; reorgs rolled back to the common ancestor found through the kept block hashes (`reorg.ts`).
+ * A failing range is retried (with backoff) and never skipped; the failure shows in the status (`sync-status.ts`).
  */
 import { FatalError, LogRangeTooLargeError } from "../errors";
 import type { Decoder } from "../chain/decoder";
 import type { Rpc } from "../chain/rpc";
 import { backoffDelay } from "../chain/retry";
-import type { Checkpoint, IndexStore, KeptBlock } from "../store/index-store";
+import type { Checkpoint, IndexStore, KeptBlock, RangeWrite } from "../store/index-store";
 import { createAdaptiveRange } from "./adaptive-range";
-import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange } from "./fetch-range";
+import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange, type TipRef } from "./fetch-range";
 import { eventsToRows } from "./handlers";
+import { createPrefetcher } from "./prefetcher";
+import { findCommonAncestor } from "./reorg";
+import { createSyncStatus } from "./sync-status";
 import type { ChainParams, ChainStatus, Common } from "./types";
 
 /** Parameters of {@link createChainSync}. */
@@ -39,7 +42,10 @@ export interface ChainSync {
   status(): ChainStatus;
 }
 
-const WINDOW_MS = 10_000;
+/** During backfill the head is read again after this long, not per range; near the head, every step. */
+const HEAD_REFRESH_MS = 2000;
+/** Consecutive "range changed while reading" retries before the error goes to the caller's backoff. */
+const MAX_RANGE_CHANGES = 5;
 
 /** Creates the follower of one chain. */
 export function createChainSync(common: Common, p: CreateChainSyncParameters): ChainSync {
@@ -51,195 +57,144 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   const addresses = [...new Set(chain.contracts.map((c) => c.address.toLowerCase()))];
   const addressSet = new Set(addresses);
   const startBlock = Math.min(...chain.contracts.map((c) => c.startBlock));
-  const range = createAdaptiveRange({
-    initial: chain.initialRange,
-    max: chain.maxRange,
-    targetLogs: chain.targetLogsPerRange,
-  });
+  const range = createAdaptiveRange({ initial: chain.initialRange, max: chain.maxRange, targetLogs: chain.targetLogsPerRange });
+  const status = createSyncStatus({ chainId, startBlock, confirmations, rangeSize: range.size });
+  const fetchOnTop = (tip: TipRef | undefined, from: number, to: number): Promise<FetchedRange> =>
+    fetchRange(rpc, decoder, addresses, addressSet, tip, from, to);
+  const prefetcher = createPrefetcher(fetchOnTop);
 
   let cp: Checkpoint | undefined;
   let head: number | null = null;
+  let headAt = 0; // when the head was read; 0: read it at the next step
+  let rangeChanges = 0;
   let running = false;
   let stopRequested = false;
   let wake: (() => void) | undefined;
-  const window: { t: number; n: number }[] = [];
-  const st: ChainStatus = {
-    chainId,
-    indexedBlock: startBlock - 1,
-    indexedBlockTime: null,
-    chainHead: null,
-    lag: 0,
-    confirmations,
-    finalizedBlock: null,
-    lastProgressAt: null,
-    eventsPerSecond: 0,
-    eventsIndexed: 0,
-    rangeSize: range.size,
-    state: "starting",
-    stateSince: Date.now(),
-    headCheckedAt: null,
-    lastError: null,
-    reorgs: 0,
-  };
 
-  const setState = (state: ChainStatus["state"]): void => {
-    if (st.state !== state) st.stateSince = Date.now();
-    st.state = state;
-  };
-  const setHead = (h: number): void => {
-    head = h;
-    st.chainHead = h;
-    st.finalizedBlock = Math.max(-1, h - confirmations);
-    st.lag = Math.max(0, h - st.indexedBlock);
-  };
-  const setIndexed = (c: Checkpoint | undefined): void => {
-    st.indexedBlock = c ? c.blockNumber : startBlock - 1;
-    st.indexedBlockTime = c ? c.blockTime : null;
-    if (head !== null) st.lag = Math.max(0, head - st.indexedBlock);
-  };
-  const rate = (): number => {
-    const now = Date.now();
-    while (window.length && window[0].t < now - WINDOW_MS) window.shift();
-    if (window.length === 0) return 0;
-    const n = window.reduce((a, w) => a + w.n, 0);
-    const span = Math.max(1000, now - window[0].t);
-    return Math.round((n * 1000) / span);
-  };
+  const finalizedAt = (h: number): number => Math.max(-1, h - confirmations);
+  const nextBlock = (): number => (cp ? cp.blockNumber + 1 : startBlock);
 
-  async function handleReorg(e: ReorgDetectedError): Promise<void> {
-    prefetched = undefined;
-    headAt = 0; // the head may have moved back: read it again
-    log.warn({ block: e.blockNumber, expected: e.expected, actual: e.actual }, "reorg detected");
-    let below = e.blockNumber - 1;
-    let ancestor: KeptBlock | null | undefined;
-    while (ancestor === undefined) {
-      const kept = await store.keptBlocks(chainId, below, 32);
-      if (kept.length === 0) {
-        // No kept block is canonical: re-index from the start block (slow but never wrong).
-        if (below >= startBlock) log.error({ below, keep }, "reorg deeper than the kept block hashes; re-indexing from the start");
-        ancestor = null;
-        break;
-      }
-      const chainHeaders = await rpc.eth_getBlocksOrNull(kept.map((k) => k.blockNumber));
-      for (let i = 0; i < kept.length && ancestor === undefined; i++) {
-        if (chainHeaders[i]?.hash === kept[i].blockHash) ancestor = kept[i];
-      }
-      below = kept[kept.length - 1].blockNumber - 1;
+  /** The chain head, read again when stale or when the indexer has caught up with it. */
+  async function readHead(): Promise<number> {
+    if (head === null || nextBlock() > head || Date.now() - headAt > HEAD_REFRESH_MS) {
+      head = await rpc.eth_blockNumber();
+      headAt = Date.now();
+      status.setHead(head);
     }
-    await store.rollback(chainId, ancestor);
-    cp = ancestor
-      ? { ...(cp as Checkpoint), blockNumber: ancestor.blockNumber, blockHash: ancestor.blockHash, blockTime: ancestor.blockTime }
-      : undefined;
-    setIndexed(cp);
-    st.reorgs++;
-    log.warn({ ancestor: ancestor?.blockNumber ?? startBlock - 1 }, "rolled back to common ancestor");
+    return head;
   }
 
-  // The next range is fetched while the current one is written (backfill pipelining).
-  let prefetched: { from: number; to: number; tipHash: string; result: Promise<FetchedRange> } | undefined;
-  let headAt = 0;
-  let rangeChanges = 0; // consecutive; past 5 the error goes to the caller's backoff
+  /** Nothing new: the indexed tip must still be canonical (a reorg can shorten or replace the chain). */
+  async function checkTip(h: number): Promise<StepResult> {
+    prefetcher.clear();
+    if (cp) {
+      const [onChain] = await rpc.eth_getBlocksOrNull([cp.blockNumber]);
+      if (!onChain || onChain.hash !== cp.blockHash) {
+        await rollBack(new ReorgDetectedError(cp.blockNumber, cp.blockHash, onChain?.hash ?? "(missing)"));
+        return "reorg";
+      }
+      if (cp.headBlock !== h) {
+        await store.updateHead(chainId, h, finalizedAt(h));
+        cp = { ...cp, headBlock: h, finalizedBlock: finalizedAt(h) };
+      }
+    }
+    status.setState("live");
+    return "idle";
+  }
 
-  async function step(): Promise<StepResult> {
-    let next = cp ? cp.blockNumber + 1 : startBlock;
-    // During backfill the head is refreshed every 2 s, not per range; near the head, every step.
-    if (head === null || next > head || Date.now() - headAt > 2000) {
-      setHead(await rpc.eth_blockNumber());
-      headAt = Date.now();
-      st.headCheckedAt = headAt;
-    }
-    next = cp ? cp.blockNumber + 1 : startBlock;
-    if (next > head!) {
-      prefetched = undefined;
-      if (cp) {
-        // Nothing new: still check the tip (a reorg can shorten or replace the chain).
-        const [h] = await rpc.eth_getBlocksOrNull([cp.blockNumber]);
-        if (!h || h.hash !== cp.blockHash) {
-          await handleReorg(new ReorgDetectedError(cp.blockNumber, cp.blockHash, h?.hash ?? "(missing)"));
-          return "reorg";
-        }
-        if (cp.headBlock !== head) {
-          await store.updateHead(chainId, head!, Math.max(-1, head! - confirmations));
-          cp = { ...cp, headBlock: head!, finalizedBlock: Math.max(-1, head! - confirmations) };
-        }
-      }
-      setState("live");
-      return "idle";
-    }
-    let to = Math.min(head!, next + range.size - 1);
-    let fetched: FetchedRange;
+  /** The next range (fetched ahead, or now), or what to do instead when the node refuses it or the chain moved. */
+  async function fetchFrom(from: number, h: number): Promise<FetchedRange | StepResult> {
+    const to = Math.min(h, from + range.size - 1);
     try {
-      const pre = prefetched;
-      prefetched = undefined;
-      if (pre && pre.from === next && cp && pre.tipHash === cp.blockHash) {
-        to = pre.to;
-        fetched = await pre.result;
-      } else {
-        fetched = await fetchRange(rpc, decoder, addresses, addressSet, cp, next, to);
-      }
+      return await (prefetcher.take(from, cp) ?? fetchOnTop(cp, from, to));
     } catch (e) {
       if (e instanceof LogRangeTooLargeError) {
-        if (!range.shrink()) throw new FatalError(`eth_getLogs refuses even one block (${next}) on chain ${chainId}`, { cause: e });
-        st.rangeSize = range.size;
-        log.debug({ from: next, to, size: range.size }, "range too large, shrinking");
+        if (!range.shrink()) throw new FatalError(`eth_getLogs refuses even one block (${from}) on chain ${chainId}`, { cause: e });
+        status.setRangeSize(range.size);
+        log.debug({ from, to, size: range.size }, "range too large, shrinking");
         return "progress";
       }
       if (e instanceof ReorgDetectedError) {
-        await handleReorg(e);
+        await rollBack(e);
         return "reorg";
       }
-      if (e instanceof RangeChangedError && ++rangeChanges <= 5) {
+      if (e instanceof RangeChangedError && ++rangeChanges <= MAX_RANGE_CHANGES) {
         // The chain moved under the read (a reorg in progress): read the head and the range again.
         headAt = 0;
-        log.debug({ from: next, to, err: e.message }, "range changed while reading; reading again");
+        log.debug({ from, to, err: e.message }, "range changed while reading; reading again");
         return "progress";
       }
       throw e;
     }
-    rangeChanges = 0;
-    const blockTime = (n: number): number => fetched.headers.get(n)!.timestamp;
-    const rows = eventsToRows(chainId, fetched.events, blockTime);
+  }
+
+  /** The range's rows, the headers to keep for reorg detection, and the new checkpoint. */
+  function toWrite(fetched: FetchedRange, h: number): RangeWrite {
+    const rows = eventsToRows(chainId, fetched.events, (n) => fetched.headers.get(n)!.timestamp);
     for (const ev of fetched.events) {
       if (ev.name === null && ev.error) log.warn({ block: ev.meta.blockNumber, logIndex: ev.meta.logIndex, error: ev.error }, "malformed log kept raw");
     }
-    const minKeep = head! - keep;
+    const minKeep = h - keep;
     const blocks: KeptBlock[] = [];
-    for (const h of fetched.headers.values()) {
-      if (h.number >= minKeep && h.number >= next) {
-        blocks.push({ blockNumber: h.number, blockHash: h.hash, parentHash: h.parentHash, blockTime: h.timestamp });
+    for (const b of fetched.headers.values()) {
+      if (b.number >= minKeep && b.number >= fetched.from) {
+        blocks.push({ blockNumber: b.number, blockHash: b.hash, parentHash: b.parentHash, blockTime: b.timestamp });
       }
     }
     const t = fetched.toHeader;
     if (!blocks.some((b) => b.blockNumber === t.number)) {
       blocks.push({ blockNumber: t.number, blockHash: t.hash, parentHash: t.parentHash, blockTime: t.timestamp });
     }
-    const newCp: Checkpoint = {
+    const checkpoint: Checkpoint = {
       chainId,
-      blockNumber: to,
+      blockNumber: fetched.to,
       blockHash: t.hash,
       blockTime: t.timestamp,
-      headBlock: head!,
-      finalizedBlock: Math.max(-1, head! - confirmations),
+      headBlock: h,
+      finalizedBlock: finalizedAt(h),
       confirmations,
       updatedAt: Date.now(),
     };
-    range.observe(to - next + 1, fetched.logCount);
-    st.rangeSize = range.size;
-    if (to < head!) {
-      const from2 = to + 1;
-      const to2 = Math.min(head!, to + range.size);
-      const result = fetchRange(rpc, decoder, addresses, addressSet, { blockNumber: to, blockHash: t.hash }, from2, to2);
-      result.catch(() => undefined); // surfaced when awaited by the next step
-      prefetched = { from: from2, to: to2, tipHash: t.hash, result };
-    }
-    await store.writeRange({ chainId, rows, blocks, checkpoint: newCp, pruneBelow: Math.min(minKeep, to) });
-    cp = newCp;
-    st.eventsIndexed += fetched.logCount;
-    window.push({ t: Date.now(), n: fetched.logCount });
-    st.lastProgressAt = Date.now();
-    st.lastError = null;
-    setIndexed(cp);
-    setState(to < head! ? "backfill" : "live");
+    return { chainId, rows, blocks, checkpoint, pruneBelow: Math.min(minKeep, fetched.to) };
+  }
+
+  /** Writes the range (while the next one is fetched ahead) and moves the tip. */
+  async function commit(fetched: FetchedRange, write: RangeWrite, h: number): Promise<void> {
+    range.observe(fetched.to - fetched.from + 1, fetched.logCount);
+    status.setRangeSize(range.size);
+    if (fetched.to < h) prefetcher.start({ blockNumber: fetched.to, blockHash: fetched.toHeader.hash }, fetched.to + 1, Math.min(h, fetched.to + range.size));
+    await store.writeRange(write);
+    cp = write.checkpoint;
+    status.progressed(fetched.logCount);
+    status.setIndexed(cp);
+    status.setState(fetched.to < h ? "backfill" : "live");
+  }
+
+  /** Rolls the store back to the common ancestor of the indexed blocks and the chain. */
+  async function rollBack(e: ReorgDetectedError): Promise<void> {
+    prefetcher.clear();
+    headAt = 0; // the head may have moved back: read it again
+    log.warn({ block: e.blockNumber, expected: e.expected, actual: e.actual }, "reorg detected");
+    const ancestor = await findCommonAncestor({ store, rpc, chainId, startBlock, keep, log }, e.blockNumber - 1);
+    await store.rollback(chainId, ancestor);
+    cp = ancestor
+      ? { ...(cp as Checkpoint), blockNumber: ancestor.blockNumber, blockHash: ancestor.blockHash, blockTime: ancestor.blockTime }
+      : undefined;
+    status.setIndexed(cp);
+    status.reorged();
+    log.warn({ ancestor: ancestor?.blockNumber ?? startBlock - 1 }, "rolled back to common ancestor");
+  }
+
+  /** Head → tip check → fetch → rows → commit. */
+  async function step(): Promise<StepResult> {
+    const h = await readHead();
+    const from = nextBlock();
+    if (from > h) return checkTip(h);
+    const fetched = await fetchFrom(from, h);
+    if (typeof fetched === "string") return fetched;
+    rangeChanges = 0;
+    const write = toWrite(fetched, h);
+    await commit(fetched, write, h);
     return "progress";
   }
 
@@ -253,15 +208,15 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
       // Anything above the checkpoint can only be a leftover of a manual edit: the write is atomic. Drop it.
       await store.rollback(chainId, cp ? { blockNumber: cp.blockNumber, blockHash: cp.blockHash, parentHash: "", blockTime: cp.blockTime } : null);
       if (cp) cp = await store.getCheckpoint(chainId);
-      setIndexed(cp);
-      log.info({ from: cp ? cp.blockNumber + 1 : startBlock, contracts: addresses.length }, "chain sync ready");
+      status.setIndexed(cp);
+      log.info({ from: nextBlock(), contracts: addresses.length }, "chain sync ready");
     },
     step,
     async catchUp() {
       const target = await rpc.eth_blockNumber();
       for (let i = 0; i < 1_000_000; i++) {
         const r = await step();
-        if (r === "idle" || (r === "progress" && st.indexedBlock >= target)) return;
+        if (r === "idle" || (r === "progress" && status.indexedBlock >= target)) return;
       }
     },
     async run(pollIntervalMs) {
@@ -281,32 +236,28 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
           }
         } catch (e) {
           failures++;
-          st.lastError = (e as Error).message;
+          status.failing((e as Error).message);
           if (e instanceof FatalError) {
-            setState("failed");
+            status.setState("failed");
             log.error({ err: e }, "chain sync stopped: fatal error");
             break;
           }
-          setState("retrying");
+          status.setState("retrying");
           const delay = backoffDelay(failures, 500, 30_000);
-          log.warn({ err: e, attempt: failures, delayMs: delay, from: st.indexedBlock + 1 }, "range failed; retrying (not skipped)");
+          log.warn({ err: e, attempt: failures, delayMs: delay, from: status.indexedBlock + 1 }, "range failed; retrying (not skipped)");
           await new Promise<void>((res) => {
             wake = res;
             setTimeout(res, delay);
           });
         }
       }
-      if (st.state !== "failed") setState("stopped");
+      if (status.state !== "failed") status.setState("stopped");
       running = false;
     },
     stop() {
       stopRequested = true;
       wake?.();
     },
-    status() {
-      st.eventsPerSecond = rate();
-      return { ...st };
-    },
+    status: () => status.snapshot(),
   };
 }
-

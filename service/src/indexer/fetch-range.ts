@@ -35,7 +35,7 @@ export class ReorgDetectedError extends RetryableError {
 export class RangeChangedError extends RetryableError {}
 
 /** Checks that `tip` is still canonical; throws {@link ReorgDetectedError} otherwise. Returns the header of `to`. */
-export async function checkTip(rpc: Rpc, tip: TipRef | undefined, to: number): Promise<BlockHeader> {
+async function checkTip(rpc: Rpc, tip: TipRef | undefined, to: number): Promise<BlockHeader> {
   const nums = tip ? [tip.blockNumber, to] : [to];
   const hs = await rpc.eth_getBlocksOrNull(nums);
   if (tip && hs[0]?.hash !== tip.blockHash) throw new ReorgDetectedError(tip.blockNumber, tip.blockHash, hs[0]?.hash ?? "(missing)");

@@ -14,12 +14,11 @@ import { ConfigError } from "../errors";
 import type { Db } from "../store/db";
 import { createIndexStore, type IndexStore } from "../store/index-store";
 import { createChainSync, type ChainSync } from "./chain-sync";
+import { HANDLED_EVENTS } from "./handlers";
 import { createManifestVerifier, type ManifestPassResult } from "./manifests";
 import type { ChainParams, Common, IndexerStatus, ManifestSource } from "./types";
 
-export type { ChainParams, ChainStatus, Common, FollowedContract, IndexerStatus, ManifestSource } from "./types";
-export { loadDeployment, parseDeployment, type Deployment } from "./deployments";
-export { checkManifest } from "./manifests";
+export type { ChainParams, Common, FollowedContract, IndexerStatus, ManifestSource } from "./types";
 
 /** Parameters of {@link createIndexer}. */
 export interface CreateIndexerParameters {
@@ -63,7 +62,7 @@ function transportOf(c: ChainParams): Transport {
 /** Creates the indexer; call `init`-free: the first `start()`/`catchUp()` initialises each chain. */
 export async function createIndexer(common: Common, p: CreateIndexerParameters): Promise<Indexer> {
   const store = createIndexStore(p.db);
-  const decoder = createDecoder();
+  const decoder = createDecoder(HANDLED_EVENTS);
   const ids = new Set<number>();
   const syncs: ChainSync[] = [];
   for (const c of p.chains) {

@@ -5,7 +5,8 @@
  * and retried later with backoff.
  */
 import { buildEvidenceTree, parseManifest } from "../digest";
-import type { IndexStore, PendingBatch, StoreRow } from "../store/index-store";
+import type { IndexStore, PendingBatch } from "../store/index-store";
+import type { StoredRow } from "../store/schema";
 import type { Common, ManifestSource } from "./types";
 
 /** Parameters of {@link createManifestVerifier}. */
@@ -33,7 +34,7 @@ export interface ManifestVerifier {
 
 /** Outcome of checking one manifest. */
 export type ManifestCheck =
-  | { status: "valid"; items: StoreRow[] }
+  | { status: "valid"; items: StoredRow<"evidence_items">[] }
   | { status: "mismatch" | "unavailable"; error: string };
 
 /** Checks one batch's manifest bytes against the anchored root and count; builds the item rows on a match. */
@@ -59,7 +60,7 @@ export function checkManifest(batch: PendingBatch, bytes: Uint8Array): ManifestC
   const root = tree.root.toLowerCase();
   if (root !== batch.root) return { status: "mismatch", error: `items rebuild root ${root}, ${batch.root} anchored` };
   const dumped = tree.dump().values; // in value order: dumped[i] is items[i]
-  const items = manifest.items.map((it, i) => ({
+  const items = manifest.items.map((it, i): StoredRow<"evidence_items"> => ({
     chain_id: batch.chainId,
     contract: batch.contract,
     block_number: batch.blockNumber,

@@ -1,6 +1,6 @@
 /** Types shared by the indexer's modules and its users (the API reads {@link IndexerStatus}). */
 import type { Logger } from "../logger";
-import type { ContractName } from "../chain/abi";
+import type { ContractName } from "../contracts";
 import type { Eip1193Provider, Transport } from "../chain/transport";
 
 /** The dependency bag passed to every factory. */

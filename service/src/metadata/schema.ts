@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 /**
- * The registration metadata document (登记信息): what a registration describes, after
- * shared/notes/registration-practice.md. Stored off chain by CID; its SHA-256 (of the RFC 8785 canonical JSON) is
+ * The registration metadata document (登记信息): what a registration describes, after the practice summarised in
+ * docs/registration-practice.md. Stored off chain by CID; its SHA-256 (of the RFC 8785 canonical JSON) is
  * the asset's `metadataDigest` on chain. Published as JSON Schema in docs/metadata.schema.json.
  */
 

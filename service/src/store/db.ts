@@ -67,11 +67,3 @@ export function toNumberedPlaceholders(sql: string): string {
   }
   return out;
 }
-
-/** Splits a migration script into statements on `;` at line ends. */
-export function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;\s*(?:\n|$)/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}

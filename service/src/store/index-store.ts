@@ -3,7 +3,7 @@
  * head/finality bookkeeping and evidence manifest results. Reads for the API are the API's own SQL.
  */
 import type { Db, SqlValue } from "./db";
-import { INDEXED_TABLES, type IndexedTable } from "./migrations";
+import { INDEXED_TABLES, type IndexedTable } from "./schema";
 
 /** A row to insert: column → value. */
 export type StoreRow = Record<string, SqlValue>;

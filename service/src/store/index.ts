@@ -5,12 +5,14 @@ import { migrate } from "./migrations";
 import { createPostgresDb } from "./postgres";
 import { createSqliteDb } from "./sqlite";
 
-export type { Db, Dialect, Row, RunResult, SqlValue } from "./db";
+export type { Db, SqlValue } from "./db";
 export { toNumberedPlaceholders } from "./db";
-export { createSqliteDb, type CreateSqliteDbOptions } from "./sqlite";
-export { createPostgresDb, dropPostgresSchema, type CreatePostgresDbOptions } from "./postgres";
-export { migrate, MIGRATIONS, INDEXED_TABLES, EVENT_COLUMNS, type IndexedTable, type Migration } from "./migrations";
-export { createIndexStore, insertRows, insertValues, toRowSet, type RowSet, type IndexStore, type Checkpoint, type KeptBlock, type PendingBatch, type RangeWrite, type StoreRow } from "./index-store";
+export { createSqliteDb } from "./sqlite";
+export { createPostgresDb, dropPostgresSchema } from "./postgres";
+export { migrate, migrations } from "./migrations";
+export { blockTimeAt } from "./block-time";
+export { SCHEMA, EVENT_TABLES, INDEXED_TABLES, writtenColumns, type IndexedTable } from "./schema";
+export { createIndexStore, insertRows, insertValues, toRowSet, type RowSet, type Checkpoint, type StoreRow } from "./index-store";
 
 /** Opens the configured database and applies the migrations. */
 export async function openDb(config: DatabaseConfig, options: { schema?: string } = {}): Promise<Db> {

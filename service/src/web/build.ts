@@ -14,8 +14,14 @@ export const WEB_SOURCE = path.join(ROOT, "service", "web");
 /** Where `npm run build:web` writes the page. */
 export const WEB_DIST = path.join(WEB_SOURCE, "dist");
 
-// What the bundle is made from, besides service/web itself: the digest code it shares with the CLI and the ABIs.
-const INPUTS = [WEB_SOURCE, path.join(ROOT, "service", "src", "digest"), path.join(ROOT, "service", "src", "api", "ownership-statement.ts"), path.join(ROOT, "package-lock.json")];
+// What the bundle is made from, besides service/web itself: the digest code it shares with the CLI, the compiled
+// interfaces' ABIs, and the locked dependencies.
+const INPUTS = [
+  WEB_SOURCE,
+  path.join(ROOT, "service", "src", "digest"),
+  path.join(ROOT, "artifacts", "contracts", "interfaces"),
+  path.join(ROOT, "package-lock.json"),
+];
 
 function newestMtime(p: string, skip: string): number {
   const st = fs.statSync(p, { throwIfNoEntry: false });

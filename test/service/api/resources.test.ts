@@ -1,7 +1,7 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
 import request from "supertest";
-import { buildOwnershipStatement, ownershipDomain, OWNERSHIP_TYPES, ownershipTypedMessage } from "../../../service/src/api/ownership-statement";
+import { buildOwnershipStatement, ownershipDomain, OWNERSHIP_TYPES, ownershipTypedMessage } from "../../../service/src/digest/ownership-statement";
 import { A, ASSET1, ASSET2, BACKENDS, BAD_ROOT, BATCH_ROOT, CHAIN, ITEMS, P0, P1, T1, T2, T3, T4, T5, W, timeOf, useFixtureApi } from "./fixture";
 
 for (const backend of BACKENDS) {

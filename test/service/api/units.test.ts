@@ -3,7 +3,6 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { decodeCursor, encodeCursor } from "../../../service/src/api/pagination";
 import { periodLabel, quartile } from "../../../service/src/api/queries/stats";
 import { buildTreeFromLeaves, processProof, treeProof, treeRoot } from "../../../service/src/api/queries/evidence-tree-cache";
-import { buildOwnershipStatement, parseOwnershipStatement } from "../../../service/src/api/ownership-statement";
 import { ApiError } from "../../../service/src/api/errors";
 import { buildEvidenceTree, sha256Hex } from "../../../service/src/digest";
 
@@ -62,23 +61,6 @@ describe("API helpers", () => {
 
     it("should refuse leaves that do not fill the leaf positions", () => {
       expect(() => buildTreeFromLeaves([{ treeIndex: 0, leafHash: sha256Hex("a") }, { treeIndex: 2, leafHash: sha256Hex("b") }])).to.throw(/bad tree index/);
-    });
-  });
-
-  describe("ownership statement", () => {
-    it("should build the documented text and parse it back", () => {
-      const text = buildOwnershipStatement({ assetId: `0x${"AB".repeat(32)}`, holder: "0x00000000000000000000000000000000000000Ff", chainId: 1, issuedAt: "2026-11-28T05:00:00Z" });
-      expect(text.split("\n")).to.deep.equal([
-        "Shuquan ownership statement",
-        `I hold data asset 0x${"ab".repeat(32)}.`,
-        `Asset: 0x${"ab".repeat(32)}`,
-        "Holder: 0x00000000000000000000000000000000000000ff",
-        "Chain: 1",
-        "Block: latest",
-        "Issued: 2026-11-28T05:00:00Z",
-      ]);
-      expect(parseOwnershipStatement(text)).to.include({ Block: "latest", Chain: "1" });
-      expect(parseOwnershipStatement("I own it")).to.equal(undefined);
     });
   });
 });

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import hre from "hardhat";
 import { JsonRpcServer } from "hardhat/internal/hardhat-network/jsonrpc/server";
-import { deployShuquan, type ShuquanDeployment } from "../../../scripts/deploy";
+import { deployShuquan, type ShuquanDeployment } from "../../../service/src/contracts/deploy";
 
 /** Hardhat's well-known development accounts (local chain only). */
 export const DEV_KEYS = [

@@ -6,7 +6,7 @@
 import { createLogger } from "../../../service/src/logger";
 import { createIndexer, type FollowedContract } from "../../../service/src/indexer";
 import { createHttpTransport, type Transport } from "../../../service/src/chain/transport";
-import { openLocator } from "../store/backends";
+import { openLocator } from "../../helpers/backends";
 
 async function main(): Promise<void> {
   const delay = Number(process.env.DELAY_MS ?? 0);

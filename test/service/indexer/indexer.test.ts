@@ -3,9 +3,9 @@ import { createSilentLogger } from "../../../service/src/logger";
 import { createIndexer, type ChainParams } from "../../../service/src/indexer";
 import { INDEXED_TABLES } from "../../../service/src/store";
 import { RetryableError } from "../../../service/src/errors";
-import { BACKENDS, dumpTables, type OpenedDb } from "../store/backends";
-import { createFakeChain, type FakeChain } from "./fake-chain";
-import { ADDR, CONTRACTS, L, account, mineScenario, word } from "./scenario";
+import { BACKENDS, dumpTables, type OpenedDb } from "../../helpers/backends";
+import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
+import { ADDR, CONTRACTS, L, account, mineScenario, word } from "../../helpers/fake-scenario";
 
 const common = { logger: createSilentLogger() };
 const COMPARED = INDEXED_TABLES.filter((t) => t !== "block_hashes");

@@ -8,9 +8,9 @@ import { createSilentLogger } from "../../../service/src/logger";
 import { createIndexer } from "../../../service/src/indexer";
 import { buildManifest, evidenceLeafHash, canonicalJsonBytes } from "../../../service/src/digest";
 import { createLocalContentStore, type ContentStore } from "../../../service/src/content";
-import { BACKENDS, type OpenedDb } from "../store/backends";
-import { createFakeChain, type FakeChain } from "./fake-chain";
-import { CONTRACTS, L, account, word } from "./scenario";
+import { BACKENDS, type OpenedDb } from "../../helpers/backends";
+import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
+import { CONTRACTS, L, account, word } from "../../helpers/fake-scenario";
 
 const common = { logger: createSilentLogger() };
 const sha = (s: string): string => "0x" + createHash("sha256").update(s).digest("hex");

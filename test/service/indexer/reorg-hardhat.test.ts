@@ -5,8 +5,8 @@ import { createIndexer, type Indexer } from "../../../service/src/indexer";
 import { INDEXED_TABLES } from "../../../service/src/store";
 import { registerAsset } from "../../helpers/assets";
 import { shuquanFixture } from "../../helpers/fixture";
-import { BACKENDS, dumpTables, type OpenedDb } from "../store/backends";
-import { followed, HARDHAT_CHAIN_ID, type Deployed } from "./chain-scenario";
+import { BACKENDS, dumpTables, type OpenedDb } from "../../helpers/backends";
+import { followed, HARDHAT_CHAIN_ID, type Deployed } from "../../helpers/hardhat-scenario";
 
 const common = { logger: createSilentLogger() };
 const COMPARED = INDEXED_TABLES.filter((t) => t !== "block_hashes");

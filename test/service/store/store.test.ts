@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import {
   INDEXED_TABLES,
+  blockTimeAt,
   createIndexStore,
   insertRows,
   migrate,
@@ -23,7 +24,7 @@ async function rejects(p: Promise<unknown>, message?: string): Promise<void> {
   }
   expect(failed, "expected a rejection").to.equal(true);
 }
-import { BACKENDS, type OpenedDb } from "./backends";
+import { BACKENDS, type OpenedDb } from "../../helpers/backends";
 
 const H = (n: number): string => "0x" + n.toString(16).padStart(64, "0");
 const A = (n: number): string => "0x" + n.toString(16).padStart(40, "0");
@@ -109,6 +110,23 @@ for (const backend of BACKENDS) {
           if (o.db.dialect === "postgres") expect(await other.all("SELECT * FROM exchanges")).to.have.length(0);
         });
         expect(await other.all("SELECT * FROM exchanges")).to.have.length(1);
+      });
+    });
+
+    describe("blockTimeAt", () => {
+      it("should find a block's time in the kept hashes, the checkpoint or any indexed row, and nothing else", async () => {
+        const s = createIndexStore(o.db);
+        await s.writeRange({
+          chainId: 31337,
+          rows: sets([["exchanges", [exchangeRow(5, 0)]]]),
+          blocks: [{ blockNumber: 4, blockHash: H(4), parentHash: H(3), blockTime: 1004 }],
+          checkpoint: { ...cp(9), blockTime: 1009 },
+        });
+        expect(await blockTimeAt(o.db, 31337, 4)).to.equal(1004); // kept hash
+        expect(await blockTimeAt(o.db, 31337, 5)).to.equal(1005); // a row of that block
+        expect(await blockTimeAt(o.db, 31337, 9)).to.equal(1009); // the checkpoint
+        expect(await blockTimeAt(o.db, 31337, 6)).to.equal(undefined);
+        expect(await blockTimeAt(o.db, 1, 5)).to.equal(undefined); // another chain
       });
     });
 

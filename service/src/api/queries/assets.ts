@@ -2,10 +2,11 @@
  * Asset queries: search, lookups, and each asset's derived current state (holder from the latest holding row,
  * frozen from the latest freeze row, pledged from the latest pledge-lock row).
  */
+import type { ColumnsOf, RowOf } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import { paginate, type Page, eventPositionKeys } from "../pagination";
 import type { ReadDb } from "../types";
-import { bool, eventCols, eventRef, placeholders, type EventRef, type EventRow, conditions } from "./rows";
+import { bool, eventCols, eventRef, placeholders, type EventRef, conditions } from "./rows";
 
 /** Derived asset status: frozen wins over pledged; registered means neither. */
 export type AssetStatusName = "registered" | "frozen" | "pledged";
@@ -61,23 +62,21 @@ const SELECT = `SELECT * FROM (SELECT ${eventCols("a")}, a.asset_id, a.holder, a
   a.source, a.level, a.metadata_digest, a.metadata_cid, a.consent_digest, a.registration_number,
   ${HOLDER_SQL} AS current_holder, ${FROZEN_SQL} AS frozen, ${PLEDGED_SQL} AS pledged FROM assets a) x`;
 
-interface AssetRow extends EventRow {
-  asset_id: string;
-  holder: string;
-  exchange: string;
-  exchange_code: string;
-  sequence: number;
-  kind: string;
-  source: string;
-  level: string;
-  metadata_digest: string;
-  metadata_cid: string;
-  consent_digest: string | null;
-  registration_number: string;
-  current_holder: string;
-  frozen: number;
-  pledged: number;
-}
+type AssetRow = RowOf<
+  "assets",
+  | "asset_id"
+  | "holder"
+  | "exchange"
+  | "exchange_code"
+  | "sequence"
+  | "kind"
+  | "source"
+  | "level"
+  | "metadata_digest"
+  | "metadata_cid"
+  | "consent_digest"
+  | "registration_number"
+> & { current_holder: string; frozen: number; pledged: number };
 
 function toView(r: AssetRow, parents: string[], isFinal: FinalityCheck): AssetView {
   const frozen = bool(r.frozen);
@@ -110,7 +109,7 @@ function toView(r: AssetRow, parents: string[], isFinal: FinalityCheck): AssetVi
 export async function parentsOf(db: ReadDb, assetIds: readonly string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (assetIds.length === 0) return out;
-  const rows = await db.all<{ asset_id: string; parent_id: string }>(
+  const rows = await db.all<ColumnsOf<"asset_parents", "asset_id" | "parent_id">>(
     `SELECT asset_id, parent_id FROM asset_parents WHERE asset_id IN (${placeholders(assetIds.length)}) ORDER BY asset_id, position`,
     [...assetIds],
   );
@@ -176,9 +175,4 @@ export async function getAssetByRegistration(
 ): Promise<AssetView | undefined> {
   const rows = await db.all<AssetRow>(`${SELECT} WHERE x.registration_number = ? LIMIT 1`, [registrationNumber]);
   return (await withParents(db, rows, isFinal))[0];
-}
-
-/** True when the asset is registered. */
-export async function assetExists(db: ReadDb, assetId: string): Promise<boolean> {
-  return (await db.get("SELECT 1 AS one FROM assets WHERE asset_id = ? LIMIT 1", [assetId])) !== undefined;
 }

@@ -3,11 +3,12 @@
  * rebuilt once from the batch's indexed items (see evidence-tree-cache.ts). Only batches whose manifest is
  * `valid` have items; an item is never served from another batch.
  */
+import type { ColumnsOf, RowOf } from "../../store/schema";
 import type { ApiContext, FinalityCheck } from "../context";
 import { paginate, type Page } from "../pagination";
 import type { ReadDb } from "../types";
 import { buildTreeFromLeaves, processProof, treeProof, treeRoot, type CachedTree } from "./evidence-tree-cache";
-import { eventCols, eventRef, ZERO_ID, type EventRef, type EventRow } from "./rows";
+import { eventCols, eventRef, ZERO_ID, type EventRef } from "./rows";
 
 /** An anchored batch. */
 export interface BatchView {
@@ -48,25 +49,8 @@ export interface ItemProofView {
   valid: boolean;
 }
 
-interface BatchRow extends EventRow {
-  root: string;
-  exchange: string;
-  asset_id: string | null;
-  leaf_count: number;
-  manifest_cid: string;
-  manifest_status: string;
-  manifest_error: string | null;
-}
-
-interface ItemRow extends EventRow {
-  batch_root: string;
-  leaf_index: number;
-  tree_index: number;
-  item_digest: string;
-  asset_id: string;
-  label: string | null;
-  leaf_hash: string;
-}
+type BatchRow = RowOf<"evidence_batches", "root" | "exchange" | "asset_id" | "leaf_count" | "manifest_cid" | "manifest_status" | "manifest_error">;
+type ItemRow = RowOf<"evidence_items", "batch_root" | "leaf_index" | "tree_index" | "item_digest" | "asset_id" | "label" | "leaf_hash">;
 
 /** An item of a batch, in manifest order (no proof). */
 export interface BatchItemView {
@@ -143,7 +127,7 @@ export async function itemsOfBatch(
 
 async function treeOf(ctx: ApiContext, chainId: number, root: string): Promise<CachedTree> {
   return ctx.evidenceTrees.get(`${chainId}:${root}`, async () => {
-    const rows = await ctx.db.all<{ tree_index: number; leaf_hash: string }>(
+    const rows = await ctx.db.all<ColumnsOf<"evidence_items", "tree_index" | "leaf_hash">>(
       "SELECT tree_index, leaf_hash FROM evidence_items WHERE chain_id = ? AND batch_root = ?",
       [chainId, root],
     );
@@ -181,7 +165,7 @@ export function parseStoredProof(text: string): string[] {
 export async function itemProofs(ctx: ApiContext, digest: string, isFinal: FinalityCheck): Promise<ItemProofView[]> {
   const stored = await hasStoredProofs(ctx.db);
   // two indexed lookups instead of a join: the planner cannot pick a scan of a large batch's items
-  const rows = await ctx.db.all<ItemRow & { proof?: string | null }>(
+  const rows = await ctx.db.all<ItemRow & Partial<ColumnsOf<"evidence_items", "proof">>>(
     `SELECT ${ITEM_COLS}${stored ? ", i.proof" : ""} FROM evidence_items i WHERE i.item_digest = ?
      ORDER BY i.block_number, i.log_index, i.leaf_index LIMIT 100`,
     [digest],

@@ -2,6 +2,7 @@
  * Lineage: walk asset_parents up (ancestors) and down (descendants) breadth first, to a depth limit and a node
  * cap, one query per level.
  */
+import type { ColumnsOf } from "../../store/schema";
 import type { ReadDb } from "../types";
 import { placeholders } from "./rows";
 
@@ -31,7 +32,7 @@ export async function walkLineage(db: ReadDb, assetId: string, direction: "up" |
   let truncated = false;
   const from = direction === "up" ? "asset_id" : "parent_id";
   for (let level = 1; frontier.length > 0; level++) {
-    const rows = await db.all<{ asset_id: string; parent_id: string }>(
+    const rows = await db.all<ColumnsOf<"asset_parents", "asset_id" | "parent_id">>(
       `SELECT DISTINCT asset_id, parent_id FROM asset_parents WHERE ${from} IN (${placeholders(frontier.length)})`,
       frontier,
     );
@@ -59,7 +60,7 @@ export async function walkLineage(db: ReadDb, assetId: string, direction: "up" |
   const numbers = new Map<string, string>();
   for (let i = 0; i < ids.length; i += 200) {
     const chunk = ids.slice(i, i + 200);
-    const rows = await db.all<{ asset_id: string; registration_number: string }>(
+    const rows = await db.all<ColumnsOf<"assets", "asset_id" | "registration_number">>(
       `SELECT asset_id, registration_number FROM assets WHERE asset_id IN (${placeholders(chunk.length)})`,
       chunk,
     );

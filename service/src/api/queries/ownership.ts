@@ -9,10 +9,11 @@ import {
   ownershipDomain,
   ownershipTypedMessage,
   parseOwnershipStatement,
-} from "../ownership-statement";
+} from "../../digest/ownership-statement";
+import type { ColumnsOf, RowOf } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import type { IndexerStatus, ReadDb } from "../types";
-import { eventCols, eventRef, type EventRef, type EventRow } from "./rows";
+import { eventCols, eventRef, type EventRef } from "./rows";
 
 /** A verification request (validated). */
 export interface OwnershipRequest {
@@ -75,7 +76,7 @@ export async function verifyOwnership(
     valid: false, reasons, assetId: req.assetId, holder: req.holder, chainId: null, block: null,
     signer: null, holderAtBlock: null, holderSince: null, final: false,
   };
-  const asset = await db.get<{ chain_id: number }>(
+  const asset = await db.get<ColumnsOf<"assets", "chain_id">>(
     `SELECT chain_id FROM assets WHERE asset_id = ?${req.chainId === undefined ? "" : " AND chain_id = ?"} ORDER BY block_number LIMIT 1`,
     req.chainId === undefined ? [req.assetId] : [req.assetId, req.chainId],
   );
@@ -117,7 +118,7 @@ export async function verifyOwnership(
     reasons.push({ code: "signature_invalid", message: `signature does not recover an address: ${e instanceof Error ? e.message.split(" (")[0] : "invalid"}` });
   }
 
-  const h = await db.get<EventRow & { to_address: string }>(
+  const h = await db.get<RowOf<"holdings", "to_address">>(
     `SELECT ${eventCols("h")}, h.to_address FROM holdings h WHERE h.asset_id = ? AND h.chain_id = ? AND h.block_number <= ?
      ORDER BY h.block_number DESC, h.log_index DESC LIMIT 1`,
     [req.assetId, chainId, block],

@@ -2,11 +2,12 @@
  * Participants: exchanges and merchants with their current status (latest status row wins, active when none),
  * and recognition computed exactly as ParticipantRegistry.recognitionPath does.
  */
+import type { ColumnsOf, RowOf, StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import { paginate, type Page, eventPositionKeys } from "../pagination";
 import type { ReadDb, SqlValue } from "../types";
 import { hyphenated, spellings } from "../validation";
-import { bool, eventCols, eventRef, type EventRef, type EventRow } from "./rows";
+import { bool, eventCols, eventRef, type EventRef } from "./rows";
 
 /** A status change of an exchange or merchant. */
 export interface StatusChange {
@@ -65,22 +66,8 @@ const EX_STATUS = (alias: string): string =>
   `COALESCE((SELECT s.status FROM exchange_status_changes s WHERE s.exchange = ${alias}.exchange AND s.chain_id = ${alias}.chain_id AND s.contract = ${alias}.contract ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
 const M_STATUS = `COALESCE((SELECT s.status FROM merchant_status_changes s WHERE s.merchant = m.merchant AND s.chain_id = m.chain_id AND s.contract = m.contract ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
 
-interface ExchangeRow extends EventRow {
-  exchange: string;
-  code: string;
-  name: string;
-  regulator: string;
-  status: string;
-}
-
-interface MerchantRow extends EventRow {
-  merchant: string;
-  home_exchange: string;
-  category: string;
-  credential_digest: string;
-  status: string;
-  home_status: string | null;
-}
+type ExchangeRow = StoredRow<"exchanges"> & { status: string };
+type MerchantRow = StoredRow<"merchants"> & { status: string; home_status: string | null };
 
 const EX_SELECT = `SELECT * FROM (SELECT ${eventCols("e")}, e.exchange, e.code, e.name, e.regulator, ${EX_STATUS("e")} AS status FROM exchanges e) x`;
 const M_SELECT = `SELECT * FROM (SELECT ${eventCols("m")}, m.merchant, m.home_exchange, m.category, m.credential_digest, ${M_STATUS} AS status,
@@ -127,7 +114,7 @@ export async function getExchange(
     ? await db.get<ExchangeRow>(`${EX_SELECT} WHERE x.exchange = ? LIMIT 1`, [key.address])
     : await db.get<ExchangeRow>(`${EX_SELECT} WHERE x.code = ? LIMIT 1`, [key.code ?? ""]);
   if (!r) return undefined;
-  const hist = await db.all<EventRow & { status: string; regulator: string; reason: string }>(
+  const hist = await db.all<RowOf<"exchange_status_changes", "status" | "regulator" | "reason">>(
     `SELECT ${eventCols("s")}, s.status, s.regulator, s.reason FROM exchange_status_changes s WHERE s.exchange = ? ORDER BY s.block_number, s.log_index`,
     [r.exchange],
   );
@@ -162,11 +149,11 @@ export async function getMerchant(
 ): Promise<(MerchantView & { statusHistory: StatusChange[]; recognisedAt: { exchange: string; path: RecognitionPathName }[] }) | undefined> {
   const r = await db.get<MerchantRow>(`${M_SELECT} WHERE x.merchant = ? LIMIT 1`, [address]);
   if (!r) return undefined;
-  const hist = await db.all<EventRow & { status: string; by_account: string; by_regulator: number; reason: string }>(
+  const hist = await db.all<RowOf<"merchant_status_changes", "status" | "by_account" | "by_regulator" | "reason">>(
     `SELECT ${eventCols("s")}, s.status, s.by_account, s.by_regulator, s.reason FROM merchant_status_changes s WHERE s.merchant = ? ORDER BY s.block_number, s.log_index`,
     [address],
   );
-  const exchanges = await db.all<{ exchange: string }>("SELECT DISTINCT exchange FROM exchanges ORDER BY exchange");
+  const exchanges = await db.all<ColumnsOf<"exchanges", "exchange">>("SELECT DISTINCT exchange FROM exchanges ORDER BY exchange");
   const recognisedAt: { exchange: string; path: RecognitionPathName }[] = [];
   for (const e of exchanges) {
     const rec = await recognition(db, address, e.exchange);
@@ -202,7 +189,7 @@ async function exchangeStatus(db: ReadDb, exchange: string, scope: RegistryScope
 
 async function recognises(db: ReadDb, recogniser: string, subject: string, kind: "exchange" | "merchant", scope: RegistryScope): Promise<boolean> {
   const sc = scopeSql("r", scope);
-  const r = await db.get<{ active: number }>(
+  const r = await db.get<ColumnsOf<"recognitions", "active">>(
     `SELECT r.active FROM recognitions r WHERE r.recogniser = ? AND r.subject = ? AND r.subject_kind = ?${sc.sql} ORDER BY r.block_number DESC, r.log_index DESC LIMIT 1`,
     [recogniser, subject, kind, ...sc.params],
   );
@@ -215,7 +202,7 @@ async function recognises(db: ReadDb, recogniser: string, subject: string, kind:
  */
 export async function recognition(db: ReadDb, merchant: string, exchange: string, scopeIn: RegistryScope = {}): Promise<RecognitionView> {
   const msc = scopeSql("m", scopeIn);
-  const m = await db.get<{ home_exchange: string; status: string; chain_id: number; contract: string }>(
+  const m = await db.get<ColumnsOf<"merchants", "home_exchange" | "chain_id" | "contract"> & { status: string }>(
     `SELECT m.home_exchange, m.chain_id, m.contract, ${M_STATUS} AS status FROM merchants m WHERE m.merchant = ?${msc.sql} ORDER BY m.block_number, m.log_index LIMIT 1`,
     [merchant, ...msc.params],
   );

@@ -1,10 +1,11 @@
 /**
  * Pledges (数据资产质押): registration rows plus the latest status change (released / lifted) of each.
  */
+import type { RowOf, StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import { paginate, type Page, eventPositionKeys } from "../pagination";
 import type { ReadDb } from "../types";
-import { eventCols, eventRef, type EventRef, type EventRow, conditions } from "./rows";
+import { eventCols, eventRef, type EventRef, conditions } from "./rows";
 
 /** A pledge as the API returns it. */
 export interface PledgeView {
@@ -35,25 +36,8 @@ export interface PledgeFilters {
   cursor?: string;
 }
 
-interface PledgeRow extends EventRow {
-  pledge_id: string;
-  asset_id: string;
-  lender: string;
-  holder: string;
-  amount: string;
-  currency: string;
-  start_time: number;
-  end_time: number;
-  agreement_digest: string;
-  status: string | null;
-}
-
-interface CloseRow extends EventRow {
-  pledge_id: string;
-  status: string;
-  by_account: string;
-  reason: string;
-}
+type PledgeRow = StoredRow<"pledges"> & { status: string | null };
+type CloseRow = RowOf<"pledge_status_changes", "pledge_id" | "status" | "by_account" | "reason">;
 
 const STATUS_SQL = `COALESCE((SELECT s.status FROM pledge_status_changes s WHERE s.chain_id = p.chain_id AND s.contract = p.contract AND s.pledge_id = p.pledge_id ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
 const SELECT = `SELECT * FROM (SELECT ${eventCols("p")}, p.pledge_id, p.asset_id, p.lender, p.holder, p.amount, p.currency,

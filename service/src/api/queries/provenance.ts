@@ -2,6 +2,7 @@
  * The provenance report of an asset (来源可溯): lineage up and down, rights timeline (holders, licences with terms
  * and revocations), trades, pledges, freezes and evidence — every entry with its transaction, block and time.
  */
+import type { RowOf } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import type { ReadDb } from "../types";
 import { getAsset, type AssetView } from "./assets";
@@ -9,7 +10,7 @@ import { batchesOfAsset, itemsOfAsset, type BatchView } from "./evidence";
 import { walkLineage, type LineageSide } from "./lineage";
 import { pledgesOfAsset, type PledgeView } from "./pledges";
 import { holderPeriods, holdingChanges, indexedChainTime, licencesOf, type HolderPeriod, type HoldingChange, type LicenceView } from "./rights";
-import { eventCols, eventRef, bool, type EventRef, type EventRow } from "./rows";
+import { eventCols, eventRef, bool, type EventRef } from "./rows";
 import { tradesOfAsset, type TradeView } from "./trades";
 
 /** A freeze or unfreeze. */
@@ -56,7 +57,7 @@ export async function provenance(
     licencesOf(db, assetId, asOf, isFinal),
     tradesOfAsset(db, assetId, isFinal),
     pledgesOfAsset(db, assetId, isFinal),
-    db.all<EventRow & { frozen: number; regulator: string; reason: string }>(
+    db.all<RowOf<"freezes", "frozen" | "regulator" | "reason">>(
       `SELECT ${eventCols("f")}, f.frozen, f.regulator, f.reason FROM freezes f WHERE f.asset_id = ? ORDER BY f.block_number, f.log_index`,
       [assetId],
     ),

@@ -3,10 +3,12 @@
  * force then (granted by then, start <= t < end, not revoked by then), and whether the asset was frozen or
  * pledged.
  */
+import type { ColumnsOf, RowOf } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import type { ReadDb } from "../types";
-import { bool, eventCols, eventRef, type EventRef, type EventRow } from "./rows";
-import { blockTime, licencesOf, licenceStateAt, type LicenceView } from "./rights";
+import { bool, eventCols, eventRef, type EventRef } from "./rows";
+import { blockTimeAt } from "../../store/block-time";
+import { licencesOf, licenceStateAt, type LicenceView } from "./rights";
 
 /** The point in time asked about. */
 export type RightsPoint = { at: number } | { block: number };
@@ -27,9 +29,7 @@ export interface RightsAtView {
   pledged: boolean;
 }
 
-interface HolderRow extends EventRow {
-  to_address: string;
-}
+type HolderRow = RowOf<"holdings", "to_address">;
 
 /** Computes the rights of `assetId` (registered on `chainId`) at `point`. */
 export async function rightsAt(
@@ -48,7 +48,7 @@ export async function rightsAt(
     block = point.block;
     bound = "block_number <= ?";
     boundValue = point.block;
-    const exact = await blockTime(db, chainId, point.block);
+    const exact = await blockTimeAt(db, chainId, point.block);
     if (exact !== undefined) time = exact;
     else {
       approx = true;
@@ -67,8 +67,8 @@ export async function rightsAt(
     db.get<T>(`${sql} AND ${bound} ORDER BY block_number DESC, log_index DESC LIMIT 1`, [assetId, chainId, boundValue]);
 
   const h = await latest<HolderRow>(`SELECT ${eventCols("h")}, h.to_address FROM holdings h WHERE h.asset_id = ? AND h.chain_id = ?`);
-  const f = await latest<{ frozen: number }>("SELECT frozen FROM freezes WHERE asset_id = ? AND chain_id = ?");
-  const p = await latest<{ pledged: number }>("SELECT pledged FROM pledge_locks WHERE asset_id = ? AND chain_id = ?");
+  const f = await latest<ColumnsOf<"freezes", "frozen">>("SELECT frozen FROM freezes WHERE asset_id = ? AND chain_id = ?");
+  const p = await latest<ColumnsOf<"pledge_locks", "pledged">>("SELECT pledged FROM pledge_locks WHERE asset_id = ? AND chain_id = ?");
 
   let licences: LicenceView[];
   if (block !== null) licences = await licencesOf(db, assetId, time, isFinal, block);

@@ -2,8 +2,8 @@
  * Rights: the holding history, licences with their terms and revocations, and the rights in force at a given time
  * or block — all derived from append-only rows (latest row wins).
  */
+import type { RowOf, StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { INDEXED_TABLES } from "../../store/migrations";
 import type { ReadDb } from "../types";
 import { hyphenated } from "../validation";
 import { bool, eventCols, eventRef, type EventRef, type EventRow } from "./rows";
@@ -54,35 +54,9 @@ export interface LicenceView {
   state: LicenceState;
 }
 
-interface HoldingRow extends EventRow {
-  from_address: string;
-  to_address: string;
-  kind: string;
-  trade_id: string | null;
-}
-
-interface LicenceRow extends EventRow {
-  licence_id: string;
-  asset_id: string;
-  grantee: string;
-  grantor: string;
-  right: string;
-  scope_digest: string;
-  start_time: number;
-  end_time: number;
-  exclusive: number;
-  sublicensable: number;
-  revocable: number;
-  trade_id: string | null;
-}
-
-interface RevocationRow extends EventRow {
-  licence_id: string;
-  by_account: string;
-  by_regulator: number;
-  revoked_at: number;
-  reason: string;
-}
+type HoldingRow = RowOf<"holdings", "from_address" | "to_address" | "kind" | "trade_id">;
+type LicenceRow = StoredRow<"licences">;
+type RevocationRow = RowOf<"licence_revocations", "licence_id" | "by_account" | "by_regulator" | "revoked_at" | "reason">;
 
 /** Holding changes of an asset, oldest first. */
 export async function holdingChanges(db: ReadDb, assetId: string, isFinal: FinalityCheck): Promise<HoldingChange[]> {
@@ -183,18 +157,4 @@ export async function indexedChainTime(db: ReadDb, chainId?: number): Promise<nu
     chainId === undefined ? [] : [chainId],
   );
   return row?.t === null || row?.t === undefined ? undefined : Number(row.t);
-}
-
-/** The timestamp of block `block` if known (kept block hashes, or any indexed row in that block). */
-export async function blockTime(db: ReadDb, chainId: number, block: number): Promise<number | undefined> {
-  const kept = await db.get<{ t: number }>("SELECT block_time AS t FROM block_hashes WHERE chain_id = ? AND block_number = ?", [chainId, block]);
-  if (kept) return Number(kept.t);
-  const cp = await db.get<{ t: number }>("SELECT block_time AS t FROM checkpoints WHERE chain_id = ? AND block_number = ?", [chainId, block]);
-  if (cp) return Number(cp.t);
-  for (const table of INDEXED_TABLES) {
-    if (table === "block_hashes") continue;
-    const r = await db.get<{ t: number }>(`SELECT block_time AS t FROM ${table} WHERE chain_id = ? AND block_number = ? LIMIT 1`, [chainId, block]);
-    if (r) return Number(r.t);
-  }
-  return undefined;
 }

@@ -2,18 +2,12 @@
  * Row helpers shared by the query modules: the event columns every indexed row carries, and how they appear in
  * JSON (`event: { chainId, contract, txHash, blockNumber, logIndex, blockTime, final }`).
  */
+import { EVENT_COLUMNS, type EventRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import type { SqlValue } from "../types";
 
-/** The common columns of an indexed row, as selected by {@link eventCols}. */
-export interface EventRow {
-  chain_id: number | string;
-  contract: string;
-  block_number: number | string;
-  log_index: number | string;
-  tx_hash: string;
-  block_time: number | string;
-}
+/** The common columns of an indexed row, as selected by {@link eventCols} (declared in store/schema.ts). */
+export type { EventRow };
 
 /** Where an entry came from on chain. */
 export interface EventRef {
@@ -32,7 +26,7 @@ export interface EventRef {
 
 /** `alias.chain_id, alias.contract, …` for a SELECT list. */
 export function eventCols(alias: string): string {
-  return ["chain_id", "contract", "block_number", "log_index", "tx_hash", "block_time"].map((c) => `${alias}.${c}`).join(", ");
+  return EVENT_COLUMNS.map((c) => `${alias}.${c}`).join(", ");
 }
 
 /** The {@link EventRef} of a row. */
@@ -57,7 +51,7 @@ export function bool(v: unknown): boolean {
   return v === true || v === 1 || v === "1" || v === 1n;
 }
 
-/** Number from a numeric column (PG may return strings for aggregates). */
+/** Number from a numeric column (PostgreSQL returns aggregates and BIGINTs as strings). */
 export function num(v: unknown): number {
   return typeof v === "number" ? v : Number(v);
 }
@@ -66,9 +60,6 @@ export function num(v: unknown): number {
 export function placeholders(n: number): string {
   return Array.from({ length: n }, () => "?").join(", ");
 }
-
-/** Latest-row-wins ordering. */
-export const LATEST = "ORDER BY block_number DESC, log_index DESC LIMIT 1";
 
 /** The zero uint256 as stored. */
 export const ZERO_ID = `0x${"0".repeat(64)}`;

@@ -3,6 +3,7 @@
  * uint128 decimal strings and are computed with BigInt; quartiles are exact decimals. Confidential-price trades
  * are counted but never priced.
  */
+import type { ColumnsOf } from "../../store/schema";
 import type { ReadDb, SqlValue } from "../types";
 import { spellings } from "../validation";
 import { bool } from "./rows";
@@ -102,14 +103,8 @@ export function periodLabel(t: number, period: Period): string {
   }
 }
 
-interface StatRow {
-  price: string | null;
-  currency: string | null;
-  confidential: number;
-  block_time: number;
-  exchange: string;
-  kind: string | null;
-}
+/** A trade's columns and its asset's kind (null when the asset is not indexed: LEFT JOIN). */
+type StatRow = ColumnsOf<"trades", "price" | "currency" | "confidential" | "block_time" | "exchange"> & { kind: string | null };
 
 /** Computes the statistics, groups in ascending label order. */
 export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStats[]> {

@@ -1,29 +1,15 @@
 /**
  * Trades: filtered lists and lookups, each with the trade it links to (场内场外交易链接) and the trades linking to it.
  */
+import type { StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import { paginate, type Page, eventPositionKeys } from "../pagination";
 import type { ReadDb } from "../types";
 import { hyphenated, spellings } from "../validation";
-import { bool, eventCols, eventRef, placeholders, type EventRef, type EventRow, conditions } from "./rows";
+import { bool, eventCols, eventRef, placeholders, type EventRef, conditions } from "./rows";
 
 /** A trade row as stored. */
-export interface TradeRow extends EventRow {
-  trade_id: string;
-  asset_id: string;
-  exchange: string;
-  seller: string;
-  buyer: string;
-  right: string;
-  licence_id: string | null;
-  price: string | null;
-  currency: string | null;
-  price_commitment: string | null;
-  confidential: number;
-  contract_digest: string;
-  venue: string;
-  linked_trade_id: string | null;
-}
+export type TradeRow = StoredRow<"trades">;
 
 /** A trade as the API returns it (without links). */
 export interface TradeCore {

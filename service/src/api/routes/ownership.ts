@@ -11,7 +11,7 @@ const verify = defineRoute({
   path: "/ownership/verify",
   tag: "ownership",
   summary: "Verify an ownership proof: the signature recovers the holder, and the holder held the asset at the block",
-  description: "Statement text and EIP-712 type are specified in docs/api.md (built by service/src/api/ownership-statement.ts). Always 200 with { valid, reasons[] } once the body is well formed.",
+  description: "Statement text and EIP-712 type are specified in docs/api.md (built by service/src/digest/ownership-statement.ts). Always 200 with { valid, reasons[] } once the body is well formed.",
   body: z.strictObject({
     assetId: hex32,
     holder: address,

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { getAddress, type Contract } from "ethers";
-import { buildOwnershipStatement, checkOwnershipSignature, ownershipDomain, ownershipStatementFileSchema, ownershipTypedMessage, OWNERSHIP_TYPES } from "../../api/ownership-statement";
+import { buildOwnershipStatement, checkOwnershipSignature, ownershipDomain, ownershipStatementFileSchema, ownershipTypedMessage, OWNERSHIP_TYPES } from "../../digest/ownership-statement";
 import { formatAssetId } from "../../digest";
 import { parseUint, resolveAsset } from "../args";
 import { allErrorsInterface, view } from "../chain";
@@ -24,7 +24,7 @@ async function holderAtBlock(registry: Contract, assetId: bigint, block: number)
   }
 }
 
-/** `shuquan ownership prove|verify` — a holder's signed statement "I hold asset X" (format: service/src/api/ownership-statement.ts). */
+/** `shuquan ownership prove|verify` — a holder's signed statement "I hold asset X" (format: service/src/digest/ownership-statement.ts). */
 export function registerOwnershipCommands(program: Command): void {
   const own = program.command("ownership").description("merchant: prove you hold an asset; auditor: verify such a statement against the chain");
 

@@ -1,10 +1,10 @@
 /**
  * Checks a statement from `shuquan ownership prove` the way `shuquan ownership verify` does, with the same shared
- * code (service/src/api/ownership-statement.ts): the text matches its fields, the signature recovers the holder,
+ * code (service/src/digest/ownership-statement.ts): the text matches its fields, the signature recovers the holder,
  * the node is the statement's chain, and ownerOf at the statement's block is the holder — read from the chain. When
  * the chain cannot be reached, the service's POST /v1/ownership/verify answers and the result says so.
  */
-import { checkOwnershipSignature, ownershipStatementFileSchema, type OwnershipStatementFile } from "../../../src/api/ownership-statement";
+import { checkOwnershipSignature, ownershipStatementFileSchema, type OwnershipStatementFile } from "../../../src/digest/ownership-statement";
 import { post } from "../api";
 import { connectChain } from "./chain";
 import { publicChains, rpcUrlOf } from "./settings";

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { createPostgresDb, createSqliteDb, dropPostgresSchema, migrate, type Db } from "../../../service/src/store";
+import { createPostgresDb, createSqliteDb, dropPostgresSchema, migrate, type Db } from "../../service/src/store";
 
 /** Where PostgreSQL tests connect. */
 export const PG_URL =
@@ -28,18 +28,19 @@ export interface OpenedDb {
 /** A backend to parametrise over. */
 export interface Backend {
   name: "sqlite" | "postgres";
-  open(): Promise<OpenedDb>;
+  /** Opens an empty database, migrated unless `migrate` is false. */
+  open(options?: { migrate?: boolean }): Promise<OpenedDb>;
 }
 
 /** Both backends. */
 export const BACKENDS: Backend[] = [
   {
     name: "sqlite",
-    async open() {
+    async open(options = {}) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shuquan-store-"));
       const file = path.join(dir, "index.sqlite");
       const db = createSqliteDb(file);
-      await migrate(db);
+      if (options.migrate !== false) await migrate(db);
       const extra: Db[] = [];
       return {
         db,
@@ -59,10 +60,10 @@ export const BACKENDS: Backend[] = [
   },
   {
     name: "postgres",
-    async open() {
+    async open(options = {}) {
       const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
       const db = await createPostgresDb(PG_URL, { schema });
-      await migrate(db);
+      if (options.migrate !== false) await migrate(db);
       const extra: Db[] = [];
       return {
         db,

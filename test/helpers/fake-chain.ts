@@ -3,9 +3,9 @@
  * the interfaces' ABIs (ethers `Interface.encodeEventLog`), reorgs by replacing blocks, and injected faults.
  */
 import { Interface, id, type InterfaceAbi } from "ethers";
-import { CONTRACT_ABIS, type ContractName } from "../../../service/src/chain/abi";
-import type { RawLog } from "../../../service/src/chain/rpc";
-import type { RpcCall, Transport } from "../../../service/src/chain/transport";
+import { CONTRACT_ABIS, type ContractName } from "../../service/src/contracts";
+import type { RawLog } from "../../service/src/chain/rpc";
+import type { RpcCall, Transport } from "../../service/src/chain/transport";
 
 /** A log to put in a block (before it gets its position). */
 export interface LogSpec {
@@ -138,7 +138,7 @@ export function createFakeChain(chainId = 31337): FakeChain {
     } catch (e) {
       const err = e as { code?: number; message: string };
       if (typeof err.code === "number") {
-        const { RpcResponseError } = await import("../../../service/src/errors");
+        const { RpcResponseError } = await import("../../service/src/errors");
         throw new RpcResponseError(method, err.code, err.message);
       }
       throw e;

@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { Interface, type EventFragment, type InterfaceAbi, type ParamType } from "ethers";
-import { CONTRACT_ABIS, EVENT_NAMES, knownEventFragments } from "../../../service/src/chain/abi";
+import { CONTRACT_ABIS } from "../../../service/src/contracts";
+import { eventFragments } from "../../../service/src/chain/events";
 import { createDecoder } from "../../../service/src/chain/decoder";
+import { HANDLED_EVENTS } from "../../../service/src/indexer/handlers";
 import type { RawLog } from "../../../service/src/chain/rpc";
 
 const rnd = (bytes: number): string => "0x" + randomBytes(bytes).toString("hex");
@@ -41,11 +43,15 @@ function expectSame(p: ParamType, mine: unknown, ref: unknown): void {
 }
 
 describe("chain/decoder", () => {
-  const decoder = createDecoder();
-  const frags = knownEventFragments();
+  const decoder = createDecoder(HANDLED_EVENTS);
+  const frags = eventFragments(HANDLED_EVENTS);
 
   it("should know every event the handlers map", () => {
-    expect(new Set(frags.map((f) => f.fragment.name))).to.deep.equal(new Set(EVENT_NAMES));
+    expect(new Set(frags.map((f) => f.fragment.name))).to.deep.equal(new Set(Object.values(HANDLED_EVENTS).flat()));
+  });
+
+  it("should refuse to decode an event its contract does not declare", () => {
+    expect(() => createDecoder({ TradeRecorder: ["TradeRecorded", "EvidenceAnchored"] })).to.throw(/TradeRecorder declares no event EvidenceAnchored/);
   });
 
   for (const { contract, fragment } of frags) {

@@ -4,12 +4,12 @@
  */
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { shuquanFixture, Right, Venue, digest } from "../../helpers/fixture";
-import { licenceTerms, recordTrade, registerAsset, tradeOf } from "../../helpers/assets";
-import { currency, signPledge } from "../../helpers/signing";
-import { buildManifest, sha256Hex } from "../../../service/src/digest";
-import type { FollowedContract } from "../../../service/src/indexer";
-import type { ContractName } from "../../../service/src/chain/abi";
+import { shuquanFixture, Right, Venue, digest } from "./fixture";
+import { licenceTerms, recordTrade, registerAsset, tradeOf } from "./assets";
+import { currency, signPledge } from "./signing";
+import { buildManifest, sha256Hex } from "../../service/src/digest";
+import type { FollowedContract } from "../../service/src/indexer";
+import type { ContractName } from "../../service/src/contracts";
 
 /** The fixture's deployment. */
 export type Deployed = Awaited<ReturnType<typeof shuquanFixture>>;
@@ -81,7 +81,7 @@ export async function deployAndDrive(): Promise<{ d: Deployed; manifests: Uint8A
   for (const n of [1, 3]) {
     const m = buildManifest(Array.from({ length: n }, (_, i) => ({ digest: sha256Hex(`record ${n}/${i}`), assetId: i === 0 ? a1 : 0n })));
     manifests.push(m.bytes);
-    const { computeCid } = await import("../../../service/src/content");
+    const { computeCid } = await import("../../service/src/content");
     await (await evidence.connect(shde).anchor(m.manifest.root, n, await computeCid(m.bytes), n === 1 ? a1 : 0n)).wait();
   }
   await network.provider.send("evm_mine", []);

@@ -2,7 +2,7 @@
  * Hand-built Shuquan logs (encoded with the interfaces' ABIs) for indexer tests on the fake chain.
  */
 import { id } from "ethers";
-import type { FollowedContract } from "../../../service/src/indexer";
+import type { FollowedContract } from "../../service/src/indexer";
 import { encodeLog, type FakeChain, type LogSpec } from "./fake-chain";
 
 /** Contract addresses on the fake chain. */

@@ -1,0 +1,441 @@
+/**
+ * The one declaration of the index's tables. Each table's columns are listed once, here; from this come the DDL of
+ * both backends and the versioned migrations (`migrations.ts`), the indexer's column lists and positional row types
+ * (`indexer/handlers/`), and the row types the API reads (`api/queries/`). docs/indexer.md says what each column
+ * means; docs/architecture.md shows how to add a table.
+ *
+ * Append-only, like the migrations it makes: a table or column carries the migration version (`since`) that creates
+ * it. Never change what an applied version creates; add a table or column with the next version instead.
+ */
+
+/** SQL types, portable between SQLite and PostgreSQL. */
+export type ColumnType = "text" | "integer" | "bigint";
+
+/** One column. */
+export interface Column<
+  N extends string = string,
+  T extends ColumnType = ColumnType,
+  Nullable extends boolean = boolean,
+  Later extends boolean = boolean,
+> {
+  readonly name: N;
+  readonly type: T;
+  readonly nullable: Nullable;
+  /** SQL default expression, e.g. `'pending'` or `0`. */
+  readonly default?: string;
+  /** Migration version that adds the column to its existing table (default: the table's own version). */
+  readonly since?: number;
+  /** Written after insertion (by the manifest verifier), not by the row's writer: not in the writer's columns. */
+  readonly later: Later;
+}
+
+/** Options of a column builder. */
+interface ColumnOptions {
+  nullable?: boolean;
+  default?: string;
+  since?: number;
+  later?: boolean;
+}
+
+type NullableOf<O> = O extends { nullable: true } ? true : false;
+type LaterOf<O> = O extends { later: true } ? true : false;
+
+const column =
+  <T extends ColumnType>(type: T) =>
+  <const N extends string, const O extends ColumnOptions = Record<never, never>>(
+    name: N,
+    options?: O,
+  ): Column<N, T, NullableOf<O>, LaterOf<O>> => ({
+    name,
+    type,
+    nullable: (options?.nullable ?? false) as NullableOf<O>,
+    later: (options?.later ?? false) as LaterOf<O>,
+    ...(options?.default !== undefined ? { default: options.default } : {}),
+    ...(options?.since !== undefined ? { since: options.since } : {}),
+  });
+
+/** TEXT: addresses, hashes and ids as lower-case 0x hex, amounts as decimal text, enum names. */
+const text = column("text");
+/** INTEGER: log indexes, counts, sequences, booleans as 0/1. */
+const integer = column("integer");
+/** BIGINT: block numbers and unix times. Read back as JS numbers on both backends. */
+const bigint = column("bigint");
+
+/** The columns every indexed row starts with: where the event came from. Key: (chain_id, block_number, log_index). */
+export const EVENT_COLUMN_DEFS = [
+  integer("chain_id"),
+  text("contract"),
+  bigint("block_number"),
+  integer("log_index"),
+  text("tx_hash"),
+  bigint("block_time"),
+] as const;
+
+/** Names of {@link EVENT_COLUMN_DEFS}, in order. */
+export const EVENT_COLUMNS = EVENT_COLUMN_DEFS.map((c) => c.name) as unknown as Names<typeof EVENT_COLUMN_DEFS>;
+
+type Names<C extends readonly Column[]> = { readonly [I in keyof C]: C[I] extends Column<infer N> ? N : never };
+
+/** Who writes an indexed table's rows. */
+export type Writer =
+  /** an event handler in `indexer/handlers/` */
+  | "handler"
+  /** the evidence manifest verifier (`indexer/manifests.ts`), once a manifest rebuilds its root */
+  | "manifest verifier"
+  /** the dispatcher, for logs of a followed contract that no handler maps */
+  | "dispatcher";
+
+/** An index: its columns, and the migration that adds it when later than the table. */
+export type IndexDef<C extends string = string> = readonly C[] | { readonly on: readonly C[]; readonly since: number };
+
+/** A table of indexed chain data: event columns first, rolled back on a reorg. */
+export interface EventTable<C extends readonly Column[] = readonly Column[], W extends Writer = Writer> {
+  readonly kind: "event";
+  readonly since: number;
+  readonly writer: W;
+  /** The table's own columns, after the event columns. */
+  readonly columns: C;
+  /** Key columns after (chain_id, block_number, log_index), when one log makes several rows. */
+  readonly key: readonly string[];
+  /** Indexes by name suffix: `<table>_<suffix>`. */
+  readonly indexes: Readonly<Record<string, IndexDef>>;
+}
+
+/** A table the store keeps for itself (progress, kept headers, followed contracts). */
+export interface StoreTable<C extends readonly Column[] = readonly Column[]> {
+  readonly kind: "store";
+  readonly since: number;
+  readonly columns: C;
+  readonly primaryKey: readonly string[];
+  /** Rolled back on a reorg like the event tables (kept block hashes). */
+  readonly rolledBack: boolean;
+  readonly indexes: Readonly<Record<string, IndexDef>>;
+}
+
+type EventColumnName = (typeof EVENT_COLUMNS)[number];
+
+/** Declares an event table. */
+function eventTable<const C extends readonly Column[], const W extends Writer = "handler">(def: {
+  since: number;
+  columns: C;
+  writer?: W;
+  key?: readonly C[number]["name"][];
+  indexes?: Readonly<Record<string, IndexDef<C[number]["name"] | EventColumnName>>>;
+}): EventTable<C, W> {
+  return {
+    kind: "event",
+    since: def.since,
+    writer: (def.writer ?? "handler") as W,
+    columns: def.columns,
+    key: def.key ?? [],
+    indexes: def.indexes ?? {},
+  };
+}
+
+/** Declares a store table. */
+function storeTable<const C extends readonly Column[]>(def: {
+  since: number;
+  columns: C;
+  primaryKey: readonly C[number]["name"][];
+  rolledBack?: boolean;
+  indexes?: Readonly<Record<string, IndexDef<C[number]["name"]>>>;
+}): StoreTable<C> {
+  return { kind: "store", since: def.since, columns: def.columns, primaryKey: def.primaryKey, rolledBack: def.rolledBack ?? false, indexes: def.indexes ?? {} };
+}
+
+/**
+ * Every table, in creation order. To index a new event: add its table here with `since` = the next migration
+ * version, then a handler in `indexer/handlers/` (docs/architecture.md, "Adding an event").
+ */
+export const SCHEMA = {
+  checkpoints: storeTable({
+    since: 1,
+    columns: [
+      integer("chain_id"),
+      bigint("block_number"),
+      text("block_hash"),
+      bigint("block_time"),
+      bigint("head_block"),
+      bigint("finalized_block"),
+      integer("confirmations"),
+      bigint("updated_at"),
+    ],
+    primaryKey: ["chain_id"],
+  }),
+  block_hashes: storeTable({
+    since: 1,
+    columns: [integer("chain_id"), bigint("block_number"), text("block_hash"), text("parent_hash"), bigint("block_time")],
+    primaryKey: ["chain_id", "block_number"],
+    rolledBack: true,
+  }),
+  contracts: storeTable({
+    since: 1,
+    columns: [integer("chain_id"), text("address"), text("name"), bigint("start_block")],
+    primaryKey: ["chain_id", "address"],
+  }),
+
+  // ParticipantRegistry
+  exchanges: eventTable({
+    since: 1,
+    columns: [text("exchange"), text("code"), text("name"), text("regulator")],
+    indexes: { exchange: ["exchange"], code: ["code"] },
+  }),
+  exchange_status_changes: eventTable({
+    since: 1,
+    columns: [text("exchange"), text("status"), text("regulator"), text("reason")],
+    indexes: { exchange: ["exchange", "block_number"] },
+  }),
+  merchants: eventTable({
+    since: 1,
+    columns: [text("merchant"), text("home_exchange"), text("category"), text("credential_digest")],
+    indexes: { merchant: ["merchant"], home_exchange: ["home_exchange"] },
+  }),
+  merchant_status_changes: eventTable({
+    since: 1,
+    columns: [text("merchant"), text("status"), text("by_account"), integer("by_regulator"), text("reason")],
+    indexes: { merchant: ["merchant", "block_number"] },
+  }),
+  recognitions: eventTable({
+    since: 1,
+    columns: [text("recogniser"), text("subject"), text("subject_kind"), integer("active")],
+    indexes: { pair: ["recogniser", "subject", "block_number"], subject: ["subject"] },
+  }),
+
+  // DataAssetRegistry
+  assets: eventTable({
+    since: 1,
+    columns: [
+      text("asset_id"),
+      text("holder"),
+      text("exchange"),
+      text("exchange_code"),
+      integer("sequence"),
+      text("kind"),
+      text("source"),
+      text("level"),
+      text("metadata_digest"),
+      text("metadata_cid"),
+      text("consent_digest", { nullable: true }),
+      text("registration_number"),
+      integer("parent_count"),
+    ],
+    indexes: {
+      asset_id: ["asset_id"],
+      registration_number: ["registration_number"],
+      holder: ["holder"],
+      exchange: ["exchange"],
+      kind: ["kind", "source", "level"],
+    },
+  }),
+  asset_parents: eventTable({
+    since: 1,
+    columns: [text("asset_id"), text("parent_id"), integer("position")],
+    key: ["position"],
+    indexes: { asset: ["asset_id"], parent: ["parent_id"] },
+  }),
+  holdings: eventTable({
+    since: 1,
+    columns: [text("asset_id"), text("from_address"), text("to_address"), text("trade_id", { nullable: true }), text("kind")],
+    indexes: { asset: ["asset_id", "block_number"], to: ["to_address"], from: ["from_address"], trade: ["trade_id"] },
+  }),
+  freezes: eventTable({
+    since: 1,
+    columns: [text("asset_id"), integer("frozen"), text("regulator"), text("reason")],
+    indexes: { asset: ["asset_id", "block_number"] },
+  }),
+  pledge_locks: eventTable({
+    since: 1,
+    columns: [text("asset_id"), integer("pledged"), text("pledge_id")],
+    indexes: { asset: ["asset_id", "block_number"] },
+  }),
+  licences: eventTable({
+    since: 1,
+    columns: [
+      text("licence_id"),
+      text("asset_id"),
+      text("grantee"),
+      text("grantor"),
+      text("right"),
+      text("scope_digest"),
+      bigint("start_time"),
+      bigint("end_time"),
+      integer("exclusive"),
+      integer("sublicensable"),
+      integer("revocable"),
+      text("trade_id", { nullable: true }),
+    ],
+    indexes: { licence: ["licence_id"], asset: ["asset_id", "block_number"], grantee: ["grantee"], trade: ["trade_id"] },
+  }),
+  licence_revocations: eventTable({
+    since: 1,
+    columns: [text("licence_id"), text("asset_id"), text("by_account"), integer("by_regulator"), bigint("revoked_at"), text("reason")],
+    indexes: { licence: ["licence_id"], asset: ["asset_id"] },
+  }),
+
+  // TradeRecorder
+  trades: eventTable({
+    since: 1,
+    columns: [
+      text("trade_id"),
+      text("asset_id"),
+      text("exchange"),
+      text("seller"),
+      text("buyer"),
+      text("right"),
+      text("licence_id", { nullable: true }),
+      text("price", { nullable: true }),
+      text("currency", { nullable: true }),
+      text("price_commitment", { nullable: true }),
+      integer("confidential"),
+      text("contract_digest"),
+      text("venue"),
+      text("linked_trade_id", { nullable: true }),
+    ],
+    indexes: {
+      trade: ["trade_id"],
+      asset: ["asset_id", "block_number"],
+      seller: ["seller"],
+      buyer: ["buyer"],
+      exchange: ["exchange", "block_time"],
+      time: ["block_time"],
+      linked: ["linked_trade_id"],
+    },
+  }),
+
+  // PledgeRegistry
+  pledges: eventTable({
+    since: 1,
+    columns: [
+      text("pledge_id"),
+      text("asset_id"),
+      text("lender"),
+      text("holder"),
+      text("amount"),
+      text("currency"),
+      bigint("start_time"),
+      bigint("end_time"),
+      text("agreement_digest"),
+    ],
+    indexes: { pledge: ["pledge_id"], asset: ["asset_id"], lender: ["lender"] },
+  }),
+  pledge_status_changes: eventTable({
+    since: 1,
+    columns: [text("pledge_id"), text("asset_id"), text("status"), text("by_account"), text("reason")],
+    indexes: { pledge: ["pledge_id"], asset: ["asset_id"] },
+  }),
+
+  // EvidenceAnchor
+  evidence_batches: eventTable({
+    since: 1,
+    columns: [
+      text("root"),
+      text("exchange"),
+      text("asset_id", { nullable: true }),
+      bigint("leaf_count"),
+      text("manifest_cid"),
+      text("manifest_status", { default: "'pending'", later: true }),
+      text("manifest_error", { nullable: true, later: true }),
+      integer("manifest_attempts", { default: "0", later: true }),
+      bigint("manifest_checked_at", { nullable: true, later: true }),
+    ],
+    indexes: { root: ["root"], exchange: ["exchange"], asset: ["asset_id"], status: ["manifest_status"] },
+  }),
+  evidence_items: eventTable({
+    since: 1,
+    writer: "manifest verifier",
+    columns: [
+      text("batch_root"),
+      integer("leaf_index"),
+      integer("tree_index"),
+      text("item_digest"),
+      text("asset_id"),
+      text("label", { nullable: true }),
+      text("leaf_hash"),
+      // sibling hashes from the leaf up, concatenated: "0x" + 64 hex per node ("0x" for a one-leaf batch)
+      text("proof", { nullable: true, since: 2 }),
+    ],
+    key: ["leaf_index"],
+    indexes: { digest: ["item_digest"], asset: ["asset_id"], batch: ["batch_root", "leaf_index"] },
+  }),
+
+  // DataAssetRegistry again (wired once by its deployer)
+  modules_wired: eventTable({
+    since: 1,
+    columns: [text("trade_recorder"), text("pledge_registry")],
+  }),
+
+  // any other log of a followed contract (AccessControl, ERC-721 Approval …), kept raw
+  other_events: eventTable({
+    since: 1,
+    writer: "dispatcher",
+    columns: [text("topic0"), text("topics"), text("data")],
+  }),
+} as const;
+
+/** Names of the migrations, by version (informational: stored in `schema_migrations.name`). */
+export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
+  1: "initial schema",
+  2: "evidence item proofs stored at index time",
+};
+
+type Schema = typeof SCHEMA;
+
+/** Any table's name. */
+export type TableName = keyof Schema;
+
+/** Names of the tables of indexed chain data (event columns first). */
+export type EventTableName = { [K in TableName]: Schema[K] extends EventTable ? K : never }[TableName];
+
+/** Tables whose rows an event handler writes. */
+export type HandledTable = { [K in TableName]: Schema[K] extends EventTable<readonly Column[], "handler"> ? K : never }[TableName];
+
+/** The JS value of a column: TEXT → string, INTEGER/BIGINT → number; nullable → or null. */
+export type ValueOf<C> = C extends Column<string, infer T, infer Nullable>
+  ? (T extends "text" ? string : number) | (Nullable extends true ? null : never)
+  : never;
+
+type RowObject<C extends readonly Column[]> = { [K in C[number] as K["name"]]: ValueOf<K> };
+type Simplify<T> = { [K in keyof T]: T[K] };
+
+/** The event columns of a row as read back. */
+export type EventRow = RowObject<typeof EVENT_COLUMN_DEFS>;
+
+/** A whole row of a table as read back (`SELECT *`): event columns first for event tables. */
+export type StoredRow<T extends TableName> = Simplify<
+  (Schema[T] extends EventTable ? EventRow : unknown) & RowObject<Schema[T]["columns"]>
+>;
+
+/** Some columns of a table's row, with the event columns for an event table (what `eventCols(…)` plus these select). */
+export type RowOf<T extends TableName, K extends keyof RowObject<Schema[T]["columns"]>> = Simplify<
+  (Schema[T] extends EventTable ? EventRow : unknown) & Pick<RowObject<Schema[T]["columns"]>, K>
+>;
+
+/** Some columns of a table's row, without the event columns. */
+export type ColumnsOf<T extends TableName, K extends keyof StoredRow<T>> = Pick<StoredRow<T>, K>;
+
+type Written<C> = C extends readonly [infer H, ...infer R] ? (H extends { later: true } ? Written<R> : [ValueOf<H>, ...Written<R>]) : [];
+
+/** A handled table's own values in column order, as a handler writes them (columns set later left out). */
+export type WrittenValues<T extends HandledTable> = Written<Schema[T]["columns"]>;
+
+const isEvent = (t: EventTable | StoreTable): t is EventTable => t.kind === "event";
+
+/** Tables of indexed chain data, in declaration order. */
+export const EVENT_TABLES = (Object.keys(SCHEMA) as TableName[]).filter((t) => isEvent(SCHEMA[t])) as EventTableName[];
+
+/**
+ * Tables holding indexed chain data: a reorg rollback deletes from each `WHERE chain_id = ? AND block_number > ?`.
+ * The event tables, then the kept block hashes.
+ */
+export const INDEXED_TABLES: readonly (EventTableName | "block_hashes")[] = [
+  ...EVENT_TABLES,
+  ...(Object.keys(SCHEMA) as TableName[]).filter((t): t is "block_hashes" => !isEvent(SCHEMA[t]) && (SCHEMA[t] as StoreTable).rolledBack),
+];
+
+/** Name of a table of {@link INDEXED_TABLES}. */
+export type IndexedTable = (typeof INDEXED_TABLES)[number];
+
+/** The columns a table's writer inserts, in order: event columns, then the table's own (those set later left out). */
+export function writtenColumns(table: EventTableName): readonly string[] {
+  return [...EVENT_COLUMNS, ...(SCHEMA[table].columns as readonly Column[]).filter((c) => !c.later).map((c) => c.name)];
+}

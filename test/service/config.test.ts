@@ -1,0 +1,33 @@
+import { expect } from "chai";
+import path from "node:path";
+import { loadConfig } from "../../service/src/config";
+import { ConfigError } from "../../service/src/errors";
+
+describe("config", () => {
+  it("should default to SQLite under ./data", () => {
+    const c = loadConfig({});
+    expect(c.database).to.deep.equal({ kind: "sqlite", file: path.resolve("data/shuquan.sqlite") });
+    expect(c).to.include({ rpcUrl: "http://127.0.0.1:8545", pollIntervalMs: 1000, port: 3000, host: "127.0.0.1", logLevel: "info" });
+    expect(c.confirmations).to.equal(undefined);
+  });
+
+  it("should select PostgreSQL from a postgres DATABASE_URL", () => {
+    const c = loadConfig({ DATABASE_URL: "postgres://u@h:5432/db", CONFIRMATIONS: "6", POLL_INTERVAL_MS: "250" });
+    expect(c.database).to.deep.equal({ kind: "postgres", url: "postgres://u@h:5432/db" });
+    expect(c).to.include({ confirmations: 6, pollIntervalMs: 250 });
+  });
+
+  for (const [name, value] of [
+    ["CONFIRMATIONS", "-1"],
+    ["POLL_INTERVAL_MS", "soon"],
+    ["PORT", "70000"],
+    ["RPC_URL", "not a url"],
+    ["LOG_LEVEL", "loud"],
+    ["DATABASE_URL", "mysql://x"],
+    ["HEALTH_MAX_LAG_BLOCKS", "many"],
+  ]) {
+    it(`should name ${name} when it is invalid`, () => {
+      expect(() => loadConfig({ [name]: value })).to.throw(ConfigError, name);
+    });
+  }
+});
