@@ -17,7 +17,7 @@
  * | HEALTH_STALL_AFTER_MS | 60000 | /health fails when a chain that is behind has not advanced, has been retrying, or has not had its head read, for this long |
  * | EVIDENCE_CACHE_LEAVES | 2000000 | bound of the API's evidence tree cache, in leaves |
  * | CORS_ORIGINS | * | origins allowed to call the API from a browser: `*`, a comma-separated list, or `none` |
- * | PUBLIC_RPC_URL | the chain's RPC URL | JSON-RPC URL the web page reads the chain from (told to browsers) |
+ * | PUBLIC_RPC_URL | the embedded chain's URL; none on a network | JSON-RPC URL the web page reads the chain from (told to browsers; RPC_URL never is) |
  */
 import path from "node:path";
 import { z } from "zod";
@@ -54,7 +54,10 @@ const envSchema = z.object({
   CORS_ORIGINS: z
     .string()
     .trim()
-    .regex(/^(\*|none|https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*)$/, "must be *, none, or a comma-separated list of origins such as https://audit.example")
+    .regex(
+      /^(\*|none|https?:\/\/(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?\/?(\s*,\s*https?:\/\/(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?\/?)*)$/,
+      "must be *, none, or a comma-separated list of origins (scheme://host[:port]) such as https://audit.example",
+    )
     .default("*"),
   PUBLIC_RPC_URL: z.string().trim().url("must be a URL such as https://rpc.example").optional(),
 });

@@ -17,6 +17,14 @@ describe("config", () => {
     expect(c).to.include({ confirmations: 6, pollIntervalMs: 250 });
   });
 
+  it("should read CORS_ORIGINS as *, a list of origins, or none, and PUBLIC_RPC_URL as a URL", () => {
+    expect(loadConfig({}).corsOrigins).to.equal("*");
+    expect(loadConfig({}).publicRpcUrl).to.equal(undefined);
+    expect(loadConfig({ CORS_ORIGINS: "https://audit.example/, http://127.0.0.1:5173" }).corsOrigins).to.deep.equal(["https://audit.example", "http://127.0.0.1:5173"]);
+    expect(loadConfig({ CORS_ORIGINS: "none" }).corsOrigins).to.deep.equal([]);
+    expect(loadConfig({ PUBLIC_RPC_URL: "https://rpc.example/public" }).publicRpcUrl).to.equal("https://rpc.example/public");
+  });
+
   for (const [name, value] of [
     ["CONFIRMATIONS", "-1"],
     ["POLL_INTERVAL_MS", "soon"],
@@ -25,6 +33,9 @@ describe("config", () => {
     ["LOG_LEVEL", "loud"],
     ["DATABASE_URL", "mysql://x"],
     ["HEALTH_MAX_LAG_BLOCKS", "many"],
+    ["CORS_ORIGINS", "audit.example"],
+    ["CORS_ORIGINS", "https://a.example;https://b.example"],
+    ["PUBLIC_RPC_URL", "localhost 8545"],
   ]) {
     it(`should name ${name} when it is invalid`, () => {
       expect(() => loadConfig({ [name]: value })).to.throw(ConfigError, name);

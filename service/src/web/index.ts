@@ -10,9 +10,9 @@ export { webHandler } from "./serve";
 
 /** What `webOptions` needs from the running service. */
 export interface WebOptionsInput {
-  config: { corsOrigins: "*" | string[]; publicRpcUrl: string | undefined; rpcUrl: string };
+  config: { corsOrigins: "*" | string[]; publicRpcUrl: string | undefined };
   deployment: { chainId: number; contracts: readonly { name: string; address: string }[] };
-  /** The embedded chain's URL, when there is one (it wins over RPC_URL, as for the indexer). */
+  /** The embedded chain's URL, when there is one (a local development chain: safe to tell the page). */
   chainUrl?: string;
   /** The built page (from ensureWebBuild). */
   webRoot: string;
@@ -22,7 +22,8 @@ export interface WebOptionsInput {
 export function webOptions(i: WebOptionsInput): Pick<CreateApiParameters, "corsOrigins" | "publicChains" | "webRoot"> {
   const chain: PublicChain = {
     chainId: i.deployment.chainId,
-    rpcUrl: i.config.publicRpcUrl ?? i.chainUrl ?? i.config.rpcUrl,
+    // RPC_URL itself is never told to browsers: a provider's URL often carries its API key
+    rpcUrl: i.config.publicRpcUrl ?? i.chainUrl ?? null,
     contracts: i.deployment.contracts.map((c) => ({ name: c.name, address: c.address.toLowerCase() })),
   };
   return { corsOrigins: i.config.corsOrigins, publicChains: [chain], webRoot: i.webRoot };
