@@ -1,27 +1,36 @@
 /**
- * The lineage graph (lazily loaded): ancestors above, derived products below, laid out by dagre and drawn as SVG.
+ * The lineage graph (lazily loaded): ancestors above, derived products below, laid out by dagre in a worker
+ * (graph-layout.ts) and drawn as SVG.
  * Every node is a link (keyboard-focusable); every edge says what authorised the derivation.
  */
-import dagre from "@dagrejs/dagre";
+import { useEffect, useState } from "preact/hooks";
 import { t, term } from "../i18n";
 import type { LineageGraph } from "../types";
+import type { LayoutOutput } from "./graph-layout";
+import { layoutOf, NODE_H, NODE_W } from "./graph-layout-client";
 
-const NODE_W = 190;
-const NODE_H = 46;
+/** The layout of `graph`; undefined until the worker answers. */
+function useLayout(graph: LineageGraph): LayoutOutput | Error | undefined {
+  const [layout, setLayout] = useState<LayoutOutput | Error>();
+  useEffect(() => {
+    let live = true;
+    layoutOf(graph).then(
+      (l) => live && setLayout(l),
+      (e: Error) => live && setLayout(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [graph]);
+  return layout;
+}
 
 export function LineageGraphView({ graph }: { graph: LineageGraph }) {
-  const g = new dagre.graphlib.Graph();
-  // longest-path ranking: lineage is already layered by generation, and network-simplex costs seconds at 200 nodes
-  g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 48, marginx: 8, marginy: 8, ranker: "longest-path" });
-  g.setDefaultEdgeLabel(() => ({}));
-  for (const n of graph.nodes) g.setNode(n.assetId, { width: NODE_W, height: NODE_H });
-  for (const e of graph.edges) if (g.hasNode(e.parent) && g.hasNode(e.child)) g.setEdge(e.parent, e.child);
-  performance.mark("lineage-layout-start");
-  dagre.layout(g);
-  performance.measure("lineage-layout", "lineage-layout-start");
-  const size = g.graph();
-  const width = Math.max(size.width ?? 0, NODE_W + 16);
-  const height = Math.max(size.height ?? 0, NODE_H + 16);
+  const layout = useLayout(graph);
+  if (!layout) return <p class="muted">{t("loading")}</p>;
+  if (layout instanceof Error) return <p class="error">{layout.message}</p>;
+  const width = Math.max(layout.width, NODE_W + 16);
+  const height = Math.max(layout.height, NODE_H + 16);
   return (
     <figure class="graph" data-testid="lineage-graph">
       <div class="graph-scroll">
@@ -32,22 +41,14 @@ export function LineageGraphView({ graph }: { graph: LineageGraph }) {
             </marker>
           </defs>
           {graph.edges.map((e) => {
-            const pts = g.hasEdge(e.parent, e.child) ? g.edge(e.parent, e.child).points : [];
+            const pts = layout.edges[`${e.parent}|${e.child}`];
             if (!pts || pts.length === 0) return null;
             const d = pts.map((p: { x: number; y: number }, i: number) => `${i ? "L" : "M"}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" ");
-            const mid = pts[Math.floor(pts.length / 2)]!;
-            return (
-              <g key={e.parent + e.child} class={`edge ${e.basis}`}>
-                <title>{`${t(`basis.${e.basis}`)}${e.licence ? ` ${e.licence.licenceId}` : ""}`}</title>
-                <path d={d} marker-end="url(#arrow)" />
-                <text x={mid.x + 4} y={mid.y}>
-                  {e.basis === "licence" ? t("basis.short.licence") : e.basis === "holder" ? t("basis.short.holder") : "?"}
-                </text>
-              </g>
-            );
+            // the basis is drawn by the line's style (legend below); the derivations table says it in words
+            return <path key={e.parent + e.child} class={`edge ${e.basis}`} d={d} marker-end="url(#arrow)" />;
           })}
           {graph.nodes.map((n) => {
-            const p = g.node(n.assetId);
+            const p = layout.nodes[n.assetId];
             if (!p) return null;
             const self = n.depth === 0;
             return (
@@ -66,7 +67,16 @@ export function LineageGraphView({ graph }: { graph: LineageGraph }) {
           })}
         </svg>
       </div>
-      <figcaption class="muted small">{t("lineage.caption")}</figcaption>
+      <figcaption class="muted small">
+        {t("lineage.caption")}{" "}
+        <span class="legend">
+          <svg width="28" height="8" aria-hidden="true"><line x1="0" y1="4" x2="28" y2="4" class="edge holder" /></svg> {t("basis.holder")}
+          {" · "}
+          <svg width="28" height="8" aria-hidden="true"><line x1="0" y1="4" x2="28" y2="4" class="edge licence" /></svg> {t("basis.licence")}
+          {" · "}
+          <svg width="28" height="8" aria-hidden="true"><line x1="0" y1="4" x2="28" y2="4" class="edge unknown" /></svg> {t("basis.unknown")}
+        </span>
+      </figcaption>
     </figure>
   );
 }

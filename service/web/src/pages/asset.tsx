@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { useApi, type Loaded } from "../api";
 import { Timeline } from "../components/timeline";
+import { layoutOf } from "../components/graph-layout-client";
 import { LicencesTable } from "../components/licences-table";
 import { TradesTable } from "../components/trades-table";
 import { Addr, AssetLink, ChainRef, Facts, Time, money, short } from "../format";
@@ -117,6 +118,9 @@ export function AssetPage({ id }: { id: string }) {
   const lineage = useApi<LineageGraph>(`/v1/assets/${id}/lineage?depth=5`);
   const metadata = useApi<Metadata>(`/v1/assets/${id}/metadata`);
   useEffect(() => void loadGraph(), []);
+  useEffect(() => {
+    if (lineage.state === "ok" && lineage.data.edges.length > 0) void layoutOf(lineage.data).catch(() => undefined); // laid out while the rest renders
+  }, [lineage]);
   useTitle(p.state === "ok" ? p.data.asset.registrationNumber : t("asset.title"));
   return (
     <Load s={p} what={t("asset.what", { id })}>
