@@ -158,7 +158,7 @@ load average ${load.join(" / ")} (1 / 5 / 15 min) — a shared machine, figures 
 First-load scripts (transferred / decoded bytes): ${js.map((f) => `\`${f.url}\` ${f.transferred} / ${f.decoded}`).join(", ")}.
 The asset page also loads the lazy graph chunk (fetched while its data is on the way); its API answers (provenance
 with the 1,000 trades, the lineage graph, the metadata) had all arrived by ${result.assetPage.lastApiResponseMs.median} ms (median); the graph's
-layout (dagre, longest-path ranking) took ${result.assetPage.graphLayoutMs.median} ms (median). The trades table shows ${shown.firstRows} rows and grows
+layout (dagre, longest-path ranking, in a Web Worker beside the main thread) took ${result.assetPage.graphLayoutMs.median} ms (median). The trades table shows ${shown.firstRows} rows and grows
 on request ("Show more", "Show all"): all 1,000 rows are ~45,000 DOM nodes, which cost seconds.
 The API runs in its own process (\`bench/web/serve.ts\`); browser and API share the machine's 2 cores.
 Wall times of every run: ${result.assetPage.readyMs.all.join(", ")} ms.

@@ -123,7 +123,7 @@ describe("web page in a browser, against npm start -- --demo", function () {
       // the parent is one level up, and the derivation names its processing licence
       const parent = assets.find((a) => a.assetId === product.parents[0])!;
       await page.getByRole("link", { name: new RegExp(parent.registrationNumber) }).first().waitFor();
-      expect(await page.locator(".graph .edge.licence").count()).to.equal(1);
+      expect(await page.locator(".graph path.edge.licence").count()).to.equal(1);
       await page.getByTestId("timeline").waitFor();
       expect(await page.locator(".timeline .bar.licence").count()).to.be.at.least(1);
       // the linked on-/off-exchange pair: the off-exchange trade follows the one it links to, its price confidential
