@@ -27,5 +27,7 @@ export default defineConfig({
     sourcemap: false,
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 800,
+    // a busy machine makes plugins look slow; the timing report is noise in `npm start`'s output
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
 });

@@ -16,7 +16,7 @@ interface Bar {
 }
 
 const ROW = 26;
-const LABEL_W = 150;
+const LABEL_W = 230;
 const WIDTH = 900;
 
 export function Timeline({ report }: { report: Provenance }) {

@@ -19,12 +19,23 @@ type Metadata = { cid: string; digest: string; document: unknown };
 function MetadataView({ m }: { m: Loaded<Metadata> }) {
   if (m.state === "loading") return <p class="muted">{t("loading")}</p>;
   if (m.state === "error") return <p class="muted">{t("asset.noMetadata")}</p>;
+  const doc = m.data.document as { asset?: { name?: unknown; summary?: unknown }; registrant?: { name?: unknown } } | null;
   return (
     <>
       <p>
         CID <code class="wrap">{m.data.cid}</code> · {t("asset.metadataDigest")} <code>{short(m.data.digest, 8)}</code>
       </p>
-      <Doc v={m.data.document} />
+      {typeof doc?.asset?.name === "string" ? (
+        <p>
+          <strong>{doc.asset.name}</strong>
+          {typeof doc.asset.summary === "string" ? ` — ${doc.asset.summary}` : ""}
+          {typeof doc.registrant?.name === "string" ? ` (${doc.registrant.name})` : ""}
+        </p>
+      ) : null}
+      <details>
+        <summary>{t("asset.metadataDocument")}</summary>
+        <Doc v={m.data.document} />
+      </details>
     </>
   );
 }
