@@ -1,10 +1,13 @@
 /** A Chart.js canvas (loaded with the market page only): bars and lines, redrawn when its data changes. */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip, type ChartConfiguration } from "chart.js";
+
+/** Bars (plain, or floating [low, high]) and lines over category labels. */
+export type BarLineConfig = ChartConfiguration<"bar" | "line", (number | [number, number] | null)[], string>;
 import { useEffect, useRef } from "preact/hooks";
 
 Chart.register(BarController, BarElement, CategoryScale, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip);
 
-export function ChartCanvas({ config, label, testid }: { config: ChartConfiguration; label: string; testid: string }) {
+export function ChartCanvas({ config, label, testid }: { config: BarLineConfig; label: string; testid: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!ref.current) return;

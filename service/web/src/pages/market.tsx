@@ -103,9 +103,9 @@ export function MarketPage() {
                   data: {
                     labels,
                     datasets: [
-                      { label: t("market.range"), data: groups.map((g) => { const s = stat(g); return s ? [major(s.min), major(s.max)] : null; }) as never, backgroundColor: "rgba(11,92,173,0.18)" },
-                      { label: t("market.iqr"), data: groups.map((g) => { const s = stat(g); return s ? [major(s.q1), major(s.q3)] : null; }) as never, backgroundColor: "rgba(11,92,173,0.55)" },
-                      { type: "line", label: t("market.median"), data: groups.map((g) => { const s = stat(g); return s ? major(s.median) : null; }), showLine: false, pointRadius: 6, pointStyle: "rectRot", backgroundColor: "#c0392b", borderColor: "#c0392b" } as never,
+                      { label: t("market.range"), data: groups.map((g) => { const s = stat(g); return s ? [major(s.min), major(s.max)] : null; }), backgroundColor: "rgba(11,92,173,0.18)" },
+                      { label: t("market.iqr"), data: groups.map((g) => { const s = stat(g); return s ? [major(s.q1), major(s.q3)] : null; }), backgroundColor: "rgba(11,92,173,0.55)" },
+                      { type: "line", label: t("market.median"), data: groups.map((g) => { const s = stat(g); return s ? major(s.median) : null; }), showLine: false, pointRadius: 6, pointStyle: "rectRot", backgroundColor: "#c0392b", borderColor: "#c0392b" },
                     ],
                   },
                   options: { scales: { x: { stacked: true }, y: { beginAtZero: true } } },
