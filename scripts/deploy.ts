@@ -23,7 +23,7 @@ async function signerOf(): Promise<Signer> {
   if (process.env.HARDHAT_NETWORK) {
     // run by `npx hardhat run --network …`: the network's first configured account deploys
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const hre = require("hardhat") as typeof import("hardhat");
+    const hre = require("hardhat") as { ethers: { getSigners(): Promise<Signer[]> } };
     const [signer] = await hre.ethers.getSigners();
     if (!signer) throw new Error(`no account configured for network ${process.env.HARDHAT_NETWORK}`);
     return signer;
