@@ -16,6 +16,10 @@
  * | HEALTH_MAX_LAG_BLOCKS | 50 | /health fails when a chain lags more blocks than this |
  * | HEALTH_STALL_AFTER_MS | 60000 | /health fails when a chain that is behind has not advanced, has been retrying, or has not had its head read, for this long |
  * | EVIDENCE_CACHE_LEAVES | 2000000 | bound of the API's evidence tree cache, in leaves |
+ * | ROLE | all | `indexer` (the one writer: follows the chain, serves /health), `api` (a reader: serves the API from the database, never writes), or `all` |
+ * | DATABASE_SCHEMA | — | PostgreSQL schema (created by the writer) instead of the server's search_path |
+ * | LOG_FORMAT | pretty on a terminal, else json | `pretty` or `json` |
+ * | CHAIN_PORT | 8545 | the embedded chain's port (`npm start` without RPC_URL) |
  */
 import path from "node:path";
 import { z } from "zod";
@@ -49,7 +53,14 @@ const envSchema = z.object({
   HEALTH_MAX_LAG_BLOCKS: intFrom(0, 2 ** 31).default(50),
   HEALTH_STALL_AFTER_MS: intFrom(1000, 2 ** 31).default(60_000),
   EVIDENCE_CACHE_LEAVES: intFrom(0, 2 ** 31).default(2_000_000),
+  ROLE: z.enum(["all", "indexer", "api"]).default("all"),
+  DATABASE_SCHEMA: z.string().trim().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier").optional(),
+  LOG_FORMAT: z.enum(["pretty", "json"]).optional(),
+  CHAIN_PORT: intFrom(1, 65535).default(8545),
 });
+
+/** What a process does: index (the one writer), serve the API (a reader), or both. */
+export type Role = "all" | "indexer" | "api";
 
 /** Which database to use. */
 export type DatabaseConfig = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
@@ -73,6 +84,13 @@ export interface Config {
   healthStallAfterMs: number;
   /** API evidence tree cache bound, in leaves. */
   evidenceCacheLeaves: number;
+  role: Role;
+  /** PostgreSQL schema, or undefined for the server's search_path. */
+  databaseSchema: string | undefined;
+  /** Log line format, or undefined for "pretty on a terminal, else json". */
+  logFormat: "pretty" | "json" | undefined;
+  /** The embedded chain's port. */
+  chainPort: number;
 }
 
 /**
@@ -111,5 +129,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthMaxLagBlocks: e.HEALTH_MAX_LAG_BLOCKS,
     healthStallAfterMs: e.HEALTH_STALL_AFTER_MS,
     evidenceCacheLeaves: e.EVIDENCE_CACHE_LEAVES,
+    role: e.ROLE,
+    databaseSchema: e.DATABASE_SCHEMA,
+    logFormat: e.LOG_FORMAT,
+    chainPort: e.CHAIN_PORT,
   };
 }

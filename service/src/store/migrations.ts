@@ -209,6 +209,12 @@ export const MIGRATIONS: readonly Migration[] = [
     // sibling hashes from the leaf up, concatenated: "0x" + 64 hex per node ("0x" for a one-leaf batch)
     sql: "ALTER TABLE evidence_items ADD COLUMN proof TEXT",
   },
+  {
+    version: 3,
+    name: "meta: what the index was built from (the chain's genesis hash)",
+    // key/value facts about the index as a whole, e.g. `genesis:<chainId>` = the genesis block hash it indexed
+    sql: "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+  },
 ];
 
 const STATEMENT_SPLIT = /;\s*\n/;
