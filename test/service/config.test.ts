@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import path from "node:path";
-import { loadConfig } from "../../../service/src/config";
-import { ConfigError } from "../../../service/src/errors";
-import { createAdaptiveRange } from "../../../service/src/indexer/adaptive-range";
+import { loadConfig } from "../../service/src/config";
+import { ConfigError } from "../../service/src/errors";
 
 describe("config", () => {
   it("should default to SQLite under ./data", () => {
@@ -10,6 +9,13 @@ describe("config", () => {
     expect(c.database).to.deep.equal({ kind: "sqlite", file: path.resolve("data/shuquan.sqlite") });
     expect(c).to.include({ rpcUrl: "http://127.0.0.1:8545", pollIntervalMs: 1000, port: 3000, host: "127.0.0.1", logLevel: "info" });
     expect(c.confirmations).to.equal(undefined);
+  });
+
+  it("should read the role, schema and log format, and resolve DATA_DIR against the current folder", () => {
+    const c = loadConfig({ ROLE: "api", DATABASE_SCHEMA: "shuquan_v2", LOG_FORMAT: "json", DATA_DIR: "var/sq" });
+    expect(c).to.include({ role: "api", databaseSchema: "shuquan_v2", logFormat: "json", chainPort: 8545 });
+    expect(c.dataDir).to.equal(path.resolve("var/sq"));
+    expect(loadConfig({}).role).to.equal("all");
   });
 
   it("should select PostgreSQL from a postgres DATABASE_URL", () => {
@@ -26,23 +32,13 @@ describe("config", () => {
     ["LOG_LEVEL", "loud"],
     ["DATABASE_URL", "mysql://x"],
     ["HEALTH_MAX_LAG_BLOCKS", "many"],
+    ["ROLE", "writer"],
+    ["LOG_FORMAT", "xml"],
+    ["DATABASE_SCHEMA", "Drop Table"],
+    ["CHAIN_PORT", "0"],
   ]) {
     it(`should name ${name} when it is invalid`, () => {
       expect(() => loadConfig({ [name]: value })).to.throw(ConfigError, name);
     });
   }
-});
-
-describe("indexer/adaptive-range", () => {
-  it("should halve on refusal, stop at one block, and grow while sparse without passing a refused size soon", () => {
-    const r = createAdaptiveRange({ initial: 64, max: 1000, targetLogs: 100 });
-    expect(r.shrink()).to.equal(true);
-    expect(r.size).to.equal(32);
-    r.observe(32, 0);
-    expect(r.size).to.equal(63); // capped just below the refused 64
-    r.observe(63, 1000);
-    expect(r.size).to.equal(6);
-    const one = createAdaptiveRange({ initial: 1 });
-    expect(one.shrink()).to.equal(false);
-  });
 });
