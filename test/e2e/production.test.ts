@@ -63,7 +63,7 @@ describe("production install, scaled out on PostgreSQL (separate processes)", fu
     expect(r.status, r.out).to.equal(0);
     return sha256Hex(fs.readFileSync(file));
   };
-  /** Both API processes, once they report the same indexed block and head, give the same answers to `paths`. */
+  /** Both API processes, once they report the same indexed block and head, give the same (200) answers to `paths`. */
   const sameAnswers = async (paths: string[]): Promise<Record<string, unknown>[]> =>
     eventually("both API processes to answer identically", async () => {
       const [h1, h2] = [await health(ports[1]!), await health(ports[2]!)];
@@ -71,7 +71,7 @@ describe("production install, scaled out on PostgreSQL (separate processes)", fu
       if (!c1 || !c2 || c1.indexedBlock !== c2.indexedBlock || c1.chainHead !== c2.chainHead) return undefined;
       const a = await Promise.all(paths.map((p) => getJson(`http://127.0.0.1:${ports[1]}${p}`)));
       const b = await Promise.all(paths.map((p) => getJson(`http://127.0.0.1:${ports[2]}${p}`)));
-      if (JSON.stringify(a) !== JSON.stringify(b)) return undefined;
+      if (a.some((x) => x.status !== 200) || JSON.stringify(a) !== JSON.stringify(b)) return undefined;
       return a.map((x) => x.body);
     });
 
@@ -167,7 +167,7 @@ describe("production install, scaled out on PostgreSQL (separate processes)", fu
       const id = register(`asset-${i}.csv`);
       const [list, one] = await sameAnswers(["/v1/assets?limit=200", `/v1/assets/${id}`]);
       expect((list!.data as unknown[]).length).to.equal(i + 1);
-      expect(one!.assetId).to.equal(id);
+      expect((one!.data as { assetId: string }).assetId).to.equal(id);
     }
     for (const p of ports) expect((await health(p)).status).to.equal(200);
   });
@@ -195,7 +195,7 @@ describe("production install, scaled out on PostgreSQL (separate processes)", fu
     apis[0] = service("api", ports[1]!);
     await apis[0].waitFor(/Shuquan is running/, 120_000);
     const [one] = await sameAnswers([`/v1/assets/${id}`, "/v1/assets?limit=200"]);
-    expect(one!.assetId).to.equal(id);
+    expect((one!.data as { assetId: string }).assetId).to.equal(id);
   });
 
   it("should survive the indexer killed and restarted: the API processes report the stall, then catch up", async function () {
@@ -214,7 +214,7 @@ describe("production install, scaled out on PostgreSQL (separate processes)", fu
     indexer = service("indexer", ports[0]!);
     await indexer.waitFor(/Shuquan is running/, 120_000);
     const [one] = await sameAnswers([`/v1/assets/${id}`, "/v1/assets?limit=200"]);
-    expect(one!.assetId).to.equal(id);
+    expect((one!.data as { assetId: string }).assetId).to.equal(id);
     for (const p of ports) await eventually(`/health on ${p} to be 200 again`, async () => ((await health(p)).status === 200 ? true : undefined));
   });
 });
