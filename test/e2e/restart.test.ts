@@ -119,6 +119,16 @@ describe("npm start remembers (separate processes)", function () {
     for (const id of registered) expect((await getJson(`${apiUrl}/v1/assets/${id}`)).status).to.equal(200);
   });
 
+  it("should resume from the last whole copy when an abrupt stop cut the chain's state file short, with one log line", async function () {
+    await service!.stop();
+    const state = path.join(dataDir, "chain", "state.json");
+    const whole = fs.readFileSync(state);
+    fs.writeFileSync(state, whole.subarray(0, Math.floor(whole.length / 2))); // a write cut short by kill -9
+    service = await npmStart();
+    expect(service.output()).to.match(/the chain's state file was cut short by an abrupt stop: resuming from its last whole copy/);
+    for (const id of registered) expect((await getJson(`${apiUrl}/v1/assets/${id}`)).status).to.equal(200);
+  });
+
   it("should resolve an orphaned chain (kill -9 of npm start) and a stale lock naming a live, reused pid by themselves", async function () {
     // kill -9 the service itself: its chain is left running, holding the port and the state
     const node = (JSON.parse(fs.readFileSync(path.join(dataDir, "shuquan.lock"), "utf8")) as { pid: number }).pid; // the service itself

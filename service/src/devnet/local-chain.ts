@@ -4,6 +4,11 @@
  * `stateIntervalSeconds` and on a clean stop. An abrupt kill of the chain loses what was mined since the last
  * write (docs/operations.md gives the figures). EVM: cancun, the contracts' compile target.
  *
+ * anvil writes the state file in place, so a kill in the middle of a write leaves it cut short, and anvil then
+ * refuses to start (measured: 3 of 12 kills under a heavy load of transactions). So a copy known to be whole is
+ * kept beside it (`state.good.json`, refreshed every few seconds and at a clean stop), and a start finding the
+ * state file cut short resumes from that copy, with one log line.
+ *
  * Its pid file lets the next start find a chain left running by an `npm start` that was killed (kill -9 leaves
  * the child behind): that orphan is stopped cleanly — which writes its state — before a new one starts.
  */
@@ -43,9 +48,10 @@ export interface LocalChain {
 }
 
 /** The chain's files under its folder. */
-export function chainFiles(dir: string): { state: string; pid: string; log: string; genesisTime: string } {
+export function chainFiles(dir: string): { state: string; good: string; pid: string; log: string; genesisTime: string } {
   return {
     state: path.join(dir, "state.json"),
+    good: path.join(dir, "state.good.json"),
     pid: path.join(dir, "anvil.pid"),
     log: path.join(dir, "chain.log"),
     genesisTime: path.join(dir, "genesis-time"),
@@ -71,6 +77,44 @@ function genesisTimestamp(file: string, resumed: boolean): number {
   const t = Math.floor(Date.now() / 1000);
   fs.writeFileSync(file, `${t}\n`);
   return t;
+}
+
+/** True when `file` holds one whole JSON document (anvil's state is plain JSON; a write cut short is not). */
+function wholeJson(file: string): boolean {
+  try {
+    JSON.parse(fs.readFileSync(file, "utf8"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Copies `from` to `to` atomically when `from` is whole; true when it did. */
+function keepGoodCopy(from: string, to: string): boolean {
+  if (!wholeJson(from)) return false;
+  const tmp = `${to}.${process.pid}.tmp`;
+  fs.copyFileSync(from, tmp);
+  if (!wholeJson(tmp)) {
+    fs.rmSync(tmp, { force: true }); // changed while copied: next time
+    return false;
+  }
+  fs.renameSync(tmp, to);
+  return true;
+}
+
+/**
+ * Before anvil loads the state file: if an abrupt stop cut it short, put the last whole copy in its place (one log
+ * line); if there is none, say what to do.
+ */
+function repairStateFile(files: ReturnType<typeof chainFiles>, logger: Logger): void {
+  if (wholeJson(files.state)) return;
+  if (fs.existsSync(files.good) && wholeJson(files.good)) {
+    const age = Math.round((fs.statSync(files.state).mtimeMs - fs.statSync(files.good).mtimeMs) / 1000);
+    fs.copyFileSync(files.good, files.state);
+    logger.warn(`the chain's state file was cut short by an abrupt stop: resuming from its last whole copy (written ${Math.max(0, age)} s earlier); later blocks are lost`);
+    return;
+  }
+  throw new Error(`the embedded chain's state file ${files.state} is damaged and no whole copy is left: start afresh with \`npm start -- --reset\``);
 }
 
 /**
@@ -104,6 +148,9 @@ export function anvilBinary(): string {
   }
   return path.join(dir, "bin", process.platform === "win32" ? "anvil.exe" : "anvil");
 }
+
+/** How often the whole copy of the state file is refreshed (when anvil wrote a new one). */
+const GOOD_COPY_INTERVAL_MS = 5000;
 
 async function rpcChainId(url: string): Promise<number | undefined> {
   try {
@@ -181,6 +228,7 @@ export async function startLocalChain(p: StartLocalChainParameters): Promise<Loc
   }
   const resumed = fs.existsSync(files.state) && fs.statSync(files.state).size > 0;
   const timestamp = genesisTimestamp(files.genesisTime, resumed);
+  if (resumed) repairStateFile(files, p.logger);
   const log = fs.openSync(files.log, "a");
   const args = [
     "--host", p.host,
@@ -223,6 +271,17 @@ export async function startLocalChain(p: StartLocalChainParameters): Promise<Loc
     const chainId = await rpcChainId(url);
     if (chainId !== undefined) {
       if (resumed) await catchUpClock(url);
+      // keep a whole copy of the state file, refreshed when anvil has written a new one
+      let copied = 0;
+      const keeper = setInterval(() => {
+        try {
+          const m = fs.statSync(files.state).mtimeMs;
+          if (m !== copied && keepGoodCopy(files.state, files.good)) copied = m;
+        } catch {
+          /* not written yet */
+        }
+      }, GOOD_COPY_INTERVAL_MS);
+      keeper.unref();
       return {
         url,
         chainId,
@@ -230,9 +289,11 @@ export async function startLocalChain(p: StartLocalChainParameters): Promise<Loc
         resumed,
         async stop() {
           stopping = true;
+          clearInterval(keeper);
           child.kill("SIGTERM");
           await waitForExit(child, 10_000);
           fs.rmSync(files.pid, { force: true });
+          keepGoodCopy(files.state, files.good);
         },
         onUnexpectedExit(listener) {
           listeners.push(listener);
