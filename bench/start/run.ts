@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     "",
     "## What an abrupt kill of the embedded chain loses",
     "",
-    "The embedded chain as `npm start` runs it (`startLocalChain`: anvil with `--state … --state-interval 1`, plus the whole copy of the state file kept every 5 s); transactions sent back to back (automine: one block each), the chain killed with SIGKILL after 1.5–7.5 s and started again.",
+    "The embedded chain as `npm start` runs it (`startLocalChain`: anvil with `--state … --state-interval 1`, plus the whole copy of the state file kept every 2 s); transactions sent back to back (automine: one block each), the chain killed with SIGKILL after 1.5–7.5 s and started again.",
     "",
     "| try | blocks mined | kept | lost | lost blocks were mined in the last … before the kill (ms) | state file cut short: resumed from the whole copy |",
     "| --- | --- | --- | --- | --- | --- |",

@@ -15,6 +15,12 @@ export interface BannerParameters {
   embedded?: Embedded;
 }
 
+/** A folder as the user would type it: relative below the current folder, absolute elsewhere. */
+function shown(dir: string): string {
+  const rel = path.relative(process.cwd(), dir);
+  return rel === "" ? "./" : rel.startsWith("..") || path.isAbsolute(rel) ? `${dir}/` : `${rel}/`;
+}
+
 /** The banner text. */
 export function banner(p: BannerParameters): string {
   const { config, apiUrl, deployment } = p;
@@ -57,7 +63,7 @@ export function banner(p: BannerParameters): string {
     `     npx shuquan verify hello.txt && npx shuquan verify docs/architecture.md`,
     `  and ask the API: curl -s '${apiUrl}/v1/recognition?merchant=${alice.address}&exchange=${devAccounts()[DEV.gzde].address}'`,
     "",
-    `The chain and the index are kept under ${path.relative(process.cwd(), config.dataDir) || "."}/ across restarts; Ctrl-C stops both cleanly.`,
+    `The chain and the index are kept under ${shown(config.dataDir)} across restarts (npm start -- --reset starts afresh); Ctrl-C stops both cleanly.`,
   );
   return lines.join("\n");
 }
