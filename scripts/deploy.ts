@@ -13,7 +13,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { JsonRpcProvider, type Signer } from "ethers";
+import { JsonRpcProvider, NonceManager, type Signer } from "ethers";
 import { loadWallet } from "../service/src/cli/keys";
 import { checkEvmTarget } from "../service/src/contracts/evm-target";
 import { deploymentFileName, writeDeploymentFile } from "../service/src/contracts/deployments";
@@ -23,7 +23,7 @@ async function signerOf(): Promise<Signer> {
   if (process.env.HARDHAT_NETWORK) {
     // run by `npx hardhat run --network …`: the network's first configured account deploys
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const hre = require("hardhat") as typeof import("hardhat");
+    const hre = require("hardhat") as { ethers: { getSigners(): Promise<Signer[]> } };
     const [signer] = await hre.ethers.getSigners();
     if (!signer) throw new Error(`no account configured for network ${process.env.HARDHAT_NETWORK}`);
     return signer;
@@ -32,7 +32,8 @@ async function signerOf(): Promise<Signer> {
   if (!rpcUrl) throw new Error("set RPC_URL to the JSON-RPC endpoint of the network to deploy to");
   const provider = new JsonRpcProvider(rpcUrl);
   const wallet = await loadWallet({ keystore: process.env.SHUQUAN_KEYSTORE }, "deployer");
-  return wallet.connect(provider);
+  // one nonce tracker for the six transactions: a node that answers the pending count late must not make two share one
+  return new NonceManager(wallet.connect(provider));
 }
 
 async function main(): Promise<void> {

@@ -18,6 +18,10 @@
  * | EVIDENCE_CACHE_LEAVES | 2000000 | bound of the API's evidence tree cache, in leaves |
  * | CORS_ORIGINS | * | origins allowed to call the API from a browser: `*`, a comma-separated list, or `none` |
  * | PUBLIC_RPC_URL | the embedded chain's URL; none on a network | JSON-RPC URL the web page reads the chain from (told to browsers; RPC_URL never is) |
+ * | ROLE | all | `indexer` (the one writer: follows the chain, serves /health), `api` (a reader: serves the API from the database, never writes), or `all` |
+ * | DATABASE_SCHEMA | — | PostgreSQL schema (created by the writer) instead of the server's search_path |
+ * | LOG_FORMAT | pretty on a terminal, else json | `pretty` or `json` |
+ * | CHAIN_PORT | 8545 | the embedded chain's port (`npm start` without RPC_URL) |
  */
 import path from "node:path";
 import { z } from "zod";
@@ -60,7 +64,14 @@ const envSchema = z.object({
     )
     .default("*"),
   PUBLIC_RPC_URL: z.string().trim().url("must be a URL such as https://rpc.example").optional(),
+  ROLE: z.enum(["all", "indexer", "api"]).default("all"),
+  DATABASE_SCHEMA: z.string().trim().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier").optional(),
+  LOG_FORMAT: z.enum(["pretty", "json"]).optional(),
+  CHAIN_PORT: intFrom(1, 65535).default(8545),
 });
+
+/** What a process does: index (the one writer), serve the API (a reader), or both. */
+export type Role = "all" | "indexer" | "api";
 
 /** Which database to use. */
 export type DatabaseConfig = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
@@ -88,6 +99,13 @@ export interface Config {
   corsOrigins: "*" | string[];
   /** JSON-RPC URL told to the web page, when set (else the chain's own URL). */
   publicRpcUrl: string | undefined;
+  role: Role;
+  /** PostgreSQL schema, or undefined for the server's search_path. */
+  databaseSchema: string | undefined;
+  /** Log line format, or undefined for "pretty on a terminal, else json". */
+  logFormat: "pretty" | "json" | undefined;
+  /** The embedded chain's port. */
+  chainPort: number;
 }
 
 /**
@@ -128,5 +146,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     evidenceCacheLeaves: e.EVIDENCE_CACHE_LEAVES,
     corsOrigins: e.CORS_ORIGINS === "*" ? "*" : e.CORS_ORIGINS === "none" ? [] : e.CORS_ORIGINS.split(",").map((o) => o.trim().replace(/\/$/, "")),
     publicRpcUrl: e.PUBLIC_RPC_URL,
+    role: e.ROLE,
+    databaseSchema: e.DATABASE_SCHEMA,
+    logFormat: e.LOG_FORMAT,
+    chainPort: e.CHAIN_PORT,
   };
 }

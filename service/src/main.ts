@@ -1,260 +1,231 @@
 /**
- * `npm start`: the main job.
+ * `npm start` (and `node dist/service/src/main.js`): the service.
  *
- * Embedded (no RPC_URL / DEPLOYMENT): starts a local Hardhat chain, deploys and wires the contracts, gives the
- * development accounts their roles, indexes into SQLite under DATA_DIR and serves the API on 127.0.0.1.
- * The embedded chain is not persisted: every start begins a new chain AND a new index together, so the two can
- * never disagree. `--demo` seeds a realistic data set.
+ * Embedded (no RPC_URL / DEPLOYMENT): a persisted local chain (anvil) under DATA_DIR, Shuquan deployed on it once,
+ * the development accounts given their roles, indexed into SQLite under DATA_DIR, the API on 127.0.0.1. A restart
+ * resumes chain and index; `--reset` starts afresh; `--demo` seeds a realistic data set on a new chain.
  *
- * Network (RPC_URL and DEPLOYMENT set): indexes that deployment (into PostgreSQL when DATABASE_URL is set) and
- * serves the API; it deploys nothing and holds no keys.
+ * Network (RPC_URL and DEPLOYMENT set): indexes that deployment (into PostgreSQL when DATABASE_URL is set) and serves
+ * the API; it deploys nothing and holds no keys. ROLE=indexer runs the one writer, ROLE=api a reader of the same
+ * database (any number of them), ROLE=all both in one process.
+ *
+ * Start-up either reaches the banner or stops with one line saying what is wrong and a non-zero exit: a taken port,
+ * an unreachable database or chain, a deployment or an index that does not match the chain.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
-import type { Server } from "node:http";
-import { JsonRpcProvider } from "ethers";
-import { createApi } from "./api";
+import { createServer, type Server } from "node:http";
+import type { Express } from "express";
 import { loadConfig, type Config } from "./config";
 import { createContentStore, type ContentStore } from "./content";
-import { devAccounts } from "./devnet/accounts";
-import { bootstrapRoles, DEV, devSigner } from "./devnet/bootstrap";
-import { startLocalChain, type LocalChain } from "./devnet/local-chain";
-import { seedDemo, type DemoSummary } from "./demo/seed";
-import { loadDeployment, writeDeploymentFile, type Deployment } from "./contracts";
-import { deployShuquan, deploymentDocument } from "./contracts/deploy";
-import { createIndexer, type Indexer } from "./indexer";
+import { loadDeployment, type Deployment } from "./contracts";
+import type { IndexerStatus } from "./indexer/types";
 import { createLogger, type Logger } from "./logger";
-import { openDb, type Db } from "./store";
-import { ensureWebBuild, webOptions } from "./web";
-
-const ROOT = path.resolve(__dirname, "..", "..");
+import { banner } from "./startup/banner";
+import { checkChainIdentity } from "./startup/chain-identity";
+import { openStore } from "./startup/open-store";
+import { assertChainReachable, assertPortFree, StartupError } from "./startup/preflight";
+import type { Db } from "./store/db";
+import type { Embedded } from "./devnet/embedded";
 
 interface Options {
   demo: boolean;
+  reset: boolean;
   help: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { demo: false, help: false };
+  const o: Options = { demo: false, reset: false, help: false };
   for (const a of argv) {
     if (a === "--demo" || a === "demo") o.demo = true;
+    else if (a === "--reset") o.reset = true;
     else if (a === "--help" || a === "-h") o.help = true;
-    else throw new Error(`unknown argument "${a}"; try --demo or --help`);
+    else throw new StartupError(`unknown argument "${a}"; try --demo, --reset or --help`);
   }
   return o;
 }
 
-const HELP = `Usage: npm start [-- --demo]
+const HELP = `Usage: npm start [-- --demo] [-- --reset]
 
-Embedded (default): local chain + contracts + indexer on SQLite + API on 127.0.0.1.
-  --demo              seed two exchanges' worth of assets, licences, trades, pledges and evidence
+Embedded (default): a local chain (kept under DATA_DIR/chain) + contracts + indexer on SQLite + API on 127.0.0.1.
+A restart resumes the same chain and index.
+  --reset             start afresh: a new chain, a new deployment, a new index (content under DATA_DIR/content stays)
+  --demo              on a new chain, seed two exchanges' worth of assets, licences, trades, pledges and evidence
   env PORT, HOST      API listener (default 3000, 127.0.0.1)
   env CHAIN_PORT      local chain port (default 8545)
-  env DATA_DIR        data directory (default ./data)
+  env DATA_DIR        data directory (default: data/ in the installation)
 
-Network: RPC_URL=<url> DEPLOYMENT=<deployments/N.json> [DATABASE_URL=postgres://…] npm start
+Network: RPC_URL=<url> DEPLOYMENT=<deployments/N.json> [DATABASE_URL=postgres://…] [ROLE=all|indexer|api] npm start
+  (or node dist/service/src/main.js after npm run build)
 `;
 
-interface Embedded {
-  chain: LocalChain;
-  deployment: Deployment;
-  demo?: DemoSummary;
+/** Everything started so far, stopped in reverse order. */
+interface Running {
+  embedded?: Embedded;
+  db?: Db;
+  stopIndexer?: () => Promise<void>;
+  stopStatus?: () => void;
+  server?: Server;
+  releaseLock?: () => void;
 }
 
-async function startEmbedded(config: Config, logger: Logger, demo: boolean, content: ContentStore): Promise<Embedded> {
-  const port = Number(process.env.CHAIN_PORT ?? 8545);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`CHAIN_PORT must be a port number, got "${process.env.CHAIN_PORT}"`);
-  logger.info({ port }, "starting the local chain");
-  const chain = await startLocalChain({ root: ROOT, host: "127.0.0.1", port, logFile: path.join(config.dataDir, "chain.log") });
-  try {
-    const provider = new JsonRpcProvider(chain.url, chain.chainId, { staticNetwork: true });
-    const deployed = await deployShuquan(devSigner(provider, DEV.deployer), { regulator: devAccounts()[DEV.regulator].address });
-    const file = writeDeploymentFile(deploymentDocument(deployed), path.join(ROOT, "deployments"));
-    logger.info({ file }, "contracts deployed");
-    await bootstrapRoles(provider, deployed.addresses);
-    const summary = demo ? await seedDemo({ provider, deployment: { contracts: deployed.addresses }, content, logger }) : undefined;
-    return { chain, deployment: loadDeployment(file), demo: summary };
-  } catch (e) {
-    await chain.stop();
-    throw e;
-  }
+async function stopAll(r: Running): Promise<void> {
+  if (r.server) await new Promise<void>((resolve) => r.server!.close(() => resolve()));
+  await r.stopIndexer?.().catch(() => undefined);
+  r.stopStatus?.();
+  await r.db?.close().catch(() => undefined);
+  await r.embedded?.chain.stop().catch(() => undefined);
+  r.releaseLock?.();
 }
 
-/**
- * One embedded instance per data directory: the next start deletes the index, so a second instance on the same
- * directory would pull it from under the first. Returns a release function.
- */
-function lockDataDir(dataDir: string): () => void {
-  const file = path.join(dataDir, "shuquan.lock");
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, String(process.pid), { flag: "wx" });
-      return () => fs.rmSync(file, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      const pid = Number(fs.readFileSync(file, "utf8").trim());
-      let alive = false;
-      try {
-        alive = Number.isInteger(pid) && pid > 0 && process.kill(pid, 0);
-      } catch {
-        alive = false;
-      }
-      if (alive) {
-        throw new Error(`another Shuquan instance (pid ${pid}) is using DATA_DIR ${dataDir}: stop it, or start this one with another DATA_DIR`);
-      }
-      fs.rmSync(file, { force: true }); // left by an instance that died: take it over
-    }
-  }
-  throw new Error(`cannot lock ${file}`);
-}
-
-/** Embedded mode starts its index fresh with its chain: remove the previous SQLite index. */
-function resetEmbeddedIndex(config: Config): void {
-  if (config.database.kind !== "sqlite") {
-    throw new Error("the embedded chain is new on every start, so its index is too: unset DATABASE_URL, or set RPC_URL and DEPLOYMENT to index a persistent chain");
-  }
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(config.database.file + suffix, { force: true });
-}
-
-function banner(config: Config, apiUrl: string, e: Embedded | undefined, deployment: Deployment): string {
-  const lines: string[] = [];
-  lines.push("", "Shuquan is running.", "");
-  lines.push(`  API            ${apiUrl}/v1   (OpenAPI: ${apiUrl}/v1/openapi.json)`);
-  lines.push(`  health         ${apiUrl}/health     metrics: ${apiUrl}/metrics`);
-  lines.push(`  chain          ${e ? e.chain.url : config.rpcUrl}  (chain id ${deployment.chainId})`);
-  lines.push(`  index          ${config.database.kind === "sqlite" ? config.database.file : "PostgreSQL (DATABASE_URL)"}`);
-  for (const c of deployment.contracts) lines.push(`  ${c.name.padEnd(18)} ${c.address}`);
-  if (e) {
-    lines.push("", "Development accounts (Hardhat's public test keys — local chain only):");
-    for (const a of devAccounts()) lines.push(`  #${a.index} ${a.role.padEnd(9)} ${a.address}  ${a.privateKey}  ${a.label}`);
-    if (e.demo) lines.push("", `Demo data: ${e.demo.description}`);
-    const alice = devAccounts()[DEV.alice];
-    const shde = devAccounts()[DEV.shde];
-    const env = [
-      e.chain.url !== "http://127.0.0.1:8545" ? `RPC_URL=${e.chain.url}` : "",
-      apiUrl !== "http://127.0.0.1:3000" ? `SHUQUAN_API_URL=${apiUrl}` : "",
-      path.resolve(config.dataDir) !== path.resolve("data") ? `DATA_DIR=${config.dataDir}` : "",
-    ]
-      .filter(Boolean)
-      .join(" ");
-    const pre = env ? `export ${env}; ` : "";
-    lines.push(
-      "",
-      "Try (in another terminal, in this directory):",
-      `  1. register a file as exchange SHDE, held by alice:`,
-      `     ${pre}echo 'hello 数权' > hello.txt && SHUQUAN_PRIVATE_KEY=${shde.privateKey} npx shuquan asset register hello.txt --holder ${alice.address} --kind resource --source enterprise --level general --metadata docs/examples/metadata.json`,
-      `  2. anchor a folder of files as evidence (writes their proofs to evidence.proofs.json):`,
-      `     SHUQUAN_PRIVATE_KEY=${shde.privateKey} npx shuquan evidence anchor docs --proofs-out evidence.proofs.json`,
-      `  3. verify both against the chain, as an auditor:`,
-      `     npx shuquan verify hello.txt && npx shuquan verify docs/architecture.md`,
-      `  and ask the API: curl -s '${apiUrl}/v1/recognition?merchant=${alice.address}&exchange=${devAccounts()[DEV.gzde].address}'`,
-      "",
-      "The embedded chain is not persisted: stopping (Ctrl-C) ends it, and the next start begins a new chain and a new index.",
+function listen(app: Express | ((req: never, res: never) => void), host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(app as Parameters<typeof createServer>[0]);
+    server.once("error", (e: NodeJS.ErrnoException) =>
+      reject(new StartupError(`${host}:${port} ${e.code === "EADDRINUSE" ? "is already in use by another program" : `cannot be listened on (${e.code ?? e.message})`}: stop that program, or choose another PORT`)),
     );
-  }
-  return lines.join("\n");
+    server.listen({ host, port, exclusive: true }, () => resolve(server));
+  });
 }
 
-async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
-  if (options.help) {
-    process.stdout.write(HELP);
-    return;
+async function startEmbeddedChain(config: Config, options: Options, content: ContentStore, logger: Logger, r: Running): Promise<Embedded> {
+  if (config.database.kind !== "sqlite") {
+    throw new StartupError("the embedded chain keeps its index in SQLite under DATA_DIR: unset DATABASE_URL, or set RPC_URL and DEPLOYMENT to index a network into PostgreSQL");
   }
-  const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel });
+  // Loaded only here: the embedded chain needs the development install (anvil, the contracts' bytecode).
+  const { lockDataDir } = await import("./devnet/lock");
+  const { resetEmbedded, startEmbedded } = await import("./devnet/embedded");
+  r.releaseLock = lockDataDir(config.dataDir, logger);
+  if (options.reset) {
+    const removed = resetEmbedded(config.dataDir, config.database.file);
+    logger.info({ removed: removed.length }, removed.length ? "reset: removed the embedded chain, its deployment and the index" : "reset: nothing to remove");
+  }
+  return startEmbedded({ dataDir: config.dataDir, host: "127.0.0.1", chainPort: config.chainPort, demo: options.demo, content, logger });
+}
+
+async function run(options: Options, config: Config, logger: Logger, r: Running): Promise<void> {
   const networkMode = Boolean(process.env.RPC_URL || process.env.DEPLOYMENT);
-  if (networkMode && options.demo) throw new Error("--demo seeds the embedded chain only; unset RPC_URL and DEPLOYMENT");
+  if (networkMode && (options.demo || options.reset)) throw new StartupError("--demo and --reset are for the embedded chain; unset RPC_URL and DEPLOYMENT");
+  if (!networkMode && config.role !== "all") throw new StartupError(`ROLE=${config.role} needs a network: set RPC_URL and DEPLOYMENT (and DATABASE_URL for several processes)`);
   fs.mkdirSync(config.dataDir, { recursive: true });
   const content = createContentStore({ dataDir: config.dataDir, ipfsApiUrl: config.ipfsApiUrl });
+  const serves = config.role !== "indexer";
+  const writes = config.role !== "api";
 
-  let embedded: Embedded | undefined;
+  // Fail fast, before starting anything: the port, then the chain (network mode), then the database.
+  await assertPortFree(config.host, config.port);
   let deployment: Deployment;
-  let releaseLock: () => void = () => undefined;
+  let rpcUrl: string;
   if (networkMode) {
-    if (!config.deploymentFile) throw new Error("DEPLOYMENT must name the deployments file (deployments/<chainId>.json) of the network at RPC_URL");
+    if (!config.deploymentFile) throw new StartupError("DEPLOYMENT must name the deployments file (deployments/<chainId>.json) of the network at RPC_URL");
     deployment = loadDeployment(config.deploymentFile);
-  } else {
-    releaseLock = lockDataDir(config.dataDir);
-    resetEmbeddedIndex(config);
-    try {
-      embedded = await startEmbedded(config, logger, options.demo, content);
-    } catch (e) {
-      releaseLock();
-      throw e;
+    if (config.chainId !== undefined && config.chainId !== deployment.chainId) {
+      throw new StartupError(`CHAIN_ID is ${config.chainId} but DEPLOYMENT is for chain ${deployment.chainId}`);
     }
+    rpcUrl = config.rpcUrl;
+    await assertChainReachable(rpcUrl, deployment.chainId);
+  } else {
+    r.embedded = await startEmbeddedChain(config, options, content, logger, r);
+    const embedded = r.embedded;
+    embedded.chain.onUnexpectedExit((code, signal) => {
+      logger.error({ code, signal }, "the embedded chain exited; stopping (restart to resume from its saved state)");
+      void stopAll(r).then(() => process.exit(1));
+    });
     deployment = embedded.deployment;
+    rpcUrl = embedded.chain.url;
   }
-
-  let db: Db | undefined;
-  let indexer: Indexer | undefined;
-  let server: Server | undefined;
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info("stopping");
-    server?.close();
-    await indexer?.stop().catch(() => undefined);
-    await db?.close().catch(() => undefined);
-    await embedded?.chain.stop();
-    releaseLock();
-    process.exit(code);
-  };
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
-  embedded?.chain.onUnexpectedExit((code, signal) => {
-    logger.error({ code, signal }, "the embedded chain exited; stopping (its state is gone, so is this index's reason to exist)");
-    void stop(1);
+  r.db = await openStore(config, { writer: writes, logger });
+  const db = r.db;
+  await checkChainIdentity({
+    db,
+    rpcUrl,
+    deployment,
+    remedy: r.embedded
+      ? "start afresh with `npm start -- --reset`"
+      : "index this chain into a new database (the index is rebuilt from the chain), or point RPC_URL at the chain this index was built from",
+    record: writes,
+    followLostBlocks: Boolean(r.embedded),
+    logger,
   });
 
-  try {
-    db = await openDb(config.database);
-    indexer = await createIndexer(
+  let status: () => IndexerStatus;
+  if (writes) {
+    const { createIndexer } = await import("./indexer");
+    const indexer = await createIndexer(
       { logger },
       {
         db,
         content,
         pollIntervalMs: config.pollIntervalMs,
-        chains: [
-          {
-            chainId: deployment.chainId,
-            rpcUrl: embedded ? embedded.chain.url : config.rpcUrl,
-            contracts: deployment.contracts,
-            confirmations: config.confirmations,
-          },
-        ],
+        chains: [{ chainId: deployment.chainId, rpcUrl, contracts: deployment.contracts, confirmations: config.confirmations }],
       },
     );
+    r.stopIndexer = () => indexer.stop();
     logger.info("indexing");
     // The embedded chain is small: index it before printing the banner, so the examples answer at once. A real
     // network's backfill can take long; the API serves (and /health reports the lag) while it runs.
-    if (embedded) await indexer.catchUp();
+    if (r.embedded) await indexer.catchUp();
     indexer.start();
-    const running = indexer;
-    const app = createApi({
-      db,
-      indexerStatus: () => running.status(),
-      logger,
-      contentStore: content,
-      health: { maxLagBlocks: config.healthMaxLagBlocks, stallAfterMs: config.healthStallAfterMs },
-      evidenceCacheLeaves: config.evidenceCacheLeaves,
-      ...webOptions({ config, deployment, chainUrl: embedded?.chain.url, webRoot: await ensureWebBuild(logger) }),
-    });
-    await new Promise<void>((resolve, reject) => {
-      server = app.listen(config.port, config.host, () => resolve());
-      server.once("error", reject);
-    });
-    const apiUrl = `http://${config.host}:${config.port}`;
-    process.stdout.write(banner(config, apiUrl, embedded, deployment) + "\n");
+    status = () => indexer.status();
+  } else {
+    const { createStoreStatus } = await import("./roles/store-status");
+    const startBlock = Math.min(...deployment.contracts.map((c) => c.startBlock));
+    const st = createStoreStatus({ db, chains: [{ chainId: deployment.chainId, rpcUrl, startBlock }], pollIntervalMs: config.pollIntervalMs, logger });
+    r.stopStatus = () => st.stop();
+    await st.refresh();
+    status = () => st.status();
+  }
+
+  const health = { maxLagBlocks: config.healthMaxLagBlocks, stallAfterMs: config.healthStallAfterMs };
+  if (serves) {
+    const { createApi } = await import("./api");
+    const { ensureWebBuild, webOptions } = await import("./web");
+    const web = webOptions({ config, deployment, chainUrl: r.embedded?.chain.url, webRoot: await ensureWebBuild(logger) });
+    const app = createApi({ db, indexerStatus: status, logger, contentStore: content, health, evidenceCacheLeaves: config.evidenceCacheLeaves, ...web });
+    r.server = await listen(app, config.host, config.port);
+  } else {
+    const { healthOnlyApp } = await import("./roles/health-only");
+    r.server = await listen(healthOnlyApp(status, health), config.host, config.port);
+  }
+  const apiUrl = `http://${config.host}:${(r.server.address() as { port: number }).port}`;
+  process.stdout.write(banner({ config, apiUrl, rpcUrl, deployment, embedded: r.embedded }) + "\n");
+}
+
+async function main(): Promise<void> {
+  let options: Options;
+  let config: Config;
+  try {
+    options = parseArgs(process.argv.slice(2));
+    if (options.help) {
+      process.stdout.write(HELP);
+      return;
+    }
+    config = loadConfig();
   } catch (e) {
-    logger.error({ err: e }, "start-up failed");
-    await stop(1);
+    process.stderr.write(`shuquan: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  const running: Running = {};
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("stopping");
+    await stopAll(running);
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  try {
+    await run(options, config, logger, running);
+  } catch (e) {
+    // One line, the reason, before any banner; the details go to the debug log.
+    logger.debug({ err: e }, "start-up failed");
+    stopping = true;
+    await stopAll(running);
+    process.stderr.write(`shuquan: cannot start: ${(e as Error).message}\n`);
+    process.exit(1);
   }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`shuquan: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
-
+void main();

@@ -224,8 +224,7 @@ describe("newcomer, end to end (separate processes)", function () {
   });
 
   it("should stop, with an error, when its embedded chain dies", async function () {
-    const found = spawnSync("pgrep", ["-f", `hardhat node --hostname 127.0.0.1 --port ${chainPort}`], { encoding: "utf8" });
-    const pid = Number(found.stdout.trim().split("\n")[0]);
+    const pid = (JSON.parse(fs.readFileSync(path.join(dataDir, "chain", "anvil.pid"), "utf8")) as { pid: number }).pid;
     expect(pid, "the chain's pid").to.be.greaterThan(0);
     const exited = new Promise<number | null>((resolve) => service!.once("exit", (code) => resolve(code)));
     process.kill(pid, "SIGKILL");

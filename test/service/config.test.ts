@@ -11,6 +11,13 @@ describe("config", () => {
     expect(c.confirmations).to.equal(undefined);
   });
 
+  it("should read the role, schema and log format, and resolve DATA_DIR against the current folder", () => {
+    const c = loadConfig({ ROLE: "api", DATABASE_SCHEMA: "shuquan_v2", LOG_FORMAT: "json", DATA_DIR: "var/sq" });
+    expect(c).to.include({ role: "api", databaseSchema: "shuquan_v2", logFormat: "json", chainPort: 8545 });
+    expect(c.dataDir).to.equal(path.resolve("var/sq"));
+    expect(loadConfig({}).role).to.equal("all");
+  });
+
   it("should select PostgreSQL from a postgres DATABASE_URL", () => {
     const c = loadConfig({ DATABASE_URL: "postgres://u@h:5432/db", CONFIRMATIONS: "6", POLL_INTERVAL_MS: "250" });
     expect(c.database).to.deep.equal({ kind: "postgres", url: "postgres://u@h:5432/db" });
@@ -36,6 +43,10 @@ describe("config", () => {
     ["CORS_ORIGINS", "audit.example"],
     ["CORS_ORIGINS", "https://a.example;https://b.example"],
     ["PUBLIC_RPC_URL", "localhost 8545"],
+    ["ROLE", "writer"],
+    ["LOG_FORMAT", "xml"],
+    ["DATABASE_SCHEMA", "Drop Table"],
+    ["CHAIN_PORT", "0"],
   ]) {
     it(`should name ${name} when it is invalid`, () => {
       expect(() => loadConfig({ [name]: value })).to.throw(ConfigError, name);

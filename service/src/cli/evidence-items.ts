@@ -6,9 +6,23 @@ import { CliError } from "./errors";
 import { startProgress } from "./progress";
 
 /**
- * Collects evidence items: every file under each directory (label: the directory as given + relative path),
- * each file (label: its path as given), and each line of each JSONL file (a record; digest of its canonical JSON;
- * label: its `id` field, else `<file>:<line>`). Blank lines are skipped; a line that is not JSON is an error.
+ * The label a path gets in a manifest: never where it lives on this machine. Inside the current folder, its path
+ * relative to that folder; elsewhere (an absolute path, `../…`), its own name. Separators are `/`.
+ */
+export function relativeLabel(p: string, cwd = process.cwd()): string {
+  const abs = path.resolve(cwd, p);
+  const rel = path.relative(cwd, abs);
+  if (rel === "") return ""; // the current folder itself: its files are labelled by their paths inside it
+  const inside = rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+  return (inside ? rel : path.basename(abs)).split(path.sep).join("/");
+}
+
+/**
+ * Collects evidence items: every file under each directory (label: the directory's {@link relativeLabel} + the
+ * file's path inside it), each file (label: its {@link relativeLabel}), and each line of each JSONL file (a record;
+ * digest of its canonical JSON; label: its `id` field, else `<file name>:<line>`). Labels are relative: a manifest
+ * is published, and an absolute path would publish this machine's folders. Blank lines are skipped; a line that is
+ * not JSON is an error.
  */
 export async function collectEvidenceItems(paths: string[], jsonl: string[], assetId: string | undefined, quiet: boolean): Promise<EvidenceItem[]> {
   const items: EvidenceItem[] = [];
@@ -20,7 +34,7 @@ export async function collectEvidenceItems(paths: string[], jsonl: string[], ass
     } catch {
       throw new CliError(`${p} does not exist`);
     }
-    const prefix = p.split(path.sep).join("/").replace(/\/+$/, "");
+    const prefix = relativeLabel(p);
     if (st.isDirectory()) {
       let bar: ReturnType<typeof startProgress> | undefined;
       try {
@@ -28,7 +42,7 @@ export async function collectEvidenceItems(paths: string[], jsonl: string[], ass
           bar ??= startProgress(`hashing ${p}`, total, "bytes", quiet || total < 8 * 1024 * 1024);
           bar.update(done);
         });
-        for (const f of files) items.push(withAsset(f.digest, `${prefix}/${f.path}`));
+        for (const f of files) items.push(withAsset(f.digest, prefix === "" ? f.path : `${prefix}/${f.path}`));
       } catch (e) {
         throw new CliError(`cannot hash ${p}: ${(e as Error).message}`);
       } finally {

@@ -1,41 +1,42 @@
 import { CommanderError, type Command } from "commander";
 import { CliError } from "./errors";
-import { registerAssetCommands } from "./commands/asset";
-import { registerEvidenceCommands } from "./commands/evidence";
-import { registerExchangeCommands } from "./commands/exchange";
-import { registerHashCommand } from "./commands/hash";
-import { registerLicenceCommands } from "./commands/licence";
-import { registerMerchantCommands } from "./commands/merchant";
-import { registerOwnershipCommands } from "./commands/ownership";
-import { registerPledgeCommands } from "./commands/pledge";
-import { registerProvenanceCommand } from "./commands/provenance";
-import { registerRecogniseCommands } from "./commands/recognise";
-import { registerTradeCommands } from "./commands/trade";
-import { registerVerifyCommand } from "./commands/verify";
+import { COMMANDS } from "./commands";
 import { report, rootProgram } from "./program";
 
-/** The full `shuquan` program. */
-export function buildProgram(): Command {
+/** Global options that take a value (so that the value is not taken for the command's name). */
+const VALUE_OPTIONS = new Set(["--rpc", "--deployment", "--api", "--data-dir", "--ipfs-api", "--key", "--keystore", "--password-env"]);
+
+/** The command named in `args` (argv without node and script): the first word that is not an option or its value. */
+export function commandNameIn(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === "--") return args[i + 1];
+    if (a.startsWith("-")) {
+      if (VALUE_OPTIONS.has(a)) i++;
+      continue;
+    }
+    return a === "help" ? args[i + 1] ?? a : a;
+  }
+  return undefined;
+}
+
+/**
+ * The `shuquan` program for `argv` (process.argv shape). The command named in it is loaded in full; when none is
+ * (help, version, a typo), every command is listed by name and summary without loading any.
+ */
+export function buildProgram(argv: readonly string[] = []): Command {
   const program = rootProgram();
-  registerExchangeCommands(program);
-  registerMerchantCommands(program);
-  registerRecogniseCommands(program);
-  registerAssetCommands(program);
-  registerTradeCommands(program);
-  registerLicenceCommands(program);
-  registerPledgeCommands(program);
-  registerEvidenceCommands(program);
-  registerOwnershipCommands(program);
-  registerVerifyCommand(program);
-  registerProvenanceCommand(program);
-  registerHashCommand(program);
+  const name = commandNameIn(argv.slice(2));
+  const chosen = COMMANDS.find((c) => c.name === name);
+  if (chosen) chosen.register(program);
+  else for (const c of COMMANDS) program.command(c.usage).description(c.summary);
   return program;
 }
 
 /** Runs the CLI on `argv` (process.argv shape). */
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(argv).parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // help and version end with exit code 0; usage errors were printed by commander (or go out as JSON)
@@ -47,3 +48,4 @@ export async function main(argv: string[]): Promise<void> {
     report(e, argv.includes("--json"));
   }
 }
+if (require.main === module) void main(process.argv);

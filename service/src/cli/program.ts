@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { Context, type GlobalOptions } from "./context";
+import type { Context, GlobalOptions } from "./context";
 import { CliError } from "./errors";
 import { toJson } from "./files";
 
@@ -13,7 +13,9 @@ export function act<O>(handler: Handler<O>): (...a: unknown[]) => Promise<void> 
     const opts = cmd.opts<O & Record<string, unknown>>();
     const globals = cmd.optsWithGlobals<GlobalOptions>();
     const args = a.slice(0, -2).flatMap((x) => (Array.isArray(x) ? (x as string[]) : x === undefined ? [] : [String(x)]));
-    const ctx = new Context(globals);
+    // loaded with the first command that runs, not at start-up (it brings ethers)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ctx = new (require("./context") as typeof import("./context")).Context(globals);
     try {
       await handler(ctx, args, opts);
     } catch (e) {

@@ -7,6 +7,9 @@ import { HDNodeWallet, Mnemonic } from "ethers";
 /** Hardhat's public development mnemonic. */
 export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 
+/** Account indexes of the development roles. */
+export const DEV = { deployer: 0, regulator: 1, shde: 2, gzde: 3, alice: 4, bob: 5, carol: 6, dave: 7, lender: 8 } as const;
+
 /** A development account with its role on the embedded chain. */
 export interface DevAccount {
   index: number;

@@ -6,10 +6,9 @@
 import { JsonRpcProvider, NonceManager, type Signer } from "ethers";
 import { IParticipantRegistry__factory, ITradeRecorder__factory } from "../../../typechain-types";
 import { exchangeCodeBytes4, enumValue, MERCHANT_CATEGORY, sha256Hex } from "../digest";
-import { devWallet } from "./accounts";
+import { DEV, devWallet } from "./accounts";
 
-/** Account indexes of the development roles. */
-export const DEV = { deployer: 0, regulator: 1, shde: 2, gzde: 3, alice: 4, bob: 5, carol: 6, dave: 7, lender: 8 } as const;
+export { DEV };
 
 const signers = new WeakMap<JsonRpcProvider, Map<number, Signer>>();
 

@@ -76,7 +76,8 @@ export function migrationStatements(version: number, dialect: Dialect): string[]
 }
 
 /** The newest version any declaration names. */
-function latestVersion(): number {
+/** The newest migration version the schema declares. */
+export function latestVersion(): number {
   let v = 0;
   for (const [, table] of TABLES) {
     v = Math.max(v, table.since, ...(table.columns as readonly Column[]).map((c) => sinceOf(table, c)));

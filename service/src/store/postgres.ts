@@ -7,6 +7,8 @@ export interface CreatePostgresDbOptions {
   schema?: string;
   /** Pool size. Default 5. */
   max?: number;
+  /** Every transaction read-only (API processes beside the indexer); the schema is not created. Default false. */
+  readOnly?: boolean;
 }
 
 const INT8_OID = 20;
@@ -32,7 +34,7 @@ const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function createPostgresDb(url: string, options: CreatePostgresDbOptions = {}): Promise<Db> {
   const schema = options.schema;
   if (schema !== undefined && !SCHEMA_RE.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
-  if (schema) {
+  if (schema && !options.readOnly) {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
@@ -45,7 +47,9 @@ export async function createPostgresDb(url: string, options: CreatePostgresDbOpt
     connectionString: url,
     max: options.max ?? 5,
     types,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    ...(schema || options.readOnly
+      ? { options: [schema ? `-c search_path=${schema}` : "", options.readOnly ? "-c default_transaction_read_only=on" : ""].filter(Boolean).join(" ") }
+      : {}),
   });
   pool.on("error", () => undefined); // idle client errors surface on the next query
 

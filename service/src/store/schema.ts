@@ -173,6 +173,12 @@ export const SCHEMA = {
     columns: [integer("chain_id"), text("address"), text("name"), bigint("start_block")],
     primaryKey: ["chain_id", "address"],
   }),
+  // what the index was built from (the chain's genesis hash), checked at every start
+  meta: storeTable({
+    since: 3,
+    columns: [text("key"), text("value")],
+    primaryKey: ["key"],
+  }),
 
   // ParticipantRegistry
   exchanges: eventTable({
@@ -376,6 +382,7 @@ export const SCHEMA = {
 export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   1: "initial schema",
   2: "evidence item proofs stored at index time",
+  3: "meta: what the index was built from (the chain's genesis hash)",
 };
 
 type Schema = typeof SCHEMA;

@@ -6,9 +6,10 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { installRoot } from "../paths";
 
-/** The repository root. */
-const ROOT = path.resolve(__dirname, "..", "..", "..");
+/** The installation root (the clone, or the built install: dist/ keeps the page where the sources put it). */
+const ROOT = installRoot();
 /** Sources of the page. */
 export const WEB_SOURCE = path.join(ROOT, "service", "web");
 /** Where `npm run build:web` writes the page. */

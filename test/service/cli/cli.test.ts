@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { promises as fsp } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import hre from "hardhat";
@@ -11,6 +12,7 @@ import {
   parseTradeId, formatRegistrationNumber, licenceIdOf, parseManifest, tradeIdOf, parseRegistrationNumber, rebuildManifestRoot, recordDigest, sha256Hex,
 } from "../../../service/src/digest";
 import { explainRevert } from "../../../service/src/cli/revert";
+import { relativeLabel } from "../../../service/src/cli/evidence-items";
 import { cli, DEV_ADDRESSES, DEV_KEYS, startCliEnv, type CliEnv } from "./helpers";
 
 const [REGULATOR_KEY, EXCHANGE_KEY, HOLDER_KEY, BUYER_KEY] = DEV_KEYS;
@@ -114,6 +116,47 @@ describe("shuquan CLI (child processes against a local chain)", function () {
       expect(await env.deployment.evidence.verifyItem(p.root, it.digest, it.assetId, it.proof)).to.equal(true);
     }
     expect(p.items.map((i) => i.label)).to.include("receipts/r3.txt");
+  });
+
+  it("labels evidence by relative paths only, and stores the manifest in DATA_DIR's content store from any folder", async () => {
+    // files outside the working folder, given by absolute paths: no local path may reach the manifest or the proofs
+    const outside = await fsp.mkdtemp(path.join(os.tmpdir(), "sq-secret-"));
+    const elsewhere = await fsp.mkdtemp(path.join(os.tmpdir(), "sq-cwd-"));
+    const dataDir = path.join(env.dir, "shared-data");
+    try {
+      await fsp.mkdir(path.join(outside, "batch", "sub"), { recursive: true });
+      await fsp.writeFile(path.join(outside, "batch", "a.csv"), "secret,a\n");
+      await fsp.writeFile(path.join(outside, "batch", "sub", "b.csv"), "secret,b\n");
+      await fsp.writeFile(path.join(outside, "single.txt"), "secret single\n");
+      const proofs = path.join(elsewhere, "p.json");
+      const r = await cli(env, ["evidence", "anchor", path.join(outside, "batch"), path.join(outside, "single.txt"), "--proofs-out", proofs, "--json"], {
+        key: EXCHANGE_KEY,
+        cwd: elsewhere,
+        dataDirFromEnv: true,
+        extraEnv: { DATA_DIR: dataDir },
+      });
+      expect(r.code, r.stdout + r.stderr).to.equal(0);
+      const p = JSON.parse(await fsp.readFile(proofs, "utf8")) as { items: { label: string }[] };
+      expect(p.items.map((i) => i.label).sort()).to.deep.equal(["batch/a.csv", "batch/sub/b.csv", "single.txt"]);
+      // the manifest went to DATA_DIR's store (where the service reads it), not to ./data of the folder it ran in
+      const manifestBytes = await createLocalContentStore(path.join(dataDir, "content")).get(r.json.manifestCid as string);
+      const text = new TextDecoder().decode(manifestBytes);
+      expect(parseManifest(manifestBytes).items.map((i) => i.label).sort()).to.deep.equal(["batch/a.csv", "batch/sub/b.csv", "single.txt"]);
+      expect(text).to.not.contain(outside);
+      expect(text).to.not.contain(os.tmpdir());
+      expect(await fsp.stat(path.join(elsewhere, "data")).catch(() => undefined)).to.equal(undefined);
+    } finally {
+      await fsp.rm(outside, { recursive: true, force: true });
+      await fsp.rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it("relativeLabel: inside the folder its relative path, outside only its name, never '..' or '/'", () => {
+    expect(relativeLabel("receipts/r1.txt", "/w")).to.equal("receipts/r1.txt");
+    expect(relativeLabel("/w/receipts", "/w")).to.equal("receipts");
+    expect(relativeLabel("/home/x/secret/a.csv", "/w")).to.equal("a.csv");
+    expect(relativeLabel("../up/b.csv", "/w/in")).to.equal("b.csv");
+    expect(relativeLabel(".", "/w")).to.equal("");
   });
 
   it("anchors JSONL records referencing an asset", async () => {

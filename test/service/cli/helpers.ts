@@ -64,14 +64,16 @@ export interface CliRun {
 }
 
 /** Runs `shuquan <args>` as a child process against `env`, signing with `key` (via SHUQUAN_PRIVATE_KEY) if given. */
-export function cli(env: CliEnv, args: string[], opts: { key?: string; extraEnv?: Record<string, string> } = {}): Promise<CliRun> {
-  const full = ["--rpc", env.rpcUrl, "--deployment", env.deploymentFile, "--data-dir", path.join(env.dir, "data"), "--api", "http://127.0.0.1:9", ...args];
+export function cli(env: CliEnv, args: string[], opts: { key?: string; extraEnv?: Record<string, string>; cwd?: string; dataDirFromEnv?: boolean } = {}): Promise<CliRun> {
+  const dataDir = opts.dataDirFromEnv ? [] : ["--data-dir", path.join(env.dir, "data")];
+  const full = ["--rpc", env.rpcUrl, "--deployment", env.deploymentFile, ...dataDir, "--api", "http://127.0.0.1:9", ...args];
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...opts.extraEnv };
   delete childEnv.SHUQUAN_PRIVATE_KEY;
   delete childEnv.IPFS_API_URL;
+  if (!opts.dataDirFromEnv) delete childEnv.DATA_DIR;
   if (opts.key) childEnv.SHUQUAN_PRIVATE_KEY = opts.key;
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...full], { cwd: env.dir, env: childEnv, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...full], { cwd: opts.cwd ?? env.dir, env: childEnv, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
       let json: Record<string, unknown> = {};
       if (args.includes("--json")) {

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { ASSET_KIND, ASSET_SOURCE, DATA_LEVEL, enumName } from "../../digest";
 import { resolveAsset } from "../args";
 import { send, view } from "../chain";
+import { commandSummary } from "./index";
 import { act } from "../program";
 import { registerAssetRegisterCommand } from "./asset-register";
 
@@ -20,7 +21,7 @@ export interface AssetStruct {
 
 /** `shuquan asset register|show|freeze|unfreeze`. */
 export function registerAssetCommands(program: Command): void {
-  const asset = program.command("asset").description("register an asset (exchange), show one, or freeze/unfreeze it (regulator)");
+  const asset = program.command("asset").description(commandSummary("asset"));
   registerAssetRegisterCommand(asset);
 
   asset

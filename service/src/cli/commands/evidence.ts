@@ -5,6 +5,7 @@ import { findEvent, send, view } from "../chain";
 import { CliError } from "../errors";
 import { collectEvidenceItems } from "../evidence-items";
 import { assertWritable, toJson, writeFileAtomic } from "../files";
+import { commandSummary } from "./index";
 import { act, collect } from "../program";
 import { startProgress } from "../progress";
 
@@ -17,7 +18,7 @@ interface AnchorOptions {
 
 /** `shuquan evidence anchor` — an exchange anchors a batch of evidence (存证). */
 export function registerEvidenceCommands(program: Command): void {
-  const ev = program.command("evidence").description("exchange: anchor evidence batches (存证)");
+  const ev = program.command("evidence").description(commandSummary("evidence"));
 
   ev.command("anchor [paths...]")
     .description("hash files/directories and/or JSONL records, store the manifest, anchor the Merkle root, write every item's proof (exchange key)")

@@ -3,11 +3,12 @@ import { exchangeCodeBytes4 } from "../../digest";
 import { parseAddress } from "../args";
 import { send } from "../chain";
 import { CliError } from "../errors";
+import { commandSummary } from "./index";
 import { act } from "../program";
 
 /** `shuquan exchange accredit|suspend|reinstate` — the regulator's exchange lifecycle. */
 export function registerExchangeCommands(program: Command): void {
-  const ex = program.command("exchange").description("regulator: accredit, suspend or reinstate an exchange");
+  const ex = program.command("exchange").description(commandSummary("exchange"));
 
   ex.command("accredit <address>")
     .description("accredit an exchange (regulator key)")

@@ -2,13 +2,14 @@ import type { Command } from "commander";
 import { promises as fsp } from "node:fs";
 import { recordDigest } from "../../digest";
 import { hashPath } from "../hashing";
+import { commandSummary } from "./index";
 import { act } from "../program";
 
 /** `shuquan hash <path>` — offline: the digests `register`, `anchor` and `verify` use. */
 export function registerHashCommand(program: Command): void {
   program
     .command("hash <path>")
-    .description("print the content digest of a file (SHA-256) or directory (dataset root), and of a JSON record; offline")
+    .description(commandSummary("hash"))
     .option("--record", "the file is a JSON record: also print its canonical-JSON digest")
     .action(
       act<{ record?: boolean }>(async (ctx, [p], o) => {

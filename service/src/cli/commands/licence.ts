@@ -2,11 +2,12 @@ import type { Command } from "commander";
 import { RIGHT, licenceIdOf } from "../../digest";
 import { digestFrom, parseAddress, parseEnum, parseTime, resolveAsset } from "../args";
 import { plainEvent, send } from "../chain";
+import { commandSummary } from "./index";
 import { act } from "../program";
 
 /** `shuquan licence grant|revoke` — the holder's processing / operating / product-use licences. */
 export function registerLicenceCommands(program: Command): void {
-  const lic = program.command("licence").description("merchant: grant or revoke a licence (数据加工使用权, 产品经营权)");
+  const lic = program.command("licence").description(commandSummary("licence"));
 
   lic
     .command("grant <asset>")

@@ -2,11 +2,12 @@ import type { Command } from "commander";
 import { MERCHANT_CATEGORY } from "../../digest";
 import { digestFrom, parseAddress, parseEnum } from "../args";
 import { send } from "../chain";
+import { commandSummary } from "./index";
 import { act } from "../program";
 
 /** `shuquan merchant onboard|suspend|reinstate` — an exchange's merchants. */
 export function registerMerchantCommands(program: Command): void {
-  const m = program.command("merchant").description("exchange: onboard, suspend or reinstate a merchant (数商)");
+  const m = program.command("merchant").description(commandSummary("merchant"));
 
   m.command("onboard <address>")
     .description("onboard a merchant with this exchange as its home (exchange key)")

@@ -7,6 +7,7 @@ import { allErrorsInterface, view } from "../chain";
 import { explainRevert } from "../revert";
 import { CliError, EXIT_NOT_FOUND } from "../errors";
 import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
+import { commandSummary } from "./index";
 import { act } from "../program";
 
 const TYPES = { OwnershipStatement: [...OWNERSHIP_TYPES.OwnershipStatement] };
@@ -26,7 +27,7 @@ async function holderAtBlock(registry: Contract, assetId: bigint, block: number)
 
 /** `shuquan ownership prove|verify` — a holder's signed statement "I hold asset X" (format: service/src/digest/ownership-statement.ts). */
 export function registerOwnershipCommands(program: Command): void {
-  const own = program.command("ownership").description("merchant: prove you hold an asset; auditor: verify such a statement against the chain");
+  const own = program.command("ownership").description(commandSummary("ownership"));
 
   own.command("prove <asset>")
     .description("sign an ownership statement with the holder's key and write it to a file")

@@ -7,6 +7,7 @@ import { findEvent, send, view } from "../chain";
 import { assertSameDigest, currencyBytes3, domainOf, PLEDGE_TYPES } from "../eip712";
 import { CliError } from "../errors";
 import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
+import { commandSummary } from "./index";
 import { act } from "../program";
 
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
@@ -27,7 +28,7 @@ const consentSchema = z.object({
 
 /** `shuquan pledge consent|register|release` — pledges of data assets (数据资产质押). */
 export function registerPledgeCommands(program: Command): void {
-  const pl = program.command("pledge").description("holder: consent to a pledge; lender: register or release it; regulator: lift it");
+  const pl = program.command("pledge").description(commandSummary("pledge"));
 
   pl.command("consent")
     .description("sign the holder's EIP-712 consent to a pledge and write it to a file (holder key)")

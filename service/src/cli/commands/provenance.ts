@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { resolveAsset } from "../args";
 import { CliError } from "../errors";
+import { commandSummary } from "./index";
 import { act } from "../program";
 
 function render(value: unknown, indent = ""): string[] {
@@ -20,7 +21,7 @@ function render(value: unknown, indent = ""): string[] {
 export function registerProvenanceCommand(program: Command): void {
   program
     .command("provenance <asset>")
-    .description("auditor: an asset's provenance (lineage, rights timeline, licences, trades, evidence) from the API")
+    .description(commandSummary("provenance"))
     .option("--depth <n>", "lineage depth", "5")
     .action(
       act<{ depth: string }>(async (ctx, [ref], o) => {

@@ -2,11 +2,12 @@ import type { Command } from "commander";
 import { RECOGNITION_PATH, enumName } from "../../digest";
 import { parseAddress } from "../args";
 import { send, view } from "../chain";
+import { commandSummary } from "./index";
 import { act } from "../program";
 
 /** `shuquan recognise exchange|merchant|status` — mutual recognition (数商互认). */
 export function registerRecogniseCommands(program: Command): void {
-  const r = program.command("recognise").description("exchange: recognise another exchange's merchants, or one merchant (互认)");
+  const r = program.command("recognise").description(commandSummary("recognise"));
 
   for (const [what, grant, withdraw] of [
     ["exchange", "recogniseExchange", "withdrawExchangeRecognition"],

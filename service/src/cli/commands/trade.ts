@@ -6,6 +6,7 @@ import { plainEvent, send, view } from "../chain";
 import { assertSameDigest, currencyBytes3, currencyText, domainOf, tradeMessage, TRADE_TYPES } from "../eip712";
 import { CliError } from "../errors";
 import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
+import { commandSummary } from "./index";
 import { act } from "../program";
 import type { Context } from "../context";
 import type { AssetStruct } from "./asset";
@@ -51,7 +52,7 @@ async function refuseDoomed(ctx: Context, assetId: bigint, deadline: number, for
 
 /** `shuquan trade authorise|record` — the seller signs, the exchange records (交易凭证). */
 export function registerTradeCommands(program: Command): void {
-  const trade = program.command("trade").description("seller: authorise a trade (EIP-712); exchange: record it");
+  const trade = program.command("trade").description(commandSummary("trade"));
 
   trade
     .command("authorise")

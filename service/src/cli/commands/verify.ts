@@ -6,6 +6,7 @@ import { view } from "../chain";
 import { CliError, EXIT_NOT_FOUND } from "../errors";
 import { readJsonFile } from "../files";
 import { hashPath } from "../hashing";
+import { commandSummary } from "./index";
 import { act } from "../program";
 import type { Context } from "../context";
 import type { AssetStruct } from "./asset";
@@ -63,7 +64,7 @@ async function datasetMembership(listingFile: string, digest: string): Promise<{
 export function registerVerifyCommand(program: Command): void {
   program
     .command("verify <path>")
-    .description("auditor: is this file, directory or JSON record registered as an asset or anchored as evidence? (checked on chain)")
+    .description(commandSummary("verify"))
     .option("--proofs <file>", "a proofs file from `evidence anchor` (works without the API)")
     .option("--skip-api", "do not ask the API for evidence proofs (use --proofs; without it, only registration is checked)")
     .option("--listing <file>", "a dataset listing from `asset register --listing-out`: is this file part of that registered dataset?")
