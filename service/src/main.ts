@@ -80,6 +80,10 @@ async function stopAll(r: Running): Promise<void> {
 function listen(app: Express | ((req: never, res: never) => void), host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer(app as Parameters<typeof createServer>[0]);
+    // Clients and proxies keep idle connections for up to a minute; a server that closes them sooner (Node's
+    // default is 5 s) races their next request on the same socket, which then fails with "other side closed".
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     server.once("error", (e: NodeJS.ErrnoException) =>
       reject(new StartupError(`${host}:${port} ${e.code === "EADDRINUSE" ? "is already in use by another program" : `cannot be listened on (${e.code ?? e.message})`}: stop that program, or choose another PORT`)),
     );
