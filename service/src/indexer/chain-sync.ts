@@ -12,6 +12,7 @@ import { createAdaptiveRange } from "./adaptive-range";
 import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange, type TipRef } from "./fetch-range";
 import { eventsToRows } from "./handlers";
 import { createPrefetcher } from "./prefetcher";
+import { IncompleteLogsError } from "./range-check";
 import { findCommonAncestor } from "./reorg";
 import { createSyncStatus } from "./sync-status";
 import type { ChainParams, ChainStatus, Common } from "./types";
@@ -244,7 +245,12 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
           }
           status.setState("retrying");
           const delay = backoffDelay(failures, 500, 30_000);
-          log.warn({ err: e, attempt: failures, delayMs: delay, from: status.indexedBlock + 1 }, "range failed; retrying (not skipped)");
+          if (e instanceof IncompleteLogsError) {
+            status.setProblem(`range ${e.from}-${e.to} not written: ${e.message}`);
+            log.error({ err: e, attempt: failures, delayMs: delay, from: e.from, to: e.to, blocks: e.blocks }, "the node's logs miss events the blocks commit to; range not written, retrying");
+          } else {
+            log.warn({ err: e, attempt: failures, delayMs: delay, from: status.indexedBlock + 1 }, "range failed; retrying (not skipped)");
+          }
           await new Promise<void>((res) => {
             wake = res;
             setTimeout(res, delay);
