@@ -13,7 +13,7 @@ import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange, t
 import { eventsToRows } from "./handlers";
 import { createPrefetcher } from "./prefetcher";
 import { IncompleteLogsError } from "./range-check";
-import { findCommonAncestor } from "./reorg";
+import { BLOCK_ANCHOR_INTERVAL, findCommonAncestor, judgeTip } from "./reorg";
 import { createSyncStatus } from "./sync-status";
 import type { ChainParams, ChainStatus, Common } from "./types";
 
@@ -68,6 +68,8 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   let head: number | null = null;
   let headAt = 0; // when the head was read; 0: read it at the next step
   let rangeChanges = 0;
+  let prunedBelow = 0;
+  let lagging = false;
   let running = false;
   let stopRequested = false;
   let wake: (() => void) | undefined;
@@ -85,14 +87,30 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     return head;
   }
 
-  /** Nothing new: the indexed tip must still be canonical (a reorg can shorten or replace the chain). */
+  /**
+   * Nothing new: the indexed tip must still be canonical (a reorg can shorten or replace the chain). A node behind
+   * the indexed block whose blocks agree with ours is waited for, not taken for a reorg.
+   */
   async function checkTip(h: number): Promise<StepResult> {
     prefetcher.clear();
     if (cp) {
-      const [onChain] = await rpc.eth_getBlocksOrNull([cp.blockNumber]);
-      if (!onChain || onChain.hash !== cp.blockHash) {
-        await rollBack(new ReorgDetectedError(cp.blockNumber, cp.blockHash, onChain?.hash ?? "(missing)"));
+      const verdict = await judgeTip({ store, rpc, chainId }, cp, h);
+      if (verdict.kind === "reorg") {
+        await rollBack(new ReorgDetectedError(verdict.at, verdict.expected, verdict.actual));
         return "reorg";
+      }
+      if (verdict.kind === "behind") {
+        const message = `the node is at block ${verdict.nodeHead}, ${cp.blockNumber - verdict.nodeHead} behind the indexed block ${cp.blockNumber}: waiting for it (a lagging node, not a reorg)`;
+        if (!lagging) log.warn({ nodeHead: verdict.nodeHead, indexedBlock: cp.blockNumber }, "lagging node: waiting for it");
+        lagging = true;
+        status.setProblem(message);
+        headAt = 0;
+        return "idle";
+      }
+      if (lagging) {
+        log.info({ head: h }, "the node caught up");
+        status.setProblem(null);
+        lagging = false;
       }
       if (cp.headBlock !== h) {
         await store.updateHead(chainId, h, finalizedAt(h));
@@ -138,7 +156,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     const minKeep = h - keep;
     const blocks: KeptBlock[] = [];
     for (const b of fetched.headers.values()) {
-      if (b.number >= minKeep && b.number >= fetched.from) {
+      if ((b.number >= minKeep || b.number % BLOCK_ANCHOR_INTERVAL === 0) && b.number >= fetched.from) {
         blocks.push({ blockNumber: b.number, blockHash: b.hash, parentHash: b.parentHash, blockTime: b.timestamp });
       }
     }
@@ -156,7 +174,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
       confirmations,
       updatedAt: Date.now(),
     };
-    return { chainId, rows, blocks, checkpoint, pruneBelow: Math.min(minKeep, fetched.to) };
+    return { chainId, rows, blocks, checkpoint, pruneBelow: Math.min(minKeep, fetched.to), pruneFrom: prunedBelow };
   }
 
   /** Writes the range (while the next one is fetched ahead) and moves the tip. */
@@ -165,6 +183,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     status.setRangeSize(range.size);
     if (fetched.to < h) prefetcher.start({ blockNumber: fetched.to, blockHash: fetched.toHeader.hash }, fetched.to + 1, Math.min(h, fetched.to + range.size));
     await store.writeRange(write);
+    prunedBelow = Math.max(0, write.pruneBelow ?? 0);
     cp = write.checkpoint;
     status.progressed(fetched.logCount);
     status.setIndexed(cp);
@@ -174,6 +193,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   /** Rolls the store back to the common ancestor of the indexed blocks and the chain. */
   async function rollBack(e: ReorgDetectedError): Promise<void> {
     prefetcher.clear();
+    prunedBelow = 0;
     headAt = 0; // the head may have moved back: read it again
     log.warn({ block: e.blockNumber, expected: e.expected, actual: e.actual }, "reorg detected");
     const ancestor = await findCommonAncestor({ store, rpc, chainId, startBlock, keep, log }, e.blockNumber - 1);
@@ -183,7 +203,11 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
       : undefined;
     status.setIndexed(cp);
     status.reorged();
+    const finalized = cp ? cp.finalizedBlock : -1;
     log.warn({ ancestor: ancestor?.blockNumber ?? startBlock - 1 }, "rolled back to common ancestor");
+    if (finalized > (ancestor?.blockNumber ?? startBlock - 1)) {
+      log.error({ ancestor: ancestor?.blockNumber ?? null, finalized, confirmations }, "the reorg replaced blocks past the confirmation depth (rows served as final): raise CONFIRMATIONS");
+    }
   }
 
   /** Head → tip check → fetch → rows → commit. */

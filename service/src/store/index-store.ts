@@ -36,8 +36,10 @@ export interface RangeWrite {
   blocks: readonly KeptBlock[];
   /** The new checkpoint (the range's last block). */
   checkpoint: Checkpoint;
-  /** Drop kept headers below this block (0: keep all). */
+  /** Drop kept headers below this block, except the anchors every BLOCK_ANCHOR_INTERVAL blocks (0: keep all). */
   pruneBelow?: number;
+  /** Where the pruning starts (the previous write's `pruneBelow`: older headers are anchors only). Default 0. */
+  pruneFrom?: number;
 }
 
 /** An evidence batch whose manifest is still to be checked. */
@@ -81,6 +83,12 @@ export interface IndexStore {
    */
   recordManifest(batch: PendingBatch, status: "valid" | "mismatch" | "unavailable", error: string | null, items: readonly StoreRow[]): Promise<boolean>;
 }
+
+/**
+ * Below the kept window, the hash of every block whose number is a multiple of this stays (the anchors a reorg
+ * deeper than the window is binary-searched against, `indexer/reorg.ts`).
+ */
+export const BLOCK_ANCHOR_INTERVAL = 64;
 
 const q = (c: string): string => `"${c}"`;
 
@@ -234,7 +242,10 @@ export function createIndexStore(db: Db): IndexStore {
           );
         }
         if (w.pruneBelow && w.pruneBelow > 0) {
-          await tx.run("DELETE FROM block_hashes WHERE chain_id = ? AND block_number < ?", [w.chainId, w.pruneBelow]);
+          await tx.run(
+            `DELETE FROM block_hashes WHERE chain_id = ? AND block_number >= ? AND block_number < ? AND block_number % ${BLOCK_ANCHOR_INTERVAL} <> 0`,
+            [w.chainId, w.pruneFrom ?? 0, w.pruneBelow],
+          );
         }
         await putCheckpoint(tx, w.checkpoint);
       });
