@@ -3,7 +3,7 @@
  * in one transaction; reorgs rolled back to the common ancestor found through the kept block hashes (`reorg.ts`).
  * A failing range is retried (with backoff) and never skipped; the failure shows in the status (`sync-status.ts`).
  */
-import { FatalError, LogRangeTooLargeError } from "../errors";
+import { DatabaseUnavailableError, FatalError, LogRangeTooLargeError } from "../errors";
 import type { Decoder } from "../chain/decoder";
 import type { Rpc } from "../chain/rpc";
 import { backoffDelay } from "../chain/retry";
@@ -15,6 +15,7 @@ import { createPrefetcher } from "./prefetcher";
 import { IncompleteLogsError } from "./range-check";
 import { BLOCK_ANCHOR_INTERVAL, findCommonAncestor, judgeTip } from "./reorg";
 import { createSyncStatus } from "./sync-status";
+import { reconcileFailedWrite } from "./write-reconcile";
 import type { ChainParams, ChainStatus, Common } from "./types";
 
 /** Parameters of {@link createChainSync}. */
@@ -182,7 +183,12 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     range.observe(fetched.to - fetched.from + 1, fetched.logCount);
     status.setRangeSize(range.size);
     if (fetched.to < h) prefetcher.start({ blockNumber: fetched.to, blockHash: fetched.toHeader.hash }, fetched.to + 1, Math.min(h, fetched.to + range.size));
-    await store.writeRange(write);
+    try {
+      await store.writeRange(write);
+    } catch (e) {
+      if ((await reconcileFailedWrite(store, write, cp, e)) === "failed") throw e;
+      log.warn({ to: fetched.to }, "the range's commit landed although its answer was lost; going on from it");
+    }
     prunedBelow = Math.max(0, write.pruneBelow ?? 0);
     cp = write.checkpoint;
     status.progressed(fetched.logCount);
@@ -269,7 +275,10 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
           }
           status.setState("retrying");
           const delay = backoffDelay(failures, 500, 30_000);
-          if (e instanceof IncompleteLogsError) {
+          if (e instanceof DatabaseUnavailableError) {
+            status.setProblem(e.message);
+            log.warn({ err: e.message, attempt: failures, delayMs: delay }, "database unavailable; retrying (nothing skipped)");
+          } else if (e instanceof IncompleteLogsError) {
             status.setProblem(`range ${e.from}-${e.to} not written: ${e.message}`);
             log.error({ err: e, attempt: failures, delayMs: delay, from: e.from, to: e.to, blocks: e.blocks }, "the node's logs miss events the blocks commit to; range not written, retrying");
           } else {
