@@ -42,6 +42,8 @@ export interface ChainSync {
   run(pollIntervalMs: number): Promise<void>;
   stop(): void;
   status(): ChainStatus;
+  /** Records a transient fault that is being retried (an RPC error): `lastError` until the next progress. */
+  noteFault(message: string): void;
 }
 
 /** During backfill the head is read again after this long, not per range; near the head, every step. */
@@ -298,5 +300,6 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
       wake?.();
     },
     status: () => status.snapshot(),
+    noteFault: (message) => status.failing(message),
   };
 }
