@@ -29,7 +29,7 @@ const PROFILES: Record<ProfileName, FaultProfile> = {
     killsPerBackend: 5,
     killChainBlocks: 240,
     reorgDepths: [1, 5, 20, 200],
-    rpcFaultMs: 2500,
+    rpcFaultMs: 1500,
     pgOutages: [["fast", 2], ["immediate", 3]],
     concurrentStarts: 3,
     loadMs: 8000,
