@@ -23,7 +23,9 @@ import { writeSection, type FaultRow } from "./helpers/report";
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const PORT = 55_400 + Math.floor(Math.random() * 500);
+/** Below the ephemeral range (32768+), so that no outgoing connection takes the port while the server is down. */
+const PORT = 25_400 + Math.floor(Math.random() * 500);
+const within = <T>(p: Promise<T>, ms: number): Promise<T | undefined> => Promise.race([p, sleep(ms).then(() => undefined)]);
 
 describe(`faults: PostgreSQL stop and start (${PROFILE.name} profile)`, function () {
   this.timeout(900_000);
@@ -124,8 +126,8 @@ describe(`faults: PostgreSQL stop and start (${PROFILE.name} profile)`, function
       stopPolling = true;
       child.child.kill("SIGKILL");
       await child.done;
-      await apiDb?.close().catch(() => undefined);
-      await server.close();
+      await within(apiDb?.close().catch(() => undefined) ?? Promise.resolve(), 5000);
+      await within(server.close(), 5000);
     }
   });
 

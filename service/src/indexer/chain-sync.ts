@@ -261,6 +261,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
         try {
           const r = await step();
           failures = 0;
+          if (!lagging) status.setProblem(null); // a database or log problem is over once a step succeeds
           if (r === "idle") {
             await new Promise<void>((res) => {
               wake = res;
