@@ -47,6 +47,8 @@ export interface ChainStatus {
   headCheckedAt?: number | null;
   /** When `state` last changed (ms since epoch), when the indexer reports it. */
   stateSince?: number | null;
+  /** A condition that makes the chain unhealthy at once (unverifiable logs, a node behind, the database down), or null. */
+  problem?: string | null;
 }
 
 /** What the indexer tells the API about its progress, per chain. */
