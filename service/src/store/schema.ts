@@ -344,7 +344,7 @@ export const SCHEMA = {
       integer("manifest_attempts", { default: "0", later: true }),
       bigint("manifest_checked_at", { nullable: true, later: true }),
       // when an unavailable manifest is due again (ms since the epoch; null: at once)
-      bigint("manifest_retry_at", { nullable: true, later: true, since: 5 }),
+      bigint("manifest_retry_at", { nullable: true, later: true, since: 4 }),
     ],
     indexes: { root: ["root"], exchange: ["exchange"], asset: ["asset_id"], status: ["manifest_status"] },
   }),
@@ -385,7 +385,7 @@ export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   1: "initial schema",
   2: "evidence item proofs stored at index time",
   3: "meta: what the index was built from (the chain's genesis hash)",
-  5: "evidence manifests: when an unavailable one is due again (a retry queue that never holds up later batches)",
+  4: "evidence manifests: when an unavailable one is due again (a retry queue that never holds up later batches)",
 };
 
 type Schema = typeof SCHEMA;
