@@ -15,6 +15,7 @@ import { evidenceRoutes } from "./routes/evidence";
 import { ownershipRoutes } from "./routes/ownership";
 import { participantRoutes } from "./routes/participants";
 import { pledgeRoutes } from "./routes/pledges";
+import { lifecycleRoutes } from "./routes/lifecycle";
 import { provenanceRoutes } from "./routes/provenance";
 import { statsRoutes } from "./routes/stats";
 import { tradeRoutes } from "./routes/trades";
@@ -43,6 +44,7 @@ export const V1_GROUPS: readonly RouteGroup[] = [
   { prefix: "/v1", routes: lineageRoutes },
   { prefix: "/v1", routes: activityRoutes },
   { prefix: "/v1", routes: relationRoutes },
+  { prefix: "/v1", routes: lifecycleRoutes },
 ];
 
 /**
