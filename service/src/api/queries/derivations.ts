@@ -53,7 +53,7 @@ async function authorise(db: ReadDb, r: RegRow, isFinal: FinalityCheck): Promise
   if (held && held.to_address === r.holder) return { ...base, basis: "holding", licence: null, holding: eventRef(held, isFinal) };
   const lic = await db.get<PositionRow & { licence_id: string; grantor: string; start_time: number; end_time: number }>(
     `SELECT x.chain_id, x.contract, x.block_number, x.log_index, x.tx_hash, x.block_time, x.licence_id, x.grantor, x.start_time, x.end_time
-     FROM licences x WHERE x.chain_id = ? AND x.asset_id = ? AND x.grantee = ? AND x.right = 'processing' AND ${BEFORE}
+     FROM licences x WHERE x.chain_id = ? AND x.asset_id = ? AND x.grantee = ? AND x."right" = 'processing' AND ${BEFORE}
        AND x.start_time <= ? AND x.end_time > ?
        AND NOT EXISTS (SELECT 1 FROM licence_revocations v WHERE v.chain_id = x.chain_id AND v.licence_id = x.licence_id
          AND (v.block_number > x.block_number OR (v.block_number = x.block_number AND v.log_index > x.log_index)) AND v.revoked_at <= ?)

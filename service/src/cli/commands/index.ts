@@ -40,7 +40,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "asset",
     usage: "asset",
-    summary: "register an asset (exchange), show one, or freeze/unfreeze it (regulator)",
+    summary: "register an asset (exchange), show one, freeze/unfreeze it (regulator); its lifecycle: terms, object, resolve-objection, close-notice, renew, change, cancel",
     register: (p) => (require("./asset") as typeof import("./asset")).registerAssetCommands(p),
   },
   {

@@ -6,10 +6,11 @@
 import type { EventArgs } from "../../chain/decoder";
 import { ASSET_STATUS } from "../../digest";
 import type { SqlValue } from "../../store/db";
-import { writtenColumns } from "../../store/schema";
+import { EVENT_COLUMNS, writtenColumns } from "../../store/schema";
 import { defineHandlers, enumName, flag, into, num, orNull, str } from "./handler";
 
-const COLUMNS = writtenColumns("lifecycle_events");
+/** The table's own columns (after the event columns the dispatcher writes). */
+const COLUMNS = writtenColumns("lifecycle_events").slice(EVENT_COLUMNS.length);
 
 /** The columns of a lifecycle_events row, by name (unnamed ones are null). */
 type LifecycleFields = Partial<Record<(typeof COLUMNS)[number], SqlValue>>;
