@@ -86,6 +86,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     register: (p) => (require("./provenance") as typeof import("./provenance")).registerProvenanceCommand(p),
   },
   {
+    name: "certificate",
+    usage: "certificate",
+    summary: "registration and trade certificates (登记证书, 交易凭证): issue one as a printable page; verify one against the chain",
+    register: (p) => (require("./certificate") as typeof import("./certificate")).registerCertificateCommands(p),
+  },
+  {
     name: "hash",
     usage: "hash <path>",
     summary: "print the content digest of a file (SHA-256) or directory (dataset root), and of a JSON record; offline",
