@@ -12,7 +12,8 @@ import { formatAssetId } from "../../../service/src/digest";
 import { createIndexer, type FollowedContract } from "../../../service/src/indexer";
 import type { ContractName } from "../../../service/src/contracts";
 import { createSilentLogger } from "../../../service/src/logger";
-import { licenceTerms, registerAsset } from "../../helpers/assets";
+import { extractCertificate } from "../../../service/src/certificates";
+import { licenceTerms, recordTrade, registerAsset, tradeOf } from "../../helpers/assets";
 import { Right, digest, shuquanFixture } from "../../helpers/fixture";
 import { BACKENDS, quietLogger } from "./fixture";
 
@@ -28,6 +29,7 @@ describe("API: the registration lifecycle (indexed)", function () {
   let d: Deployed;
   const id: Record<string, bigint> = {};
   let licenceId = "";
+  let tradeId = 0n;
 
   before(async () => {
     snapshot = (await network.provider.send("evm_snapshot", [])) as string;
@@ -61,6 +63,9 @@ describe("API: the registration lifecycle (indexed)", function () {
     id.byHolding = await registerAsset(registry, gzde, alice.address, "derived by the holder", { parents: [id.closed] });
     await send(lifecycle.connect(shde).setTerms(0, 0, 0));
     id.byLicence = await registerAsset(registry, shde, bob.address, "derived under licence", { parents: [id.closed] });
+    const trade = await tradeOf(shde.address, id.closed, alice.address, dave.address, Right.Processing);
+    await recordTrade(d.tradeRecorder, shde, alice, trade);
+    tradeId = BigInt(trade.tradeId);
     await time.increase(360 * DAY); // `expiring` (365 days from registration) is past its end
     await send(regulator.sendTransaction({ to: regulator.address, value: 0 }));
   });
@@ -78,7 +83,7 @@ describe("API: the registration lifecycle (indexed)", function () {
         const contracts: FollowedContract[] = (Object.entries(d.addresses) as [ContractName, string][]).map(([name, address]) => ({ name, address, startBlock: d.startBlock }));
         const indexer = await createIndexer({ logger: createSilentLogger() }, { db: opened.db, chains: [{ chainId: 31337, provider: network.provider, contracts }] });
         await indexer.catchUp();
-        app = createApi({ db: opened.db, indexerStatus: () => indexer.status(), logger: quietLogger });
+        app = createApi({ db: opened.db, indexerStatus: () => indexer.status(), logger: quietLogger, publicUrl: "https://registry.example/" });
       });
       after(async () => close && (await close()));
 
@@ -154,6 +159,43 @@ describe("API: the registration lifecycle (indexed)", function () {
         const child = (await request(app).get(`/v1/assets/${hex(id.byLicence!)}/provenance`).expect(200)).body.data;
         expect(child.derivations.fromParents.map((x: { parent: string; basis: string }) => [x.parent, x.basis])).to.deep.equal([[hex(id.closed!), "licence"]]);
         expect(p.statusHistory.at(-1).status).to.equal("registered");
+      });
+
+      it("should issue a registration certificate as JSON and as a printable bilingual page", async () => {
+        const c = (await request(app).get(`/v1/assets/${hex(id.cancelled!)}/certificate`).expect(200)).body.data;
+        expect(c.type).to.equal("shuquan/registration-certificate");
+        expect(c.certificateNumber).to.match(/^SQR-\d{6}-GZDE-[0-9A-Z]{8}-[0-9A-Z]$/);
+        expect(c.registrationNumber).to.equal(await d.registry.registrationNumber(id.cancelled!));
+        expect(c.status).to.equal("cancelled");
+        expect(c.exchange).to.include({ address: d.gzde.address.toLowerCase(), code: "GZDE", name: "Guangzhou Data Exchange" });
+        expect(c.holder.address).to.equal(d.carol.address.toLowerCase());
+        expect(c.link).to.equal(`https://registry.example/asset/${hex(id.cancelled!)}`);
+        const reg = (await request(app).get(`/v1/assets/${hex(id.cancelled!)}`).expect(200)).body.data;
+        expect(c.chain).to.include({ txHash: reg.registered.txHash, blockNumber: reg.registered.blockNumber });
+        const page = await request(app).get(`/v1/assets/${hex(id.closed!)}/certificate?format=html`).expect(200);
+        expect(page.headers["content-type"]).to.match(/text\/html/);
+        expect(page.text).to.contain("数据资产登记证书").and.contain("Registration Certificate").and.contain("<svg");
+        const embedded = extractCertificate(page.text);
+        expect(embedded.registrationNumber).to.equal(await d.registry.registrationNumber(id.closed!));
+        expect((embedded as { validUntil: number }).validUntil).to.equal(Number((await d.registry.getAsset(id.closed!)).validUntil));
+        await request(app).get(`/v1/assets/0x${"ab".repeat(32)}/certificate`).expect(404);
+        await request(app).get(`/v1/assets/${hex(id.closed!)}/certificate?format=pdf`).expect(400);
+      });
+
+      it("should issue a trade certificate with the parties, the licence's scope and term, and the transaction", async () => {
+        const c = (await request(app).get(`/v1/trades/${tradeId.toString()}/certificate`).expect(200)).body.data;
+        expect(c.type).to.equal("shuquan/trade-certificate");
+        expect(c.certificateNumber).to.match(/^SQT-\d{6}-SHDE-/);
+        expect(c.seller.address).to.equal(d.alice.address.toLowerCase());
+        expect(c.buyer).to.include({ address: d.dave.address.toLowerCase(), code: "GZDE", codeKind: "home-exchange-code" });
+        expect(c.right).to.equal("processing");
+        expect(c.rights[0].right).to.equal("processing");
+        expect(c.rights[0].end).to.be.greaterThan(c.rights[0].start);
+        const t = (await request(app).get(`/v1/trades/${tradeId.toString()}`).expect(200)).body.data;
+        expect(c.chain.txHash).to.equal(t.event.txHash);
+        const page = await request(app).get(`/v1/trades/${tradeId.toString()}/certificate?format=html`).expect(200);
+        expect(page.text).to.contain("数据交易凭证").and.contain("Trade Certificate");
+        await request(app).get(`/v1/trades/12345/certificate`).expect(404);
       });
     });
   }
