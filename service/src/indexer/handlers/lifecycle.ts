@@ -5,23 +5,42 @@
  */
 import type { EventArgs } from "../../chain/decoder";
 import { ASSET_STATUS } from "../../digest";
-import type { SqlValue } from "../../store/db";
-import { EVENT_COLUMNS, writtenColumns } from "../../store/schema";
+import type { WrittenValues } from "../../store/schema";
 import { defineHandlers, enumName, flag, into, num, orNull, str } from "./handler";
 
-/** The table's own columns (after the event columns the dispatcher writes). */
-const COLUMNS = writtenColumns("lifecycle_events").slice(EVENT_COLUMNS.length);
+/** The columns of a lifecycle_events row that an event sets (the others are null). */
+interface LifecycleFields {
+  asset_id?: string;
+  event: string;
+  status?: string;
+  valid_until?: number;
+  previous_valid_until?: number;
+  actor?: string;
+  objection_id?: string;
+  upheld?: number;
+  by_regulator?: number;
+  own_earlier_right?: number;
+  digest?: string;
+  ref_digest?: string | null;
+  cid?: string;
+  reason?: string;
+  notice_days?: number;
+  term_days?: number;
+  window_days?: number;
+}
 
-/** The columns of a lifecycle_events row, by name (unnamed ones are null). */
-type LifecycleFields = Partial<Record<(typeof COLUMNS)[number], SqlValue>>;
-
-/** The row values of `fields`, in column order. */
-function row(fields: LifecycleFields): SqlValue[] {
-  return COLUMNS.map((c) => fields[c] ?? null);
+/** The row values of `f`, in the column order of store/schema.ts. */
+function row(f: LifecycleFields): WrittenValues<"lifecycle_events"> {
+  const n = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+  return [
+    n(f.asset_id), f.event, n(f.status), n(f.valid_until), n(f.previous_valid_until), n(f.actor), n(f.objection_id), n(f.upheld),
+    n(f.by_regulator), n(f.own_earlier_right), n(f.digest), n(f.ref_digest), n(f.cid), n(f.reason), n(f.notice_days), n(f.term_days),
+    n(f.window_days),
+  ];
 }
 
 /** The lifecycle_events row of the registry's AssetStatusChanged. */
-export function statusRow(a: EventArgs): SqlValue[] {
+export function statusRow(a: EventArgs): WrittenValues<"lifecycle_events"> {
   return row({
     asset_id: str(a, "assetId"),
     event: "status",
@@ -30,8 +49,7 @@ export function statusRow(a: EventArgs): SqlValue[] {
   });
 }
 
-type Values = ReturnType<typeof row>;
-const lifecycle = (values: (a: EventArgs) => Values) => into("lifecycle_events", (a) => values(a) as never);
+const lifecycle = (values: (a: EventArgs) => WrittenValues<"lifecycle_events">) => into("lifecycle_events", values);
 
 export const lifecycleHandlers = defineHandlers("RegistrationLifecycle", {
   ExchangeTermsSet: lifecycle((a) =>

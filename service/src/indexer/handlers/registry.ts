@@ -119,5 +119,5 @@ export const registryHandlers = defineHandlers("DataAssetRegistry", {
   ]),
   AssetPledgeLockChanged: into("pledge_locks", (a) => [str(a, "assetId"), flag(a, "pledged"), str(a, "pledgeId")]),
   ModulesWired: into("modules_wired", (a) => [str(a, "tradeRecorder"), str(a, "pledgeRegistry")]),
-  AssetStatusChanged: into("lifecycle_events", (a) => statusRow(a) as never),
+  AssetStatusChanged: into("lifecycle_events", statusRow),
 });
