@@ -59,7 +59,7 @@ export async function renderCertificateHtml(c: Certificate): Promise<string> {
       row("登记机构", "Registering exchange", party(c.exchange)),
       row("权利", "Rights, scope and term", rights(c.rights)),
       row("登记日期", "Registered", date(c.registeredAt)),
-      row("有效期至", "Valid until", c.validUntil === null ? "长期 / No end" : date(c.validUntil)),
+      row("有效期至", "Valid until", c.status === "cancelled" || c.status === "refused" ? "—" : c.validUntil === null ? "长期 / No end" : date(c.validUntil)),
       row("状态", "Status", `${esc(STATUS[c.status] ?? c.status)}${c.frozen ? " · 已冻结 / frozen" : ""}${c.pledged ? " · 已质押 / pledged" : ""}`),
     );
   } else {
