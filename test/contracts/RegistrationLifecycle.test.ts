@@ -347,6 +347,50 @@ describe("RegistrationLifecycle", function () {
     });
   });
 
+  describe("who may act", function () {
+    it("should refuse zero addresses at construction", async function () {
+      const f = await loadFixture(lifecycleFixture);
+      const factory = await ethers.getContractFactory("RegistrationLifecycle");
+      const p = await f.participants.getAddress();
+      const r = await f.registry.getAddress();
+      await expect(factory.deploy(ethers.ZeroAddress, r)).to.be.revertedWithCustomError(f.lifecycle, "LifecycleZeroAddress");
+      await expect(factory.deploy(p, ethers.ZeroAddress)).to.be.revertedWithCustomError(f.lifecycle, "LifecycleZeroAddress");
+    });
+
+    it("should refuse a suspended holder's change, renewal and cancellation request", async function () {
+      const f = await loadFixture(lifecycleFixture);
+      const [, until] = await statusOf(f.registry, f.assetG);
+      await time.increaseTo(until - DAY);
+      await f.participants.connect(f.gzde).suspendMerchant(f.carol.address, "documents expired");
+      await expect(f.lifecycle.connect(f.carol).change(f.assetG, digest("m"), "bafy", "r")).to.be.revertedWithCustomError(f.lifecycle, "LifecycleUnauthorized");
+      await expect(f.lifecycle.connect(f.carol).renew(f.assetG)).to.be.revertedWithCustomError(f.lifecycle, "LifecycleUnauthorized");
+      await expect(f.lifecycle.connect(f.carol).requestCancellation(f.assetG, "r")).to.be.revertedWithCustomError(f.lifecycle, "LifecycleUnauthorized");
+    });
+
+    it("should refuse a suspended exchange's correction, renewal, resolution and terms, but not the regulator's", async function () {
+      const f = await loadFixture(lifecycleFixture);
+      await objectAs(f.lifecycle, f.carol, f.assetN);
+      await f.participants.connect(f.regulator).suspendExchange(f.shde.address, "audit");
+      await expect(f.lifecycle.connect(f.shde).correct(f.assetN, digest("m"), "bafy", "r")).to.be.revertedWithCustomError(f.lifecycle, "LifecycleUnauthorized");
+      await expect(f.lifecycle.connect(f.shde).resolveObjection(f.assetN, f.carol.address, false, "r")).to.be.revertedWithCustomError(f.lifecycle, "LifecycleUnauthorized");
+      await expect(f.lifecycle.connect(f.shde).setTerms(0, 0, 0)).to.be.revertedWithCustomError(f.lifecycle, "LifecycleUnauthorized");
+      await f.participants.connect(f.regulator).suspendExchange(f.gzde.address, "audit");
+      await expect(f.lifecycle.connect(f.gzde).renew(f.assetG)).to.be.revertedWithCustomError(f.lifecycle, "LifecycleUnauthorized");
+      await expect(f.lifecycle.connect(f.regulator).resolveObjection(f.assetN, f.carol.address, true, "upheld by the regulator"))
+        .to.emit(f.lifecycle, "ObjectionResolved")
+        .withArgs(f.assetN, await f.lifecycle.objectionIdOf(f.assetN, f.carol.address), f.regulator.address, true, true, "upheld by the regulator");
+    });
+
+    it("should refuse resolving when no objection is open, and any step on an unknown asset", async function () {
+      const f = await loadFixture(lifecycleFixture);
+      await expect(f.lifecycle.connect(f.shde).resolveObjection(f.assetN, f.carol.address, false, "r"))
+        .to.be.revertedWithCustomError(f.lifecycle, "LifecycleNotInNotice")
+        .withArgs(f.assetN, Status.Notice, midnightAfter(f.registeredN, 10));
+      await expect(f.lifecycle.closeNotice(12345n)).to.be.revertedWithCustomError(f.registry, "RegistryAssetNotFound");
+      await expect(objectAs(f.lifecycle, f.carol, 12345n)).to.be.revertedWithCustomError(f.registry, "RegistryAssetNotFound");
+    });
+  });
+
   describe("the registry's lifecycle role", function () {
     /** A fresh registry wired to plain accounts standing in for the modules (11 recorder, 12 pledges, 13 lifecycle). */
     async function roleFixture() {
