@@ -5,7 +5,7 @@
  * when a check character is altered.
  */
 import { expect } from "chai";
-import { promises as fsp } from "node:fs";
+import { existsSync, promises as fsp } from "node:fs";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import hre from "hardhat";
@@ -143,6 +143,14 @@ describe("shuquan CLI: the registration lifecycle and certificates", function ()
     expect(r.json.summary).to.equal("valid at issue, since cancelled");
     r = await cli(env, ["certificate", "verify", file]);
     expect(r.stdout).to.contain("VALID AT ISSUE, SINCE CANCELLED");
+  });
+
+  it("prints a certificate to PDF with the local Chromium", async function () {
+    if (!existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) this.skip(); // CI installs Debian's chromium
+    const file = path.join(env.dir, "cert.pdf");
+    const r = await cli(env, ["--api", apiUrl, "certificate", "issue", "--asset", assetId, "--out", file]);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect((await fsp.readFile(file)).subarray(0, 5).toString()).to.equal("%PDF-");
   });
 
   it("calls a certificate with an altered check character invalid", async () => {

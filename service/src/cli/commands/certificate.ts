@@ -77,10 +77,10 @@ export function registerCertificateCommands(program: Command): void {
 
   cmd
     .command("issue")
-    .description("write a registration certificate (--asset) or trade certificate (--trade) as a printable HTML page, from the API")
+    .description("write a registration certificate (--asset) or trade certificate (--trade) as a printable HTML page (or PDF), from the API")
     .option("--asset <asset>", "asset id or registration number")
     .option("--trade <tradeId>", "trade id (decimal or 0x hex)")
-    .option("--out <file>", "where to write the page (default: <certificate number>.html)")
+    .option("--out <file>", "where to write it (default: <certificate number>.html); a name ending in .pdf prints a PDF with a local Chromium")
     .action(
       act<{ asset?: string; trade?: string; out?: string }>(async (ctx, _args, o) => {
         if (Boolean(o.asset) === Boolean(o.trade)) throw new CliError("give exactly one of --asset and --trade");
@@ -91,7 +91,13 @@ export function registerCertificateCommands(program: Command): void {
         if (!body?.data) throw new CliError(`${o.asset ? "asset" : "trade"} ${o.asset ?? o.trade} is not known to the API at ${ctx.apiUrl}`, "check the id, or wait for the indexer to catch up");
         const cert = body.data;
         const out = o.out ?? `${cert.certificateNumber}.html`;
-        await writeFile(out, await renderCertificateHtml(cert));
+        const html = await renderCertificateHtml(cert);
+        if (out.toLowerCase().endsWith(".pdf")) {
+          const { htmlToPdf } = await import("../pdf");
+          await htmlToPdf(html, out);
+        } else {
+          await writeFile(out, html);
+        }
         ctx.print({ certificate: cert, file: out }, [`certificate ${cert.certificateNumber} written to ${out}`, `  registration number ${cert.registrationNumber}; check it any time with: shuquan certificate verify ${out}`]);
       }),
     );
