@@ -609,10 +609,12 @@ contract DataAssetRegistry is ERC721, IDataAssetRegistry {
         }
     }
 
-    /// @dev The UTC day number of the first midnight at or after `now_` + `days_` days; 0 when `days_` is 0.
+    /// @dev The UTC day number of the first midnight at or after `now_` + `days_` days; 0 when `days_` is 0. Saturates
+    /// at day 65,535 (2149-06-06), the last the record can hold.
     function _dayAfter(uint40 now_, uint16 days_) private pure returns (uint16) {
         if (days_ == 0) return 0;
-        return uint16((uint256(now_) + uint256(days_) * 1 days + 1 days - 1) / 1 days);
+        uint256 day = (uint256(now_) + uint256(days_) * 1 days + 1 days - 1) / 1 days;
+        return day > type(uint16).max ? type(uint16).max : uint16(day);
     }
 
     /// @dev keccak256(abi.encode(assetId, grantee, uint8(right))).

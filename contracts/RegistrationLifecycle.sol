@@ -26,6 +26,8 @@ contract RegistrationLifecycle is IRegistrationLifecycle {
 
     /// @notice The longest notice an exchange may set, in days.
     uint16 public constant MAX_NOTICE_DAYS = 365;
+    /// @notice The longest validity term an exchange may set, in days (100 years; day numbers are uint16).
+    uint16 public constant MAX_TERM_DAYS = 36_500;
 
     IParticipantRegistry private immutable _participants;
     IDataAssetRegistry private immutable _registry;
@@ -52,7 +54,9 @@ contract RegistrationLifecycle is IRegistrationLifecycle {
     /// @inheritdoc IRegistrationLifecycle
     function setTerms(uint16 noticeDays, uint16 termDays, uint16 windowDays) external {
         if (!_participants.isActiveExchange(msg.sender)) revert LifecycleUnauthorized(msg.sender);
-        if (noticeDays > MAX_NOTICE_DAYS || windowDays > termDays) revert LifecycleInvalidTerms();
+        if (noticeDays > MAX_NOTICE_DAYS || termDays > MAX_TERM_DAYS || windowDays > termDays) {
+            revert LifecycleInvalidTerms();
+        }
         _renewalWindows[msg.sender] = windowDays;
         _registry.setExchangeTerms(msg.sender, noticeDays, termDays);
         emit ExchangeTermsSet(msg.sender, noticeDays, termDays, windowDays);

@@ -17,7 +17,7 @@ interface IRegistrationLifecycle {
 
     error LifecycleUnauthorized(address account); // caller may not do this
     error LifecycleZeroAddress(); // a constructor argument is zero
-    error LifecycleInvalidTerms(); // notice > 365 days, or renewal window longer than the term
+    error LifecycleInvalidTerms(); // notice > 365 days, term > 36,500 days, or renewal window longer than the term
     error LifecycleInvalidDigest(); // a required digest is zero
     error LifecycleReasonRequired(); // a change, correction or cancellation needs a reason
     error LifecycleNotInNotice(uint256 assetId, uint8 status, uint40 noticeEnd); // objection outside the notice
@@ -73,7 +73,7 @@ interface IRegistrationLifecycle {
     event RegistrationCancelled(uint256 indexed assetId, address indexed by, bool byRegulator, string reason);
 
     /// @notice Sets the caller's (an active exchange's) notice length, validity term and renewal window, in days,
-    /// for its next registrations. Notice at most 365 days; a window no longer than the term.
+    /// for its next registrations. Notice at most 365 days, term at most 36,500; a window no longer than the term.
     function setTerms(uint16 noticeDays, uint16 termDays, uint16 renewalWindowDays) external;
 
     /// @notice Lodges an objection during the notice. Caller: an active exchange, or a merchant recognised at the

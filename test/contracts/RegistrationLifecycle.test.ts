@@ -63,6 +63,8 @@ describe("RegistrationLifecycle", function () {
       await expect(f.lifecycle.connect(f.alice).setTerms(0, 0, 0)).to.be.revertedWithCustomError(f.lifecycle, "LifecycleUnauthorized");
       await expect(f.lifecycle.connect(f.shde).setTerms(366, 0, 0)).to.be.revertedWithCustomError(f.lifecycle, "LifecycleInvalidTerms");
       await expect(f.lifecycle.connect(f.shde).setTerms(10, 30, 31)).to.be.revertedWithCustomError(f.lifecycle, "LifecycleInvalidTerms");
+      await expect(f.lifecycle.connect(f.shde).setTerms(10, 36_501, 0)).to.be.revertedWithCustomError(f.lifecycle, "LifecycleInvalidTerms");
+      await f.lifecycle.connect(f.shde).setTerms(365, 36_500, 36_500); // the limits themselves are allowed
       await expect(f.registry.connect(f.shde).setExchangeTerms(f.shde.address, 0, 0)).to.be.revertedWithCustomError(
         f.registry,
         "RegistryUnauthorized",

@@ -71,6 +71,7 @@ export function registerAssetLifecycleCommands(asset: Command): void {
         const term = Number(parseUint(o.termDays, "--term-days", 65_535n));
         const window = Number(parseUint(o.windowDays, "--window-days", 65_535n));
         if (notice > 365) throw new CliError("--notice-days is at most 365");
+        if (term > 36_500) throw new CliError("--term-days is at most 36500 (100 years)");
         if (window > term) throw new CliError("--window-days cannot be longer than --term-days");
         const { contract } = await ctx.writer("lifecycle", "exchange");
         const tx = await send(contract, "setTerms", [notice, term, window], "set terms");
