@@ -148,6 +148,17 @@ describe("API: the registration lifecycle (indexed)", function () {
         await request(app).get(`/v1/objections?state=pending`).expect(400);
       });
 
+      it("should give each exchange the registration terms it set last", async () => {
+        const gz = (await request(app).get(`/v1/exchanges/${d.gzde.address}`).expect(200)).body.data;
+        expect(gz.registrationTerms).to.include({ noticeDays: 0, termDays: 0, renewalWindowDays: 0 });
+        const terms = (await d.lifecycle.queryFilter(d.lifecycle.filters.ExchangeTermsSet(d.gzde.address))).at(-1)!;
+        expect(gz.registrationTerms.set.txHash).to.equal(terms.transactionHash);
+        const sh = (await request(app).get(`/v1/exchanges/${d.shde.address}`).expect(200)).body.data;
+        expect(sh.registrationTerms.termDays).to.equal(0);
+        const [, notice, term] = await d.registry.exchangeTerms(d.shde.address);
+        expect([notice, term]).to.deep.equal([0n, 0n]);
+      });
+
       it("should name the holding or licence that authorised each derivation", async () => {
         const p = (await request(app).get(`/v1/assets/${hex(id.closed!)}/provenance`).expect(200)).body.data;
         const into = p.derivations.intoChildren as { child: string; basis: string; licence: { licenceId: string } | null; holding: unknown }[];
