@@ -47,6 +47,7 @@ describe("API: the registration lifecycle (indexed)", function () {
     await send(lifecycle.connect(carol).object(id.closed, digest("grounds: mine"), true, digest("GZDE-2025-RE-00000003-X")));
     await send(lifecycle.connect(shde).resolveObjection(id.closed, carol.address, false, "the earlier registration is another dataset"));
     await send(lifecycle.connect(dave).object(id.refused, digest("grounds: copied"), false, ethers.ZeroHash));
+    await send(lifecycle.connect(gzde).object(id.refused, digest("grounds: second"), false, ethers.ZeroHash)); // left moot
     await send(lifecycle.connect(shde).resolveObjection(id.refused, dave.address, true, "copied from dave's product"));
     await send(lifecycle.connect(carol).change(id.cancelled, digest("metadata v2"), "bafyv2", "daily updates"));
     await send(lifecycle.connect(gzde).correct(id.cancelled, digest("metadata v3"), "bafyv3", "registrant code mistyped"));
@@ -135,7 +136,7 @@ describe("API: the registration lifecycle (indexed)", function () {
 
       it("should list objections with their grounds, earlier-right claim and resolution", async () => {
         const all = (await request(app).get(`/v1/objections`).expect(200)).body.data;
-        expect(all).to.have.length(2);
+        expect(all).to.have.length(3);
         const own = (await request(app).get(`/v1/objections?ownEarlierRight=true`).expect(200)).body.data;
         expect(own).to.have.length(1);
         expect(own[0]).to.include({ assetId: hex(id.closed!), objector: d.carol.address.toLowerCase(), state: "dismissed", ownEarlierRight: true });
@@ -144,7 +145,9 @@ describe("API: the registration lifecycle (indexed)", function () {
         const upheld = (await request(app).get(`/v1/objections?state=upheld`).expect(200)).body.data;
         expect(upheld.map((o: { assetId: string }) => o.assetId)).to.deep.equal([hex(id.refused!)]);
         expect((await request(app).get(`/v1/objections?state=open`).expect(200)).body.data).to.deep.equal([]);
-        expect((await request(app).get(`/v1/objections?asset=${hex(id.refused!)}`).expect(200)).body.data).to.have.length(1);
+        const moot = (await request(app).get(`/v1/objections?state=moot`).expect(200)).body.data;
+        expect(moot.map((o: { objector: string; resolution: unknown }) => [o.objector, o.resolution])).to.deep.equal([[d.gzde.address.toLowerCase(), null]]);
+        expect((await request(app).get(`/v1/objections?asset=${hex(id.refused!)}`).expect(200)).body.data).to.have.length(2);
         await request(app).get(`/v1/objections?state=pending`).expect(400);
       });
 

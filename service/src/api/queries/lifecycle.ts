@@ -40,7 +40,8 @@ export interface ObjectionView {
   groundsDigest: string;
   ownEarlierRight: boolean;
   earlierRightDigest: string | null;
-  state: "open" | "upheld" | "dismissed";
+  /** moot: never resolved, and the registration was refused (on another objection) or cancelled meanwhile. */
+  state: "open" | "upheld" | "dismissed" | "moot";
   lodged: EventRef;
   resolution: { by: string; byRegulator: boolean; upheld: boolean; reason: string; event: EventRef } | null;
 }
@@ -49,7 +50,7 @@ export interface ObjectionView {
 export interface ObjectionFilters {
   asset?: string;
   objector?: string;
-  state?: "open" | "upheld" | "dismissed";
+  state?: ObjectionView["state"];
   ownEarlierRight?: boolean;
   chainId?: number;
   limit?: number;
@@ -113,7 +114,9 @@ export async function statusHistory(db: ReadDb, assetId: string, isFinal: Finali
 
 const SELECT_OBJECTIONS = `SELECT * FROM (SELECT ${eventCols("o")}, o.asset_id, o.objection_id, o.actor, o.digest, o.own_earlier_right, o.ref_digest,
   COALESCE((SELECT CASE WHEN r.upheld = 1 THEN 'upheld' ELSE 'dismissed' END FROM lifecycle_events r
-    WHERE r.chain_id = o.chain_id AND r.contract = o.contract AND r.objection_id = o.objection_id AND r.event = 'resolution' LIMIT 1), 'open') AS state
+    WHERE r.chain_id = o.chain_id AND r.contract = o.contract AND r.objection_id = o.objection_id AND r.event = 'resolution' LIMIT 1),
+    (SELECT 'moot' FROM lifecycle_events s WHERE s.chain_id = o.chain_id AND s.asset_id = o.asset_id AND s.event = 'status'
+      AND s.status IN ('refused', 'cancelled') LIMIT 1), 'open') AS state
   FROM lifecycle_events o WHERE o.event = 'objection') x`;
 
 type ObjectionRow = LifecycleRow & { state: ObjectionView["state"] };

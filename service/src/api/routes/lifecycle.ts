@@ -29,7 +29,7 @@ const objections = defineRoute({
   query: z.strictObject({
     asset: hex32.optional(),
     objector: address.optional(),
-    state: z.enum(["open", "upheld", "dismissed"]).optional(),
+    state: z.enum(["open", "upheld", "dismissed", "moot"]).optional().describe("moot: never resolved, the registration refused or cancelled meanwhile"),
     ownEarlierRight: z
       .enum(["true", "false"])
       .transform((v) => v === "true")
