@@ -189,7 +189,8 @@ async function run(options: Options, config: Config, logger: Logger, r: Running)
     const { createApi } = await import("./api");
     const { ensureWebBuild, webOptions } = await import("./web");
     const web = webOptions({ config, deployment, chainUrl: r.embedded?.chain.url, webRoot: await ensureWebBuild(logger) });
-    const app = createApi({ db, indexerStatus: status, logger, contentStore: content, health, evidenceCacheLeaves: config.evidenceCacheLeaves, ...web });
+    const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+    const app = createApi({ db, indexerStatus: status, logger, contentStore: content, health, evidenceCacheLeaves: config.evidenceCacheLeaves, publicUrl, ...web });
     r.server = await listen(app, config.host, config.port);
   } else {
     const { healthOnlyApp } = await import("./roles/health-only");

@@ -102,6 +102,8 @@ export interface CreateApiParameters {
   corsOrigins?: "*" | readonly string[];
   /** What GET /v1/config tells browsers about each chain: a JSON-RPC URL they may use and the contract addresses. */
   publicChains?: readonly PublicChain[];
+  /** Base URL of the public page, for certificate links and QR codes (default http://127.0.0.1:3000). */
+  publicUrl?: string;
   /** Directory of the built web page, served at / with deep links falling back to its index.html. */
   webRoot?: string;
 }
