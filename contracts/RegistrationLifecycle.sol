@@ -144,6 +144,21 @@ contract RegistrationLifecycle is IRegistrationLifecycle {
         _registry.setStatus(assetId, _REGISTERED, untilDay);
     }
 
+    /// @inheritdoc IRegistrationLifecycle
+    function limitValidity(uint256 assetId, uint40 validUntil, string calldata reason) external {
+        IDataAssetRegistry.Asset memory a = _registry.getAsset(assetId);
+        _requireExchangeOrRegulator(a.exchange);
+        if (a.status != _REGISTERED) revert LifecycleNotInForce(assetId, a.status);
+        if (bytes(reason).length == 0) revert LifecycleReasonRequired();
+        bool shortens = a.validUntil == 0 || validUntil < a.validUntil;
+        bool representable = validUntil <= uint40(type(uint16).max) * 1 days;
+        if (validUntil % 1 days != 0 || validUntil <= block.timestamp || !shortens || !representable) {
+            revert LifecycleInvalidValidity(assetId, validUntil);
+        }
+        emit ValidityLimited(assetId, msg.sender, a.validUntil, validUntil, reason);
+        _registry.setStatus(assetId, _REGISTERED, _day(validUntil));
+    }
+
     // ------------------------------------------------------------------ change and correction
 
     /// @inheritdoc IRegistrationLifecycle

@@ -336,6 +336,9 @@ async function main(): Promise<void> {
   await time.increase((1095 - 30) * 86_400);
   const renew = await gasOf(lifecycle.connect(gzNewHolder).renew(noticeAsset));
   rows.push({ id: "lifecycle.renew", operation: "lifecycle — renew inside the window", gasUsed: renew, notes: "holder; validity end moves by the term" });
+  const renewedUntil = Number((await registry.getAsset(noticeAsset)).validUntil);
+  const limit = await gasOf(lifecycle.connect(a.gzde).limitValidity(noticeAsset, renewedUntil - 86_400 * 100, "authorisation agreement ends sooner"));
+  rows.push({ id: "lifecycle.limitValidity", operation: "lifecycle — limit one registration's validity", gasUsed: limit, notes: "registering exchange; validity end moves earlier" });
   const request = await gasOf(lifecycle.connect(gzNewHolder).requestCancellation(noticeAsset, "dataset withdrawn"));
   rows.push({ id: "lifecycle.requestCancellation", operation: "lifecycle — holder asks for cancellation", gasUsed: request, notes: "request slot 0→holder" });
   const cancel = await gasOf(lifecycle.connect(a.gzde).cancel(noticeAsset, "on the holder's request"));

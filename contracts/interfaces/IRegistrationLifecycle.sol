@@ -31,6 +31,7 @@ interface IRegistrationLifecycle {
     error LifecycleFinal(uint256 assetId, uint8 status); // refused or cancelled: nothing more happens
     error LifecycleNoCancellationRequest(uint256 assetId); // the exchange cancels only on the holder's request
     error LifecycleAssetPledged(uint256 assetId); // a pledged asset is cancelled only by the regulator
+    error LifecycleInvalidValidity(uint256 assetId, uint40 validUntil); // a limit must shorten, and end after today
 
     /// @notice An exchange set the terms applied to its next registrations (and renewals).
     event ExchangeTermsSet(address indexed exchange, uint16 noticeDays, uint16 termDays, uint16 renewalWindowDays);
@@ -57,6 +58,10 @@ interface IRegistrationLifecycle {
     /// @notice A registration was renewed (续展).
     event RegistrationRenewed(
         uint256 indexed assetId, address indexed by, uint40 previousValidUntil, uint40 validUntil
+    );
+    /// @notice The validity of one registration was limited (e.g. public data under a shorter authorisation term).
+    event ValidityLimited(
+        uint256 indexed assetId, address indexed by, uint40 previousValidUntil, uint40 validUntil, string reason
     );
     /// @notice A new metadata version: a change by the holder (变更) or a correction by the exchange or regulator (更正).
     event MetadataChanged(
@@ -94,6 +99,11 @@ interface IRegistrationLifecycle {
     /// @notice Renews a registration in force (or lapsed) once its renewal window has opened: the new end is the
     /// later of the old end and today, plus the exchange's term. Caller: the holder or the registering exchange.
     function renew(uint256 assetId) external;
+
+    /// @notice Shortens one registration's validity to end at the UTC midnight `validUntil` (after today, before the
+    /// current end; e.g. public data whose authorisation term is shorter than the exchange's term). Caller: the
+    /// registering exchange or the regulator; the registration must be in force.
+    function limitValidity(uint256 assetId, uint40 validUntil, string calldata reason) external;
 
     /// @notice Records a change of the metadata (变更): its new digest and CID, with a reason. Holder only.
     function change(uint256 assetId, bytes32 metadataDigest, string calldata metadataCid, string calldata reason)

@@ -237,6 +237,42 @@ describe("RegistrationLifecycle", function () {
     });
   });
 
+  describe("a shorter validity for one registration", function () {
+    it("should let the registering exchange or the regulator shorten it, after which it expires at the new end", async function () {
+      const f = await loadFixture(lifecycleFixture);
+      const [, until] = await statusOf(f.registry, f.assetG);
+      const limit = midnightAfter(await time.latest(), 30);
+      await expect(f.lifecycle.connect(f.gzde).limitValidity(f.assetG, limit, "authorisation agreement ends"))
+        .to.emit(f.lifecycle, "ValidityLimited")
+        .withArgs(f.assetG, f.gzde.address, until, limit, "authorisation agreement ends")
+        .and.to.emit(f.registry, "AssetStatusChanged")
+        .withArgs(f.assetG, Status.Registered, limit);
+      await f.lifecycle.connect(f.regulator).limitValidity(f.assetG, limit - DAY, "shorter still");
+      await time.increaseTo(limit - DAY);
+      await expect(f.registry.connect(f.carol).grantLicence(f.assetG, f.dave.address, Right.Processing, await licenceTerms()))
+        .to.be.revertedWithCustomError(f.registry, "RegistryRegistrationExpired")
+        .withArgs(f.assetG, limit - DAY);
+    });
+
+    it("should limit an open-ended registration, and refuse other exchanges, longer or past ends, odd times, no reason, and assets not in force", async function () {
+      const f = await loadFixture(lifecycleFixture);
+      const [, until] = await statusOf(f.registry, f.assetG);
+      const now = await time.latest();
+      const ok = midnightAfter(now, 30);
+      await expect(f.lifecycle.connect(f.shde).limitValidity(f.assetG, ok, "r")).to.be.revertedWithCustomError(f.lifecycle, "LifecycleUnauthorized");
+      await expect(f.lifecycle.connect(f.gzde).limitValidity(f.assetG, until + DAY, "r")).to.be.revertedWithCustomError(f.lifecycle, "LifecycleInvalidValidity");
+      await expect(f.lifecycle.connect(f.gzde).limitValidity(f.assetG, ok + 3600, "r")).to.be.revertedWithCustomError(f.lifecycle, "LifecycleInvalidValidity");
+      await expect(f.lifecycle.connect(f.gzde).limitValidity(f.assetG, midnightAfter(now, 0) - DAY, "r")).to.be.revertedWithCustomError(f.lifecycle, "LifecycleInvalidValidity");
+      await expect(f.lifecycle.connect(f.gzde).limitValidity(f.assetG, ok, "")).to.be.revertedWithCustomError(f.lifecycle, "LifecycleReasonRequired");
+      await expect(f.lifecycle.connect(f.shde).limitValidity(f.assetN, ok, "r")).to.be.revertedWithCustomError(f.lifecycle, "LifecycleNotInForce");
+      await f.lifecycle.connect(f.gzde).setTerms(0, 0, 0);
+      const open = await registerAsset(f.registry, f.gzde, f.carol.address, "open-ended");
+      await expect(f.lifecycle.connect(f.gzde).limitValidity(open, 65_536 * DAY, "r")).to.be.revertedWithCustomError(f.lifecycle, "LifecycleInvalidValidity");
+      await f.lifecycle.connect(f.gzde).limitValidity(open, ok, "public data: authorisation ends");
+      expect(await statusOf(f.registry, open)).to.deep.equal([Status.Registered, ok]);
+    });
+  });
+
   describe("change and correction", function () {
     it("should record a holder's change and an exchange's or regulator's correction, with reasons", async function () {
       const f = await loadFixture(lifecycleFixture);

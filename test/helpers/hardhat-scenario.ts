@@ -90,6 +90,8 @@ export async function deployAndDrive(): Promise<{ d: Deployed; manifests: Uint8A
   await (await lifecycle.connect(carol).change(a4, digest("metadata v2"), "bafyv2", "weekly updates")).wait();
   await (await lifecycle.connect(gzde).correct(a4, digest("metadata v3"), "bafyv3", "typo")).wait();
   await (await lifecycle.connect(carol).renew(a4)).wait();
+  const renewed = Number((await registry.getAsset(a4)).validUntil);
+  await (await lifecycle.connect(gzde).limitValidity(a4, renewed - 86_400, "authorisation ends earlier")).wait();
   await (await lifecycle.connect(carol).requestCancellation(a4, "withdrawn")).wait();
   await (await lifecycle.connect(gzde).cancel(a4, "on request")).wait();
 

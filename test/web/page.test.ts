@@ -141,6 +141,22 @@ describe("web page in a browser, against npm start -- --demo", function () {
       await page.getByRole("heading", { level: 1, name: parent.registrationNumber }).waitFor();
     });
 
+    it("should show an asset's registration history: notice, an objection claiming an earlier right, and the certificate link", async () => {
+      const [objected] = await api<{ assetId: string; validUntil: number }[]>("/v1/assets?status=objected");
+      await open(`/asset/${objected!.assetId}`);
+      await page.locator("#lifecycle li").first().waitFor();
+      const history = await page.locator("#lifecycle").textContent();
+      expect(history).to.include("Registration history").and.include("under public notice").and.include("objection lodged");
+      expect(history).to.include("claims an earlier right of its own");
+      const facts = await page.locator("#facts").textContent();
+      expect(facts).to.include("Public notice until").and.include("objection open");
+      const href = await page.getByRole("link", { name: /printable certificate/ }).getAttribute("href");
+      expect(href).to.equal(`/v1/assets/${objected!.assetId}/certificate?format=html`);
+      const cert = await fetch(svc.apiUrl + href!);
+      expect(cert.headers.get("content-type")).to.match(/text\/html/);
+      expect(await cert.text()).to.include("数据资产登记证书");
+    });
+
     it("should show a merchant's home exchange, where it is recognised and by which path, its assets and licences", async () => {
       await open(`/merchant/${alice.address.toLowerCase()}`);
       await page.getByTestId("recognised-at").getByText("Guiyang Global Big Data Exchange").waitFor(); // named once the directory is in

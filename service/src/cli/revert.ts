@@ -75,6 +75,7 @@ const HINTS: Record<string, string | ((what: string) => string)> = {
   LifecycleNoCancellationRequest: "the holder asks for cancellation first (shuquan asset cancel with the holder's key)",
   LifecycleAssetPledged: "the lender must release the pledge first; the regulator may cancel regardless",
   LifecycleReasonRequired: "give a --reason",
+  LifecycleInvalidValidity: "the new end must be a UTC midnight after today and before the current end",
   LifecycleInvalidDigest: "give the grounds (and the earlier right's digest when you claim one)",
 };
 

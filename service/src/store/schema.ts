@@ -373,7 +373,7 @@ export const SCHEMA = {
   }),
 
   // RegistrationLifecycle, and DataAssetRegistry's AssetStatusChanged: one row per lifecycle event, `event` names it
-  // (status, terms, objection, resolution, notice_closed, renewal, change, correction, cancellation_request,
+  // (status, terms, objection, resolution, notice_closed, renewal, validity_limit, change, correction, cancellation_request,
   // cancellation); the other columns are null where the event does not carry them (docs/lifecycle.md)
   lifecycle_events: eventTable({
     since: 5,

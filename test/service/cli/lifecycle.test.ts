@@ -118,6 +118,20 @@ describe("shuquan CLI: the registration lifecycle and certificates", function ()
     expect(forced.stderr).to.contain("LifecycleOutsideRenewalWindow");
   });
 
+  it("shortens one registration's validity by the registering exchange only, and only to an earlier end", async () => {
+    let r = await cli(env, ["asset", "limit-validity", assetId, "--until", "2099-01-01", "--reason", "authorisation ends"], { key: EXCHANGE_KEY });
+    expect(r.code).to.not.equal(0);
+    expect(r.stderr).to.contain("before the current end");
+    r = await cli(env, ["asset", "limit-validity", assetId, "--until", "2099-01-01", "--reason", "x"], { key: HOLDER_KEY });
+    expect(r.code).to.not.equal(0);
+    expect(r.stderr).to.contain("neither the registering exchange nor the regulator");
+    const end = Number((await env.deployment.registry.getAsset(assetId)).validUntil);
+    const earlier = new Date((end - 30 * DAY) * 1000).toISOString().slice(0, 10);
+    r = await cli(env, ["asset", "limit-validity", assetId, "--until", earlier, "--reason", "authorisation agreement ends", "--json"], { key: EXCHANGE_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(Number((await env.deployment.registry.getAsset(assetId)).validUntil)).to.equal(end - 30 * DAY);
+  });
+
   it("issues a certificate, and after cancellation verifies it as valid at issue, since cancelled", async () => {
     await catchUp();
     const file = path.join(env.dir, "cert.html");

@@ -54,6 +54,7 @@ const TABLE_OF: Record<string, string> = {
   MetadataChanged: "lifecycle_events",
   CancellationRequested: "lifecycle_events",
   RegistrationCancelled: "lifecycle_events",
+  ValidityLimited: "lifecycle_events",
 };
 
 describe("indexer end to end on the Hardhat network", function () {

@@ -9,7 +9,7 @@ import { bool, eventCols, eventRef, type EventRef, conditions } from "./rows";
 
 /** One step of an asset's registration history. */
 export interface StatusHistoryEntry {
-  /** registration, status, objection, resolution, notice_closed, renewal, change, correction, cancellation_request, cancellation. */
+  /** registration, status, objection, resolution, notice_closed, renewal, validity_limit, change, correction, cancellation_request, cancellation. */
   event: string;
   /** The status from this step on (status steps, and the registration itself). */
   status: string | null;
@@ -65,7 +65,7 @@ function toEntry(r: LifecycleRow, isFinal: FinalityCheck): StatusHistoryEntry {
   return {
     event: r.event,
     status: r.status,
-    validUntil: r.event === "status" || r.event === "notice_closed" || r.event === "renewal" ? nullableNum(r.valid_until) : null,
+    validUntil: ["status", "notice_closed", "renewal", "validity_limit"].includes(r.event) ? nullableNum(r.valid_until) : null,
     previousValidUntil: nullableNum(r.previous_valid_until),
     actor: r.actor,
     objectionId: r.objection_id,

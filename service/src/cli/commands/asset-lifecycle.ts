@@ -189,6 +189,33 @@ export function registerAssetLifecycleCommands(asset: Command): void {
     );
 
   asset
+    .command("limit-validity <asset>")
+    .description("shorten one registration's validity (registering exchange or regulator), e.g. public data whose authorisation ends sooner")
+    .requiredOption("--until <date>", "the new end: a UTC date (2027-06-30), the registration ends at its start")
+    .requiredOption("--reason <text>", "recorded on chain")
+    .option("--force", "send even if the chain would refuse it")
+    .action(
+      act<{ until: string; reason: string; force?: boolean }>(async (ctx, [ref], o) => {
+        const wallet = await ctx.requireKey("exchange or regulator");
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(o.until)) throw new CliError(`--until "${o.until}" is not a date (YYYY-MM-DD)`);
+        const until = Date.parse(`${o.until}T00:00:00Z`) / 1000;
+        if (Number.isNaN(until)) throw new CliError(`--until "${o.until}" is not a date`);
+        if (!o.reason.trim()) throw new CliError("--reason must not be empty");
+        const s = await stateOf(ctx, ref as string);
+        const regulator = await view<boolean>(s.participants, "isRegulator", [wallet.address], "regulator?");
+        refuse(!regulator && !same(wallet.address, s.asset.exchange), o.force, `${wallet.address} is neither the registering exchange nor the regulator`, `sign with ${s.asset.exchange}'s key or the regulator's`);
+        refuse(s.status !== "registered", o.force, `asset ${s.hex} is ${s.status}, not registered`, "only a registration in force is limited");
+        refuse(until <= s.now || (s.validUntil !== 0 && until >= s.validUntil), o.force, `${o.until} must be after today and before the current end (${iso(s.validUntil)})`, "a limit only shortens the validity");
+        const { contract } = await ctx.writer("lifecycle", "exchange or regulator");
+        const tx = await send(contract, "limitValidity", [s.assetId, until, o.reason], "limit validity");
+        ctx.print({ assetId: s.hex, previousValidUntil: s.validUntil, validUntil: until, ...tx }, [
+          `validity of ${s.hex} now ends ${iso(until)} (was ${iso(s.validUntil)})`,
+          `tx ${tx.txHash} in block ${tx.blockNumber}`,
+        ]);
+      }),
+    );
+
+  asset
     .command("change <asset>")
     .description("record new metadata: a change (变更) by the holder, or with --correction a correction (更正) by the registering exchange or regulator")
     .option("--metadata-file <file>", "the new metadata document: its SHA-256 and its CID (stored in the content store)")

@@ -87,6 +87,16 @@ export const lifecycleHandlers = defineHandlers("RegistrationLifecycle", {
       valid_until: num(a, "validUntil"),
     }),
   ),
+  ValidityLimited: lifecycle((a) =>
+    row({
+      asset_id: str(a, "assetId"),
+      event: "validity_limit",
+      actor: str(a, "by"),
+      previous_valid_until: num(a, "previousValidUntil"),
+      valid_until: num(a, "validUntil"),
+      reason: str(a, "reason"),
+    }),
+  ),
   MetadataChanged: lifecycle((a) =>
     row({
       asset_id: str(a, "assetId"),
