@@ -46,12 +46,16 @@ export interface KeyColumn {
   field: string;
 }
 
-/** The sort key of event rows: their position on the chain (block, log index), then chain id; `alias` is the table's. */
+/**
+ * The sort key of event rows: the tables' own key (chain id, block, log index), so that the primary key, or an index
+ * on a filter column followed by the key (store/schema.ts), hands the page over in order and a later page costs what
+ * the first does. Within a chain this is chain order; chains follow each other. `alias` is the table's.
+ */
 export function eventPositionKeys(alias: string): KeyColumn[] {
   return [
+    { sql: `${alias}.chain_id`, field: "chain_id" },
     { sql: `${alias}.block_number`, field: "block_number" },
     { sql: `${alias}.log_index`, field: "log_index" },
-    { sql: `${alias}.chain_id`, field: "chain_id" },
   ];
 }
 
@@ -69,6 +73,11 @@ export interface PaginateParameters<R, T> {
   limit?: number;
   cursor?: string;
   map: (row: R) => T;
+  /**
+   * Alternatives OR-ed together (e.g. seller = ? or buyer = ?): each is read as its own indexed, ordered page and the
+   * pages are merged, instead of one OR that neither index serves in order.
+   */
+  anyOf?: { where: string; params: SqlValue[] }[];
 }
 
 /** Runs a keyset-paginated query and maps its rows. */
@@ -83,14 +92,31 @@ export async function paginate<R extends object, T>(p: PaginateParameters<R, T>)
     params.push(...key);
   }
   const order = p.keys.map((k) => `${k.sql} ${p.direction.toUpperCase()}`).join(", ");
-  const sql = `${p.select}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
-  const rows = await p.db.all<R>(sql, [...params, limit + 1]);
+  const read = (w: string[], ps: SqlValue[]): Promise<R[]> =>
+    p.db.all<R>(`${p.select}${w.length ? ` WHERE ${w.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`, [...ps, limit + 1]);
+  const rows = p.anyOf?.length
+    ? mergePages(await Promise.all(p.anyOf.map((a) => read([...where, a.where], [...params, ...a.params]))), p.keys, p.direction, limit + 1)
+    : await read(where, params);
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
   const nextCursor =
     more && last ? encodeCursor(p.keys.map((k) => normaliseKey((last as Record<string, unknown>)[k.field]))) : null;
   return { items: page.map(p.map), nextCursor, limit };
+}
+
+/** Merges pages sorted by `keys` into one, each row once, the first `n`. */
+function mergePages<R extends object>(pages: R[][], keys: KeyColumn[], direction: "asc" | "desc", n: number): R[] {
+  const keyOf = (r: R): KeyValue[] => keys.map((k) => normaliseKey((r as Record<string, unknown>)[k.field]));
+  const sign = direction === "asc" ? 1 : -1;
+  const compare = (a: R, b: R): number => {
+    const ka = keyOf(a);
+    const kb = keyOf(b);
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return (ka[i] < kb[i] ? -1 : 1) * sign;
+    return 0;
+  };
+  const all = pages.flat().sort(compare);
+  return all.filter((r, i) => i === 0 || compare(all[i - 1], r) !== 0).slice(0, n);
 }
 
 function normaliseKey(v: unknown): KeyValue {

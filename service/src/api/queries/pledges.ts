@@ -100,8 +100,8 @@ export async function getPledge(db: ReadDb, pledgeId: string, isFinal: FinalityC
   return (await toViews(db, rows, isFinal))[0];
 }
 
-/** Every pledge of an asset, oldest first. */
-export async function pledgesOfAsset(db: ReadDb, assetId: string, isFinal: FinalityCheck): Promise<PledgeView[]> {
-  const rows = await db.all<PledgeRow>(`${SELECT} WHERE x.asset_id = ? ORDER BY x.block_number, x.log_index`, [assetId]);
+/** The pledges of an asset, oldest first (at most `limit`). */
+export async function pledgesOfAsset(db: ReadDb, assetId: string, isFinal: FinalityCheck, limit = 1000): Promise<PledgeView[]> {
+  const rows = await db.all<PledgeRow>(`${SELECT} WHERE x.asset_id = ? ORDER BY x.chain_id, x.block_number, x.log_index LIMIT ?`, [assetId, limit]);
   return toViews(db, rows, isFinal);
 }

@@ -4,7 +4,7 @@
 import type { StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import { paginate, type Page, eventPositionKeys } from "../pagination";
-import type { ReadDb } from "../types";
+import type { ReadDb, SqlValue } from "../types";
 import { hyphenated, spellings } from "../validation";
 import { bool, eventCols, eventRef, placeholders, type EventRef, conditions } from "./rows";
 
@@ -122,10 +122,9 @@ export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityC
     params.push(...spellings(v));
   }
   eq("t.chain_id", f.chainId);
-  if (f.party !== undefined) {
-    where.push("(t.seller = ? OR t.buyer = ?)");
-    params.push(f.party, f.party);
-  }
+  // seller or buyer: two ordered index reads merged by paginate
+  let anyOf: { where: string; params: SqlValue[] }[] | undefined =
+    f.party === undefined ? undefined : [{ where: "t.seller = ?", params: [f.party] }, { where: "t.buyer = ?", params: [f.party] }];
   if (f.from !== undefined) {
     where.push("t.block_time >= ?");
     params.push(f.from);
@@ -135,7 +134,13 @@ export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityC
     params.push(f.to);
   }
   if (f.linked === true) {
-    where.push("(t.linked_trade_id IS NOT NULL OR EXISTS (SELECT 1 FROM trades l WHERE l.linked_trade_id = t.trade_id))");
+    const links = [
+      { where: "t.linked_trade_id IS NOT NULL", params: [] },
+      { where: "t.trade_id IN (SELECT l.linked_trade_id FROM trades l WHERE l.linked_trade_id IS NOT NULL)", params: [] },
+    ];
+    // a link either way: two indexed reads (trades_linked) merged, unless the party filter already splits the read
+    if (anyOf) where.push(`(${links.map((l) => l.where).join(" OR ")})`);
+    else anyOf = links;
   }
   const page = await paginate<TradeRow, TradeRow>({
     db,
@@ -147,6 +152,7 @@ export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityC
     limit: f.limit,
     cursor: f.cursor,
     map: (r) => r,
+    anyOf,
   });
   return { ...page, items: await withLinks(db, page.items, isFinal) };
 }
@@ -155,13 +161,4 @@ export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityC
 export async function getTrade(db: ReadDb, tradeId: string, isFinal: FinalityCheck): Promise<TradeView | undefined> {
   const rows = await db.all<TradeRow>(`SELECT ${TRADE_COLS} FROM trades t WHERE t.trade_id = ? LIMIT 1`, [tradeId]);
   return (await withLinks(db, rows, isFinal))[0];
-}
-
-/** Every trade of an asset, oldest first (for the provenance report). */
-export async function tradesOfAsset(db: ReadDb, assetId: string, isFinal: FinalityCheck): Promise<TradeView[]> {
-  const rows = await db.all<TradeRow>(
-    `SELECT ${TRADE_COLS} FROM trades t WHERE t.asset_id = ? ORDER BY t.block_number, t.log_index`,
-    [assetId],
-  );
-  return withLinks(db, rows, isFinal);
 }
