@@ -2,6 +2,7 @@
  * The read-only HTTP API: `createApi` builds the express app with every router under /v1, the OpenAPI document at
  * /v1/openapi.json, /health and /metrics.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Express } from "express";
 import type { ApiContext } from "./context";
 import { errorHandler, JSON_BODY_LIMIT, unknownRoute } from "./errors";
@@ -24,6 +25,7 @@ import { relationRoutes } from "./routes/relations";
 import { searchRoutes } from "./routes/search";
 import type { CreateApiParameters } from "./types";
 import { corsMiddleware } from "./cors";
+import { createEvidenceLookup, EVIDENCE_ITEM_ROUTE, withLeanPath } from "./evidence-lookup";
 import { webHandler } from "../web/serve";
 
 /** API version reported in the OpenAPI document. */
@@ -94,5 +96,15 @@ export function createApi(p: CreateApiParameters): Express {
   if (p.webRoot) app.use(webHandler(p.webRoot));
   app.use(unknownRoute);
   app.use(errorHandler(p.logger));
+  const lookup = createEvidenceLookup({
+    db: p.db,
+    indexerStatus: p.indexerStatus,
+    observe: (status, seconds) => metrics.observe("GET", EVIDENCE_ITEM_ROUTE, status, seconds),
+    onError: (err) => p.logger.warn({ err }, "evidence lookup: read failed; answered by the router"),
+  });
+  // the hottest request skips express's router (evidence-lookup.ts); everything else, and anything unusual, does not
+  // express calls `app.handle` for every request (express/lib/express.js); its types do not declare it
+  const handled = app as Express & { handle: (req: IncomingMessage, res: ServerResponse, callback?: unknown) => void };
+  handled.handle = withLeanPath(handled.handle.bind(app), lookup);
   return app;
 }

@@ -45,7 +45,10 @@ export interface ItemProofView {
   /** Sibling hashes from the leaf up (OpenZeppelin MerkleProof format). */
   proof: string[];
   batch: BatchView;
-  /** True: the batch's manifest rebuilt the anchored root and this leaf verifies against it. */
+  /**
+   * True: the batch's manifest rebuilt the anchored root and the indexer derived this proof from that tree (checked at
+   * index time; the lookup does no hashing). Auditors fold the proof to the anchored root themselves.
+   */
   valid: boolean;
 }
 
