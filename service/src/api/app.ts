@@ -26,6 +26,7 @@ import { searchRoutes } from "./routes/search";
 import type { CreateApiParameters } from "./types";
 import { corsMiddleware } from "./cors";
 import { createEvidenceLookup, EVIDENCE_ITEM_ROUTE, withLeanPath } from "./evidence-lookup";
+import { DEFAULT_REQUEST_TIME_LIMIT_MS, requestTimeLimit, utf8Only, verifyUtf8 } from "./limits";
 import { webHandler } from "../web/serve";
 
 /** API version reported in the OpenAPI document. */
@@ -72,8 +73,10 @@ export function createApi(p: CreateApiParameters): Express {
   app.disable("x-powered-by");
   app.set("query parser", "simple");
   app.use(metrics.middleware);
+  app.use(requestTimeLimit(p.requestTimeLimitMs ?? DEFAULT_REQUEST_TIME_LIMIT_MS));
   app.use(corsMiddleware(p.corsOrigins ?? "*"));
-  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(utf8Only);
+  app.use(express.json({ limit: JSON_BODY_LIMIT, verify: verifyUtf8 }));
 
   const health = healthHandler(p.indexerStatus, p.health ?? {}, now);
   app.get("/health", (req, res, next) => {
@@ -98,6 +101,7 @@ export function createApi(p: CreateApiParameters): Express {
   app.use(errorHandler(p.logger));
   const lookup = createEvidenceLookup({
     db: p.db,
+    timeLimitMs: p.requestTimeLimitMs ?? DEFAULT_REQUEST_TIME_LIMIT_MS,
     indexerStatus: p.indexerStatus,
     observe: (status, seconds) => metrics.observe("GET", EVIDENCE_ITEM_ROUTE, status, seconds),
     onError: (err) => p.logger.warn({ err }, "evidence lookup: read failed; answered by the router"),

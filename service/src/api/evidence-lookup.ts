@@ -12,7 +12,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FinalityCheck } from "./context";
 import { finalityOf, headMeta } from "./context";
-import { errorBody, notFound } from "./errors";
+import { ApiError, errorBody, notFound } from "./errors";
 import { BATCH_COLS, batchView, ITEM_COLS, parseStoredProof, type BatchRow, type ItemProofView, type ItemRow } from "./queries/evidence";
 import { ZERO_ID } from "./queries/rows";
 import type { IndexerStatus, ReadDb } from "./types";
@@ -36,6 +36,8 @@ export interface EvidenceLookupParameters {
   observe?: (status: number, seconds: number) => void;
   /** Hears a failed read (the request then goes to express, which answers it or its error). */
   onError?: (e: unknown) => void;
+  /** Time limit in ms: 503 `timeout` when the read has not answered by then (as every request, limits.ts). */
+  timeLimitMs: number;
 }
 
 type Row = ItemRow & { proof: string | null };
@@ -91,8 +93,17 @@ export function createEvidenceLookup(p: EvidenceLookupParameters): LeanHandler {
     const start = process.hrtime.bigint();
     const digest = (raw.startsWith("0x") ? raw : `0x${raw}`).toLowerCase();
     const status = p.indexerStatus();
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      res.setHeader("Retry-After", "1");
+      send(res, 503, JSON.stringify(errorBody(new ApiError(503, "timeout", `the request took longer than the server's ${p.timeLimitMs} ms limit; try again`))));
+      p.observe?.(503, Number(process.hrtime.bigint() - start) / 1e9);
+    }, p.timeLimitMs);
+    timer.unref();
     occurrences(digest, finalityOf(status)).then(
       (found) => {
+        clearTimeout(timer);
+        if (res.headersSent) return;
         if (found === undefined) return next();
         const code = found.length === 0 ? 404 : 200;
         const body =
@@ -103,8 +114,9 @@ export function createEvidenceLookup(p: EvidenceLookupParameters): LeanHandler {
         p.observe?.(code, Number(process.hrtime.bigint() - start) / 1e9);
       },
       (e: unknown) => {
+        clearTimeout(timer);
         p.onError?.(e);
-        next();
+        if (!res.headersSent) next();
       },
     );
   };

@@ -1,6 +1,8 @@
 /**
  * Keyset (cursor) pagination. A cursor is the base64url JSON of the sort key of the last row of the previous
- * page; pages are stable while rows are appended, and the page size is bounded by {@link MAX_PAGE_SIZE}.
+ * page; pages are stable while rows are appended, and the page size is bounded by {@link MAX_PAGE_SIZE}. Every sort
+ * key is a position (chain id, block, log index, leaf index): a non-negative safe integer, checked before it reaches
+ * SQL (PostgreSQL refuses a string or an out-of-range number where an integer column is compared).
  */
 import { badRequest } from "./errors";
 import type { ReadDb, SqlValue } from "./types";
@@ -15,7 +17,7 @@ export interface Page<T> {
   limit: number;
 }
 
-type KeyValue = string | number;
+type KeyValue = number;
 
 /** Encodes a sort key as an opaque cursor. */
 export function encodeCursor(key: readonly KeyValue[]): string {
@@ -30,11 +32,7 @@ export function decodeCursor(cursor: string, arity: number): KeyValue[] {
   } catch {
     throw badRequest("query.cursor", "not a cursor of this list");
   }
-  if (
-    !Array.isArray(key) ||
-    key.length !== arity ||
-    !key.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))
-  ) {
+  if (!Array.isArray(key) || key.length !== arity || !key.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) {
     throw badRequest("query.cursor", "not a cursor of this list");
   }
   return key as KeyValue[];
@@ -120,7 +118,5 @@ function mergePages<R extends object>(pages: R[][], keys: KeyColumn[], direction
 }
 
 function normaliseKey(v: unknown): KeyValue {
-  if (typeof v === "number" || typeof v === "string") return v;
-  if (typeof v === "bigint") return Number(v);
-  return String(v);
+  return Number(v);
 }

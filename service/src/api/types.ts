@@ -100,6 +100,8 @@ export interface CreateApiParameters {
   corsOrigins?: "*" | readonly string[];
   /** What GET /v1/config tells browsers about each chain: a JSON-RPC URL they may use and the contract addresses. */
   publicChains?: readonly PublicChain[];
+  /** Server-side time limit of a request in ms (503 `timeout` after it); default 10 000. */
+  requestTimeLimitMs?: number;
   /** Directory of the built web page, served at / with deep links falling back to its index.html. */
   webRoot?: string;
 }
