@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import request from "supertest";
-import { ASSET1, ASSET2, BACKENDS, useFixtureApi } from "./fixture";
+import { A, ASSET1, ASSET2, BACKENDS, useFixtureApi } from "./fixture";
 
 const SECTIONS = ["trades", "holders", "licences", "evidence", "batches"] as const;
 
@@ -63,6 +63,23 @@ for (const backend of BACKENDS) {
       expect(next.body.page.nextCursor).to.equal(null);
       // the holder period of the page's last holder ends at the next change, even on the next page
       expect(small.rights.holders[0].until).to.deep.equal(whole.rights.holders[0].until);
+    });
+
+    it("should page an account's licences, newest first, into exactly its whole list", async () => {
+      const whole = (await request(h.app).get(`/v1/accounts/${A.m2}/licences`).expect(200)).body;
+      expect(whole.data.licences.length).to.be.greaterThan(1);
+      expect(whole.data.truncated).to.equal(false);
+      const paged: unknown[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: request.Response = await request(h.app).get(`/v1/accounts/${A.m2}/licences?limit=1${cursor ? `&cursor=${cursor}` : ""}`).expect(200);
+        paged.push(...(res.body.data.licences as unknown[]));
+        expect(res.body.data.truncated).to.equal(res.body.page.nextCursor !== null);
+        cursor = res.body.page.nextCursor;
+      } while (cursor);
+      expect(paged).to.deep.equal(whole.data.licences);
+      const blocks = (whole.data.licences as { granted: { blockNumber: number } }[]).map((l) => l.granted.blockNumber);
+      expect(blocks).to.deep.equal([...blocks].sort((a, b) => b - a));
     });
 
     it("should 404 an unknown asset and 400 an unknown section, a bad cursor or limit", async () => {
