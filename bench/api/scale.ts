@@ -396,12 +396,12 @@ function render(runs: Record<string, unknown>[]): string {
 }
 
 async function main(): Promise<void> {
-  const prior = fs.existsSync(RESULTS_JSON) ? (JSON.parse(fs.readFileSync(RESULTS_JSON, "utf8")) as { runs?: Record<string, unknown>[] }).runs ?? [] : [];
-  let runs = prior;
   for (const backend of BACKENDS) {
     for (const level of LEVELS) {
       const r = await runLevel(backend, level);
-      runs = [...runs.filter((x) => !(x.backend === backend && x.level === level)), r];
+      // read again just before writing: another invocation (another level) may have written meanwhile
+      const prior = fs.existsSync(RESULTS_JSON) ? (JSON.parse(fs.readFileSync(RESULTS_JSON, "utf8")) as { runs?: Record<string, unknown>[] }).runs ?? [] : [];
+      const runs = [...prior.filter((x) => !(x.backend === backend && x.level === level)), r];
       fs.writeFileSync(RESULTS_JSON, JSON.stringify({ runs }, null, 2) + "\n");
       fs.writeFileSync(RESULTS_MD, render(runs));
     }
