@@ -138,9 +138,15 @@ export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityC
       { where: "t.linked_trade_id IS NOT NULL", params: [] },
       { where: "t.trade_id IN (SELECT l.linked_trade_id FROM trades l WHERE l.linked_trade_id IS NOT NULL)", params: [] },
     ];
-    // a link either way: two indexed reads (trades_linked) merged, unless the party filter already splits the read
-    if (anyOf) where.push(`(${links.map((l) => l.where).join(" OR ")})`);
-    else anyOf = links;
+    if (db.dialect === "sqlite" || anyOf) {
+      // SQLite: a filter on the key-ordered read (each row's "linked to" probed by trades_linked), so a page costs the
+      // rows walked until it is full; read from trades_linked instead, SQLite sorts every linked trade for each page
+      // (225 ms at 1M trades). COALESCE keeps it off that index for the first test.
+      where.push("(COALESCE(t.linked_trade_id, '') <> '' OR EXISTS (SELECT 1 FROM trades l WHERE l.linked_trade_id = t.trade_id))");
+    } else {
+      // PostgreSQL takes the filter for a whole-table scan; two reads of trades_linked, merged, it keeps to the index
+      anyOf = links;
+    }
   }
   const page = await paginate<TradeRow, TradeRow>({
     db,
