@@ -143,10 +143,10 @@ export function prefixParams(prefix: string): string[] {
 /** Searches assets, newest registration first. */
 export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityCheck): Promise<Page<AssetView>> {
   const { where, params, eq } = conditions();
-  eq("x.kind", f.kind);
+
   eq("x.source", f.source);
   eq("x.level", f.level);
-  eq("x.exchange", f.exchange);
+  if (f.kind !== undefined && f.exchange !== undefined) eq("x.kind", f.kind);
   eq("x.chain_id", f.chainId);
   eq("x.current_holder", f.holder);
   if (f.holder !== undefined) {
@@ -172,6 +172,8 @@ export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityC
     limit: f.limit,
     cursor: f.cursor,
     map: (r) => r,
+    // exchange, else kind, leads the read by its key-ordered index (pagination.ts `fixed`)
+    fixed: f.exchange !== undefined ? [{ sql: "x.exchange", value: f.exchange }] : f.kind !== undefined ? [{ sql: "x.kind", value: f.kind }] : [],
   });
   return { ...page, items: await withParents(db, page.items, isFinal) };
 }

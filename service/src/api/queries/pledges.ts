@@ -77,7 +77,6 @@ export async function listPledges(db: ReadDb, f: PledgeFilters, isFinal: Finalit
   const { where, params, eq } = conditions();
   eq("x.asset_id", f.asset);
   eq("x.lender", f.lender);
-  eq("x.holder", f.holder);
   eq("x.status", f.status);
   eq("x.chain_id", f.chainId);
   const page = await paginate<PledgeRow, PledgeRow>({
@@ -90,6 +89,7 @@ export async function listPledges(db: ReadDb, f: PledgeFilters, isFinal: Finalit
     limit: f.limit,
     cursor: f.cursor,
     map: (r) => r,
+    fixed: f.holder !== undefined ? [{ sql: "x.holder", value: f.holder }] : [],
   });
   return { ...page, items: await toViews(db, page.items, isFinal) };
 }

@@ -143,7 +143,7 @@ const KEYS = (alias: string): KeyColumn[] => eventPositionKeys(alias);
 /** An asset's trades, oldest first, with their links. */
 export async function tradesPage(db: ReadDb, assetId: string, p: SectionPaging, isFinal: FinalityCheck): Promise<Page<TradeView>> {
   const page = await paginate<TradeRow, TradeRow>({
-    db, select: `SELECT ${TRADE_COLS} FROM trades t`, where: ["t.asset_id = ?"], params: [assetId],
+    db, select: `SELECT ${TRADE_COLS} FROM trades t`, where: [], params: [], fixed: [{ sql: "t.asset_id", value: assetId }],
     keys: KEYS("t"), direction: "asc", limit: p.limit, cursor: p.cursor, map: (r) => r,
   });
   return { ...page, items: await withLinks(db, page.items, isFinal) };
@@ -155,16 +155,16 @@ const HOLDING_SELECT = `SELECT ${eventCols("h")}, h.from_address, h.to_address, 
 /** An asset's holding changes, oldest first, each with the end of the holder period it starts. */
 export async function holdersPage(db: ReadDb, assetId: string, p: SectionPaging, isFinal: FinalityCheck): Promise<Page<HolderEntry>> {
   const page = await paginate<HoldingRow, HoldingRow>({
-    db, select: HOLDING_SELECT, where: ["h.asset_id = ?"], params: [assetId],
+    db, select: HOLDING_SELECT, where: [], params: [], fixed: [{ sql: "h.asset_id", value: assetId }],
     keys: KEYS("h"), direction: "asc", limit: p.limit, cursor: p.cursor, map: (r) => r,
   });
   const last = page.items[page.items.length - 1];
   // the period of the page's last holder ends at the next change, on the next page
   const after = last
     ? await db.get<HoldingRow>(
-        `${HOLDING_SELECT} WHERE h.asset_id = ? AND (h.chain_id, h.block_number, h.log_index) > (?, ?, ?)
-         ORDER BY h.chain_id, h.block_number, h.log_index LIMIT 1`,
-        [assetId, Number(last.chain_id), Number(last.block_number), Number(last.log_index)],
+        `${HOLDING_SELECT} WHERE h.asset_id >= ? AND h.asset_id <= ? AND (h.chain_id, h.block_number, h.log_index) > (?, ?, ?)
+         ORDER BY h.asset_id, h.chain_id, h.block_number, h.log_index LIMIT 1`,
+        [assetId, assetId, Number(last.chain_id), Number(last.block_number), Number(last.log_index)],
       )
     : undefined;
   const rows = page.items;
@@ -187,7 +187,7 @@ export async function holdersPage(db: ReadDb, assetId: string, p: SectionPaging,
 /** An asset's licence grants, oldest first, with their revocations and state at `asOf`. */
 export async function licencesPage(db: ReadDb, assetId: string, p: SectionPaging, asOf: number, isFinal: FinalityCheck): Promise<Page<LicenceView>> {
   const page = await paginate<LicenceRow, LicenceRow>({
-    db, select: `SELECT ${LICENCE_COLS} FROM licences l`, where: ["l.asset_id = ?"], params: [assetId],
+    db, select: `SELECT ${LICENCE_COLS} FROM licences l`, where: [], params: [], fixed: [{ sql: "l.asset_id", value: assetId }],
     keys: KEYS("l"), direction: "asc", limit: p.limit, cursor: p.cursor, map: (r) => r,
   });
   return { ...page, items: await licencePage(db, page.items, asOf, isFinal) };
@@ -199,7 +199,7 @@ export async function licencesPage(db: ReadDb, assetId: string, p: SectionPaging
  */
 export async function itemsPage(db: ReadDb, assetId: string, p: SectionPaging, isFinal: FinalityCheck): Promise<Page<ProvenanceItem>> {
   return paginate<ItemRow, ProvenanceItem>({
-    db, select: `SELECT ${ITEM_COLS} FROM evidence_items i`, where: ["i.asset_id = ?"], params: [assetId],
+    db, select: `SELECT ${ITEM_COLS} FROM evidence_items i`, where: [], params: [], fixed: [{ sql: "i.asset_id", value: assetId }],
     keys: [...KEYS("i"), { sql: "i.leaf_index", field: "leaf_index" }], direction: "asc", limit: p.limit, cursor: p.cursor,
     map: (r) => ({ itemDigest: r.item_digest, label: r.label ?? null, leafIndex: Number(r.leaf_index), batchRoot: r.batch_root, anchored: eventRef(r, isFinal) }),
   });
@@ -208,7 +208,7 @@ export async function itemsPage(db: ReadDb, assetId: string, p: SectionPaging, i
 /** Evidence batches anchored for an asset as a whole, oldest first. */
 export async function batchesPage(db: ReadDb, assetId: string, p: SectionPaging, isFinal: FinalityCheck): Promise<Page<BatchView>> {
   return paginate<BatchRow, BatchView>({
-    db, select: `SELECT ${BATCH_COLS} FROM evidence_batches b`, where: ["b.asset_id = ?"], params: [assetId],
+    db, select: `SELECT ${BATCH_COLS} FROM evidence_batches b`, where: [], params: [], fixed: [{ sql: "b.asset_id", value: assetId }],
     keys: KEYS("b"), direction: "asc", limit: p.limit, cursor: p.cursor, map: (r) => batchView(r, isFinal),
   });
 }

@@ -72,7 +72,10 @@ export async function licencesOfAccount(
     select: `SELECT ${LICENCE_COLS} FROM licences l`,
     where: [],
     params: [],
-    anyOf: [{ where: "l.grantee = ?", params: [account] }, { where: "l.grantor = ?", params: [account] }],
+    anyOf: [
+      { fixed: [{ sql: "l.grantee", value: account }] },
+      { fixed: [{ sql: "l.grantor", value: account }] },
+    ],
     keys: eventPositionKeys("l"),
     direction: "desc",
     limit: p.limit,

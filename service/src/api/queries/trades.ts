@@ -3,7 +3,7 @@
  */
 import type { StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { paginate, type Page, eventPositionKeys } from "../pagination";
+import { paginate, type Fixed, type Page, eventPositionKeys } from "../pagination";
 import type { ReadDb, SqlValue } from "../types";
 import { hyphenated, spellings } from "../validation";
 import { bool, eventCols, eventRef, placeholders, type EventRef, conditions } from "./rows";
@@ -112,10 +112,12 @@ export async function withLinks(db: ReadDb, rows: TradeRow[], isFinal: FinalityC
 /** Lists trades, newest first. */
 export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityCheck): Promise<Page<TradeView>> {
   const { where, params, eq } = conditions();
-  eq("t.asset_id", f.asset);
-  eq("t.seller", f.seller);
-  eq("t.buyer", f.buyer);
-  eq("t.exchange", f.exchange);
+  // the first equality filter with a key-ordered index leads the read (pagination.ts `fixed`); the others filter
+  const byIndex = ([["t.asset_id", f.asset], ["t.seller", f.seller], ["t.buyer", f.buyer], ["t.exchange", f.exchange]] as const).filter(
+    ([, v]) => v !== undefined,
+  );
+  const lead = byIndex[0];
+  for (const [col, v] of byIndex.slice(1)) eq(col, v);
   for (const [col, v] of [["t.venue", f.venue], ['t."right"', f.right]] as const) {
     if (v === undefined) continue;
     where.push(`${col} IN (?, ?)`);
@@ -123,8 +125,10 @@ export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityC
   }
   eq("t.chain_id", f.chainId);
   // seller or buyer: two ordered index reads merged by paginate
-  let anyOf: { where: string; params: SqlValue[] }[] | undefined =
-    f.party === undefined ? undefined : [{ where: "t.seller = ?", params: [f.party] }, { where: "t.buyer = ?", params: [f.party] }];
+  let anyOf: { where?: string; params?: SqlValue[]; fixed?: Fixed[] }[] | undefined =
+    f.party === undefined
+      ? undefined
+      : [{ fixed: [{ sql: "t.seller", value: f.party }] }, { fixed: [{ sql: "t.buyer", value: f.party }] }];
   if (f.from !== undefined) {
     where.push("t.block_time >= ?");
     params.push(f.from);
@@ -159,6 +163,7 @@ export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityC
     cursor: f.cursor,
     map: (r) => r,
     anyOf,
+    fixed: lead ? [{ sql: lead[0], value: lead[1] as string }] : [],
   });
   return { ...page, items: await withLinks(db, page.items, isFinal) };
 }
