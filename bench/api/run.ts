@@ -2,8 +2,8 @@
  * Evidence lookup benchmark: GET /v1/evidence/items/{digest} of the real API (createApi) over a store holding N
  * evidence items, loaded from a separate process. For each backend × item count: fresh store → populate (as the
  * indexer writes, see populate.ts) → per scenario a fresh API child process (cold tree cache) → load child →
- * in-process profile of the lookup's steps → drop the store. Results are merged into bench/results/api.json
- * (keyed by backend, items, scenario) and bench/results/api.md is re-rendered from it.
+ * in-process profile of the lookup's steps → drop the store. Results are merged into bench/results/api-lookup-history.json
+ * (keyed by backend, items, scenario) and bench/results/api-lookup-history.md is re-rendered from it.
  *
  *   node -r ts-node/register/transpile-only bench/api/run.ts [--items 10000,100000,1000000] [--backend sqlite|postgres|both]
  *     [--batch-size 10000] [--seconds 20] [--connections 1,8] [--max-requests 200000] [--miss-share 0.1]
@@ -24,8 +24,8 @@ import { populate } from "./populate";
 import { profileLookup } from "./profile";
 
 const ROOT = path.resolve(__dirname, "../..");
-const RESULTS_JSON = path.join(ROOT, "bench/results/api.json");
-const RESULTS_MD = path.join(ROOT, "bench/results/api.md");
+const RESULTS_JSON = path.join(ROOT, "bench/results/api-lookup-history.json");
+const RESULTS_MD = path.join(ROOT, "bench/results/api-lookup-history.md");
 const PG_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const TS = ["-r", "ts-node/register/transpile-only"];
 

@@ -2,6 +2,7 @@
  * The read-only HTTP API: `createApi` builds the express app with every router under /v1, the OpenAPI document at
  * /v1/openapi.json, /health and /metrics.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Express } from "express";
 import type { ApiContext } from "./context";
 import { errorHandler, JSON_BODY_LIMIT, unknownRoute } from "./errors";
@@ -26,6 +27,8 @@ import { relationRoutes } from "./routes/relations";
 import { searchRoutes } from "./routes/search";
 import type { CreateApiParameters } from "./types";
 import { corsMiddleware } from "./cors";
+import { createEvidenceLookup, EVIDENCE_ITEM_ROUTE, withLeanPath } from "./evidence-lookup";
+import { DEFAULT_REQUEST_TIME_LIMIT_MS, requestTimeLimit, utf8Only, verifyUtf8 } from "./limits";
 import { webHandler } from "../web/serve";
 
 /** API version reported in the OpenAPI document. */
@@ -75,8 +78,10 @@ export function createApi(p: CreateApiParameters): Express {
   app.disable("x-powered-by");
   app.set("query parser", "simple");
   app.use(metrics.middleware);
+  app.use(requestTimeLimit(p.requestTimeLimitMs ?? DEFAULT_REQUEST_TIME_LIMIT_MS));
   app.use(corsMiddleware(p.corsOrigins ?? "*"));
-  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(utf8Only);
+  app.use(express.json({ limit: JSON_BODY_LIMIT, verify: verifyUtf8 }));
 
   const health = healthHandler(p.indexerStatus, p.health ?? {}, now);
   app.get("/health", (req, res, next) => {
@@ -99,5 +104,16 @@ export function createApi(p: CreateApiParameters): Express {
   if (p.webRoot) app.use(webHandler(p.webRoot));
   app.use(unknownRoute);
   app.use(errorHandler(p.logger));
+  const lookup = createEvidenceLookup({
+    db: p.db,
+    timeLimitMs: p.requestTimeLimitMs ?? DEFAULT_REQUEST_TIME_LIMIT_MS,
+    indexerStatus: p.indexerStatus,
+    observe: (status, seconds) => metrics.observe("GET", EVIDENCE_ITEM_ROUTE, status, seconds),
+    onError: (err) => p.logger.warn({ err }, "evidence lookup: read failed; answered by the router"),
+  });
+  // the hottest request skips express's router (evidence-lookup.ts); everything else, and anything unusual, does not
+  // express calls `app.handle` for every request (express/lib/express.js); its types do not declare it
+  const handled = app as Express & { handle: (req: IncomingMessage, res: ServerResponse, callback?: unknown) => void };
+  handled.handle = withLeanPath(handled.handle.bind(app), lookup);
   return app;
 }

@@ -14,6 +14,8 @@ export type ApiErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "unavailable"
+  | "headers_too_large"
+  | "timeout"
   | "internal";
 
 /** Largest JSON request body (express.json's `limit`). */
@@ -121,10 +123,15 @@ export const unknownRoute: RequestHandler = (req, res) => {
   res.status(404).json(errorBody(new ApiError(404, "not_found", `no route ${req.method} ${req.path}`)));
 };
 
-/** Final error handler: ApiError as is, body-parser failures as their 4xx, anything else as a logged 500. */
+/**
+ * Final error handler: ApiError as is, body-parser failures as their 4xx, a path parameter express could not
+ * percent-decode as a 400, any other error that carries a 4xx status as that status, anything else as a logged 500.
+ * Nothing is written once the response has started (a request answered by its time limit).
+ */
 export function errorHandler(logger: ApiLogger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     void _next;
+    if (res.headersSent) return;
     let e: ApiError;
     if (err instanceof ApiError) e = err;
     else if (err instanceof z.ZodError) e = fromZod("query", err);
@@ -132,7 +139,10 @@ export function errorHandler(logger: ApiLogger): ErrorRequestHandler {
     else if (isDatabaseUnavailable(err)) {
       logger.warn({ path: req.path, err: err.message }, "database unavailable; answered 503");
       e = unavailable("the database", err instanceof DatabaseUnavailableError ? "it cannot be reached or is restarting" : "it is busy");
-    } else {
+    } else if (err instanceof URIError || (clientStatus(err) !== undefined && /decode param/i.test((err as Error).message)))
+      e = badRequest("params", "malformed percent-encoding in the path");
+    else if (clientStatus(err) !== undefined) e = new ApiError(clientStatus(err)!, clientStatus(err) === 404 ? "not_found" : "bad_request", (err as Error).message || "bad request");
+    else {
       logger.error({ err, path: req.path }, "request failed");
       e = new ApiError(500, "internal", "internal error");
     }
@@ -171,9 +181,28 @@ function fromBodyParser(err: BodyParserError): ApiError {
       return new ApiError(415, "unsupported_media_type", `body: unsupported content encoding ${JSON.stringify(err.encoding ?? "")}`, "body");
     case "entity.parse.failed":
       return badRequest("body", `malformed JSON: ${err.message}`);
+    case "entity.verify.failed":
+      return err.status === 415 ? notUtf8(err.message) : badRequest("body", err.message);
     default:
       return badRequest("body", err.message);
   }
+}
+
+/** The 4xx status an error carries (http-errors style `status`/`statusCode`), if any. */
+function clientStatus(err: unknown): number | undefined {
+  if (typeof err !== "object" || err === null) return undefined;
+  const s = (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
+  return typeof s === "number" && s >= 400 && s < 500 ? s : undefined;
+}
+
+/** 415 for a body in another charset than UTF-8 (declared, or a UTF-16/32 byte order mark or NUL bytes). */
+export function notUtf8(what: string): ApiError {
+  return new ApiError(415, "unsupported_media_type", `body: ${what}; send UTF-8 JSON`, "body");
+}
+
+/** 400 naming a query parameter an endpoint does not take. */
+export function unknownQueryParameter(name: string): ApiError {
+  return badRequest(`query.${name}`, `unknown parameter ${JSON.stringify(name)}: this endpoint takes no query parameters`);
 }
 
 function isBodyParserError(err: unknown): err is BodyParserError {

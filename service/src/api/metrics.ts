@@ -10,6 +10,8 @@ export interface ApiMetrics {
   registry: Registry;
   /** Records each request's latency under its route template. */
   middleware: RequestHandler;
+  /** Records one request answered outside express (the lean evidence lookup). */
+  observe(method: string, route: string, status: number, seconds: number): void;
 }
 
 /** Arguments of {@link createApiMetrics}. */
@@ -66,7 +68,9 @@ export function createApiMetrics(p: CreateApiMetricsParameters): ApiMetrics {
     });
     next();
   };
-  return { registry, middleware };
+  const observe = (method: string, route: string, status: number, seconds: number): void =>
+    latency.observe({ method, route, status_code: String(status) }, seconds);
+  return { registry, middleware, observe };
 }
 
 function reuse<T>(registry: Registry, name: string, make: () => T): T {

@@ -1,6 +1,8 @@
 /**
  * Keyset (cursor) pagination. A cursor is the base64url JSON of the sort key of the last row of the previous
- * page; pages are stable while rows are appended, and the page size is bounded by {@link MAX_PAGE_SIZE}.
+ * page; pages are stable while rows are appended, and the page size is bounded by {@link MAX_PAGE_SIZE}. Every sort
+ * key is a position (chain id, block, log index, leaf index): a non-negative safe integer, checked before it reaches
+ * SQL (PostgreSQL refuses a string or an out-of-range number where an integer column is compared).
  */
 import { badRequest } from "./errors";
 import type { ReadDb, SqlValue } from "./types";
@@ -15,7 +17,7 @@ export interface Page<T> {
   limit: number;
 }
 
-type KeyValue = string | number;
+type KeyValue = number;
 
 /** Encodes a sort key as an opaque cursor. */
 export function encodeCursor(key: readonly KeyValue[]): string {
@@ -30,11 +32,7 @@ export function decodeCursor(cursor: string, arity: number): KeyValue[] {
   } catch {
     throw badRequest("query.cursor", "not a cursor of this list");
   }
-  if (
-    !Array.isArray(key) ||
-    key.length !== arity ||
-    !key.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))
-  ) {
+  if (!Array.isArray(key) || key.length !== arity || !key.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) {
     throw badRequest("query.cursor", "not a cursor of this list");
   }
   return key as KeyValue[];
@@ -46,12 +44,16 @@ export interface KeyColumn {
   field: string;
 }
 
-/** The sort key of event rows: their position on the chain (block, log index), then chain id; `alias` is the table's. */
+/**
+ * The sort key of event rows: the tables' own key (chain id, block, log index), so that the primary key, or an index
+ * on a filter column followed by the key (store/schema.ts), hands the page over in order and a later page costs what
+ * the first does. Within a chain this is chain order; chains follow each other. `alias` is the table's.
+ */
 export function eventPositionKeys(alias: string): KeyColumn[] {
   return [
+    { sql: `${alias}.chain_id`, field: "chain_id" },
     { sql: `${alias}.block_number`, field: "block_number" },
     { sql: `${alias}.log_index`, field: "log_index" },
-    { sql: `${alias}.chain_id`, field: "chain_id" },
   ];
 }
 
@@ -69,6 +71,25 @@ export interface PaginateParameters<R, T> {
   limit?: number;
   cursor?: string;
   map: (row: R) => T;
+  /**
+   * Alternatives OR-ed together (e.g. seller = ? or buyer = ?): each is read as its own indexed, ordered page and the
+   * pages are merged, instead of one OR that neither index serves in order.
+   */
+  anyOf?: { where?: string; params?: SqlValue[]; fixed?: Fixed[] }[];
+  /**
+   * An equality filter on a column that leads a key-ordered index (store/schema.ts `<table>_<column>_key`), given
+   * here rather than in `where`: it becomes `col >= ? AND col <= ?` and the column leads the ORDER BY. The answer is
+   * the same, but the planner is left one way to hand the page over in order: that index. Written as `col = ?`,
+   * PostgreSQL drops the constant column from the order and may walk the primary key backwards, filtering — cheap on
+   * average, ruinous when the rows are all at the far end (1.2 s for an asset whose 100,000 trades are the oldest).
+   */
+  fixed?: Fixed[];
+}
+
+/** A column fixed to one value by the filter (see {@link PaginateParameters.fixed}). */
+export interface Fixed {
+  sql: string;
+  value: SqlValue;
 }
 
 /** Runs a keyset-paginated query and maps its rows. */
@@ -82,9 +103,29 @@ export async function paginate<R extends object, T>(p: PaginateParameters<R, T>)
     where.push(`(${p.keys.map((k) => k.sql).join(", ")}) ${op} (${p.keys.map(() => "?").join(", ")})`);
     params.push(...key);
   }
-  const order = p.keys.map((k) => `${k.sql} ${p.direction.toUpperCase()}`).join(", ");
-  const sql = `${p.select}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`;
-  const rows = await p.db.all<R>(sql, [...params, limit + 1]);
+  const dir = p.direction.toUpperCase();
+  const read = (w: string[], ps: SqlValue[], fixed: readonly Fixed[]): Promise<R[]> => {
+    // the fixed columns' conditions go first: their placeholders precede the cursor's
+    const conds = [...fixed.map((f) => `${f.sql} >= ? AND ${f.sql} <= ?`), ...w];
+    const order = [...fixed.map((f) => `${f.sql} ${dir}`), ...p.keys.map((k) => `${k.sql} ${dir}`)].join(", ");
+    return p.db.all<R>(`${p.select}${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`, [
+      ...fixed.flatMap((f) => [f.value, f.value]),
+      ...ps,
+      limit + 1,
+    ]);
+  };
+  const rows = p.anyOf?.length
+    ? mergePages(
+        await Promise.all(
+          p.anyOf.map((a) =>
+            read([...where.slice(0, p.where.length), ...(a.where ? [a.where] : []), ...where.slice(p.where.length)], [...p.params, ...(a.params ?? []), ...params.slice(p.params.length)], [...(p.fixed ?? []), ...(a.fixed ?? [])]),
+          ),
+        ),
+        p.keys,
+        p.direction,
+        limit + 1,
+      )
+    : await read(where, params, p.fixed ?? []);
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
@@ -93,8 +134,20 @@ export async function paginate<R extends object, T>(p: PaginateParameters<R, T>)
   return { items: page.map(p.map), nextCursor, limit };
 }
 
+/** Merges pages sorted by `keys` into one, each row once, the first `n`. */
+function mergePages<R extends object>(pages: R[][], keys: KeyColumn[], direction: "asc" | "desc", n: number): R[] {
+  const keyOf = (r: R): KeyValue[] => keys.map((k) => normaliseKey((r as Record<string, unknown>)[k.field]));
+  const sign = direction === "asc" ? 1 : -1;
+  const compare = (a: R, b: R): number => {
+    const ka = keyOf(a);
+    const kb = keyOf(b);
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return (ka[i] < kb[i] ? -1 : 1) * sign;
+    return 0;
+  };
+  const all = pages.flat().sort(compare);
+  return all.filter((r, i) => i === 0 || compare(all[i - 1], r) !== 0).slice(0, n);
+}
+
 function normaliseKey(v: unknown): KeyValue {
-  if (typeof v === "number" || typeof v === "string") return v;
-  if (typeof v === "bigint") return Number(v);
-  return String(v);
+  return Number(v);
 }

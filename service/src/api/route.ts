@@ -6,7 +6,7 @@ import { Router, type Request, type Response, type NextFunction } from "express"
 import type { z } from "zod";
 import type { ApiContext, FinalityCheck, ResponseMeta } from "./context";
 import { finalityOf, headMeta } from "./context";
-import { fromZod, unsupportedMediaType } from "./errors";
+import { fromZod, unknownQueryParameter, unsupportedMediaType } from "./errors";
 import type { Page } from "./pagination";
 
 /** The validated request a handler sees. */
@@ -75,7 +75,11 @@ export function buildRouter(routes: readonly RouteDef[], ctx: ApiContext): Route
       res.locals.route = req.baseUrl + def.path;
       try {
         const params = parsePart(def.params, req.params, "params");
-        const query = parsePart(def.query, req.query ?? {}, "query");
+        const rawQuery = (req.query ?? {}) as Record<string, unknown>;
+        // an endpoint without query parameters refuses any (the documented behaviour), as strict schemas do
+        const stray = def.query ? undefined : Object.keys(rawQuery)[0];
+        if (stray !== undefined) throw unknownQueryParameter(stray);
+        const query = parsePart(def.query, rawQuery, "query");
         // express.json only parses application/json (and +json) bodies; anything else would reach the schema as {}.
         if (def.body && req.is(["application/json", "application/*+json"]) === false) throw unsupportedMediaType(req.get("content-type"));
         const body = parsePart(def.body, req.body ?? {}, "body");

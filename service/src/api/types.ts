@@ -104,6 +104,8 @@ export interface CreateApiParameters {
   publicChains?: readonly PublicChain[];
   /** Base URL of the public page, for certificate links and QR codes (default http://127.0.0.1:3000). */
   publicUrl?: string;
+  /** Server-side time limit of a request in ms (503 `timeout` after it); default 10 000. */
+  requestTimeLimitMs?: number;
   /** Directory of the built web page, served at / with deep links falling back to its index.html. */
   webRoot?: string;
 }

@@ -4,6 +4,7 @@
  */
 import type { Db, SqlValue } from "./db";
 import { INDEXED_TABLES, type IndexedTable } from "./schema";
+import { createStatisticsKeeper } from "./statistics";
 
 /** A row to insert: column → value. */
 export type StoreRow = Record<string, SqlValue>;
@@ -234,6 +235,8 @@ async function putCheckpoint(db: Db, c: Checkpoint): Promise<void> {
 
 /** Creates the indexer's store over a migrated {@link Db}. */
 export function createIndexStore(db: Db): IndexStore {
+  // statistics follow the index's growth (store/statistics.ts); a failed refresh is simply retried later
+  const statistics = createStatisticsKeeper(db);
   return {
     db,
     async getCheckpoint(chainId) {
@@ -259,6 +262,9 @@ export function createIndexStore(db: Db): IndexStore {
         }
         await putCheckpoint(tx, w.checkpoint);
       });
+      let rows = 0;
+      for (const set of w.rows.values()) rows += set.values.length;
+      await statistics.wrote(rows);
     },
     async rollback(chainId, block) {
       await db.transaction(async (tx) => {
@@ -343,7 +349,7 @@ export function createIndexStore(db: Db): IndexStore {
       }));
     },
     async recordManifest(batch, status, error, items, retryAt = null) {
-      return db.transaction(async (tx) => {
+      const ok = await db.transaction(async (tx) => {
         const res = await tx.run(
           `UPDATE evidence_batches SET manifest_status = ?, manifest_error = ?, manifest_attempts = manifest_attempts + 1,
              manifest_checked_at = ?, manifest_retry_at = ?
@@ -354,6 +360,8 @@ export function createIndexStore(db: Db): IndexStore {
         if (status === "valid") await insertRows(tx, "evidence_items", items);
         return true;
       });
+      if (ok) await statistics.wrote(items.length);
+      return ok;
     },
   };
 }

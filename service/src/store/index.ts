@@ -10,6 +10,7 @@ export { toNumberedPlaceholders } from "./db";
 export { createSqliteDb } from "./sqlite";
 export { createPostgresDb, dropPostgresSchema } from "./postgres";
 export { migrate, migrations } from "./migrations";
+export { refreshStatistics } from "./statistics";
 export { blockTimeAt } from "./block-time";
 export { SCHEMA, EVENT_TABLES, INDEXED_TABLES, writtenColumns, type IndexedTable } from "./schema";
 export { createIndexStore, insertRows, insertValues, toRowSet, type RowSet, type Checkpoint, type StoreRow } from "./index-store";

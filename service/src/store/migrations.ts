@@ -37,6 +37,7 @@ const TABLES = Object.entries(SCHEMA) as [string, TableDef][];
 const sinceOf = (table: TableDef, c: Column): number => c.since ?? table.since;
 const indexOn = (i: IndexDef): readonly string[] => ("on" in i ? i.on : (i as readonly string[]));
 const indexSince = (table: TableDef, i: IndexDef): number => ("since" in i ? i.since : table.since);
+const indexDropped = (i: IndexDef): number | undefined => ("dropped" in i ? i.dropped : undefined);
 
 function columnSql(c: Column, dialect: Dialect, inlineKey = false): string {
   const type = SQL_TYPES[dialect][c.type];
@@ -68,8 +69,10 @@ export function migrationStatements(version: number, dialect: Dialect): string[]
       }
     }
     for (const [suffix, index] of Object.entries(table.indexes)) {
-      if (indexSince(table, index) !== version) continue;
-      out.push(`CREATE INDEX IF NOT EXISTS ${name}_${suffix} ON ${name} (${indexOn(index).map(ident).join(", ")})`);
+      if (indexSince(table, index) === version) {
+        out.push(`CREATE INDEX IF NOT EXISTS ${name}_${suffix} ON ${name} (${indexOn(index).map(ident).join(", ")})`);
+      }
+      if (indexDropped(index) === version) out.push(`DROP INDEX IF EXISTS ${name}_${suffix}`);
     }
   }
   return out;
@@ -81,7 +84,7 @@ export function latestVersion(): number {
   let v = 0;
   for (const [, table] of TABLES) {
     v = Math.max(v, table.since, ...(table.columns as readonly Column[]).map((c) => sinceOf(table, c)));
-    v = Math.max(v, ...Object.values(table.indexes).map((i) => indexSince(table, i)));
+    v = Math.max(v, ...Object.values(table.indexes).map((i) => Math.max(indexSince(table, i), indexDropped(i) ?? 0)));
   }
   return v;
 }

@@ -85,8 +85,22 @@ export type Writer =
   /** the dispatcher, for logs of a followed contract that no handler maps */
   | "dispatcher";
 
-/** An index: its columns, and the migration that adds it when later than the table. */
-export type IndexDef<C extends string = string> = readonly C[] | { readonly on: readonly C[]; readonly since: number };
+/**
+ * An index: its columns, the migration that adds it when later than the table, and the migration that drops it when a
+ * later index serves its queries (kept declared so that the versions before keep creating it).
+ */
+export type IndexDef<C extends string = string> =
+  | readonly C[]
+  | { readonly on: readonly C[]; readonly since: number; readonly dropped?: number };
+
+/** The sort key of every list (a table's key order): lists order by it so that the index below serves the page. */
+const POSITION = ["chain_id", "block_number", "log_index"] as const;
+/** An index on `column` then the key, added by migration 6: an equality filter on `column`, ordered by the key. */
+const byKey = <const C extends string>(...columns: C[]) => ({ on: [...columns, ...POSITION], since: 6 }) as const;
+/** Transaction search (`/v1/search` with a transaction hash) reads every event table by tx_hash. */
+const TX = { on: ["tx_hash"], since: 6 } as const;
+/** A version-1 index that migration 6 replaces with a key-ordered one. */
+const replaced = <const C extends string>(...columns: C[]) => ({ on: columns, since: 1, dropped: 6 }) as const;
 
 /** A table of indexed chain data: event columns first, rolled back on a reorg. */
 export interface EventTable<C extends readonly Column[] = readonly Column[], W extends Writer = Writer> {
@@ -184,27 +198,27 @@ export const SCHEMA = {
   exchanges: eventTable({
     since: 1,
     columns: [text("exchange"), text("code"), text("name"), text("regulator")],
-    indexes: { exchange: ["exchange"], code: ["code"] },
+    indexes: { exchange: ["exchange"], code: ["code"], tx: TX },
   }),
   exchange_status_changes: eventTable({
     since: 1,
     columns: [text("exchange"), text("status"), text("regulator"), text("reason")],
-    indexes: { exchange: ["exchange", "block_number"] },
+    indexes: { exchange: ["exchange", "block_number"], tx: TX },
   }),
   merchants: eventTable({
     since: 1,
     columns: [text("merchant"), text("home_exchange"), text("category"), text("credential_digest")],
-    indexes: { merchant: ["merchant"], home_exchange: ["home_exchange"] },
+    indexes: { merchant: ["merchant"], home_exchange: replaced("home_exchange"), home_key: byKey("home_exchange"), tx: TX },
   }),
   merchant_status_changes: eventTable({
     since: 1,
     columns: [text("merchant"), text("status"), text("by_account"), integer("by_regulator"), text("reason")],
-    indexes: { merchant: ["merchant", "block_number"] },
+    indexes: { merchant: ["merchant", "block_number"], tx: TX },
   }),
   recognitions: eventTable({
     since: 1,
     columns: [text("recogniser"), text("subject"), text("subject_kind"), integer("active")],
-    indexes: { pair: ["recogniser", "subject", "block_number"], subject: ["subject"] },
+    indexes: { pair: ["recogniser", "subject", "block_number"], subject: ["subject"], tx: TX },
   }),
 
   // DataAssetRegistry
@@ -229,8 +243,11 @@ export const SCHEMA = {
       asset_id: ["asset_id"],
       registration_number: ["registration_number"],
       holder: ["holder"],
-      exchange: ["exchange"],
-      kind: ["kind", "source", "level"],
+      exchange: replaced("exchange"),
+      kind: replaced("kind", "source", "level"),
+      exchange_key: byKey("exchange"),
+      kind_key: byKey("kind"),
+      tx: TX,
     },
   }),
   asset_parents: eventTable({
@@ -242,17 +259,24 @@ export const SCHEMA = {
   holdings: eventTable({
     since: 1,
     columns: [text("asset_id"), text("from_address"), text("to_address"), text("trade_id", { nullable: true }), text("kind")],
-    indexes: { asset: ["asset_id", "block_number"], to: ["to_address"], from: ["from_address"], trade: ["trade_id"] },
+    indexes: {
+      asset: replaced("asset_id", "block_number"),
+      asset_key: byKey("asset_id"),
+      to: ["to_address"],
+      from: ["from_address"],
+      trade: ["trade_id"],
+      tx: TX,
+    },
   }),
   freezes: eventTable({
     since: 1,
     columns: [text("asset_id"), integer("frozen"), text("regulator"), text("reason")],
-    indexes: { asset: ["asset_id", "block_number"] },
+    indexes: { asset: replaced("asset_id", "block_number"), asset_key: byKey("asset_id"), tx: TX },
   }),
   pledge_locks: eventTable({
     since: 1,
     columns: [text("asset_id"), integer("pledged"), text("pledge_id")],
-    indexes: { asset: ["asset_id", "block_number"] },
+    indexes: { asset: replaced("asset_id", "block_number"), asset_key: byKey("asset_id") },
   }),
   licences: eventTable({
     since: 1,
@@ -270,12 +294,21 @@ export const SCHEMA = {
       integer("revocable"),
       text("trade_id", { nullable: true }),
     ],
-    indexes: { licence: ["licence_id"], asset: ["asset_id", "block_number"], grantee: ["grantee"], trade: ["trade_id"] },
+    indexes: {
+      licence: ["licence_id"],
+      asset: replaced("asset_id", "block_number"),
+      asset_key: byKey("asset_id"),
+      grantee: replaced("grantee"),
+      grantee_key: byKey("grantee"),
+      grantor_key: byKey("grantor"),
+      trade: ["trade_id"],
+      tx: TX,
+    },
   }),
   licence_revocations: eventTable({
     since: 1,
     columns: [text("licence_id"), text("asset_id"), text("by_account"), integer("by_regulator"), bigint("revoked_at"), text("reason")],
-    indexes: { licence: ["licence_id"], asset: ["asset_id"] },
+    indexes: { licence: ["licence_id"], asset: replaced("asset_id"), asset_key: byKey("asset_id"), tx: TX },
   }),
 
   // TradeRecorder
@@ -299,12 +332,17 @@ export const SCHEMA = {
     ],
     indexes: {
       trade: ["trade_id"],
-      asset: ["asset_id", "block_number"],
-      seller: ["seller"],
-      buyer: ["buyer"],
-      exchange: ["exchange", "block_time"],
+      asset: replaced("asset_id", "block_number"),
+      seller: replaced("seller"),
+      buyer: replaced("buyer"),
+      exchange: replaced("exchange", "block_time"),
       time: ["block_time"],
       linked: ["linked_trade_id"],
+      asset_key: byKey("asset_id"),
+      seller_key: byKey("seller"),
+      buyer_key: byKey("buyer"),
+      exchange_key: byKey("exchange"),
+      tx: TX,
     },
   }),
 
@@ -322,12 +360,12 @@ export const SCHEMA = {
       bigint("end_time"),
       text("agreement_digest"),
     ],
-    indexes: { pledge: ["pledge_id"], asset: ["asset_id"], lender: ["lender"] },
+    indexes: { pledge: ["pledge_id"], asset: ["asset_id"], lender: ["lender"], holder_key: byKey("holder"), tx: TX },
   }),
   pledge_status_changes: eventTable({
     since: 1,
     columns: [text("pledge_id"), text("asset_id"), text("status"), text("by_account"), text("reason")],
-    indexes: { pledge: ["pledge_id"], asset: ["asset_id"] },
+    indexes: { pledge: ["pledge_id"], asset: ["asset_id"], tx: TX },
   }),
 
   // EvidenceAnchor
@@ -346,7 +384,14 @@ export const SCHEMA = {
       // when an unavailable manifest is due again (ms since the epoch; null: at once)
       bigint("manifest_retry_at", { nullable: true, later: true, since: 4 }),
     ],
-    indexes: { root: ["root"], exchange: ["exchange"], asset: ["asset_id"], status: ["manifest_status"] },
+    indexes: {
+      root: ["root"],
+      exchange: ["exchange"],
+      asset: replaced("asset_id"),
+      asset_key: byKey("asset_id"),
+      status: ["manifest_status"],
+      tx: TX,
+    },
   }),
   evidence_items: eventTable({
     since: 1,
@@ -363,7 +408,12 @@ export const SCHEMA = {
       text("proof", { nullable: true, since: 2 }),
     ],
     key: ["leaf_index"],
-    indexes: { digest: ["item_digest"], asset: ["asset_id"], batch: ["batch_root", "leaf_index"] },
+    indexes: {
+      digest: ["item_digest"],
+      asset: replaced("asset_id"),
+      asset_key: { on: ["asset_id", ...POSITION, "leaf_index"], since: 6 },
+      batch: ["batch_root", "leaf_index"],
+    },
   }),
 
   // DataAssetRegistry again (wired once by its deployer)
@@ -414,6 +464,7 @@ export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   3: "meta: what the index was built from (the chain's genesis hash)",
   4: "evidence manifests: when an unavailable one is due again (a retry queue that never holds up later batches)",
   5: "lifecycle_events: registration status history, objections, renewals, changes, cancellations",
+  6: "indexes in each list's filter and key order; tx_hash for transaction search",
 };
 
 type Schema = typeof SCHEMA;

@@ -65,6 +65,12 @@ export async function get<T>(path: string): Promise<T> {
   return (await request<T>(path)).data;
 }
 
+/** GET one page of a list: its items and the cursor of the next page (null on the last). */
+export async function getPage<T>(path: string): Promise<{ items: T[]; nextCursor: string | null }> {
+  const r = await request<T[]>(path);
+  return { items: r.data, nextCursor: r.page?.nextCursor ?? null };
+}
+
 /** GET with the heads it reflects. */
 export async function getWithMeta<T>(path: string): Promise<{ data: T; heads: Head[] }> {
   const r = await request<T>(path);

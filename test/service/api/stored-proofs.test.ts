@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import request from "supertest";
+import { processProof } from "../../../service/src/api/queries/evidence-tree-cache";
 import { BACKENDS, BATCH_ROOT, EVIDENCE_TREE, ITEMS, useFixtureApi } from "./fixture";
 
 for (const backend of BACKENDS) {
@@ -27,9 +28,29 @@ for (const backend of BACKENDS) {
       expect(o.batch.root).to.equal(BATCH_ROOT);
     });
 
-    it("should flag a stored proof that does not fold to the root", async () => {
+    it("should serve the proof as the indexer stored it, so that a client's own check exposes a store tampered with since", async () => {
+      // `valid` is the indexer's check at index time (the manifest rebuilt the anchored root); the lookup does no
+      // hashing (issue 10). What an auditor trusts is its own fold of the proof to the anchored root.
       const o = (await request(h.app).get(`/v1/evidence/items/${ITEMS[2]!.digest}`).expect(200)).body.data.occurrences[0];
-      expect(o.valid).to.equal(false);
+      expect(o.proof).to.deep.equal([`0x${"11".repeat(32)}`, `0x${"11".repeat(32)}`]);
+      expect(processProof(o.leaf, o.proof)).to.not.equal(o.batch.root);
+      const good = (await request(h.app).get(`/v1/evidence/items/${ITEMS[0]!.digest}`).expect(200)).body.data.occurrences[0];
+      expect(processProof(good.leaf, good.proof)).to.equal(good.batch.root);
+    });
+
+    it("should answer on the lean path exactly what the router answers, 200 and 404, and count it in the metrics", async () => {
+      for (const digest of [ITEMS[0]!.digest, ITEMS[1]!.digest.slice(2).toUpperCase(), `0x${"ab".repeat(32)}`]) {
+        const lean = await request(h.app).get(`/v1/evidence/items/${digest}`);
+        // an Origin header sends the request through express (CORS is express's)
+        const routed = await request(h.app).get(`/v1/evidence/items/${digest}`).set("Origin", "http://example.test");
+        expect(routed.headers["access-control-allow-origin"]).to.equal("*");
+        expect(lean.headers["access-control-allow-origin"]).to.equal(undefined);
+        expect(lean.status).to.equal(routed.status);
+        expect(lean.body).to.deep.equal(routed.body);
+        expect(lean.headers["content-type"]).to.equal(routed.headers["content-type"]);
+      }
+      const metrics = (await request(h.app).get("/metrics").expect(200)).text;
+      expect(metrics).to.match(/shuquan_api_request_duration_seconds_count\{method="GET",route="\/v1\/evidence\/items\/\{digest\}",status_code="404"\} [1-9]/);
     });
   });
 }

@@ -1,9 +1,11 @@
 /**
  * Market activity over time for the regulator: registrations, trades (and how many had a confidential price),
- * pledges, evidence batches and evidence items per UTC period. Counted per day in SQL (indexed block_time, a few
- * hundred rows a year) and folded into the requested period here.
+ * pledges, evidence batches and evidence items per UTC period. Every row of the window is read in key-ordered
+ * chunks (chunked.ts) and counted into its period here: at a million trades that takes seconds, so it must not hold
+ * the event loop. (Per-day counts kept at index time would make it cost what it returns; not done yet.)
  */
 import type { ReadDb, SqlValue } from "../types";
+import { forEachChunk } from "./chunked";
 import { num } from "./rows";
 import { periodLabel, type Period } from "./stats";
 
@@ -29,11 +31,12 @@ export interface ActivityFilters {
 
 type Counter = Exclude<keyof ActivityPeriod, "period">;
 
+/** What each row adds to each counter (a SQL expression over the row, alias `x`). */
 const SOURCES: readonly { table: string; counts: Partial<Record<Counter, string>>; exchange: string | null }[] = [
-  { table: "assets", counts: { registrations: "COUNT(*)" }, exchange: "exchange" },
-  { table: "trades", counts: { trades: "COUNT(*)", confidentialTrades: "SUM(confidential)" }, exchange: "exchange" },
-  { table: "pledges", counts: { pledges: "COUNT(*)" }, exchange: null },
-  { table: "evidence_batches", counts: { evidenceBatches: "COUNT(*)", evidenceItems: "SUM(leaf_count)" }, exchange: "exchange" },
+  { table: "assets", counts: { registrations: "1" }, exchange: "exchange" },
+  { table: "trades", counts: { trades: "1", confidentialTrades: "x.confidential" }, exchange: "exchange" },
+  { table: "pledges", counts: { pledges: "1" }, exchange: null },
+  { table: "evidence_batches", counts: { evidenceBatches: "1", evidenceItems: "x.leaf_count" }, exchange: "exchange" },
 ];
 
 /** Activity per period, oldest first; periods without any activity are left out. */
@@ -49,20 +52,23 @@ export async function activity(db: ReadDb, f: ActivityFilters): Promise<Activity
     if (f.chainId !== undefined) (where.push("chain_id = ?"), params.push(f.chainId));
     if (f.exchange !== undefined) (where.push(`${s.exchange} = ?`), params.push(f.exchange));
     const cols = Object.entries(s.counts).map(([k, expr]) => `${expr} AS ${k.toLowerCase()}`);
-    const rows = await db.all<Record<string, number | string | null>>(
-      `SELECT block_time / 86400 AS day, ${cols.join(", ")} FROM ${s.table}
-       ${where.length ? `WHERE ${where.join(" AND ")}` : ""} GROUP BY block_time / 86400`,
-      params,
+    const counters = Object.keys(s.counts) as Counter[];
+    // every row of the window, in key-ordered chunks: the process stays responsive and the time limit holds (chunked.ts)
+    await forEachChunk<Record<string, number | string | null> & { chain_id: number; block_number: number; log_index: number }>(
+      db,
+      { select: `SELECT x.chain_id, x.block_number, x.log_index, x.block_time, ${cols.join(", ")} FROM ${s.table} x`, alias: "x", where: where.map((w) => `x.${w}`), params },
+      (chunk) => {
+        for (const r of chunk) {
+          const label = periodLabel(num(r.block_time), period);
+          let p = byPeriod.get(label);
+          if (!p) {
+            p = { period: label, registrations: 0, trades: 0, confidentialTrades: 0, pledges: 0, evidenceBatches: 0, evidenceItems: 0 };
+            byPeriod.set(label, p);
+          }
+          for (const k of counters) p[k] += num(r[k.toLowerCase()] ?? 0);
+        }
+      },
     );
-    for (const r of rows) {
-      const label = periodLabel(num(r.day) * 86400, period);
-      let p = byPeriod.get(label);
-      if (!p) {
-        p = { period: label, registrations: 0, trades: 0, confidentialTrades: 0, pledges: 0, evidenceBatches: 0, evidenceItems: 0 };
-        byPeriod.set(label, p);
-      }
-      for (const k of Object.keys(s.counts) as Counter[]) p[k] += num(r[k.toLowerCase()] ?? 0);
-    }
   }
   return [...byPeriod.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
 }

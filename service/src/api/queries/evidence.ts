@@ -45,12 +45,17 @@ export interface ItemProofView {
   /** Sibling hashes from the leaf up (OpenZeppelin MerkleProof format). */
   proof: string[];
   batch: BatchView;
-  /** True: the batch's manifest rebuilt the anchored root and this leaf verifies against it. */
+  /**
+   * True: the batch's manifest rebuilt the anchored root and the indexer derived this proof from that tree (checked at
+   * index time; the lookup does no hashing). Auditors fold the proof to the anchored root themselves.
+   */
   valid: boolean;
 }
 
-type BatchRow = RowOf<"evidence_batches", "root" | "exchange" | "asset_id" | "leaf_count" | "manifest_cid" | "manifest_status" | "manifest_error">;
-type ItemRow = RowOf<"evidence_items", "batch_root" | "leaf_index" | "tree_index" | "item_digest" | "asset_id" | "label" | "leaf_hash">;
+/** A batch row as the API reads it. */
+export type BatchRow = RowOf<"evidence_batches", "root" | "exchange" | "asset_id" | "leaf_count" | "manifest_cid" | "manifest_status" | "manifest_error">;
+/** An item row as the API reads it. */
+export type ItemRow = RowOf<"evidence_items", "batch_root" | "leaf_index" | "tree_index" | "item_digest" | "asset_id" | "label" | "leaf_hash">;
 
 /** An item of a batch, in manifest order (no proof). */
 export interface BatchItemView {
@@ -69,10 +74,13 @@ function itemAsset(r: { asset_id: string | null }): { assetId: string; hasAsset:
   return { assetId, hasAsset: assetId !== ZERO_ID };
 }
 
-const BATCH_COLS = `${eventCols("b")}, b.root, b.exchange, b.asset_id, b.leaf_count, b.manifest_cid, b.manifest_status, b.manifest_error`;
-const ITEM_COLS = `${eventCols("i")}, i.batch_root, i.leaf_index, i.tree_index, i.item_digest, i.asset_id, i.label, i.leaf_hash`;
+/** Columns of a batch row (alias `b`). */
+export const BATCH_COLS = `${eventCols("b")}, b.root, b.exchange, b.asset_id, b.leaf_count, b.manifest_cid, b.manifest_status, b.manifest_error`;
+/** Columns of an item row (alias `i`). */
+export const ITEM_COLS = `${eventCols("i")}, i.batch_root, i.leaf_index, i.tree_index, i.item_digest, i.asset_id, i.label, i.leaf_hash`;
 
-function batchView(r: BatchRow, isFinal: FinalityCheck): BatchView {
+/** A batch row as the API returns it. */
+export function batchView(r: BatchRow, isFinal: FinalityCheck): BatchView {
   return {
     root: r.root,
     exchange: r.exchange,
@@ -91,25 +99,17 @@ export async function getBatch(db: ReadDb, root: string, isFinal: FinalityCheck)
   return r ? batchView(r, isFinal) : undefined;
 }
 
-/** Batches that concern an asset as a whole, oldest first. */
-export async function batchesOfAsset(db: ReadDb, assetId: string, isFinal: FinalityCheck): Promise<BatchView[]> {
-  const rows = await db.all<BatchRow>(
-    `SELECT ${BATCH_COLS} FROM evidence_batches b WHERE b.asset_id = ? ORDER BY b.block_number, b.log_index`,
-    [assetId],
-  );
-  return rows.map((r) => batchView(r, isFinal));
-}
-
 /** The items of a (valid) batch, in manifest order. */
 export async function itemsOfBatch(
   db: ReadDb,
   root: string,
   page: { limit?: number; cursor?: string },
 ): Promise<Page<BatchItemView>> {
+  // items are only written for a valid batch (indexer/manifests.ts), and a valid batch stays valid: no join needed
   return paginate<ItemRow, BatchItemView>({
     db,
-    select: `SELECT ${ITEM_COLS} FROM evidence_items i JOIN evidence_batches b ON b.chain_id = i.chain_id AND b.block_number = i.block_number AND b.log_index = i.log_index`,
-    where: ["i.batch_root = ?", "b.manifest_status = 'valid'"],
+    select: `SELECT ${ITEM_COLS} FROM evidence_items i`,
+    where: ["i.batch_root = ?"],
     params: [root],
     keys: [{ sql: "i.leaf_index", field: "leaf_index" }],
     direction: "asc",
@@ -191,25 +191,4 @@ export async function itemProofs(ctx: ApiContext, digest: string, isFinal: Final
     });
   }
   return out;
-}
-
-/** Items (of valid batches) that reference an asset, oldest first, without proofs. */
-export async function itemsOfAsset(
-  db: ReadDb,
-  assetId: string,
-  isFinal: FinalityCheck,
-): Promise<{ itemDigest: string; label: string | null; leafIndex: number; batchRoot: string; anchored: EventRef }[]> {
-  const rows = await db.all<ItemRow>(
-    `SELECT ${ITEM_COLS} FROM evidence_items i
-     JOIN evidence_batches b ON b.chain_id = i.chain_id AND b.block_number = i.block_number AND b.log_index = i.log_index
-     WHERE i.asset_id = ? AND b.manifest_status = 'valid' ORDER BY i.block_number, i.log_index, i.leaf_index LIMIT 1000`,
-    [assetId],
-  );
-  return rows.map((r) => ({
-    itemDigest: r.item_digest,
-    label: r.label ?? null,
-    leafIndex: Number(r.leaf_index),
-    batchRoot: r.batch_root,
-    anchored: eventRef(r, isFinal),
-  }));
 }

@@ -149,11 +149,10 @@ export async function listMerchants(
 ): Promise<Page<MerchantView>> {
   const where: string[] = [];
   const params: SqlValue[] = [];
-  if (f.exchange) (where.push("x.home_exchange = ?"), params.push(f.exchange));
   if (f.status) (where.push("x.status = ?"), params.push(f.status));
   if (f.category) (where.push("x.category IN (?, ?)"), params.push(...spellings(f.category)));
   return paginate<MerchantRow, MerchantView>({
-    db, select: M_SELECT, where, params, keys: KEYS, direction: "asc",
+    db, select: M_SELECT, where, params, keys: KEYS, direction: "asc", fixed: f.exchange ? [{ sql: "x.home_exchange", value: f.exchange }] : [],
     limit: f.limit, cursor: f.cursor, map: (r) => merchantView(r, isFinal),
   });
 }

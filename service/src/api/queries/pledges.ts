@@ -77,7 +77,6 @@ export async function listPledges(db: ReadDb, f: PledgeFilters, isFinal: Finalit
   const { where, params, eq } = conditions();
   eq("x.asset_id", f.asset);
   eq("x.lender", f.lender);
-  eq("x.holder", f.holder);
   eq("x.status", f.status);
   eq("x.chain_id", f.chainId);
   const page = await paginate<PledgeRow, PledgeRow>({
@@ -90,6 +89,7 @@ export async function listPledges(db: ReadDb, f: PledgeFilters, isFinal: Finalit
     limit: f.limit,
     cursor: f.cursor,
     map: (r) => r,
+    fixed: f.holder !== undefined ? [{ sql: "x.holder", value: f.holder }] : [],
   });
   return { ...page, items: await toViews(db, page.items, isFinal) };
 }
@@ -100,8 +100,8 @@ export async function getPledge(db: ReadDb, pledgeId: string, isFinal: FinalityC
   return (await toViews(db, rows, isFinal))[0];
 }
 
-/** Every pledge of an asset, oldest first. */
-export async function pledgesOfAsset(db: ReadDb, assetId: string, isFinal: FinalityCheck): Promise<PledgeView[]> {
-  const rows = await db.all<PledgeRow>(`${SELECT} WHERE x.asset_id = ? ORDER BY x.block_number, x.log_index`, [assetId]);
+/** The pledges of an asset, oldest first (at most `limit`). */
+export async function pledgesOfAsset(db: ReadDb, assetId: string, isFinal: FinalityCheck, limit = 1000): Promise<PledgeView[]> {
+  const rows = await db.all<PledgeRow>(`${SELECT} WHERE x.asset_id = ? ORDER BY x.chain_id, x.block_number, x.log_index LIMIT ?`, [assetId, limit]);
   return toViews(db, rows, isFinal);
 }

@@ -5,7 +5,8 @@
  */
 import type { FinalityCheck } from "../context";
 import type { ReadDb } from "../types";
-import { licencesOf, type LicenceView } from "./rights";
+import { eventPositionKeys, paginate, type Page } from "../pagination";
+import { licencePage, LICENCE_COLS, type LicenceRow, type LicenceView } from "./rights";
 import { bool, eventCols, eventRef, placeholders, type EventRef, type EventRow } from "./rows";
 
 /** A recognition in force. */
@@ -53,27 +54,35 @@ export async function exchangeRecognitions(db: ReadDb, exchange: string, isFinal
   return { exchange, recognises: current(given, isFinal), recognisedBy: current(received, isFinal) };
 }
 
-/** Most assets whose licences one merchant request reads. */
-export const MERCHANT_LICENCE_ASSETS = 200;
-
-/** Licences granted to or by `account`, newest grant first, with their state at `asOf`. */
+/**
+ * Licences granted to or by `account`, newest grant first, a page at a time, with their state at `asOf`: the grants
+ * by grantee and by grantor are two ordered index reads merged (licences_grantee_key, licences_grantor_key), and
+ * each grant's revocation is read by licence id — so a page costs the same however many licences the account's
+ * assets have.
+ */
 export async function licencesOfAccount(
   db: ReadDb,
   account: string,
   asOf: number,
   isFinal: FinalityCheck,
-): Promise<{ licences: LicenceView[]; truncated: boolean }> {
-  const assets = await db.all<{ asset_id: string }>(
-    `SELECT DISTINCT asset_id FROM licences WHERE grantee = ? OR grantor = ? LIMIT ${MERCHANT_LICENCE_ASSETS + 1}`,
-    [account, account],
-  );
-  const truncated = assets.length > MERCHANT_LICENCE_ASSETS;
-  const licences: LicenceView[] = [];
-  for (const a of assets.slice(0, MERCHANT_LICENCE_ASSETS)) {
-    for (const l of await licencesOf(db, a.asset_id, asOf, isFinal)) if (l.grantee === account || l.grantor === account) licences.push(l);
-  }
-  licences.sort((a, b) => b.granted.blockNumber - a.granted.blockNumber || b.granted.logIndex - a.granted.logIndex);
-  return { licences, truncated };
+  p: { limit?: number; cursor?: string } = {},
+): Promise<Page<LicenceView>> {
+  const page = await paginate<LicenceRow, LicenceRow>({
+    db,
+    select: `SELECT ${LICENCE_COLS} FROM licences l`,
+    where: [],
+    params: [],
+    anyOf: [
+      { fixed: [{ sql: "l.grantee", value: account }] },
+      { fixed: [{ sql: "l.grantor", value: account }] },
+    ],
+    keys: eventPositionKeys("l"),
+    direction: "desc",
+    limit: p.limit,
+    cursor: p.cursor,
+    map: (r) => r,
+  });
+  return { ...page, items: await licencePage(db, page.items, asOf, isFinal) };
 }
 
 /** Registration numbers of asset ids (for labelling lists). */

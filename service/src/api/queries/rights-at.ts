@@ -53,7 +53,8 @@ export async function rightsAt(
     else {
       approx = true;
       const r = await db.get<{ t: number | null }>(
-        "SELECT MAX(block_time) AS t FROM holdings WHERE chain_id = ? AND block_number <= ?",
+        // block times only grow with the block: the latest row at or below it, by the key
+        "SELECT block_time AS t FROM holdings WHERE chain_id = ? AND block_number <= ? ORDER BY chain_id DESC, block_number DESC, log_index DESC LIMIT 1",
         [chainId, point.block],
       );
       time = Number(r?.t ?? 0);

@@ -54,26 +54,9 @@ export interface LicenceView {
   state: LicenceState;
 }
 
-type HoldingRow = RowOf<"holdings", "from_address" | "to_address" | "kind" | "trade_id">;
-type LicenceRow = StoredRow<"licences">;
+/** A licence grant row as stored. */
+export type LicenceRow = StoredRow<"licences">;
 type RevocationRow = RowOf<"licence_revocations", "licence_id" | "by_account" | "by_regulator" | "revoked_at" | "reason">;
-
-/** Holding changes of an asset, oldest first. */
-export async function holdingChanges(db: ReadDb, assetId: string, isFinal: FinalityCheck): Promise<HoldingChange[]> {
-  const rows = await db.all<HoldingRow>(
-    `SELECT ${eventCols("h")}, h.from_address, h.to_address, h.kind, h.trade_id FROM holdings h
-     WHERE h.asset_id = ? ORDER BY h.block_number, h.log_index`,
-    [assetId],
-  );
-  return rows.map((r) => ({ from: r.from_address, to: r.to_address, kind: r.kind, tradeId: r.trade_id ?? null, event: eventRef(r, isFinal) }));
-}
-
-/** Holder periods from holding changes. */
-export function holderPeriods(changes: readonly HoldingChange[]): HolderPeriod[] {
-  return changes
-    .filter((c) => c.kind !== "burn")
-    .map((c, i, all) => ({ holder: c.to, since: c.event, until: all[i + 1]?.event ?? null }));
-}
 
 /** State of licence `l` at unix time `t`. */
 export function licenceStateAt(l: Pick<LicenceView, "start" | "end" | "revocation">, t: number): LicenceState {
@@ -97,24 +80,49 @@ export async function licencesOf(
   const bound = maxBlock === undefined ? "" : " AND l.block_number <= ?";
   const params = maxBlock === undefined ? [assetId] : [assetId, maxBlock];
   const grants = await db.all<LicenceRow>(
-    `SELECT ${eventCols("l")}, l.licence_id, l.asset_id, l.grantee, l.grantor, l."right", l.scope_digest, l.start_time,
-       l.end_time, l.exclusive, l.sublicensable, l.revocable, l.trade_id
-     FROM licences l WHERE l.asset_id = ?${bound} ORDER BY l.block_number, l.log_index`,
+    `SELECT ${LICENCE_COLS} FROM licences l WHERE l.asset_id = ?${bound} ORDER BY l.chain_id, l.block_number, l.log_index`,
     params,
   );
   const revs = await db.all<RevocationRow>(
-    `SELECT ${eventCols("l")}, l.licence_id, l.by_account, l.by_regulator, l.revoked_at, l.reason
-     FROM licence_revocations l WHERE l.asset_id = ?${bound} ORDER BY l.block_number, l.log_index`,
+    `SELECT ${REVOCATION_COLS} FROM licence_revocations l WHERE l.asset_id = ?${bound} ORDER BY l.chain_id, l.block_number, l.log_index`,
     params,
   );
+  return pairRevocations(grants, grants, revs, asOf, isFinal);
+}
+
+/** The columns of a licence grant row (alias `l`). */
+export const LICENCE_COLS = `${eventCols("l")}, l.licence_id, l.asset_id, l.grantee, l.grantor, l."right", l.scope_digest, l.start_time,
+       l.end_time, l.exclusive, l.sublicensable, l.revocable, l.trade_id`;
+const REVOCATION_COLS = `${eventCols("l")}, l.licence_id, l.by_account, l.by_regulator, l.revoked_at, l.reason`;
+
+/**
+ * Licence views of `grants` (a page), each paired with its revocation: `sameIds` are every grant of the page's
+ * licence ids and `revs` every revocation of them, in chain order — read by licence id (indexed), so a page costs
+ * what it shows.
+ */
+export async function licencePage(db: ReadDb, grants: LicenceRow[], asOf: number, isFinal: FinalityCheck): Promise<LicenceView[]> {
+  if (grants.length === 0) return [];
+  const ids = [...new Set(grants.map((g) => g.licence_id))];
+  const marks = ids.map(() => "?").join(", ");
+  const [sameIds, revs] = await Promise.all([
+    db.all<LicenceRow>(`SELECT ${LICENCE_COLS} FROM licences l WHERE l.licence_id IN (${marks})`, ids),
+    db.all<RevocationRow>(`SELECT ${REVOCATION_COLS} FROM licence_revocations l WHERE l.licence_id IN (${marks})`, ids),
+  ]);
+  const order = (a: EventRow, b: EventRow): number =>
+    Number(a.chain_id) - Number(b.chain_id) || Number(a.block_number) - Number(b.block_number) || Number(a.log_index) - Number(b.log_index);
+  return pairRevocations(grants, sameIds.sort(order), revs.sort(order), asOf, isFinal);
+}
+
+/** `grants` as views, each with the first revocation of its id after it and before the id's next grant in `all`. */
+function pairRevocations(grants: LicenceRow[], all: LicenceRow[], revs: RevocationRow[], asOf: number, isFinal: FinalityCheck): LicenceView[] {
   const pos = (r: EventRow): [number, number] => [Number(r.block_number), Number(r.log_index)];
   const after = (a: EventRow, b: EventRow): boolean => {
     const [ab, al] = pos(a);
     const [bb, bl] = pos(b);
     return ab > bb || (ab === bb && al > bl);
   };
-  return grants.map((g, i) => {
-    const next = grants.slice(i + 1).find((n) => n.licence_id === g.licence_id);
+  return grants.map((g) => {
+    const next = all.find((n) => n.licence_id === g.licence_id && Number(n.chain_id) === Number(g.chain_id) && after(n, g));
     const rev = revs.find((r) => r.licence_id === g.licence_id && after(r, g) && (!next || after(next, r)));
     const revocation = rev
       ? {

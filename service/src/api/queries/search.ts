@@ -5,6 +5,7 @@
  */
 import { parseRegistrationNumber } from "../../digest/registration-number";
 import type { ReadDb, SqlValue } from "../types";
+import { prefixParams, prefixRange } from "./assets";
 import { num } from "./rows";
 
 /** What a hit is. */
@@ -94,8 +95,8 @@ export async function search(db: ReadDb, raw: string): Promise<SearchResult> {
   if (/^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/.test(query) && /[A-Za-z]/.test(query) && query.includes("-")) {
     out.readAs.push("registration-number-prefix");
     const rows = await db.all<{ asset_id: string; registration_number: string }>(
-      "SELECT asset_id, registration_number FROM assets WHERE registration_number LIKE ? ORDER BY registration_number LIMIT ?",
-      [`${query.toUpperCase()}%`, SEARCH_NAME_LIMIT],
+      `SELECT asset_id, registration_number FROM assets WHERE ${prefixRange("registration_number")} ORDER BY registration_number LIMIT ?`,
+      [...prefixParams(query.toUpperCase()), SEARCH_NAME_LIMIT],
     );
     for (const r of rows) out.hits.push({ type: "asset", id: r.asset_id, label: r.registration_number });
   }

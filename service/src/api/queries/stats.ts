@@ -6,6 +6,7 @@
 import type { ColumnsOf } from "../../store/schema";
 import type { ReadDb, SqlValue } from "../types";
 import { spellings } from "../validation";
+import { forEachChunk } from "./chunked";
 import { bool } from "./rows";
 
 /** Grouping of {@link priceStats}. */
@@ -127,14 +128,8 @@ export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStat
   add("t.exchange = ?", f.exchange);
   add("t.chain_id = ?", f.chainId);
   add("a.kind = ?", f.kind);
-  const rows = await db.all<StatRow>(
-    `SELECT t.price, t.currency, t.confidential, t.block_time, t.exchange,
-       a.kind FROM trades t LEFT JOIN assets a ON a.chain_id = t.chain_id AND a.asset_id = t.asset_id
-     ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`,
-    params,
-  );
   const groups = new Map<string, { total: number; confidential: number; prices: Map<string, bigint[]> }>();
-  for (const r of rows) {
+  const fold = (r: StatRow): void => {
     const key =
       f.groupBy === "kind" ? (r.kind ?? "unknown") : f.groupBy === "exchange" ? r.exchange : periodLabel(Number(r.block_time), f.period ?? "month");
     let g = groups.get(key);
@@ -142,12 +137,24 @@ export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStat
     g.total++;
     if (bool(r.confidential) || r.price === null || r.currency === null) {
       g.confidential++;
-      continue;
+      return;
     }
     const list = g.prices.get(r.currency) ?? [];
     list.push(BigInt(r.price));
     g.prices.set(r.currency, list);
-  }
+  };
+  // every trade of the window: in chunks, so that the process stays responsive and the time limit holds (chunked.ts)
+  await forEachChunk<StatRow & { chain_id: number; block_number: number; log_index: number }>(
+    db,
+    {
+      select: `SELECT t.chain_id, t.block_number, t.log_index, t.price, t.currency, t.confidential, t.block_time, t.exchange,
+       a.kind FROM trades t LEFT JOIN assets a ON a.chain_id = t.chain_id AND a.asset_id = t.asset_id`,
+      alias: "t",
+      where,
+      params,
+    },
+    (rows) => rows.forEach(fold),
+  );
   return [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([group, g]) => ({

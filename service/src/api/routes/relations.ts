@@ -7,7 +7,7 @@ import { getExchange } from "../queries/participants";
 import { exchangeRecognitions, licencesOfAccount, registrationNumbers } from "../queries/relations";
 import { indexedChainTime } from "../queries/rights";
 import { defineRoute, type RouteDef } from "../route";
-import { address } from "../validation";
+import { address, pageQuery } from "../validation";
 import { exchangeKey, exchangeParams } from "./participants";
 
 const recognitions = defineRoute({
@@ -28,12 +28,22 @@ const licences = defineRoute({
   path: "/accounts/{address}/licences",
   tag: "participants",
   summary: "Licences granted to or by an account (merchant), newest first, with their state at the indexed head's chain time",
-  description: "At most 200 assets' licences are read; `truncated` says when the account has licences on more.",
+  description: "A page at a time (`limit`, `cursor`); `truncated` is true when there are more (`page.nextCursor`).",
   params: z.object({ address }),
-  async handler({ params, isFinal }, ctx) {
+  query: z.strictObject({ ...pageQuery }),
+  async handler({ params, query, isFinal }, ctx) {
     const asOf = (await indexedChainTime(ctx.db)) ?? Math.floor(ctx.now() / 1000);
-    const r = await licencesOfAccount(ctx.db, params.address, asOf, isFinal);
-    return { data: { account: params.address, asOf, ...r, registrationNumbers: await registrationNumbers(ctx.db, r.licences.map((l) => l.assetId)) } };
+    const page = await licencesOfAccount(ctx.db, params.address, asOf, isFinal, query);
+    return {
+      data: {
+        account: params.address,
+        asOf,
+        licences: page.items,
+        truncated: page.nextCursor !== null,
+        registrationNumbers: await registrationNumbers(ctx.db, page.items.map((l) => l.assetId)),
+      },
+      page: { nextCursor: page.nextCursor, limit: page.limit },
+    };
   },
 });
 

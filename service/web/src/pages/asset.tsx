@@ -1,6 +1,6 @@
 /** An asset: facts, metadata, lineage graph, rights timeline, trades, pledges, freezes, evidence. */
 import { useEffect, useState } from "preact/hooks";
-import { useApi, type Loaded } from "../api";
+import { getPage, useApi, type Loaded } from "../api";
 import { Timeline } from "../components/timeline";
 import { layoutOf } from "../components/graph-layout-client";
 import { LicencesTable } from "../components/licences-table";
@@ -9,6 +9,7 @@ import { Addr, AssetLink, ChainRef, Facts, Time, money, short } from "../format"
 import { t, term, useLang } from "../i18n";
 import { lazy } from "../lazy";
 import type { LineageGraph, Provenance } from "../types";
+import type { HolderEntry, ProvenanceItem, ProvenanceSection } from "../../../src/api/queries/provenance";
 import { Load, Section, useTitle } from "./common";
 
 const loadGraph = () => import("../components/graph");
@@ -122,6 +123,51 @@ function LineageSection({ g }: { g: Loaded<LineageGraph> }) {
   );
 }
 
+type Report = Provenance;
+type HolderPeriod = Report["rights"]["holders"][number];
+
+/**
+ * A section of the report that the API pages (trades, holders, licences, evidence items): the report's first page,
+ * then the next pages from /v1/assets/{id}/provenance/{section} on request.
+ */
+function Paged<R, T>(p: {
+  id: string;
+  section: ProvenanceSection;
+  first: readonly T[];
+  cursor: string | null;
+  pageSize: number;
+  map: (row: R) => T | null;
+  children: (items: readonly T[]) => preact.ComponentChildren;
+}) {
+  const [more, setMore] = useState<{ items: T[]; cursor: string | null; busy: boolean; error: string | null }>({ items: [], cursor: p.cursor, busy: false, error: null });
+  useEffect(() => setMore({ items: [], cursor: p.cursor, busy: false, error: null }), [p.id, p.cursor]);
+  const load = async (): Promise<void> => {
+    if (!more.cursor) return;
+    setMore({ ...more, busy: true, error: null });
+    try {
+      const page = await getPage<R>(`/v1/assets/${p.id}/provenance/${p.section}?limit=${p.pageSize}&cursor=${more.cursor}`);
+      const items = page.items.map(p.map).filter((x): x is T => x !== null);
+      setMore({ items: [...more.items, ...items], cursor: page.nextCursor, busy: false, error: null });
+    } catch (e) {
+      setMore({ ...more, busy: false, error: (e as Error).message });
+    }
+  };
+  return (
+    <>
+      {p.children([...p.first, ...more.items])}
+      {more.cursor ? (
+        <button type="button" class="more" disabled={more.busy} onClick={() => void load()} data-testid={`more-${p.section}`}>
+          {t("section.more", { n: p.pageSize })}
+        </button>
+      ) : null}
+      {more.error ? <p class="muted">{t("section.moreError", { error: more.error })}</p> : null}
+    </>
+  );
+}
+
+const holderPeriod = (h: HolderEntry): HolderPeriod | null => (h.kind === "burn" ? null : { holder: h.to, since: h.event, until: h.until });
+const same = <T,>(x: T): T => x;
+
 export function AssetPage({ id }: { id: string }) {
   useLang();
   // everything the page shows is asked for at once, and the graph's code fetched meanwhile
@@ -198,6 +244,8 @@ export function AssetPage({ id }: { id: string }) {
             <Section title={t("asset.timeline")} id="timeline">
               <Timeline report={r} />
               <h3>{t("asset.holders")}</h3>
+              <Paged id={id} section="holders" first={r.rights.holders} cursor={r.pages.holders} pageSize={r.pageLimit} map={holderPeriod}>
+                {(holders) => (
               <div class="table-wrap">
                 <table>
                   <thead>
@@ -209,7 +257,7 @@ export function AssetPage({ id }: { id: string }) {
                     </tr>
                   </thead>
                   <tbody>
-                    {r.rights.holders.map((h) => (
+                    {holders.map((h) => (
                       <tr key={h.since.txHash + h.since.logIndex}>
                         <td>
                           <Addr a={h.holder} />
@@ -226,11 +274,17 @@ export function AssetPage({ id }: { id: string }) {
                   </tbody>
                 </table>
               </div>
+                )}
+              </Paged>
               <h3>{t("asset.licences")}</h3>
-              <LicencesTable licences={r.rights.licences} />
+              <Paged id={id} section="licences" first={r.rights.licences} cursor={r.pages.licences} pageSize={r.pageLimit} map={same<Report["rights"]["licences"][number]>}>
+                {(licences) => <LicencesTable licences={licences} />}
+              </Paged>
             </Section>
-            <Section title={t("asset.trades", { n: r.trades.length })} id="trades">
-              <TradesTable trades={r.trades} />
+            <Section title={t("asset.trades", { n: r.pages.trades ? `${r.trades.length}+` : r.trades.length })} id="trades">
+              <Paged id={id} section="trades" first={r.trades} cursor={r.pages.trades} pageSize={r.pageLimit} map={same<Report["trades"][number]>}>
+                {(trades) => <TradesTable trades={trades} />}
+              </Paged>
             </Section>
             <Section title={t("asset.pledgesFreezes")} id="pledges">
               {r.pledges.length === 0 && r.freezes.length === 0 ? <p class="muted">{t("none")}</p> : null}
@@ -266,16 +320,22 @@ export function AssetPage({ id }: { id: string }) {
                     <Addr a={b.exchange} /> · <Time unix={b.anchored.blockTime} /> <ChainRef e={b.anchored} />
                   </li>
                 ))}
-                {r.evidence.items.map((i) => (
-                  <li key={i.itemDigest + i.batchRoot}>
-                    {t("evidence.itemLine")} <a href={`/evidence/${i.itemDigest}`}>{i.label ?? short(i.itemDigest)}</a> ·{" "}
-                    <a href={`/batch/${i.batchRoot}`}>
-                      <code>{short(i.batchRoot)}</code>
-                    </a>{" "}
-                    · <Time unix={i.anchored.blockTime} /> <ChainRef e={i.anchored} />
-                  </li>
-                ))}
               </ul>
+              <Paged id={id} section="evidence" first={r.evidence.items} cursor={r.pages.evidence} pageSize={r.pageLimit} map={same<ProvenanceItem>}>
+                {(items) => (
+                  <ul class="events">
+                    {items.map((i) => (
+                      <li key={i.itemDigest + i.batchRoot + i.leafIndex}>
+                        {t("evidence.itemLine")} <a href={`/evidence/${i.itemDigest}`}>{i.label ?? short(i.itemDigest)}</a> ·{" "}
+                        <a href={`/batch/${i.batchRoot}`}>
+                          <code>{short(i.batchRoot)}</code>
+                        </a>{" "}
+                        · <Time unix={i.anchored.blockTime} /> <ChainRef e={i.anchored} />
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </Paged>
             </Section>
           </article>
         );

@@ -1,0 +1,48 @@
+/**
+ * The planner's statistics follow the index's growth (store/statistics.ts): refreshed once the index has grown by
+ * half since the last refresh (and by at least 5,000 rows), on both backends.
+ */
+import { expect } from "chai";
+import { insertValues } from "../../../service/src/store";
+import { createStatisticsKeeper } from "../../../service/src/store/statistics";
+import { BACKENDS } from "../../helpers/backends";
+import { marketRows } from "../../helpers/synthetic-market";
+
+/** Whether the planner has statistics of `trades`. */
+async function analysed(db: import("../../../service/src/store").Db): Promise<boolean> {
+  if (db.dialect === "sqlite") {
+    const stat = await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'");
+    if (!stat?.n) return false;
+    return ((await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'trades'"))?.n ?? 0) > 0;
+  }
+  const r = await db.get<{ t: number }>("SELECT reltuples AS t FROM pg_class WHERE oid = 'trades'::regclass");
+  return Number(r?.t) > 0;
+}
+
+for (const backend of BACKENDS) {
+  describe(`Planner statistics (${backend.name})`, function () {
+    this.timeout(60_000);
+
+    it("should refresh the statistics once the index has grown enough, and not for every small write", async () => {
+      const opened = await backend.open();
+      try {
+        const db = opened.db;
+        const keeper = createStatisticsKeeper(db, (e) => {
+          throw e;
+        });
+        let written = 0;
+        for (const c of marketRows({ trades: 3000, items: 0 })) {
+          await insertValues(db, c.table, c.columns, c.values);
+          written += c.values.length;
+        }
+        expect(written).to.be.greaterThan(5000);
+        await keeper.wrote(100);
+        expect(await analysed(db), "refreshed after 100 rows").to.equal(false);
+        await keeper.wrote(written - 100);
+        expect(await analysed(db), "refreshed once the growth is due").to.equal(true);
+      } finally {
+        await opened.cleanup();
+      }
+    });
+  });
+}
