@@ -10,6 +10,8 @@ export const CONTRACT_NAMES = [
   "TradeRecorder",
   "PledgeRegistry",
   "EvidenceAnchor",
+  "ReceiptAnchor",
+  "AssessmentRegistry",
 ] as const;
 
 /** A Shuquan contract name. */
@@ -22,6 +24,8 @@ export const CONTRACT_KEYS = {
   trades: "TradeRecorder",
   pledges: "PledgeRegistry",
   evidence: "EvidenceAnchor",
+  receipts: "ReceiptAnchor",
+  assessments: "AssessmentRegistry",
 } as const satisfies Record<string, ContractName>;
 
 /** A short contract key. */
@@ -41,6 +45,10 @@ const ALIASES: Readonly<Record<string, ContractName>> = {
   pledges: "PledgeRegistry",
   evidenceanchor: "EvidenceAnchor",
   evidence: "EvidenceAnchor",
+  receiptanchor: "ReceiptAnchor",
+  receipts: "ReceiptAnchor",
+  assessmentregistry: "AssessmentRegistry",
+  assessments: "AssessmentRegistry",
 };
 
 /** The contract a deployments-file key or CLI key names (case-insensitive), or undefined. */
@@ -58,6 +66,8 @@ export const CONTRACT_INTERFACES: Readonly<Record<ContractName, readonly string[
   TradeRecorder: ["ITradeRecorder"],
   PledgeRegistry: ["IPledgeRegistry"],
   EvidenceAnchor: ["IEvidenceAnchor"],
+  ReceiptAnchor: ["IReceiptAnchor"],
+  AssessmentRegistry: ["IAssessmentRegistry"],
 };
 
 /**

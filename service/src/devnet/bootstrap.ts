@@ -1,10 +1,11 @@
 /**
  * Gives the development accounts their roles on a fresh embedded deployment: the regulator accredits two
  * exchanges, each onboards its merchants, and they recognise each other: SHDE recognises GZDE as a whole, GZDE
- * recognises SHDE's alice singly (so bob is recognised at SHDE only) — the same layout the tests use.
+ * recognises SHDE's alice singly (so bob is recognised at SHDE only) — the same layout the tests use. GZDE grants its
+ * third-party service merchant dave every assessor category (quality, compliance, valuation, security).
  */
 import { JsonRpcProvider, NonceManager, type Signer } from "ethers";
-import { IParticipantRegistry__factory, ITradeRecorder__factory } from "../../../typechain-types";
+import { IAssessmentRegistry__factory, IParticipantRegistry__factory, ITradeRecorder__factory } from "../../../typechain-types";
 import { exchangeCodeBytes4, enumValue, MERCHANT_CATEGORY, sha256Hex } from "../digest";
 import { DEV, devWallet } from "./accounts";
 
@@ -30,7 +31,7 @@ export function devSigner(provider: JsonRpcProvider, index: number): Signer {
  */
 export async function bootstrapRoles(
   provider: JsonRpcProvider,
-  addresses: { ParticipantRegistry: string; TradeRecorder: string },
+  addresses: { ParticipantRegistry: string; TradeRecorder: string; AssessmentRegistry?: string },
 ): Promise<void> {
   const participantsAddress = addresses.ParticipantRegistry;
   const as = (i: number) => IParticipantRegistry__factory.connect(participantsAddress, devSigner(provider, i));
@@ -52,6 +53,9 @@ export async function bootstrapRoles(
   await send(gzde.onboardMerchant(address(DEV.lender), category("third-party-service"), credential("lender")));
   await send(shde.recogniseExchange(address(DEV.gzde)));
   await send(gzde.recogniseMerchant(address(DEV.alice)));
+  if (addresses.AssessmentRegistry) {
+    await send(IAssessmentRegistry__factory.connect(addresses.AssessmentRegistry, devSigner(provider, DEV.gzde)).setAssessorCategories(address(DEV.dave), 0x0f));
+  }
   for (const exchange of [DEV.shde, DEV.gzde]) {
     await send(ITradeRecorder__factory.connect(addresses.TradeRecorder, devSigner(provider, exchange)).closeTradeIds(1));
   }
