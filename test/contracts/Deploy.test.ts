@@ -16,10 +16,10 @@ describe("contracts/deploy (deployShuquan)", function () {
   }
 
   describe("deployShuquan", function () {
-    it("should deploy five contracts, wire the registry and report the start block", async function () {
+    it("should deploy seven contracts, wire the registry and report the start block", async function () {
       const { d, deployer, startBefore } = await loadFixture(defaultDeployment);
       const a = d.addresses;
-      expect(new Set(Object.values(a)).size).to.equal(5);
+      expect(new Set(Object.values(a)).size).to.equal(7);
       expect(await d.registry.tradeRecorder()).to.equal(a.TradeRecorder);
       expect(await d.registry.pledgeRegistry()).to.equal(a.PledgeRegistry);
       expect(await d.registry.participants()).to.equal(a.ParticipantRegistry);
@@ -27,10 +27,13 @@ describe("contracts/deploy (deployShuquan)", function () {
       expect(await d.pledges.registry()).to.equal(a.DataAssetRegistry);
       expect(await d.evidence.registry()).to.equal(a.DataAssetRegistry);
       expect(await d.evidence.participants()).to.equal(a.ParticipantRegistry);
+      expect(await d.receipts.participants()).to.equal(a.ParticipantRegistry);
+      expect(await d.assessments.participants()).to.equal(a.ParticipantRegistry);
+      expect(await d.assessments.registry()).to.equal(a.DataAssetRegistry);
       expect(d.startBlock).to.equal(startBefore + 1);
       expect(d.chainId).to.equal(31337n);
       expect(d.deployer).to.equal(deployer.address);
-      for (const c of [d.participants, d.registry, d.tradeRecorder, d.pledges, d.evidence]) {
+      for (const c of [d.participants, d.registry, d.tradeRecorder, d.pledges, d.evidence, d.receipts, d.assessments]) {
         expect(await c.version()).to.equal("1.0.0");
       }
     });
@@ -75,6 +78,8 @@ describe("contracts/deploy (deployShuquan)", function () {
         "TradeRecorder",
         "PledgeRegistry",
         "EvidenceAnchor",
+        "ReceiptAnchor",
+        "AssessmentRegistry",
       ]);
       expect(new Date(json.deployedAt).getTime() / 1000).to.equal(d.deployedAt);
     });
