@@ -10,12 +10,14 @@ import { createApiMetrics } from "./metrics";
 import { buildOpenApi, type RouteGroup } from "./openapi";
 import { createEvidenceTreeCache } from "./queries/evidence-tree-cache";
 import { buildRouter } from "./route";
+import { assessmentRoutes } from "./routes/assessments";
 import { assetRoutes } from "./routes/assets";
 import { evidenceRoutes } from "./routes/evidence";
 import { ownershipRoutes } from "./routes/ownership";
 import { participantRoutes } from "./routes/participants";
 import { pledgeRoutes } from "./routes/pledges";
 import { provenanceRoutes } from "./routes/provenance";
+import { receiptRoutes } from "./routes/receipts";
 import { statsRoutes } from "./routes/stats";
 import { tradeRoutes } from "./routes/trades";
 import { activityRoutes } from "./routes/activity";
@@ -43,6 +45,8 @@ export const V1_GROUPS: readonly RouteGroup[] = [
   { prefix: "/v1", routes: lineageRoutes },
   { prefix: "/v1", routes: activityRoutes },
   { prefix: "/v1", routes: relationRoutes },
+  { prefix: "/v1", routes: receiptRoutes },
+  { prefix: "/v1", routes: assessmentRoutes },
 ];
 
 /**

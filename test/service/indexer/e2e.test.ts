@@ -45,6 +45,13 @@ const TABLE_OF: Record<string, string> = {
   PledgeReleased: "pledge_status_changes",
   PledgeLifted: "pledge_status_changes",
   EvidenceAnchored: "evidence_batches",
+  ReceiptsAnchored: "receipt_batches",
+  ReceiptOperatorSet: "receipt_operators",
+  AssessorCategoriesSet: "assessor_grants",
+  AssessmentAttached: "assessments",
+  AssessmentResponded: "assessment_responses",
+  AssessmentWithdrawn: "assessment_withdrawals",
+  AssessmentPolicySet: "assessment_policies",
 };
 
 describe("indexer end to end on the Hardhat network", function () {

@@ -5,6 +5,7 @@
 import type { RowOf } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import type { ReadDb } from "../types";
+import { assessmentsOfAsset, type AssessmentView } from "./assessments";
 import { getAsset, type AssetView } from "./assets";
 import { batchesOfAsset, itemsOfAsset, type BatchView } from "./evidence";
 import { walkLineage, type LineageSide } from "./lineage";
@@ -31,6 +32,8 @@ export interface ProvenanceReport {
   trades: TradeView[];
   pledges: PledgeView[];
   freezes: FreezeEntry[];
+  /** Third-party assessments, oldest first, judged at `asOf`. */
+  assessments: AssessmentView[];
   evidence: {
     /** Batches anchored for this asset as a whole. */
     batches: BatchView[];
@@ -50,7 +53,7 @@ export async function provenance(
   const asset = await getAsset(db, assetId, isFinal);
   if (!asset) return undefined;
   const asOf = (await indexedChainTime(db, asset.registered.chainId)) ?? Math.floor(now / 1000);
-  const [up, down, holdings, licences, trades, pledges, freezeRows, batches, items] = await Promise.all([
+  const [up, down, holdings, licences, trades, pledges, freezeRows, batches, items, assessments] = await Promise.all([
     walkLineage(db, assetId, "up", depth),
     walkLineage(db, assetId, "down", depth),
     holdingChanges(db, assetId, isFinal),
@@ -63,6 +66,7 @@ export async function provenance(
     ),
     batchesOfAsset(db, assetId, isFinal),
     itemsOfAsset(db, assetId, isFinal),
+    assessmentsOfAsset(db, assetId, isFinal, asOf),
   ]);
   return {
     asset,
@@ -72,6 +76,7 @@ export async function provenance(
     trades,
     pledges,
     freezes: freezeRows.map((f) => ({ frozen: bool(f.frozen), regulator: f.regulator, reason: f.reason, event: eventRef(f, isFinal) })),
+    assessments,
     evidence: { batches, items },
   };
 }

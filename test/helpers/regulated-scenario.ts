@@ -1,0 +1,86 @@
+/**
+ * Drives the regulated-use contracts on the Hardhat network (docs/regulated-use.md): a licence, processing receipts
+ * inside and outside it (three batches, one with a manifest that does not rebuild its root), an operator, and
+ * assessments with a response, a withdrawal and an exchange policy. Shared by the indexer end-to-end tests.
+ */
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { Deployed } from "./hardhat-scenario";
+import { Right, digest } from "./fixture";
+import { licenceTerms, registerAsset } from "./assets";
+import { currency } from "./signing";
+import { buildReceiptManifest, licenceIdOf, sha256Hex, type Hex } from "../../service/src/digest";
+
+/** What the scenario did, for the assertions. */
+export interface RegulatedScenario {
+  assetId: bigint;
+  licenceId: Hex;
+  /** The manifests to serve by CID (receipt batches 1 and 2; batch 3's root matches no manifest). */
+  manifests: Uint8Array[];
+  roots: { first: Hex; second: Hex; mismatched: Hex };
+  /** Expected violation codes per receipt, by batch, in manifest order. */
+  expected: { first: string[][]; second: string[][] };
+  revokedAt: number;
+}
+
+
+const SCOPE = digest("scenario: traffic-flow model training");
+
+/** Runs the scenario on a deployment seeded by shuquanFixture. */
+export async function driveRegulated(d: Deployed): Promise<RegulatedScenario> {
+  const { registry, receipts, assessments, regulator, shde, gzde, alice, bob, carol, dave } = d;
+  const { computeCid } = await import("../../service/src/content");
+  const assetId = await registerAsset(registry, shde, alice.address, "city sensor readings (regulated use)");
+  const terms = await licenceTerms(30, { scopeDigest: SCOPE });
+  await (await registry.connect(alice).grantLicence(assetId, bob.address, Right.Processing, terms)).wait();
+  const licenceId = licenceIdOf(assetId, bob.address.toLowerCase(), "processing");
+  const t0 = Number(terms.start);
+  await (await receipts.connect(bob).setOperator(shde.address, true)).wait();
+  await time.increase(2 * 86_400);
+
+  const input = [sha256Hex("sensor readings, district 7")];
+  const base = { licenceId, licensee: bob.address.toLowerCase(), purposeDigest: SCOPE, outputDigest: sha256Hex("model v1"), parametersDigest: sha256Hex('{"epochs":3}'), inputs: input };
+  const first = buildReceiptManifest([
+    { ...base, start: t0 + 100, end: t0 + 200 },
+    { ...base, start: t0 - 1_000, end: t0 + 50 },
+    { ...base, purposeDigest: digest("marketing"), start: t0 + 300, end: t0 + 400 },
+    { ...base, licensee: carol.address.toLowerCase(), start: t0 + 500, end: t0 + 600 },
+  ]);
+  await (await receipts.connect(bob).anchor(first.manifest.root, 4, await computeCid(first.bytes))).wait();
+
+  await (await registry.connect(alice).revokeLicence(assetId, bob.address, Right.Processing, "audit finding")).wait();
+  const revokedAt = await time.latest();
+  await time.increase(86_400);
+  const second = buildReceiptManifest([
+    { ...base, start: revokedAt - 100, end: revokedAt + 3_600 },
+    { ...base, licenceId: sha256Hex("no such licence"), start: t0 + 100, end: t0 + 200 },
+  ]);
+  await (await receipts.connect(shde).anchor(second.manifest.root, 2, await computeCid(second.bytes))).wait();
+  // a batch whose manifest (the first one's) does not rebuild its root
+  const mismatched = sha256Hex("a root no manifest rebuilds");
+  await (await receipts.connect(bob).anchor(mismatched, 4, await computeCid(first.bytes))).wait();
+
+  // assessments: dave assesses quality (kept) and value (withdrawn by the regulator); alice responds; SHDE's policy
+  await (await assessments.connect(gzde).setAssessorCategories(dave.address, 0x0f)).wait();
+  const validUntil = BigInt(await time.latest()) + 365n * 86_400n;
+  const cid = "bafkreiaik25br4i43dguxfnclnv5bfjwn5dguigdcmkb3zovgriht6msua";
+  const common = { assetId, result: 0, value: 0n, currency: "0x000000", reportCid: cid, validUntil };
+  await (await assessments.connect(dave).assess({ ...common, kind: 0, reportDigest: sha256Hex("quality report") })).wait();
+  await (await assessments.connect(dave).assess({ ...common, kind: 2, value: 8_800_000n, currency: currency("CNY"), reportDigest: sha256Hex("valuation report") })).wait();
+  await (await assessments.connect(alice).respond(1, sha256Hex("holder's response"), cid)).wait();
+  await (await assessments.connect(regulator).withdraw(2, "valuation method not approved")).wait();
+  await (await assessments.connect(shde).setPolicy(1 << 0, 1 << 2)).wait();
+
+  return {
+    assetId,
+    licenceId,
+    manifests: [first.bytes, second.bytes],
+    roots: { first: first.manifest.root, second: second.manifest.root, mismatched },
+    expected: {
+      first: [[], ["outside-window"], ["purpose-mismatch"], ["unauthorised-submitter", "wrong-licensee"]],
+      second: [["after-revocation"], ["unknown-licence"]],
+    },
+    revokedAt,
+  };
+}
+
+
