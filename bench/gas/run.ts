@@ -1,5 +1,5 @@
 /**
- * Gas bench: deploys the five contracts on the in-process Hardhat network and measures `gasUsed` from receipts for
+ * Gas bench: deploys the seven contracts on the in-process Hardhat network and measures `gasUsed` from receipts for
  * the operations the targets are set for. Writes bench/results/gas.json and bench/results/gas.md.
  *
  *   npx hardhat run bench/gas/run.ts
@@ -17,6 +17,7 @@ import { deployShuquan } from "../../service/src/contracts/deploy";
 import { licenceTerms, registrationOf, tradeOf } from "../../test/helpers/assets";
 import { signPledge, signTrade, tradeIdOf, currency, type TradeValue } from "../../test/helpers/signing";
 import { evidenceTree, sha256Of } from "../../test/helpers/evidence";
+import { buildReceiptTree } from "../../service/src/digest/receipt";
 
 interface Row {
   id: string;
@@ -292,6 +293,95 @@ async function main(): Promise<void> {
   const release = await gasOf(pledges.connect(a.lender).releasePledge(1));
   rows.push({ id: "pledge.release", operation: "release a pledge", gasUsed: release, notes: "lender; registry unlock" });
   void newBuyer3;
+
+  // ---- regulated use (docs/regulated-use.md): receipt batches of several sizes, operators, assessments
+  const { receipts, assessments } = d;
+  const receiptBatch = (n: number, tag: string) =>
+    buildReceiptTree(
+      Array.from({ length: n }, (_, i) => ({
+        licenceId: digest(`licence ${i % 17}`),
+        licensee: a.bob.address.toLowerCase(),
+        purposeDigest: digest("scenario"),
+        inputsRoot: digest(`inputs ${tag} ${i}`),
+        outputDigest: digest(`output ${tag} ${i}`),
+        parametersDigest: digest("{}"),
+        start: now + i,
+        end: now + i + 60,
+      })),
+    ).root;
+  for (const n of [1, 100, 10_000, 100_000]) {
+    const g = await gasOf(receipts.connect(a.bob).anchor(receiptBatch(n, "licensee"), n, CID));
+    rows.push({
+      id: `receipts.anchor.${n}`,
+      operation: `anchor processing receipts — ${n.toLocaleString("en-US")} receipt(s), by the licensee`,
+      gasUsed: g,
+      target: TARGET.anchor,
+      floor: FLOOR.anchor,
+      notes: "one slot {submitter, time, count} + event; the licensee check reads its merchant record and its home exchange's (2 cold slots)",
+    });
+  }
+  const byDomain = await gasOf(receipts.connect(a.shde).anchor(receiptBatch(1, "domain"), 1, CID));
+  rows.push({
+    id: "receipts.anchor.exchangeDomain",
+    operation: "anchor processing receipts — 1 receipt, by an exchange's operating domain",
+    gasUsed: byDomain,
+    target: TARGET.anchor,
+    floor: FLOOR.anchor,
+    notes: "not a merchant: a second check (isActiveExchange) after the merchant check",
+  });
+  rows.push({
+    id: "receipts.setOperator",
+    operation: "a licensee names an operating domain (setOperator)",
+    gasUsed: await gasOf(receipts.connect(a.bob).setOperator(a.shde.address, true)),
+    notes: "one-off per (licensee, operator)",
+  });
+  rows.push({
+    id: "assessment.setAssessor",
+    operation: "home exchange grants assessor categories",
+    gasUsed: await gasOf(assessments.connect(a.gzde).setAssessorCategories(a.dave.address, 0x0f)),
+    notes: "one-off per assessor",
+  });
+  const validUntil = now + 400 * 86_400;
+  const assessmentOf = (kind: number) => ({
+    assetId: p1,
+    kind,
+    result: 0,
+    value: kind === 2 ? 8_800_000n : 0n,
+    currency: kind === 2 ? currency("CNY") : "0x000000",
+    reportDigest: digest(`report ${kind}`),
+    reportCid: CID,
+    validUntil,
+  });
+  rows.push({
+    id: "assessment.first",
+    operation: "attach an assessment — the asset's first",
+    gasUsed: await gasOf(assessments.connect(a.dave).assess(assessmentOf(0))),
+    notes: "2 new slots (record, asset id) + the asset's latest-ids slot 0→non-zero + counter; checks: assessor, asset exists, not the holder",
+  });
+  rows.push({
+    id: "assessment.next",
+    operation: "attach an assessment — another kind on the same asset (valuation)",
+    gasUsed: await gasOf(assessments.connect(a.dave).assess(assessmentOf(2))),
+    notes: "2 new slots + latest-ids slot updated",
+  });
+  rows.push({
+    id: "assessment.respond",
+    operation: "holder responds to an assessment",
+    gasUsed: await gasOf(assessments.connect(a.alice).respond(1, digest("response"), CID)),
+    notes: "event only",
+  });
+  rows.push({
+    id: "assessment.withdraw",
+    operation: "assessor withdraws an assessment",
+    gasUsed: await gasOf(assessments.connect(a.dave).withdraw(2, "method revised")),
+    notes: "one flag in the record's slot",
+  });
+  rows.push({
+    id: "assessment.policy",
+    operation: "exchange sets its assessment policy",
+    gasUsed: await gasOf(assessments.connect(a.shde).setPolicy(1, 4)),
+    notes: "one slot per exchange",
+  });
 
   // ---- output
   const outDir = path.join(__dirname, "..", "results");

@@ -31,6 +31,9 @@ export const ASSESSMENT_RESULT = ["pass", "conditional", "fail"] as const;
 /** PolicyPurpose: what an exchange's assessment policy guards. */
 export const POLICY_PURPOSE = ["listing", "pledge"] as const;
 
+/** CrossBorderMechanism (Types.sol): none, security-assessment, standard-contract, certification, exemption. */
+export const CROSS_BORDER_MECHANISM = ["none", "security-assessment", "standard-contract", "certification", "exemption"] as const;
+
 export type AssetKindName = (typeof ASSET_KIND)[number];
 export type AssetSourceName = (typeof ASSET_SOURCE)[number];
 export type DataLevelName = (typeof DATA_LEVEL)[number];
@@ -55,6 +58,7 @@ export const ENUMS = {
   "assessment kind": ASSESSMENT_KIND,
   "assessment result": ASSESSMENT_RESULT,
   "policy purpose": POLICY_PURPOSE,
+  mechanism: CROSS_BORDER_MECHANISM,
 } as const;
 
 /**
