@@ -6,9 +6,9 @@
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Deployed } from "./hardhat-scenario";
 import { Right, digest } from "./fixture";
-import { licenceTerms, registerAsset } from "./assets";
-import { currency } from "./signing";
-import { buildReceiptManifest, licenceIdOf, sha256Hex, type Hex } from "../../service/src/digest";
+import { licenceTerms, recordTrade, registerAsset, tradeOf } from "./assets";
+import { currency, signCrossBorderTrade } from "./signing";
+import { buildReceiptManifest, destinationBytes2, licenceIdOf, sha256Hex, type Hex } from "../../service/src/digest";
 
 /** What the scenario did, for the assertions. */
 export interface RegulatedScenario {
@@ -20,6 +20,8 @@ export interface RegulatedScenario {
   /** Expected violation codes per receipt, by batch, in manifest order. */
   expected: { first: string[][]; second: string[][] };
   revokedAt: number;
+  /** A personal-data asset licensed once abroad (HK, standard contract) and once at home. */
+  crossBorder: { assetId: bigint; tradeId: bigint; filingDigest: string; domesticPrice: bigint; crossBorderPrice: bigint };
 }
 
 
@@ -27,7 +29,7 @@ const SCOPE = digest("scenario: traffic-flow model training");
 
 /** Runs the scenario on a deployment seeded by shuquanFixture. */
 export async function driveRegulated(d: Deployed): Promise<RegulatedScenario> {
-  const { registry, receipts, assessments, regulator, shde, gzde, alice, bob, carol, dave } = d;
+  const { registry, receipts, assessments, tradeRecorder, regulator, shde, gzde, alice, bob, carol, dave } = d;
   const { computeCid } = await import("../../service/src/content");
   const assetId = await registerAsset(registry, shde, alice.address, "city sensor readings (regulated use)");
   const terms = await licenceTerms(30, { scopeDigest: SCOPE });
@@ -70,7 +72,15 @@ export async function driveRegulated(d: Deployed): Promise<RegulatedScenario> {
   await (await assessments.connect(regulator).withdraw(2, "valuation method not approved")).wait();
   await (await assessments.connect(shde).setPolicy(1 << 0, 1 << 2)).wait();
 
+  // cross-border: personal data licensed to carol for use in HK under a filed standard contract, and to bob at home
+  const personal = await registerAsset(registry, shde, alice.address, "personal travel records", { source: 2, consentDigest: digest("consent proof") });
+  const xb = { mechanism: 2, filingDigest: digest("standard contract filing 2026-17"), destination: destinationBytes2("HK") };
+  const abroad = await tradeOf(shde.address, personal, alice.address, carol.address, Right.Processing, { price: 4_200_000n });
+  await (await tradeRecorder.connect(shde).recordCrossBorderTrade(abroad, xb, await signCrossBorderTrade(alice, tradeRecorder, abroad, xb))).wait();
+  await recordTrade(tradeRecorder, shde, alice, await tradeOf(shde.address, personal, alice.address, bob.address, Right.Processing, { price: 1_000_000n }));
+
   return {
+    crossBorder: { assetId: personal, tradeId: abroad.tradeId, filingDigest: xb.filingDigest, domesticPrice: 1_000_000n, crossBorderPrice: 4_200_000n },
     assetId,
     licenceId,
     manifests: [first.bytes, second.bytes],

@@ -12,6 +12,7 @@ import { createEvidenceTreeCache } from "./queries/evidence-tree-cache";
 import { buildRouter } from "./route";
 import { assessmentRoutes } from "./routes/assessments";
 import { assetRoutes } from "./routes/assets";
+import { crossBorderRoutes } from "./routes/cross-border";
 import { evidenceRoutes } from "./routes/evidence";
 import { ownershipRoutes } from "./routes/ownership";
 import { participantRoutes } from "./routes/participants";
@@ -47,6 +48,7 @@ export const V1_GROUPS: readonly RouteGroup[] = [
   { prefix: "/v1", routes: relationRoutes },
   { prefix: "/v1", routes: receiptRoutes },
   { prefix: "/v1", routes: assessmentRoutes },
+  { prefix: "/v1", routes: crossBorderRoutes },
 ];
 
 /**

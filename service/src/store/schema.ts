@@ -445,6 +445,13 @@ export const SCHEMA = {
     indexes: { licensor: ["licensor", "block_number"], licensee: ["licensee", "block_number"], asset: ["asset_id"], time: ["block_number"] },
   }),
 
+  // TradeRecorder: the cross-border terms of a trade (its row in `trades` comes from the same transaction)
+  cross_border_trades: eventTable({
+    since: 8,
+    columns: [text("trade_id"), text("asset_id"), text("mechanism"), text("filing_digest", { nullable: true }), text("destination")],
+    indexes: { trade: ["trade_id"], asset: ["asset_id"], destination: ["destination", "block_time"] },
+  }),
+
   // AssessmentRegistry
   assessor_grants: eventTable({
     since: 8,
@@ -496,7 +503,7 @@ export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   1: "initial schema",
   2: "evidence item proofs stored at index time",
   3: "meta: what the index was built from (the chain's genesis hash)",
-  8: "regulated use: processing receipts and violations, third-party assessments",
+  8: "regulated use: processing receipts and violations, third-party assessments, cross-border trades",
 };
 
 type Schema = typeof SCHEMA;

@@ -149,9 +149,28 @@ describe("regulated use: receipts, violations and assessments through the indexe
         expect(none).to.deep.include({ listingKinds: [], pledgeKinds: [], set: null });
       });
 
+      it("should list the cross-border trade with its mechanism, and keep its price out of the domestic statistics", async () => {
+        const x = s.crossBorder;
+        const list = (await request(app).get("/v1/cross-border-trades?destination=HK").expect(200)).body.data;
+        expect(list).to.have.length(1);
+        expect(list[0]).to.include({ tradeId: formatAssetId(x.tradeId), assetId: formatAssetId(x.assetId), mechanism: "standard-contract", filingDigest: x.filingDigest, destination: "HK" });
+        expect(list[0].trade).to.include({ price: x.crossBorderPrice.toString(), right: "processing", buyer: d.carol.address.toLowerCase() });
+        expect((await request(app).get("/v1/cross-border-trades?mechanism=exemption").expect(200)).body.data).to.have.length(0);
+        await request(app).get("/v1/cross-border-trades?destination=hongkong").expect(400);
+
+        const domestic = (await request(app).get("/v1/stats/prices?groupBy=kind").expect(200)).body.data;
+        expect(domestic.scope).to.equal("domestic");
+        expect(domestic.groups).to.deep.equal([{ group: "resource", tradeCount: 1, confidentialCount: 0, currencies: [{ currency: "CNY", count: 1, volume: "1000000", min: "1000000", q1: "1000000", median: "1000000", q3: "1000000", max: "1000000" }] }]);
+        const abroad = (await request(app).get("/v1/stats/prices?groupBy=destination&scope=cross-border").expect(200)).body.data.groups;
+        expect(abroad.map((g: { group: string; tradeCount: number }) => [g.group, g.tradeCount])).to.deep.equal([["HK", 1]]);
+        expect(abroad[0].currencies[0].median).to.equal("4200000");
+        const all = (await request(app).get("/v1/stats/prices?groupBy=destination&scope=all").expect(200)).body.data.groups;
+        expect(all.map((g: { group: string }) => g.group)).to.deep.equal(["HK", "domestic"]);
+      });
+
       it("should document the new routes in the OpenAPI document", async () => {
         const doc = (await request(app).get("/v1/openapi.json").expect(200)).body;
-        for (const p of ["/v1/receipts", "/v1/receipts/batches", "/v1/receipts/{batchRoot}/{leafIndex}", "/v1/receipts/leaf/{leafHash}", "/v1/violations", "/v1/assessments", "/v1/assessments/{assessmentId}", "/v1/assessors", "/v1/assessment-policies/{exchange}"]) {
+        for (const p of ["/v1/receipts", "/v1/receipts/batches", "/v1/receipts/{batchRoot}/{leafIndex}", "/v1/receipts/leaf/{leafHash}", "/v1/violations", "/v1/assessments", "/v1/assessments/{assessmentId}", "/v1/assessors", "/v1/assessment-policies/{exchange}", "/v1/cross-border-trades"]) {
           expect(doc.paths[p], p).to.be.an("object");
         }
       });

@@ -45,6 +45,7 @@ const TABLE_OF: Record<string, string> = {
   PledgeReleased: "pledge_status_changes",
   PledgeLifted: "pledge_status_changes",
   EvidenceAnchored: "evidence_batches",
+  CrossBorderTradeRecorded: "cross_border_trades",
   ReceiptsAnchored: "receipt_batches",
   ReceiptOperatorSet: "receipt_operators",
   AssessorCategoriesSet: "assessor_grants",
