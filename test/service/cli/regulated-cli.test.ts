@@ -21,6 +21,7 @@ describe("shuquan CLI: receipts and assessments", function () {
   let assetId: bigint;
   let licenceId: string;
   let start: number;
+  let importantId: string;
 
   before(async () => {
     env = await startCliEnv();
@@ -38,6 +39,9 @@ describe("shuquan CLI: receipts and assessments", function () {
     await (await registry.connect(holder!).grantLicence(assetId, LICENSEE, 1, { scopeDigest: SCOPE, start: now, end: now + 30 * 86_400, exclusive: false, sublicensable: false, revocable: true })).wait();
     licenceId = licenceIdOf(assetId, LICENSEE.toLowerCase(), "processing");
     void licensee;
+    const imp = registrationOf(HOLDER, "cli important dataset", { level: 1 });
+    await (await registry.connect(exchange!).register(imp)).wait();
+    importantId = imp.contentDigest as string;
     await hre.network.provider.send("evm_increaseTime", [86_400]);
     await hre.network.provider.send("evm_mine", []);
   });
@@ -88,6 +92,35 @@ describe("shuquan CLI: receipts and assessments", function () {
     r = await cli(env, ["receipt", "anchor", jobs, "--proofs-out", path.join(env.dir, "p2.json")], { key: DEV_KEYS[0] });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.contain("ReceiptUnauthorized");
+  });
+
+  it("records a cross-border trade with its mechanism, and refuses an important asset without one", async () => {
+    const contract = path.join(env.dir, "contract.pdf");
+    await fsp.writeFile(contract, "trade contract\n");
+    const authorise = (out: string, extra: string[]) =>
+      cli(env, ["trade", "authorise", "--asset", importantId, "--buyer", LICENSEE, "--right", "holding", "--exchange", EXCHANGE, "--price", "1000000", "--currency", "CNY", "--contract-file", contract, "--cross-border", "--destination", "HK", "--out", out, "--json", ...extra], { key: HOLDER_KEY });
+    // without a mechanism the CLI refuses to sign what the recorder would refuse
+    let r = await authorise(path.join(env.dir, "x0.json"), []);
+    expect(r.code).to.equal(1);
+    expect(r.stdout + r.stderr).to.contain("important data");
+    // signed anyway (--force), the recorder refuses it
+    r = await authorise(path.join(env.dir, "x1.json"), ["--force"]);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["trade", "record", "--authorisation", path.join(env.dir, "x1.json")], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.contain("TradeCrossBorderMechanismRequired");
+    // a mechanism without its filing number is refused before signing
+    r = await authorise(path.join(env.dir, "x2.json"), ["--mechanism", "security-assessment"]);
+    expect(r.code).to.equal(1);
+    expect(r.stdout + r.stderr).to.contain("--filing-number");
+    // with a passed security assessment it records, and the holding moves
+    r = await authorise(path.join(env.dir, "x3.json"), ["--mechanism", "security-assessment", "--filing-number", "CAC-2026-0042"]);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    const file = JSON.parse(await fsp.readFile(path.join(env.dir, "x3.json"), "utf8"));
+    expect(file.crossBorder).to.deep.equal({ mechanism: "security-assessment", filingDigest: sha256Hex("CAC-2026-0042"), destination: "HK" });
+    r = await cli(env, ["trade", "record", "--authorisation", path.join(env.dir, "x3.json"), "--json"], { key: EXCHANGE_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(await env.deployment.registry.ownerOf(BigInt(importantId))).to.equal(LICENSEE);
   });
 
   it("grants assessor categories, refuses an assessment by a non-assessor, and attaches, responds, withdraws", async () => {
