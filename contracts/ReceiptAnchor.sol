@@ -42,7 +42,9 @@ contract ReceiptAnchor is IReceiptAnchor {
     /// @inheritdoc IReceiptAnchor
     function setOperator(address operator, bool authorised) external {
         if (operator == address(0)) revert ReceiptZeroAddress();
-        if (_operators[msg.sender][operator] == authorised) revert ReceiptOperatorUnchanged(msg.sender, operator, authorised);
+        if (_operators[msg.sender][operator] == authorised) {
+            revert ReceiptOperatorUnchanged(msg.sender, operator, authorised);
+        }
         _operators[msg.sender][operator] = authorised;
         emit ReceiptOperatorSet(msg.sender, operator, authorised);
     }

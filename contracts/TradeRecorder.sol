@@ -91,10 +91,11 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
     /// @inheritdoc ITradeRecorder
     /// @dev The cross-border checks (`_checkCrossBorder`) come first, then everything `recordTrade` checks, with the
     /// seller's signature over `CrossBorderTrade`; CrossBorderTradeRecorded follows TradeRecorded.
-    function recordCrossBorderTrade(Trade calldata trade, CrossBorderTerms calldata crossBorder, bytes calldata sellerSignature)
-        external
-        returns (bytes32 licenceId)
-    {
+    function recordCrossBorderTrade(
+        Trade calldata trade,
+        CrossBorderTerms calldata crossBorder,
+        bytes calldata sellerSignature
+    ) external returns (bytes32 licenceId) {
         _checkCrossBorder(trade.assetId, crossBorder);
         licenceId = _record(trade, sellerSignature, _crossBorderHash(_structHash(trade), crossBorder));
         emit CrossBorderTradeRecorded(
@@ -103,7 +104,10 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
     }
 
     /// @dev Records `trade` (see `recordTrade`); the seller signed `signedHash`, or the plain Trade when it is zero.
-    function _record(Trade calldata trade, bytes calldata sellerSignature, bytes32 signedHash) private returns (bytes32 licenceId) {
+    function _record(Trade calldata trade, bytes calldata sellerSignature, bytes32 signedHash)
+        private
+        returns (bytes32 licenceId)
+    {
         _checkParties(trade);
         uint256 tradeId = trade.tradeId;
         uint256 window = _windows[msg.sender]; // msg.sender is the id's prefix (checked above)
@@ -126,7 +130,8 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
         }
         if (used != 0) revert TradeIdUsed(tradeId);
         _checkTerms(trade);
-        _requireValidSignature(trade.seller, signedHash == bytes32(0) ? _structHash(trade) : signedHash, sellerSignature);
+        bytes32 signed = signedHash == bytes32(0) ? _structHash(trade) : signedHash;
+        _requireValidSignature(trade.seller, signed, sellerSignature);
 
         _windows[msg.sender] = window;
         licenceId = _apply(trade);
@@ -325,7 +330,8 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
         bytes2 destination = crossBorder.destination;
         CrossBorderMechanism mechanism = crossBorder.mechanism;
         bool none = mechanism == CrossBorderMechanism.None;
-        if (destination == bytes2(0) || destination == bytes2("CN") || none != (crossBorder.filingDigest == bytes32(0))) {
+        bool noFiling = crossBorder.filingDigest == bytes32(0);
+        if (destination == bytes2(0) || destination == bytes2("CN") || none != noFiling) {
             revert TradeCrossBorderInvalidTerms();
         }
         IDataAssetRegistry.Asset memory asset = _registry.getAsset(assetId);

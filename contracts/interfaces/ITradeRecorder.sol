@@ -55,7 +55,8 @@ interface ITradeRecorder {
     error TradeHoldingTermsNotEmpty(); // licence terms given for a holding transfer
     error TradeUnknownTrade(uint256 tradeId); // lookup of an unrecorded trade
     error TradeCrossBorderCoreData(uint256 assetId); // core-level data never crosses the border
-    error TradeCrossBorderMechanismRequired(uint256 assetId, CrossBorderMechanism mechanism); // not enough for its class
+    // the mechanism is not enough for the asset's class (personal: none; important: not an assessment or exemption)
+    error TradeCrossBorderMechanismRequired(uint256 assetId, CrossBorderMechanism mechanism);
     error TradeCrossBorderInvalidTerms(); // no destination, destination CN, or filing digest and mechanism disagree
 
     /// @notice Emitted when an exchange closes its trade ids below `below` (they can no longer be recorded).
@@ -100,12 +101,17 @@ interface ITradeRecorder {
     /// personal-source only with a mechanism. The seller signs the EIP-712 `CrossBorderTrade` (the trade and its
     /// cross-border terms), so no exchange can move a domestic authorisation abroad.
     /// @return licenceId The licence granted, or zero for a holding transfer.
-    function recordCrossBorderTrade(Trade calldata trade, CrossBorderTerms calldata crossBorder, bytes calldata sellerSignature)
-        external
-        returns (bytes32 licenceId);
+    function recordCrossBorderTrade(
+        Trade calldata trade,
+        CrossBorderTerms calldata crossBorder,
+        bytes calldata sellerSignature
+    ) external returns (bytes32 licenceId);
 
     /// @notice The EIP-712 digest the seller signs for a cross-border trade.
-    function hashCrossBorderTrade(Trade calldata trade, CrossBorderTerms calldata crossBorder) external view returns (bytes32);
+    function hashCrossBorderTrade(Trade calldata trade, CrossBorderTerms calldata crossBorder)
+        external
+        view
+        returns (bytes32);
 
     /// @notice True when `tradeId` has been recorded, as far as the recorder still knows: its bit is set in its
     /// exchange's window (`tradeIdStatus` is Recorded). A `true` is proof; a `false` is not proof of absence when the
