@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { AssetSource, DataLevel, Right, digest, shuquanFixture } from "../helpers/fixture";
-import { recordTrade, registerAsset, tradeOf } from "../helpers/assets";
+import { registerAsset, tradeOf } from "../helpers/assets";
 import { signCrossBorderTrade, signTrade, typeHash, domainOf } from "../helpers/signing";
 import { CROSS_BORDER_TRADE_TYPES, crossBorderTradeMessage, destinationBytes2, type CrossBorderTermsValue } from "../../service/src/digest";
 
@@ -129,13 +129,11 @@ describe("TradeRecorder — cross-border trades (数据出境)", function () {
     });
   });
 
-  it("should leave a domestic trade (window open, seller's only asset, buyer new) under the 100k target", async function () {
+  it("should leave domestic trades as they were: recordTrade emits no CrossBorderTradeRecorded", async function () {
     const f = await loadFixture(crossBorderFixture);
-    await f.tradeRecorder.connect(f.shde).closeTradeIds(1);
-    const buyer = f.signers[11]!;
-    await f.participants.connect(f.shde).onboardMerchant(buyer.address, 0, digest("credential of a new buyer"));
-    const own = await registerAsset(f.registry, f.shde, f.bob.address, "bob's only asset");
-    const receipt = await recordTrade(f.tradeRecorder, f.shde, f.bob, await tradeOf(f.shde.address, own, f.bob.address, buyer.address));
-    expect(receipt!.gasUsed).to.be.lessThanOrEqual(100_000n);
+    const trade = await tradeOf(f.shde.address, f.important, f.alice.address, f.bob.address);
+    await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, await signTrade(f.alice, f.tradeRecorder, trade)))
+      .to.emit(f.tradeRecorder, "TradeRecorded")
+      .and.not.to.emit(f.tradeRecorder, "CrossBorderTradeRecorded");
   });
 });
