@@ -396,6 +396,7 @@ async function main(): Promise<void> {
     id: "trade.crossBorder.buyerNew",
     operation: "cross-border trade — holding transfer of personal data, standard contract, buyer new",
     gasUsed: await gasOf(tradeRecorder.connect(a.shde).recordCrossBorderTrade(xTrade, xTerms, await signCrossBorderTrade(xSeller, tradeRecorder, xTrade, xTerms))),
+    target: TARGET.trade,
     floor: FLOOR.trade,
     notes: "as 'holding transfer, buyer new' + the asset's class read (getAsset) + the CrossBorderTrade hash + CrossBorderTradeRecorded",
   });
