@@ -442,7 +442,13 @@ export const SCHEMA = {
       text("submitter"),
     ],
     key: ["leaf_index", "code"],
-    indexes: { licensor: ["licensor", "block_number"], licensee: ["licensee", "block_number"], asset: ["asset_id"], time: ["block_number"] },
+    indexes: {
+      batch: ["batch_root", "leaf_index"],
+      licensor: ["licensor", "block_number"],
+      licensee: ["licensee", "block_number"],
+      asset: ["asset_id"],
+      time: ["block_number"],
+    },
   }),
 
   // TradeRecorder: the cross-border terms of a trade (its row in `trades` comes from the same transaction)
