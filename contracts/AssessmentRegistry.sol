@@ -15,7 +15,8 @@ import {MerchantCategory, ParticipantStatus} from "./common/Types.sol";
 /// Enforcement: the policy lives here and `requirePolicy` is the one check; the listing system of each exchange and
 /// the pledge desk call it before a listing or a pledge. (PledgeRegistry is immutable and predates this contract,
 /// so it does not call it itself.)
-/// @dev Latest assessment per (asset, kind): four 64-bit ids packed in one slot per asset.
+/// @dev One slot per assessment, keyed by (asset, id), so no second slot maps an id to its asset; the latest
+/// assessment per (asset, kind): four 64-bit ids packed in one slot per asset.
 contract AssessmentRegistry is IAssessmentRegistry {
     IParticipantRegistry private immutable _participants;
     IDataAssetRegistry private immutable _registry;
@@ -24,10 +25,8 @@ contract AssessmentRegistry is IAssessmentRegistry {
 
     // Assessor categories by merchant (bit k = kind k).
     mapping(address merchant => uint8 categories) private _assessors;
-    // Assessments by id (sequential from 1).
-    mapping(uint256 assessmentId => Assessment assessment) private _assessments;
-    // The asset of each assessment.
-    mapping(uint256 assessmentId => uint256 assetId) private _assetOf;
+    // Assessments by keccak256(abi.encode(assetId, assessmentId)); ids are sequential from 1 across assets.
+    mapping(bytes32 key => Assessment assessment) private _assessments;
     // The latest assessment id of each kind per asset: kind k in bits [64k, 64k + 64).
     mapping(uint256 assetId => uint256 latestIds) private _latest;
     // Policy per exchange: listing kinds in bits 0-7, pledge kinds in bits 8-15.
@@ -79,36 +78,36 @@ contract AssessmentRegistry is IAssessmentRegistry {
             // Cannot overflow: one increment per assessment.
             assessmentId = ++_count;
         }
-        _assessments[assessmentId] = Assessment({
+        _assessments[_key(assetId, assessmentId)] = Assessment({
             assessor: msg.sender,
             validUntil: input.validUntil,
             kind: kind,
             result: input.result,
             withdrawn: false
         });
-        _assetOf[assessmentId] = assetId;
         uint256 shift = 64 * uint256(kind);
         _latest[assetId] = (_latest[assetId] & ~(uint256(type(uint64).max) << shift)) | (assessmentId << shift);
         _emitAttached(assessmentId, input);
     }
 
     /// @inheritdoc IAssessmentRegistry
-    function respond(uint256 assessmentId, bytes32 responseDigest, string calldata responseCid) external {
-        _requireAssessment(assessmentId);
-        uint256 assetId = _assetOf[assessmentId];
+    function respond(uint256 assetId, uint256 assessmentId, bytes32 responseDigest, string calldata responseCid)
+        external
+    {
+        _requireAssessment(assetId, assessmentId);
         if (IERC721(address(_registry)).ownerOf(assetId) != msg.sender) revert AssessmentNotHolder(assetId, msg.sender);
         if (responseDigest == bytes32(0)) revert AssessmentInvalidTerms();
         emit AssessmentResponded(assessmentId, assetId, msg.sender, responseDigest, responseCid);
     }
 
     /// @inheritdoc IAssessmentRegistry
-    function withdraw(uint256 assessmentId, string calldata reason) external {
-        Assessment storage a = _requireAssessment(assessmentId);
+    function withdraw(uint256 assetId, uint256 assessmentId, string calldata reason) external {
+        Assessment storage a = _requireAssessment(assetId, assessmentId);
         bool byRegulator = msg.sender != a.assessor;
         if (byRegulator && !_participants.isRegulator(msg.sender)) revert AssessmentUnauthorized(msg.sender);
         if (a.withdrawn) revert AssessmentAlreadyWithdrawn(assessmentId);
         a.withdrawn = true;
-        emit AssessmentWithdrawn(assessmentId, _assetOf[assessmentId], msg.sender, byRegulator, reason);
+        emit AssessmentWithdrawn(assessmentId, assetId, msg.sender, byRegulator, reason);
     }
 
     /// @inheritdoc IAssessmentRegistry
@@ -126,9 +125,8 @@ contract AssessmentRegistry is IAssessmentRegistry {
     }
 
     /// @inheritdoc IAssessmentRegistry
-    function getAssessment(uint256 assessmentId) external view returns (Assessment memory assessment, uint256 assetId) {
-        assessment = _requireAssessment(assessmentId);
-        assetId = _assetOf[assessmentId];
+    function getAssessment(uint256 assetId, uint256 assessmentId) external view returns (Assessment memory) {
+        return _requireAssessment(assetId, assessmentId);
     }
 
     /// @inheritdoc IAssessmentRegistry
@@ -140,7 +138,7 @@ contract AssessmentRegistry is IAssessmentRegistry {
     function isCurrent(uint256 assetId, AssessmentKind kind) public view returns (bool) {
         uint256 id = latestAssessment(assetId, kind);
         if (id == 0) return false;
-        Assessment memory a = _assessments[id];
+        Assessment memory a = _assessments[_key(assetId, id)];
         return !a.withdrawn && a.validUntil > block.timestamp && a.result != AssessmentResult.Fail;
     }
 
@@ -215,8 +213,12 @@ contract AssessmentRegistry is IAssessmentRegistry {
         return _assessors[account] & (1 << uint8(kind)) != 0 && _participants.isActiveMerchant(account);
     }
 
-    function _requireAssessment(uint256 assessmentId) private view returns (Assessment storage a) {
-        a = _assessments[assessmentId];
-        if (a.assessor == address(0)) revert AssessmentNotFound(assessmentId);
+    function _requireAssessment(uint256 assetId, uint256 assessmentId) private view returns (Assessment storage a) {
+        a = _assessments[_key(assetId, assessmentId)];
+        if (a.assessor == address(0)) revert AssessmentNotFound(assetId, assessmentId);
+    }
+
+    function _key(uint256 assetId, uint256 assessmentId) private pure returns (bytes32) {
+        return keccak256(abi.encode(assetId, assessmentId));
     }
 }

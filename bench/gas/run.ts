@@ -357,24 +357,24 @@ async function main(): Promise<void> {
     id: "assessment.first",
     operation: "attach an assessment — the asset's first",
     gasUsed: await gasOf(assessments.connect(a.dave).assess(assessmentOf(0))),
-    notes: "2 new slots (record, asset id) + the asset's latest-ids slot 0→non-zero + counter; checks: assessor, asset exists, not the holder",
+    notes: "1 new slot (record, keyed by asset and id) + the asset's latest-ids slot 0→non-zero + counter; checks: assessor, asset exists, not the holder",
   });
   rows.push({
     id: "assessment.next",
     operation: "attach an assessment — another kind on the same asset (valuation)",
     gasUsed: await gasOf(assessments.connect(a.dave).assess(assessmentOf(2))),
-    notes: "2 new slots + latest-ids slot updated",
+    notes: "1 new slot + latest-ids slot updated",
   });
   rows.push({
     id: "assessment.respond",
     operation: "holder responds to an assessment",
-    gasUsed: await gasOf(assessments.connect(a.alice).respond(1, digest("response"), CID)),
+    gasUsed: await gasOf(assessments.connect(a.alice).respond(p1, 1, digest("response"), CID)),
     notes: "event only",
   });
   rows.push({
     id: "assessment.withdraw",
     operation: "assessor withdraws an assessment",
-    gasUsed: await gasOf(assessments.connect(a.dave).withdraw(2, "method revised")),
+    gasUsed: await gasOf(assessments.connect(a.dave).withdraw(p1, 2, "method revised")),
     notes: "one flag in the record's slot",
   });
   rows.push({

@@ -28,9 +28,9 @@ enum PolicyPurpose {
 /// withdraw. Each exchange sets which kinds of current assessment it requires before a listing or a pledge, and
 /// anyone (its listing system, a lender, the pledge desk) checks an asset against that policy with one view call.
 /// The latest assessment of each kind on an asset decides whether that kind is current: a newer failing or
-/// withdrawn assessment is not outweighed by an older pass.
+/// withdrawn assessment is not outweighed by an older pass. An assessment is addressed by its asset and its id.
 interface IAssessmentRegistry {
-    /// @dev A stored assessment (one slot; its asset id in a second).
+    /// @dev A stored assessment (one slot, keyed by keccak256(abi.encode(assetId, assessmentId))).
     struct Assessment {
         address assessor; // the third-party service merchant
         uint40 validUntil; // first second the assessment is no longer current
@@ -59,7 +59,7 @@ interface IAssessmentRegistry {
     error AssessmentAssetNotFound(uint256 assetId); // unknown asset
     error AssessmentConflictOfInterest(uint256 assetId, address assessor); // the holder cannot assess its own asset
     error AssessmentInvalidTerms(); // missing report digest or CID, validity not in the future, value/kind mismatch
-    error AssessmentNotFound(uint256 assessmentId); // unknown assessment
+    error AssessmentNotFound(uint256 assetId, uint256 assessmentId); // no such assessment of this asset
     error AssessmentAlreadyWithdrawn(uint256 assessmentId); // withdrawing twice
     error AssessmentNotHolder(uint256 assetId, address account); // only the holder responds
     error AssessmentPolicyNotMet(address exchange, uint256 assetId, AssessmentKind kind); // a required kind is missing
@@ -108,10 +108,11 @@ interface IAssessmentRegistry {
     function assess(AssessmentInput calldata input) external returns (uint256 assessmentId);
 
     /// @notice The asset's current holder responds to an assessment (any number of times; the events keep them all).
-    function respond(uint256 assessmentId, bytes32 responseDigest, string calldata responseCid) external;
+    function respond(uint256 assetId, uint256 assessmentId, bytes32 responseDigest, string calldata responseCid)
+        external;
 
     /// @notice Withdraws an assessment. Caller: its assessor (even if suspended since), or the regulator.
-    function withdraw(uint256 assessmentId, string calldata reason) external;
+    function withdraw(uint256 assetId, uint256 assessmentId, string calldata reason) external;
 
     /// @notice The caller (an active exchange) sets the kinds it requires before a listing and before a pledge.
     function setPolicy(uint8 listingKinds, uint8 pledgeKinds) external;
@@ -119,8 +120,8 @@ interface IAssessmentRegistry {
     /// @notice `merchant`'s assessor categories (bit k = kind k); zero when it is not an active merchant.
     function assessorCategories(address merchant) external view returns (uint8);
 
-    /// @notice The stored assessment and its asset; reverts with AssessmentNotFound if unknown.
-    function getAssessment(uint256 assessmentId) external view returns (Assessment memory assessment, uint256 assetId);
+    /// @notice The stored assessment; reverts with AssessmentNotFound unless `assessmentId` assessed `assetId`.
+    function getAssessment(uint256 assetId, uint256 assessmentId) external view returns (Assessment memory);
 
     /// @notice The latest assessment of `kind` on `assetId`, or 0.
     function latestAssessment(uint256 assetId, AssessmentKind kind) external view returns (uint256);

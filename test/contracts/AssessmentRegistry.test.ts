@@ -88,10 +88,10 @@ describe("AssessmentRegistry", function () {
       await expect(assessments.connect(dave).assess(i))
         .to.emit(assessments, "AssessmentAttached")
         .withArgs(1, assetId, dave.address, Kind.Quality, Result.Pass, 0, "0x000000", i.reportDigest, CID, i.validUntil);
-      const [a, asset] = await assessments.getAssessment(1);
+      const a = await assessments.getAssessment(assetId, 1);
       expect(a.assessor).to.equal(dave.address);
       expect(a.withdrawn).to.equal(false);
-      expect(asset).to.equal(assetId);
+      await expect(assessments.getAssessment(assetId + 1n, 1)).to.be.revertedWithCustomError(assessments, "AssessmentNotFound").withArgs(assetId + 1n, 1);
       expect(await assessments.latestAssessment(assetId, Kind.Quality)).to.equal(1);
       expect(await assessments.latestAssessment(assetId, Kind.Security)).to.equal(0);
       expect(await assessments.isCurrent(assetId, Kind.Quality)).to.equal(true);
@@ -156,12 +156,14 @@ describe("AssessmentRegistry", function () {
     it("should let the holder respond, and nobody else", async function () {
       const { assessments, alice, bob, dave, assetId, input } = await loadFixture(assessmentFixture);
       await assessments.connect(dave).assess(await input());
-      await expect(assessments.connect(alice).respond(1, sha256Of("response"), CID))
+      await expect(assessments.connect(alice).respond(assetId, 1, sha256Of("response"), CID))
         .to.emit(assessments, "AssessmentResponded")
         .withArgs(1, assetId, alice.address, sha256Of("response"), CID);
-      await expect(assessments.connect(bob).respond(1, sha256Of("response"), CID)).to.be.revertedWithCustomError(assessments, "AssessmentNotHolder").withArgs(assetId, bob.address);
-      await expect(assessments.connect(alice).respond(1, ethers.ZeroHash, CID)).to.be.revertedWithCustomError(assessments, "AssessmentInvalidTerms");
-      await expect(assessments.connect(alice).respond(2, sha256Of("response"), CID)).to.be.revertedWithCustomError(assessments, "AssessmentNotFound").withArgs(2);
+      await expect(assessments.connect(bob).respond(assetId, 1, sha256Of("response"), CID)).to.be.revertedWithCustomError(assessments, "AssessmentNotHolder").withArgs(assetId, bob.address);
+      await expect(assessments.connect(alice).respond(assetId, 1, ethers.ZeroHash, CID)).to.be.revertedWithCustomError(assessments, "AssessmentInvalidTerms");
+      await expect(assessments.connect(alice).respond(assetId, 2, sha256Of("response"), CID)).to.be.revertedWithCustomError(assessments, "AssessmentNotFound").withArgs(assetId, 2);
+      // an assessment is addressed by its asset: another asset's id 1 is not this one
+      await expect(assessments.connect(alice).respond(assetId + 1n, 1, sha256Of("response"), CID)).to.be.revertedWithCustomError(assessments, "AssessmentNotFound").withArgs(assetId + 1n, 1);
     });
   });
 
@@ -169,21 +171,21 @@ describe("AssessmentRegistry", function () {
     it("should let the assessor withdraw once; the assessment is no longer current", async function () {
       const { assessments, dave, assetId, input } = await loadFixture(assessmentFixture);
       await assessments.connect(dave).assess(await input());
-      await expect(assessments.connect(dave).withdraw(1, "data changed"))
+      await expect(assessments.connect(dave).withdraw(assetId, 1, "data changed"))
         .to.emit(assessments, "AssessmentWithdrawn")
         .withArgs(1, assetId, dave.address, false, "data changed");
       expect(await assessments.isCurrent(assetId, Kind.Quality)).to.equal(false);
-      await expect(assessments.connect(dave).withdraw(1, "again")).to.be.revertedWithCustomError(assessments, "AssessmentAlreadyWithdrawn").withArgs(1);
+      await expect(assessments.connect(dave).withdraw(assetId, 1, "again")).to.be.revertedWithCustomError(assessments, "AssessmentAlreadyWithdrawn").withArgs(1);
     });
 
     it("should let the regulator withdraw, and refuse anyone else", async function () {
       const { assessments, dave, alice, regulator, assetId, input } = await loadFixture(assessmentFixture);
       await assessments.connect(dave).assess(await input());
-      await expect(assessments.connect(alice).withdraw(1, "I disagree")).to.be.revertedWithCustomError(assessments, "AssessmentUnauthorized").withArgs(alice.address);
-      await expect(assessments.connect(regulator).withdraw(1, "assessor misconduct"))
+      await expect(assessments.connect(alice).withdraw(assetId, 1, "I disagree")).to.be.revertedWithCustomError(assessments, "AssessmentUnauthorized").withArgs(alice.address);
+      await expect(assessments.connect(regulator).withdraw(assetId, 1, "assessor misconduct"))
         .to.emit(assessments, "AssessmentWithdrawn")
         .withArgs(1, assetId, regulator.address, true, "assessor misconduct");
-      await expect(assessments.getAssessment(9)).to.be.revertedWithCustomError(assessments, "AssessmentNotFound");
+      await expect(assessments.getAssessment(assetId, 9)).to.be.revertedWithCustomError(assessments, "AssessmentNotFound").withArgs(assetId, 9);
     });
   });
 

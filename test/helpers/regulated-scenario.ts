@@ -68,8 +68,8 @@ export async function driveRegulated(d: Deployed): Promise<RegulatedScenario> {
   const common = { assetId, result: 0, value: 0n, currency: "0x000000", reportCid: cid, validUntil };
   await (await assessments.connect(dave).assess({ ...common, kind: 0, reportDigest: sha256Hex("quality report") })).wait();
   await (await assessments.connect(dave).assess({ ...common, kind: 2, value: 8_800_000n, currency: currency("CNY"), reportDigest: sha256Hex("valuation report") })).wait();
-  await (await assessments.connect(alice).respond(1, sha256Hex("holder's response"), cid)).wait();
-  await (await assessments.connect(regulator).withdraw(2, "valuation method not approved")).wait();
+  await (await assessments.connect(alice).respond(assetId, 1, sha256Hex("holder's response"), cid)).wait();
+  await (await assessments.connect(regulator).withdraw(assetId, 2, "valuation method not approved")).wait();
   await (await assessments.connect(shde).setPolicy(1 << 0, 1 << 2)).wait();
 
   // cross-border: personal data licensed to carol for use in HK under a filed standard contract, and to bob at home

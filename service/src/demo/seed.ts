@@ -303,7 +303,7 @@ export async function seedDemo(p: {
   const reportBytes = canonicalJsonBytes({ type: "quality-report", asset: "throughput", completeness: 0.998, findings: [] });
   const report = await content.put(reportBytes);
   await wait(assessments(DEV.dave).assess({ assetId: assets.throughput, kind: 0, result: 0, value: 0n, currency: "0x000000", reportDigest: sha256Hex(reportBytes), reportCid: report, validUntil }));
-  await wait(assessments(DEV.alice).respond(1n, sha256Hex("holder response: accepted"), report));
+  await wait(assessments(DEV.alice).respond(assets.throughput, 1n, sha256Hex("holder response: accepted"), report));
   await wait(assessments(DEV.shde).setPolicy(1, 0));
   // bob licenses the (important, personal) mobility sample to carol for use in Hong Kong, after a security assessment
   await trade({ key: "mobility", exchange: DEV.shde, seller: DEV.bob, buyer: DEV.carol, right: "processing", venue: "on-exchange", price: 60_000_00n, days: 90, crossBorder: { mechanism: 1, filingNumber: "CAC-SA-2026-0017", destination: "HK" } });

@@ -158,12 +158,12 @@ describe("shuquan CLI: receipts and assessments", function () {
 
     const response = path.join(env.dir, "response.txt");
     await fsp.writeFile(response, "the holder agrees\n");
-    r = await cli(env, ["assessment", "respond", id, "--response", response], { key: LICENSEE_KEY });
+    r = await cli(env, ["assessment", "respond", asset, id, "--response", response], { key: LICENSEE_KEY });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.contain("AssessmentNotHolder");
-    r = await cli(env, ["assessment", "respond", id, "--response", response, "--json"], { key: HOLDER_KEY });
+    r = await cli(env, ["assessment", "respond", asset, id, "--response", response, "--json"], { key: HOLDER_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
-    r = await cli(env, ["assessment", "withdraw", id, "--reason", "superseded", "--json"], { key: ASSESSOR_KEY });
+    r = await cli(env, ["assessment", "withdraw", asset, id, "--reason", "superseded", "--json"], { key: ASSESSOR_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     r = await cli(env, ["assessment", "check", asset, "--exchange", EXCHANGE, "--purpose", "listing"]);
     expect(r.code).to.equal(2);

@@ -68,31 +68,33 @@ export function registerAssessmentCommands(program: Command): void {
       }),
     );
 
-  as.command("respond <assessment-id>")
+  as.command("respond <asset> <assessment-id>")
     .description("holder: respond to an assessment of your asset")
     .option("--response <file>", "the response document: stored in the content store")
     .option("--response-digest <0x…>", "SHA-256 of the response (with --response-cid)")
     .option("--response-cid <cid>", "IPFS CID of the response")
     .action(
-      act<{ response?: string; responseDigest?: string; responseCid?: string }>(async (ctx, [id], o) => {
+      act<{ response?: string; responseDigest?: string; responseCid?: string }>(async (ctx, [ref, id], o) => {
         await ctx.requireKey("holder");
+        const { assetId } = await resolveAsset(ctx, ref as string);
         const assessmentId = parseUint(id, "assessment id");
         const doc = await document(ctx, o.response, o.responseDigest, o.responseCid, "response");
         const { contract } = await ctx.writer("assessments", "holder");
-        const tx = await send(contract, "respond", [assessmentId, doc.digest, doc.cid], "respond to assessment");
+        const tx = await send(contract, "respond", [assetId, assessmentId, doc.digest, doc.cid], "respond to assessment");
         ctx.print({ assessmentId: assessmentId.toString(), responseDigest: doc.digest, responseCid: doc.cid, ...tx }, [`responded to assessment ${assessmentId}`, `  tx ${tx.txHash} in block ${tx.blockNumber}`]);
       }),
     );
 
-  as.command("withdraw <assessment-id>")
+  as.command("withdraw <asset> <assessment-id>")
     .description("assessor or regulator: withdraw an assessment")
     .requiredOption("--reason <text>", "recorded on chain")
     .action(
-      act<{ reason: string }>(async (ctx, [id], o) => {
+      act<{ reason: string }>(async (ctx, [ref, id], o) => {
         await ctx.requireKey("assessor or regulator");
+        const { assetId } = await resolveAsset(ctx, ref as string);
         const assessmentId = parseUint(id, "assessment id");
         const { contract } = await ctx.writer("assessments", "assessor or regulator");
-        const tx = await send(contract, "withdraw", [assessmentId, o.reason], "withdraw assessment");
+        const tx = await send(contract, "withdraw", [assetId, assessmentId, o.reason], "withdraw assessment");
         ctx.print({ assessmentId: assessmentId.toString(), ...tx }, [`withdrew assessment ${assessmentId}`, `  tx ${tx.txHash} in block ${tx.blockNumber}`]);
       }),
     );
