@@ -5,7 +5,9 @@ import {EIP712Verifier} from "./eip712/EIP712Verifier.sol";
 import {ITradeRecorder} from "./interfaces/ITradeRecorder.sol";
 import {IDataAssetRegistry} from "./interfaces/IDataAssetRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
-import {Right, Venue, LicenceTerms} from "./common/Types.sol";
+import {
+    Right, Venue, LicenceTerms, CrossBorderMechanism, CrossBorderTerms, AssetSource, DataLevel
+} from "./common/Types.sol";
 
 /// @title Shuquan trade recorder (交易凭证): seller-authorised trades that apply the right they move
 /// @notice An active exchange records a trade it owns the id of; the seller's EIP-712 signature (ECDSA or ERC-1271)
@@ -46,6 +48,16 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
         "LicenceTerms(bytes32 scopeDigest,uint40 start,uint40 end,bool exclusive,bool sublicensable,bool revocable)"
     );
 
+    /// @notice EIP-712 type the seller signs for a cross-border trade (enums as uint8):
+    /// CrossBorderTrade(Trade trade,uint8 mechanism,bytes32 filingDigest,bytes2 destination)LicenceTerms(…)Trade(…)
+    bytes32 public constant CROSS_BORDER_TRADE_TYPEHASH = keccak256(
+        "CrossBorderTrade(Trade trade,uint8 mechanism,bytes32 filingDigest,bytes2 destination)"
+        "LicenceTerms(bytes32 scopeDigest,uint40 start,uint40 end,bool exclusive,bool sublicensable,bool revocable)"
+        "Trade(uint256 tradeId,address exchange,uint256 assetId,address seller,address buyer,uint8 right,"
+        "LicenceTerms licence,uint128 price,bytes3 currency,bytes32 priceCommitment,bytes32 contractDigest,"
+        "uint8 venue,uint256 linkedTradeId,uint64 deadline)"
+    );
+
     /// @dev Roles and recognition.
     IParticipantRegistry private immutable _participants;
     /// @dev The registry whose rights the trades move.
@@ -73,6 +85,29 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
     /// linked trade and (for Holding) empty licence terms; the seller's signature. Then stores the window with the
     /// id marked used (slid if the serial was above it), applies the right in the registry, and emits TradeRecorded.
     function recordTrade(Trade calldata trade, bytes calldata sellerSignature) external returns (bytes32 licenceId) {
+        licenceId = _record(trade, sellerSignature, bytes32(0));
+    }
+
+    /// @inheritdoc ITradeRecorder
+    /// @dev The cross-border checks (`_checkCrossBorder`) come first, then everything `recordTrade` checks, with the
+    /// seller's signature over `CrossBorderTrade`; CrossBorderTradeRecorded follows TradeRecorded.
+    function recordCrossBorderTrade(
+        Trade calldata trade,
+        CrossBorderTerms calldata crossBorder,
+        bytes calldata sellerSignature
+    ) external returns (bytes32 licenceId) {
+        _checkCrossBorder(trade.assetId, crossBorder);
+        licenceId = _record(trade, sellerSignature, _crossBorderHash(_structHash(trade), crossBorder));
+        emit CrossBorderTradeRecorded(
+            trade.tradeId, trade.assetId, crossBorder.mechanism, crossBorder.filingDigest, crossBorder.destination
+        );
+    }
+
+    /// @dev Records `trade` (see `recordTrade`); the seller signed `signedHash`, or the plain Trade when it is zero.
+    function _record(Trade calldata trade, bytes calldata sellerSignature, bytes32 signedHash)
+        private
+        returns (bytes32 licenceId)
+    {
         _checkParties(trade);
         uint256 tradeId = trade.tradeId;
         uint256 window = _windows[msg.sender]; // msg.sender is the id's prefix (checked above)
@@ -95,7 +130,8 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
         }
         if (used != 0) revert TradeIdUsed(tradeId);
         _checkTerms(trade);
-        _requireValidSignature(trade.seller, _structHash(trade), sellerSignature);
+        bytes32 signed = signedHash == bytes32(0) ? _structHash(trade) : signedHash;
+        _requireValidSignature(trade.seller, signed, sellerSignature);
 
         _windows[msg.sender] = window;
         licenceId = _apply(trade);
@@ -142,6 +178,15 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
     /// the recording exchange.
     function hashTrade(Trade calldata trade) external view returns (bytes32) {
         return _hashTypedDataV4(_structHash(trade));
+    }
+
+    /// @inheritdoc ITradeRecorder
+    function hashCrossBorderTrade(Trade calldata trade, CrossBorderTerms calldata crossBorder)
+        external
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(_crossBorderHash(_structHash(trade), crossBorder));
     }
 
     /// @inheritdoc ITradeRecorder
@@ -276,6 +321,38 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
             mstore(add(m, 0x120), calldataload(add(trade, 0x200))) // linkedTradeId
             log4(m, 0x140, topic0, calldataload(trade), calldataload(add(trade, 0x20)), caller())
         }
+    }
+
+    /// @dev Core-level data never leaves; important-level data needs a security assessment or an exemption;
+    /// personal-source data needs a mechanism. A destination is required and is not CN; a filing digest comes with
+    /// a mechanism and only with one.
+    function _checkCrossBorder(uint256 assetId, CrossBorderTerms calldata crossBorder) private view {
+        bytes2 destination = crossBorder.destination;
+        CrossBorderMechanism mechanism = crossBorder.mechanism;
+        bool none = mechanism == CrossBorderMechanism.None;
+        bool noFiling = crossBorder.filingDigest == bytes32(0);
+        if (destination == bytes2(0) || destination == bytes2("CN") || none != noFiling) {
+            revert TradeCrossBorderInvalidTerms();
+        }
+        IDataAssetRegistry.Asset memory asset = _registry.getAsset(assetId);
+        if (asset.level == DataLevel.Core) revert TradeCrossBorderCoreData(assetId);
+        if (
+            (asset.level == DataLevel.Important && mechanism != CrossBorderMechanism.SecurityAssessment
+                    && mechanism != CrossBorderMechanism.Exemption) || (asset.source == AssetSource.Personal && none)
+        ) revert TradeCrossBorderMechanismRequired(assetId, mechanism);
+    }
+
+    /// @dev keccak256(abi.encode(CROSS_BORDER_TRADE_TYPEHASH, tradeHash, mechanism, filingDigest, destination)).
+    function _crossBorderHash(bytes32 tradeHash, CrossBorderTerms calldata crossBorder) private pure returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                CROSS_BORDER_TRADE_TYPEHASH,
+                tradeHash,
+                crossBorder.mechanism,
+                crossBorder.filingDigest,
+                crossBorder.destination
+            )
+        );
     }
 
     /// @dev Invalid signatures revert with this contract's interface error.

@@ -1,5 +1,5 @@
 /**
- * The deploy script: deploys and wires the six Shuquan contracts on any EVM JSON-RPC network and writes its
+ * The deploy script: deploys and wires the eight Shuquan contracts on any EVM JSON-RPC network and writes its
  * deployments file.
  *
  *   RPC_URL=https://node:8545 SHUQUAN_KEYSTORE=deployer.json REGULATOR=0x… npm run deploy

@@ -84,3 +84,20 @@ struct Licence {
     uint40 end; // first second no longer in force; set to the revocation time when revoked
     uint8 flags; // bit 0 exclusive, bit 1 sublicensable, bit 2 revocable, bit 3 revoked
 }
+
+/// @dev The legal basis of a cross-border trade (数据出境). Personal-source data needs a mechanism; important-level
+/// data needs a security assessment or an exemption; core-level data never leaves.
+enum CrossBorderMechanism {
+    None, // general-level, non-personal data: no mechanism needed
+    SecurityAssessment, // 数据出境安全评估 passed
+    StandardContract, // 个人信息出境标准合同 filed
+    Certification, // 个人信息保护认证
+    Exemption // an exemption, e.g. a free-trade-zone negative list (自贸区负面清单)
+}
+
+/// @dev The cross-border terms of a trade, signed by the seller with the trade.
+struct CrossBorderTerms {
+    CrossBorderMechanism mechanism; // the legal basis
+    bytes32 filingDigest; // SHA-256 of the filing or approval number (备案/审批编号); zero only with mechanism None
+    bytes2 destination; // ISO 3166-1 alpha-2 code of the destination jurisdiction; never "CN"
+}

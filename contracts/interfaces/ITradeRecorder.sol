@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
-import {Right, Venue, LicenceTerms} from "../common/Types.sol";
+import {Right, Venue, LicenceTerms, CrossBorderMechanism, CrossBorderTerms} from "../common/Types.sol";
 
 /// @title Trade records (交易凭证) that apply the right they move
 /// @notice An accredited exchange records a trade; the right moves in the same transaction, so the proof and the
@@ -54,6 +54,10 @@ interface ITradeRecorder {
     error TradeLinkedTradeNotFound(uint256 linkedTradeId); // linked id is Unused (see `tradeIdStatus`)
     error TradeHoldingTermsNotEmpty(); // licence terms given for a holding transfer
     error TradeUnknownTrade(uint256 tradeId); // lookup of an unrecorded trade
+    error TradeCrossBorderCoreData(uint256 assetId); // core-level data never crosses the border
+    // the mechanism is not enough for the asset's class (personal: none; important: not an assessment or exemption)
+    error TradeCrossBorderMechanismRequired(uint256 assetId, CrossBorderMechanism mechanism);
+    error TradeCrossBorderInvalidTerms(); // no destination, destination CN, or filing digest and mechanism disagree
 
     /// @notice Emitted when an exchange closes its trade ids below `below` (they can no longer be recorded).
     event TradeIdsClosed(address indexed exchange, uint96 below);
@@ -76,12 +80,38 @@ interface ITradeRecorder {
         uint256 linkedTradeId
     );
 
+    /// @notice Emitted after TradeRecorded when the trade crosses the border (数据出境).
+    event CrossBorderTradeRecorded(
+        uint256 indexed tradeId,
+        uint256 indexed assetId,
+        CrossBorderMechanism mechanism,
+        bytes32 filingDigest,
+        bytes2 destination
+    );
+
     /// @notice Records a trade and applies it. Caller: an active exchange whose address is the trade id's prefix,
     /// at which both seller and buyer are recognised.
     /// @param trade Every term of the trade.
     /// @param sellerSignature The seller's EIP-712 signature of `trade` (ECDSA, or ERC-1271 for contract wallets).
     /// @return licenceId The licence granted, or zero for a holding transfer.
     function recordTrade(Trade calldata trade, bytes calldata sellerSignature) external returns (bytes32 licenceId);
+
+    /// @notice Records a cross-border trade and applies it, as `recordTrade` does, after checking the asset's class
+    /// against the mechanism: core-level never; important-level only with SecurityAssessment or Exemption;
+    /// personal-source only with a mechanism. The seller signs the EIP-712 `CrossBorderTrade` (the trade and its
+    /// cross-border terms), so no exchange can move a domestic authorisation abroad.
+    /// @return licenceId The licence granted, or zero for a holding transfer.
+    function recordCrossBorderTrade(
+        Trade calldata trade,
+        CrossBorderTerms calldata crossBorder,
+        bytes calldata sellerSignature
+    ) external returns (bytes32 licenceId);
+
+    /// @notice The EIP-712 digest the seller signs for a cross-border trade.
+    function hashCrossBorderTrade(Trade calldata trade, CrossBorderTerms calldata crossBorder)
+        external
+        view
+        returns (bytes32);
 
     /// @notice True when `tradeId` has been recorded, as far as the recorder still knows: its bit is set in its
     /// exchange's window (`tradeIdStatus` is Recorded). A `true` is proof; a `false` is not proof of absence when the

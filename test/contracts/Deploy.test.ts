@@ -16,10 +16,10 @@ describe("contracts/deploy (deployShuquan)", function () {
   }
 
   describe("deployShuquan", function () {
-    it("should deploy six contracts, wire the registry and report the start block", async function () {
+    it("should deploy eight contracts, wire the registry and report the start block", async function () {
       const { d, deployer, startBefore } = await loadFixture(defaultDeployment);
       const a = d.addresses;
-      expect(new Set(Object.values(a)).size).to.equal(6);
+      expect(new Set(Object.values(a)).size).to.equal(8);
       expect(await d.registry.lifecycle()).to.equal(a.RegistrationLifecycle);
       expect(await d.lifecycle.registry()).to.equal(a.DataAssetRegistry);
       expect(await d.lifecycle.participants()).to.equal(a.ParticipantRegistry);
@@ -30,10 +30,13 @@ describe("contracts/deploy (deployShuquan)", function () {
       expect(await d.pledges.registry()).to.equal(a.DataAssetRegistry);
       expect(await d.evidence.registry()).to.equal(a.DataAssetRegistry);
       expect(await d.evidence.participants()).to.equal(a.ParticipantRegistry);
+      expect(await d.receipts.participants()).to.equal(a.ParticipantRegistry);
+      expect(await d.assessments.participants()).to.equal(a.ParticipantRegistry);
+      expect(await d.assessments.registry()).to.equal(a.DataAssetRegistry);
       expect(d.startBlock).to.equal(startBefore + 1);
       expect(d.chainId).to.equal(31337n);
       expect(d.deployer).to.equal(deployer.address);
-      for (const c of [d.participants, d.tradeRecorder, d.pledges, d.evidence, d.lifecycle]) {
+      for (const c of [d.participants, d.tradeRecorder, d.pledges, d.evidence, d.lifecycle, d.receipts, d.assessments]) {
         expect(await c.version()).to.equal("1.0.0");
       }
       expect(await d.registry.version()).to.equal("1.1.0");
@@ -84,6 +87,8 @@ describe("contracts/deploy (deployShuquan)", function () {
         "PledgeRegistry",
         "EvidenceAnchor",
         "RegistrationLifecycle",
+        "ReceiptAnchor",
+        "AssessmentRegistry",
       ]);
       expect(new Date(json.deployedAt).getTime() / 1000).to.equal(d.deployedAt);
     });

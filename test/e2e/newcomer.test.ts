@@ -113,8 +113,17 @@ describe("newcomer, end to end (separate processes)", function () {
     expect(assets.some((a) => a.kind === "product" && a.parents.length === 1)).to.equal(true);
     expect(assets.some((a) => a.frozen)).to.equal(true);
     const trades = (await getJson(`${apiUrl}/v1/trades?limit=50`)).body.data as { venue: string; confidential: boolean; linkedTrade: unknown }[];
-    expect(trades.length).to.equal(4);
+    expect(trades.length).to.equal(5);
     expect(trades.some((t) => t.venue === "off-exchange" && t.confidential && t.linkedTrade !== null)).to.equal(true);
+    // regulated use (docs/regulated-use.md): a cross-border trade, a receipt outside its licence, an assessment
+    expect((await getJson(`${apiUrl}/v1/cross-border-trades`)).body.data).to.have.length(1);
+    // the receipt verifier runs beside the indexer: wait for it to have judged the demo's receipt batch
+    const violations = await eventually("the demo's receipts to be judged", async () => {
+      const v = (await getJson(`${apiUrl}/v1/violations`)).body.data as { code: string }[];
+      return v.length > 0 ? v : undefined;
+    });
+    expect(violations.map((v) => v.code)).to.deep.equal(["outside-window"]);
+    expect((await getJson(`${apiUrl}/v1/assessments`)).body.data).to.have.length(1);
     const pledges = (await getJson(`${apiUrl}/v1/pledges?status=active`)).body.data as unknown[];
     expect(pledges.length).to.equal(1);
   });

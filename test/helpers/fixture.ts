@@ -109,7 +109,7 @@ export async function participantsFixture() {
 }
 
 /**
- * Deploys all five contracts with `deployShuquan` (deployer = signer 0, regulator = signer 1), wires them, and seeds
+ * Deploys all seven contracts with `deployShuquan` (deployer = signer 0, regulator = signer 1), wires them, and seeds
  * the participants as described at the top of this file. For `loadFixture`.
  * Returns the actors, the typed contracts (participants, registry, tradeRecorder, pledges, evidence), the
  * addresses and the start block.

@@ -10,6 +10,7 @@ import { currency, signPledge } from "./signing";
 import { buildManifest, sha256Hex } from "../../service/src/digest";
 import type { FollowedContract } from "../../service/src/indexer";
 import type { ContractName } from "../../service/src/contracts";
+import { driveRegulated } from "./regulated-scenario";
 
 /** The fixture's deployment. */
 export type Deployed = Awaited<ReturnType<typeof shuquanFixture>>;
@@ -103,6 +104,8 @@ export async function deployAndDrive(): Promise<{ d: Deployed; manifests: Uint8A
     const { computeCid } = await import("../../service/src/content");
     await (await evidence.connect(shde).anchor(m.manifest.root, n, await computeCid(m.bytes), n === 1 ? a1 : 0n)).wait();
   }
+  // regulated use: receipts, operators, assessments, policies
+  manifests.push(...(await driveRegulated(d)).manifests);
   await network.provider.send("evm_mine", []);
   return { d, manifests, assets: [a1, a2, a3] };
 }

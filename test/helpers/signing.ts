@@ -7,7 +7,7 @@
  */
 import { ethers } from "hardhat";
 import type { BaseContract, Signer, TypedDataDomain, TypedDataField } from "ethers";
-import { PLEDGE_TYPES, TRADE_TYPES, parseTradeId, tradeMessage } from "../../service/src/digest";
+import { CROSS_BORDER_TRADE_TYPES, PLEDGE_TYPES, TRADE_TYPES, crossBorderTradeMessage, parseTradeId, tradeMessage, type CrossBorderTermsValue } from "../../service/src/digest";
 
 // The types themselves are the product's (service/src/digest/eip712.ts); these helpers only sign with them.
 export { LICENCE_TERMS_TYPE, PLEDGE_TYPES, TRADE_TYPES } from "../../service/src/digest";
@@ -91,6 +91,11 @@ export async function signTrade(seller: Signer, recorder: BaseContract, trade: T
 /** The EIP-712 digest of `trade` (what `hashTrade` returns). */
 export async function tradeDigest(recorder: BaseContract, trade: TradeValue): Promise<string> {
   return ethers.TypedDataEncoder.hash(await domainOf(recorder), TRADE_TYPES, tradeMessage(trade));
+}
+
+/** `seller` signs `trade` with its cross-border `terms` for the TradeRecorder at `recorder`. */
+export async function signCrossBorderTrade(seller: Signer, recorder: BaseContract, trade: TradeValue, terms: CrossBorderTermsValue): Promise<string> {
+  return seller.signTypedData(await domainOf(recorder), CROSS_BORDER_TRADE_TYPES, crossBorderTradeMessage(trade, terms));
 }
 
 /** `holder` signs `terms` for the PledgeRegistry at `pledges`. */

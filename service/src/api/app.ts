@@ -11,7 +11,9 @@ import { createApiMetrics } from "./metrics";
 import { buildOpenApi, type RouteGroup } from "./openapi";
 import { createEvidenceTreeCache } from "./queries/evidence-tree-cache";
 import { buildRouter } from "./route";
+import { assessmentRoutes } from "./routes/assessments";
 import { assetRoutes } from "./routes/assets";
+import { crossBorderRoutes } from "./routes/cross-border";
 import { evidenceRoutes } from "./routes/evidence";
 import { ownershipRoutes } from "./routes/ownership";
 import { participantRoutes } from "./routes/participants";
@@ -19,6 +21,7 @@ import { pledgeRoutes } from "./routes/pledges";
 import { lifecycleRoutes } from "./routes/lifecycle";
 import { certificateRoutes } from "./routes/certificates";
 import { provenanceRoutes } from "./routes/provenance";
+import { receiptRoutes } from "./routes/receipts";
 import { statsRoutes } from "./routes/stats";
 import { tradeRoutes } from "./routes/trades";
 import { activityRoutes } from "./routes/activity";
@@ -50,6 +53,9 @@ export const V1_GROUPS: readonly RouteGroup[] = [
   { prefix: "/v1", routes: relationRoutes },
   { prefix: "/v1", routes: lifecycleRoutes },
   { prefix: "/v1", routes: certificateRoutes },
+  { prefix: "/v1", routes: receiptRoutes },
+  { prefix: "/v1", routes: assessmentRoutes },
+  { prefix: "/v1", routes: crossBorderRoutes },
 ];
 
 /**

@@ -11,6 +11,8 @@ export const CONTRACT_NAMES = [
   "PledgeRegistry",
   "EvidenceAnchor",
   "RegistrationLifecycle",
+  "ReceiptAnchor",
+  "AssessmentRegistry",
 ] as const;
 
 /** A Shuquan contract name. */
@@ -24,6 +26,8 @@ export const CONTRACT_KEYS = {
   pledges: "PledgeRegistry",
   evidence: "EvidenceAnchor",
   lifecycle: "RegistrationLifecycle",
+  receipts: "ReceiptAnchor",
+  assessments: "AssessmentRegistry",
 } as const satisfies Record<string, ContractName>;
 
 /** A short contract key. */
@@ -45,6 +49,10 @@ const ALIASES: Readonly<Record<string, ContractName>> = {
   evidence: "EvidenceAnchor",
   registrationlifecycle: "RegistrationLifecycle",
   lifecycle: "RegistrationLifecycle",
+  receiptanchor: "ReceiptAnchor",
+  receipts: "ReceiptAnchor",
+  assessmentregistry: "AssessmentRegistry",
+  assessments: "AssessmentRegistry",
 };
 
 /** The contract a deployments-file key or CLI key names (case-insensitive), or undefined. */
@@ -63,6 +71,8 @@ export const CONTRACT_INTERFACES: Readonly<Record<ContractName, readonly string[
   PledgeRegistry: ["IPledgeRegistry"],
   EvidenceAnchor: ["IEvidenceAnchor"],
   RegistrationLifecycle: ["IRegistrationLifecycle"],
+  ReceiptAnchor: ["IReceiptAnchor"],
+  AssessmentRegistry: ["IAssessmentRegistry"],
 };
 
 /**

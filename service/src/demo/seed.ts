@@ -3,13 +3,17 @@
  * CLI would (exchanges register, holders grant licences, sellers sign trades, the holder consents to a pledge,
  * exchanges anchor evidence, the regulator freezes). Two exchanges recognise each other; there are resources,
  * a derived product, licences that expire and get revoked, on- and off-exchange trades (one linked pair, one
- * confidential price), a pledge and evidence batches whose manifests are in the content store.
+ * confidential price), a pledge and evidence batches whose manifests are in the content store; and regulated use
+ * (docs/regulated-use.md): processing receipts (one outside its licence, shown as a violation), an assessment with
+ * the holder's response and an exchange policy, and a cross-border trade.
  */
 import { JsonRpcProvider, Signature, type Signer } from "ethers";
 import {
+  IAssessmentRegistry__factory,
   IDataAssetRegistry__factory,
   IEvidenceAnchor__factory,
   IPledgeRegistry__factory,
+  IReceiptAnchor__factory,
   IRegistrationLifecycle__factory,
   ITradeRecorder__factory,
 } from "../../../typechain-types";
@@ -17,7 +21,10 @@ import type { ITradeRecorder } from "../../../typechain-types/contracts/interfac
 import type { ContentStore } from "../content";
 import {
   buildManifest,
+  buildReceiptManifest,
   canonicalJsonBytes,
+  destinationBytes2,
+  licenceIdOf,
   datasetDigest,
   enumValue,
   ASSET_KIND,
@@ -40,7 +47,15 @@ import { DEV, devSigner } from "../devnet/bootstrap";
 
 /** Addresses of a wired deployment. */
 export interface DemoDeployment {
-  contracts: { DataAssetRegistry: string; TradeRecorder: string; PledgeRegistry: string; EvidenceAnchor: string; RegistrationLifecycle: string };
+  contracts: {
+    DataAssetRegistry: string;
+    TradeRecorder: string;
+    PledgeRegistry: string;
+    EvidenceAnchor: string;
+    RegistrationLifecycle: string;
+    ReceiptAnchor: string;
+    AssessmentRegistry: string;
+  };
 }
 
 /** What the demo made, for the start-up banner and for tests. */
@@ -155,6 +170,8 @@ export async function seedDemo(p: {
     linkedTo?: string;
     sublicensable?: boolean;
     days?: number;
+    /** A cross-border trade: its mechanism, filing number and destination. */
+    crossBorder?: { mechanism: number; filingNumber: string; destination: string };
   }): Promise<void> {
     const serial = (serials.get(o.exchange) ?? 0) + 1;
     serials.set(o.exchange, serial);
@@ -187,9 +204,15 @@ export async function seedDemo(p: {
       deadline: t + DAY,
     };
     // The seller signs the EIP-712 digest the recorder itself computes for these terms.
-    const digest = await trades(o.exchange).hashTrade(request);
-    const signature = Signature.from(devWallet(o.seller).signingKey.sign(digest)).serialized;
-    await wait(trades(o.exchange).recordTrade(request, signature));
+    if (o.crossBorder) {
+      const x = { mechanism: o.crossBorder.mechanism, filingDigest: sha256Hex(o.crossBorder.filingNumber), destination: destinationBytes2(o.crossBorder.destination) };
+      const digest = await trades(o.exchange).hashCrossBorderTrade(request, x);
+      await wait(trades(o.exchange).recordCrossBorderTrade(request, x, Signature.from(devWallet(o.seller).signingKey.sign(digest)).serialized));
+    } else {
+      const digest = await trades(o.exchange).hashTrade(request);
+      const signature = Signature.from(devWallet(o.seller).signingKey.sign(digest)).serialized;
+      await wait(trades(o.exchange).recordTrade(request, signature));
+    }
     tradeIds[`${o.key}:${o.right}:${serial}@${o.exchange}`] = tradeId;
     if (!o.linkedTo) tradeIds[o.key + ":" + o.right] = tradeId;
   }
@@ -257,6 +280,37 @@ export async function seedDemo(p: {
       "congestion",
     ),
   );
+  // Regulated use: bob's processing receipts on alice's throughput data (the second ran before his licence began)
+  const receipts = (i: number) => IReceiptAnchor__factory.connect(c.ReceiptAnchor, as(i));
+  const assessments = (i: number) => IAssessmentRegistry__factory.connect(c.AssessmentRegistry, as(i));
+  const bobsLicence = licenceIdOf(assets.throughput, addr(DEV.bob), "processing");
+  const licensed = await registry(DEV.bob).getLicence(assets.throughput, addr(DEV.bob), enumValue(RIGHT, "processing", "right"));
+  const job = (n: number, start: number) => ({
+    licenceId: bobsLicence,
+    licensee: addr(DEV.bob).toLowerCase(),
+    purposeDigest: sha256Hex(`scenario: processing of throughput by account ${DEV.bob}`),
+    inputs: [assets.throughput],
+    outputDigest: sha256Hex(`congestion index build ${n}`),
+    parametersDigest: recordDigest({ job: `BOB-JOB-${n}`, window: "2025" }),
+    start,
+    end: start + 3600,
+  });
+  // two hours on, so that the first job has ended when the batch is anchored
+  await provider.send("evm_increaseTime", [2 * 3600]);
+  await provider.send("evm_mine", []);
+  const receiptBatch = buildReceiptManifest([job(1, Number(licensed.start) + 60), job(2, Number(licensed.start) - 30 * DAY)]);
+  await wait(receipts(DEV.bob).anchor(receiptBatch.manifest.root, receiptBatch.manifest.leafCount, await content.put(receiptBatch.bytes)));
+  // dave (GZDE grants him every assessor category at start-up) assesses the throughput data; alice responds; SHDE
+  // requires a current quality assessment before a listing
+  const validUntil = (await now(provider)) + 365 * DAY;
+  const reportBytes = canonicalJsonBytes({ type: "quality-report", asset: "throughput", completeness: 0.998, findings: [] });
+  const report = await content.put(reportBytes);
+  await wait(assessments(DEV.dave).assess({ assetId: assets.throughput, kind: 0, result: 0, value: 0n, currency: "0x000000", reportDigest: sha256Hex(reportBytes), reportCid: report, validUntil }));
+  await wait(assessments(DEV.alice).respond(assets.throughput, 1n, sha256Hex("holder response: accepted"), report));
+  await wait(assessments(DEV.shde).setPolicy(1, 0));
+  // bob licenses the (important, personal) mobility sample to carol for use in Hong Kong, after a security assessment
+  await trade({ key: "mobility", exchange: DEV.shde, seller: DEV.bob, buyer: DEV.carol, right: "processing", venue: "on-exchange", price: 60_000_00n, days: 90, crossBorder: { mechanism: 1, filingNumber: "CAC-SA-2026-0017", destination: "HK" } });
+
   await wait(registry(DEV.regulator).freeze(assets.mobility, "consent records under review"));
 
   // The registration lifecycle: GZDE now practises a 10-day public notice (公示); a new registration is under
@@ -283,7 +337,7 @@ export async function seedDemo(p: {
 
   return {
     description:
-      "6 assets (5 resources, 1 derived product; 1 under notice with an open objection, 1 cancelled), 6 licences (1 expired, 1 revoked), 4 trades (1 off-exchange with a confidential price, linked), 1 active pledge, 2 evidence batches (8 items), 1 frozen asset",
+      "6 assets (5 resources, 1 derived product; 1 under notice with an open objection, 1 cancelled), 7 licences (1 expired, 1 revoked), 5 trades (1 off-exchange with a confidential price, linked; 1 cross-border), 1 active pledge, 2 evidence batches (8 items), 2 processing receipts (1 violation), 1 assessment, 1 frozen asset",
     assets,
     trades: tradeIds,
     evidenceRoots: roots,

@@ -40,6 +40,38 @@ export const TRADE_TYPES: Record<string, TypedDataField[]> = {
   LicenceTerms: LICENCE_TERMS_TYPE,
 };
 
+/**
+ * EIP-712 types the seller signs for a cross-border trade (TradeRecorder.CROSS_BORDER_TRADE_TYPEHASH): the trade (as
+ * `tradeMessage` builds it) and its CrossBorderTerms; the mechanism is a uint8 (CROSS_BORDER_MECHANISM).
+ */
+export const CROSS_BORDER_TRADE_TYPES: Record<string, TypedDataField[]> = {
+  CrossBorderTrade: [
+    { name: "trade", type: "Trade" },
+    { name: "mechanism", type: "uint8" },
+    { name: "filingDigest", type: "bytes32" },
+    { name: "destination", type: "bytes2" },
+  ],
+  ...TRADE_TYPES,
+};
+
+/** The cross-border terms as signed and submitted. */
+export interface CrossBorderTermsValue {
+  mechanism: number;
+  filingDigest: string;
+  destination: string;
+}
+
+/** The typed-data message of a cross-border trade. */
+export function crossBorderTradeMessage<T extends { tradeId: bigint }>(trade: T, terms: CrossBorderTermsValue): { trade: T & { exchange: string } } & CrossBorderTermsValue {
+  return { trade: tradeMessage(trade), ...terms };
+}
+
+/** A destination jurisdiction (ISO 3166-1 alpha-2, e.g. "HK") as bytes2 hex; throws otherwise. */
+export function destinationBytes2(code: string): string {
+  if (!/^[A-Z]{2}$/.test(code)) throw new Error(`invalid destination "${code}": expected an ISO 3166-1 alpha-2 code such as HK or SG`);
+  return "0x" + Buffer.from(code, "ascii").toString("hex");
+}
+
 /** EIP-712 types of IPledgeRegistry.PledgeTerms. */
 export const PLEDGE_TYPES: Record<string, TypedDataField[]> = {
   PledgeTerms: [

@@ -27,6 +27,16 @@ export const PLEDGE_STATUS = ["none", "active", "released", "lifted"] as const;
  */
 export const ASSET_STATUS = ["none", "registered", "notice", "objected", "refused", "cancelled"] as const;
 
+/** AssessmentKind (IAssessmentRegistry): quality, compliance, valuation, security. Bit k of a mask is kind k. */
+export const ASSESSMENT_KIND = ["quality", "compliance", "valuation", "security"] as const;
+/** AssessmentResult: pass, conditional (pass with conditions), fail. */
+export const ASSESSMENT_RESULT = ["pass", "conditional", "fail"] as const;
+/** PolicyPurpose: what an exchange's assessment policy guards. */
+export const POLICY_PURPOSE = ["listing", "pledge"] as const;
+
+/** CrossBorderMechanism (Types.sol): none, security-assessment, standard-contract, certification, exemption. */
+export const CROSS_BORDER_MECHANISM = ["none", "security-assessment", "standard-contract", "certification", "exemption"] as const;
+
 export type AssetKindName = (typeof ASSET_KIND)[number];
 export type AssetSourceName = (typeof ASSET_SOURCE)[number];
 export type DataLevelName = (typeof DATA_LEVEL)[number];
@@ -49,6 +59,10 @@ export const ENUMS = {
   "participant status": PARTICIPANT_STATUS,
   "recognition path": RECOGNITION_PATH,
   "pledge status": PLEDGE_STATUS,
+  "assessment kind": ASSESSMENT_KIND,
+  "assessment result": ASSESSMENT_RESULT,
+  "policy purpose": POLICY_PURPOSE,
+  mechanism: CROSS_BORDER_MECHANISM,
 } as const;
 
 /**
@@ -73,4 +87,15 @@ export function enumName<T extends readonly string[]>(names: T, value: number | 
     throw new Error(`invalid ${what} value ${String(value)}: expected 0..${names.length - 1}`);
   }
   return names[n] as T[number];
+}
+
+/** The kinds named by bit mask `mask` (bit k = ASSESSMENT_KIND[k]). */
+export function assessmentKindsOf(mask: number): (typeof ASSESSMENT_KIND)[number][] {
+  return ASSESSMENT_KIND.filter((_, k) => (mask & (1 << k)) !== 0);
+}
+
+/** The bit mask of assessment kinds named in `names` (comma-separated or a list; empty or "none" is 0). */
+export function assessmentMaskOf(names: string | readonly string[]): number {
+  const list = (typeof names === "string" ? names.split(",") : names).map((n) => n.trim()).filter((n) => n !== "" && n !== "none");
+  return list.reduce((m, n) => m | (1 << enumValue(ASSESSMENT_KIND, n, "assessment kind")), 0);
 }

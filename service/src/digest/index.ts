@@ -10,3 +10,4 @@ export * from "./evidence";
 export * from "./ids";
 export * from "./registration-number";
 export * from "./eip712";
+export * from "./receipt";

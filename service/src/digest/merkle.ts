@@ -89,6 +89,19 @@ export function standardTreeStringBytes32(values: [string, string][]): StandardM
   return PrebuiltStandardTree.build(values, values.map(([s, d]) => encodeStringBytes32(s, d)), ["string", "bytes32"]);
 }
 
+/**
+ * The standard tree over values whose every field is a static 32-byte word (bytes32, address, uintN): `words(v)`
+ * gives the fields as `0x` hex, each left-padded to 32 bytes by the caller. Identical to `StandardMerkleTree.of`.
+ */
+export function standardTreeStaticWords<T extends unknown[]>(values: T[], words: (v: T) => string[], leafEncoding: string[]): StandardMerkleTree<T> {
+  return PrebuiltStandardTree.build(values, values.map((v) => Buffer.concat(words(v).map(hexToBuf))), leafEncoding);
+}
+
+/** The standard leaf hash of a value of static 32-byte words (see {@link standardTreeStaticWords}). */
+export function standardLeafStaticWords(words: string[]): string {
+  return "0x" + standardLeaf(Buffer.concat(words.map(hexToBuf))).toString("hex");
+}
+
 /** The standard leaf hash of (bytes32, uint256). */
 export function standardLeafBytes32Uint256(a: string, b: string): string {
   return "0x" + standardLeaf(encodeBytes32Uint256(a, b)).toString("hex");

@@ -1,5 +1,5 @@
 /**
- * The indexer: one {@link ChainSync} per chain over one store, plus evidence manifest verification.
+ * The indexer: one {@link ChainSync} per chain over one store, plus evidence and receipt manifest verification.
  *
  * @example
  * const indexer = await createIndexer({ logger }, { db, chains: [{ chainId: 31337, provider: hre.network.provider, contracts }] });
@@ -16,6 +16,7 @@ import { createIndexStore, type IndexStore } from "../store/index-store";
 import { createChainSync, type ChainSync } from "./chain-sync";
 import { HANDLED_EVENTS } from "./handlers";
 import { createManifestVerifier, type ManifestPassResult } from "./manifests";
+import { createReceiptVerifier } from "./receipt-manifests";
 import type { ChainParams, Common, IndexerStatus, ManifestSource } from "./types";
 
 export type { ChainParams, Common, FollowedContract, IndexerStatus, ManifestSource } from "./types";
@@ -84,6 +85,9 @@ export async function createIndexer(common: Common, p: CreateIndexerParameters):
   const verifier = p.content
     ? createManifestVerifier(common, { store, content: p.content, retryBaseMs: p.manifestRetryBaseMs })
     : undefined;
+  const receiptVerifier = p.content
+    ? createReceiptVerifier(common, { db: p.db, content: p.content, retryBaseMs: p.manifestRetryBaseMs })
+    : undefined;
 
   let runs: Promise<void>[] = [];
   let manifestTimer: NodeJS.Timeout | undefined;
@@ -97,6 +101,12 @@ export async function createIndexer(common: Common, p: CreateIndexerParameters):
       total.valid += r.valid;
       total.mismatch += r.mismatch;
       total.unavailable += r.unavailable;
+      if (receiptVerifier) {
+        const q = await receiptVerifier.runOnce(s.chainId);
+        total.valid += q.valid;
+        total.mismatch += q.mismatch;
+        total.unavailable += q.unavailable;
+      }
     }
     return total;
   };

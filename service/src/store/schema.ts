@@ -83,7 +83,9 @@ export type Writer =
   /** the evidence manifest verifier (`indexer/manifests.ts`), once a manifest rebuilds its root */
   | "manifest verifier"
   /** the dispatcher, for logs of a followed contract that no handler maps */
-  | "dispatcher";
+  | "dispatcher"
+  /** the receipt verifier (`indexer/receipt-manifests.ts`), once a receipt manifest rebuilds its root */
+  | "receipt verifier";
 
 /**
  * An index: its columns, the migration that adds it when later than the table, and the migration that drops it when a
@@ -449,6 +451,130 @@ export const SCHEMA = {
     indexes: { asset: ["asset_id", "event", "block_number"], event: ["event", "block_number"], objection: ["objection_id"], actor: ["actor"] },
   }),
 
+  // ReceiptAnchor (docs/regulated-use.md)
+  receipt_batches: eventTable({
+    since: 7,
+    columns: [
+      text("root"),
+      text("submitter"),
+      bigint("leaf_count"),
+      text("manifest_cid"),
+      text("manifest_status", { default: "'pending'", later: true }),
+      text("manifest_error", { nullable: true, later: true }),
+      integer("manifest_attempts", { default: "0", later: true }),
+      bigint("manifest_checked_at", { nullable: true, later: true }),
+    ],
+    indexes: { root: ["root"], submitter: ["submitter"], status: ["manifest_status"] },
+  }),
+  receipt_operators: eventTable({
+    since: 7,
+    columns: [text("licensee"), text("operator"), integer("authorised")],
+    indexes: { pair: ["licensee", "operator", "block_number"] },
+  }),
+  // one row per receipt of a batch whose manifest rebuilds the anchored root; the licence's asset and grantor as
+  // indexed at the batch's position
+  receipts: eventTable({
+    since: 7,
+    writer: "receipt verifier",
+    columns: [
+      text("batch_root"),
+      integer("leaf_index"),
+      text("licence_id"),
+      text("licensee"),
+      text("submitter"),
+      text("asset_id", { nullable: true }),
+      text("licensor", { nullable: true }),
+      text("purpose_digest"),
+      text("inputs_root"),
+      // the input digests, comma-separated
+      text("inputs"),
+      text("output_digest"),
+      text("parameters_digest"),
+      bigint("start_time"),
+      bigint("end_time"),
+      text("leaf_hash"),
+      text("proof"),
+      integer("violation_count"),
+    ],
+    key: ["leaf_index"],
+    indexes: {
+      licence: ["licence_id", "block_number"],
+      asset: ["asset_id", "block_number"],
+      licensee: ["licensee", "block_number"],
+      batch: ["batch_root", "leaf_index"],
+      leaf: ["leaf_hash"],
+    },
+  }),
+  // what a receipt did outside its licence (one row per receipt and reason); never dropped
+  receipt_violations: eventTable({
+    since: 7,
+    writer: "receipt verifier",
+    columns: [
+      text("batch_root"),
+      integer("leaf_index"),
+      text("code"),
+      text("detail"),
+      text("licence_id"),
+      text("asset_id", { nullable: true }),
+      text("licensor", { nullable: true }),
+      text("licensee"),
+      text("submitter"),
+    ],
+    key: ["leaf_index", "code"],
+    indexes: {
+      batch: ["batch_root", "leaf_index"],
+      licensor: ["licensor", "block_number"],
+      licensee: ["licensee", "block_number"],
+      asset: ["asset_id"],
+      time: ["block_number"],
+    },
+  }),
+
+  // TradeRecorder: the cross-border terms of a trade (its row in `trades` comes from the same transaction)
+  cross_border_trades: eventTable({
+    since: 7,
+    columns: [text("trade_id"), text("asset_id"), text("mechanism"), text("filing_digest", { nullable: true }), text("destination")],
+    indexes: { trade: ["trade_id"], asset: ["asset_id"], destination: ["destination", "block_time"] },
+  }),
+
+  // AssessmentRegistry
+  assessor_grants: eventTable({
+    since: 7,
+    columns: [text("merchant"), text("by_account"), integer("categories"), integer("by_regulator")],
+    indexes: { merchant: ["merchant", "block_number"] },
+  }),
+  assessments: eventTable({
+    since: 7,
+    columns: [
+      text("assessment_id"),
+      text("asset_id"),
+      text("assessor"),
+      text("kind"),
+      text("result"),
+      text("value", { nullable: true }),
+      text("currency", { nullable: true }),
+      text("report_digest"),
+      text("report_cid"),
+      bigint("valid_until"),
+    ],
+    indexes: { assessment: ["assessment_id"], asset: ["asset_id", "block_number"], assessor: ["assessor"] },
+  }),
+  assessment_responses: eventTable({
+    since: 7,
+    columns: [text("assessment_id"), text("asset_id"), text("holder"), text("response_digest"), text("response_cid")],
+    indexes: { assessment: ["assessment_id"], asset: ["asset_id"] },
+  }),
+  assessment_withdrawals: eventTable({
+    since: 7,
+    columns: [text("assessment_id"), text("asset_id"), text("by_account"), integer("by_regulator"), text("reason")],
+    indexes: { assessment: ["assessment_id"], asset: ["asset_id"] },
+  }),
+  assessment_policies: eventTable({
+    since: 7,
+    columns: [text("exchange"), integer("listing_kinds"), integer("pledge_kinds")],
+    indexes: { exchange: ["exchange", "block_number"] },
+  }),
+
   // any other log of a followed contract (AccessControl, ERC-721 Approval …), kept raw
   other_events: eventTable({
     since: 1,
@@ -465,6 +591,7 @@ export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   4: "evidence manifests: when an unavailable one is due again (a retry queue that never holds up later batches)",
   5: "lifecycle_events: registration status history, objections, renewals, changes, cancellations",
   6: "indexes in each list's filter and key order; tx_hash for transaction search",
+  7: "regulated use: processing receipts and violations, third-party assessments, cross-border trades",
 };
 
 type Schema = typeof SCHEMA;

@@ -114,7 +114,7 @@ for (const backend of BACKENDS) {
         expect(feb).to.include({ currency: "CNY", median: "175000", q1: "137500", q3: "212500" });
         expect((await request(h.app).get("/v1/stats/prices?groupBy=colour").expect(400)).body.error.field).to.equal("query.groupBy");
         expect((await request(h.app).get("/v1/stats/prices").expect(400)).body.error.field).to.equal("query.groupBy");
-        expect((await request(h.app).get("/v1/stats/prices").expect(400)).body.error.message).to.equal("query.groupBy: groupBy is required: one of kind, exchange, period");
+        expect((await request(h.app).get("/v1/stats/prices").expect(400)).body.error.message).to.equal("query.groupBy: groupBy is required: one of kind, exchange, period, destination");
         const reversed = (await request(h.app).get("/v1/stats/prices?groupBy=kind&from=200&to=100").expect(400)).body.error;
         expect(reversed).to.include({ field: "query.from" });
         expect(reversed.message).to.match(/from 200 is after to 100/);

@@ -55,6 +55,14 @@ const TABLE_OF: Record<string, string> = {
   CancellationRequested: "lifecycle_events",
   RegistrationCancelled: "lifecycle_events",
   ValidityLimited: "lifecycle_events",
+  CrossBorderTradeRecorded: "cross_border_trades",
+  ReceiptsAnchored: "receipt_batches",
+  ReceiptOperatorSet: "receipt_operators",
+  AssessorCategoriesSet: "assessor_grants",
+  AssessmentAttached: "assessments",
+  AssessmentResponded: "assessment_responses",
+  AssessmentWithdrawn: "assessment_withdrawals",
+  AssessmentPolicySet: "assessment_policies",
 };
 
 describe("indexer end to end on the Hardhat network", function () {

@@ -11,6 +11,7 @@ import type { RowOf } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import { eventPositionKeys, paginate, type KeyColumn, type Page } from "../pagination";
 import type { ReadDb } from "../types";
+import { assessmentsOfAsset, type AssessmentView } from "./assessments";
 import { getAsset, type AssetView } from "./assets";
 import { derivationsOf, type DerivationView } from "./derivations";
 import { statusHistory, type StatusHistoryEntry } from "./lifecycle";
@@ -66,6 +67,8 @@ export interface ProvenanceReport {
   trades: TradeView[];
   pledges: PledgeView[];
   freezes: FreezeEntry[];
+  /** Third-party assessments, oldest first, judged at `asOf`. */
+  assessments: AssessmentView[];
   evidence: {
     /** Batches anchored for this asset as a whole. */
     batches: BatchView[];
@@ -94,7 +97,7 @@ export async function provenance(
   if (!asset) return undefined;
   const asOf = await reportTime(db, asset, now);
   const first = { limit: pageLimit };
-  const [up, down, holders, licences, trades, pledges, freezeRows, batches, items, derivations, history] = await Promise.all([
+  const [up, down, holders, licences, trades, pledges, freezeRows, batches, items, derivations, history, assessments] = await Promise.all([
     walkLineage(db, assetId, "up", depth),
     walkLineage(db, assetId, "down", depth),
     holdersPage(db, assetId, first, isFinal),
@@ -110,6 +113,7 @@ export async function provenance(
     itemsPage(db, assetId, first, isFinal),
     derivationsOf(db, assetId, isFinal),
     statusHistory(db, assetId, isFinal),
+    assessmentsOfAsset(db, assetId, isFinal, asOf),
   ]);
   return {
     asset,
@@ -125,6 +129,7 @@ export async function provenance(
     trades: trades.items,
     pledges,
     freezes: freezeRows.map((f) => ({ frozen: bool(f.frozen), regulator: f.regulator, reason: f.reason, event: eventRef(f, isFinal) })),
+    assessments,
     evidence: { batches: batches.items, items: items.items },
     pages: {
       trades: trades.nextCursor,

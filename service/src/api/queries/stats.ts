@@ -9,8 +9,10 @@ import { spellings } from "../validation";
 import { forEachChunk } from "./chunked";
 import { bool } from "./rows";
 
-/** Grouping of {@link priceStats}. */
-export type GroupBy = "kind" | "exchange" | "period";
+/** Grouping of {@link priceStats}; `destination` groups cross-border trades by jurisdiction ("domestic" for the rest). */
+export type GroupBy = "kind" | "exchange" | "period" | "destination";
+/** Which trades the statistics cover: domestic ones (the default), cross-border ones, or all. */
+export type Scope = "domestic" | "cross-border" | "all";
 /** Period of `groupBy=period`. */
 export type Period = "day" | "week" | "month" | "quarter" | "year";
 
@@ -49,6 +51,8 @@ export interface StatsFilters {
   exchange?: string;
   kind?: string;
   chainId?: number;
+  /** Default domestic: cross-border prices are kept apart (they follow other markets). */
+  scope?: Scope;
 }
 
 /**
@@ -105,7 +109,7 @@ export function periodLabel(t: number, period: Period): string {
 }
 
 /** A trade's columns and its asset's kind (null when the asset is not indexed: LEFT JOIN). */
-type StatRow = ColumnsOf<"trades", "price" | "currency" | "confidential" | "block_time" | "exchange"> & { kind: string | null };
+type StatRow = ColumnsOf<"trades", "price" | "currency" | "confidential" | "block_time" | "exchange"> & { kind: string | null; destination: string | null };
 
 /** Computes the statistics, groups in ascending label order. */
 export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStats[]> {
@@ -128,10 +132,19 @@ export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStat
   add("t.exchange = ?", f.exchange);
   add("t.chain_id = ?", f.chainId);
   add("a.kind = ?", f.kind);
+  const scope = f.scope ?? "domestic";
+  if (scope === "domestic") where.push("x.trade_id IS NULL");
+  if (scope === "cross-border") where.push("x.trade_id IS NOT NULL");
   const groups = new Map<string, { total: number; confidential: number; prices: Map<string, bigint[]> }>();
   const fold = (r: StatRow): void => {
     const key =
-      f.groupBy === "kind" ? (r.kind ?? "unknown") : f.groupBy === "exchange" ? r.exchange : periodLabel(Number(r.block_time), f.period ?? "month");
+      f.groupBy === "kind"
+        ? (r.kind ?? "unknown")
+        : f.groupBy === "exchange"
+          ? r.exchange
+          : f.groupBy === "destination"
+            ? (r.destination ?? "domestic")
+            : periodLabel(Number(r.block_time), f.period ?? "month");
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { total: 0, confidential: 0, prices: new Map() }));
     g.total++;
@@ -148,7 +161,8 @@ export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStat
     db,
     {
       select: `SELECT t.chain_id, t.block_number, t.log_index, t.price, t.currency, t.confidential, t.block_time, t.exchange,
-       a.kind FROM trades t LEFT JOIN assets a ON a.chain_id = t.chain_id AND a.asset_id = t.asset_id`,
+       a.kind, x.destination FROM trades t LEFT JOIN assets a ON a.chain_id = t.chain_id AND a.asset_id = t.asset_id
+       LEFT JOIN cross_border_trades x ON x.chain_id = t.chain_id AND x.contract = t.contract AND x.trade_id = t.trade_id`,
       alias: "t",
       where,
       params,

@@ -68,6 +68,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     register: (p) => (require("./evidence") as typeof import("./evidence")).registerEvidenceCommands(p),
   },
   {
+    name: "receipt",
+    usage: "receipt",
+    summary: "licensee or operator: anchor processing receipts; auditor: verify one against the chain (行为留痕)",
+    register: (p) => (require("./receipt") as typeof import("./receipt")).registerReceiptCommands(p),
+  },
+  {
+    name: "assessment",
+    usage: "assessment",
+    summary: "assessor: attach or withdraw an assessment; holder: respond; exchange: assessor categories and policy",
+    register: (p) => (require("./assessment") as typeof import("./assessment")).registerAssessmentCommands(p),
+  },
+  {
     name: "ownership",
     usage: "ownership",
     summary: "merchant: prove you hold an asset; auditor: verify such a statement against the chain",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RIGHT, VENUE, enumValue } from "../../digest";
+import { CROSS_BORDER_MECHANISM, RIGHT, VENUE, enumValue } from "../../digest";
 import { currencyBytes3 } from "../eip712";
 
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
@@ -26,9 +26,20 @@ export const authorisationSchema = z.object({
     linkedTradeId: hex32,
     deadline: z.number().int().nonnegative(),
   }),
+  /** Present when the trade crosses the border: the seller signed CrossBorderTrade (docs/regulated-use.md). */
+  crossBorder: z
+    .object({ mechanism: z.enum(CROSS_BORDER_MECHANISM), filingDigest: hex32, destination: z.string().regex(/^[A-Z]{2}$/) })
+    .optional(),
   digest: hex32.optional(),
   signature: z.string().regex(/^0x[0-9a-fA-F]+$/).optional(),
 });
+
+/** The CrossBorderTerms struct of an authorisation, or undefined for a domestic trade. */
+export function toCrossBorderStruct(a: TradeAuthorisation): { mechanism: number; filingDigest: string; destination: string } | undefined {
+  const x = a.crossBorder;
+  if (!x) return undefined;
+  return { mechanism: enumValue(CROSS_BORDER_MECHANISM, x.mechanism, "mechanism"), filingDigest: x.filingDigest, destination: "0x" + Buffer.from(x.destination, "ascii").toString("hex") };
+}
 
 /** A parsed trade authorisation file. */
 export type TradeAuthorisation = z.infer<typeof authorisationSchema>;

@@ -1,6 +1,19 @@
 import type { Command } from "commander";
 import { TypedDataEncoder, verifyTypedData } from "ethers";
-import { DATA_LEVEL, RIGHT, VENUE, enumName, formatAssetId, tradeIdOf } from "../../digest";
+import {
+  ASSET_SOURCE,
+  CROSS_BORDER_MECHANISM,
+  CROSS_BORDER_TRADE_TYPES,
+  DATA_LEVEL,
+  RIGHT,
+  VENUE,
+  crossBorderTradeMessage,
+  destinationBytes2,
+  enumName,
+  formatAssetId,
+  sha256Hex,
+  tradeIdOf,
+} from "../../digest";
 import { digestFrom, parseAddress, parseBytes32, parseEnum, parseTime, parseUint, resolveAsset } from "../args";
 import { plainEvent, send, view } from "../chain";
 import { assertSameDigest, currencyBytes3, currencyText, domainOf, tradeMessage, TRADE_TYPES } from "../eip712";
@@ -10,7 +23,7 @@ import { commandSummary } from "./index";
 import { act } from "../program";
 import type { Context } from "../context";
 import type { AssetStruct } from "./asset";
-import { authorisationSchema, toTradeStruct, type TradeAuthorisation } from "./trade-file";
+import { authorisationSchema, toCrossBorderStruct, toTradeStruct, type TradeAuthorisation } from "./trade-file";
 
 interface AuthoriseOptions {
   asset: string; buyer: string; right: string; exchange: string; serial?: string;
@@ -18,6 +31,32 @@ interface AuthoriseOptions {
   venue: string; linkedTrade?: string; deadline: string;
   scopeFile?: string; scopeDigest?: string; start?: string; end?: string; exclusive?: boolean; sublicensable?: boolean; revocable?: boolean;
   out: string; force?: boolean;
+  crossBorder?: boolean; mechanism?: string; filingNumber?: string; filingDigest?: string; destination?: string;
+}
+
+/** The cross-border terms from the options, or undefined without --cross-border (docs/regulated-use.md). */
+function crossBorderOf(o: AuthoriseOptions): { mechanism: number; filingDigest: string; destination: string; code: string } | undefined {
+  if (!o.crossBorder) {
+    if (o.mechanism || o.filingNumber || o.filingDigest || o.destination) throw new CliError("--mechanism, --filing-number/--filing-digest and --destination go with --cross-border");
+    return undefined;
+  }
+  const mechanism = parseEnum(CROSS_BORDER_MECHANISM, o.mechanism ?? "none", "mechanism");
+  if (o.filingNumber && o.filingDigest) throw new CliError("give --filing-number or --filing-digest, not both");
+  // the filing or approval number is digested as the SHA-256 of its UTF-8 text, trimmed
+  const filingDigest = o.filingDigest ? parseBytes32(o.filingDigest, "--filing-digest") : o.filingNumber ? sha256Hex(o.filingNumber.trim()) : "0x" + "0".repeat(64);
+  if ((mechanism === 0) !== /^0x0{64}$/.test(filingDigest)) {
+    throw new CliError(mechanism === 0 ? "a filing number goes with a mechanism" : `--mechanism ${CROSS_BORDER_MECHANISM[mechanism]} needs its --filing-number (or --filing-digest)`);
+  }
+  if (!o.destination) throw new CliError("--destination <ISO 3166-1 alpha-2> is required with --cross-border", "e.g. HK, SG, DE");
+  const code = o.destination.toUpperCase();
+  if (code === "CN") throw new CliError("--destination CN is not across the border");
+  let destination: string;
+  try {
+    destination = destinationBytes2(code);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  return { mechanism, filingDigest, destination, code };
 }
 
 /**
@@ -35,7 +74,7 @@ async function nextSerial(ctx: Context, exchange: string): Promise<bigint> {
  * Refuses to sign an authorisation the recorder would reject whatever happens next: a frozen asset, core data, or a
  * deadline already past (by the chain's clock). With `force` it only warns (the regulator may unfreeze first).
  */
-async function refuseDoomed(ctx: Context, assetId: bigint, deadline: number, force: boolean): Promise<void> {
+async function refuseDoomed(ctx: Context, assetId: bigint, deadline: number, force: boolean, crossBorder?: { mechanism: number }): Promise<void> {
   const registry = await ctx.reader("registry");
   const a = await view<AssetStruct>(registry, "getAsset", [assetId], "read asset");
   const { provider } = await ctx.chain();
@@ -44,6 +83,16 @@ async function refuseDoomed(ctx: Context, assetId: bigint, deadline: number, for
   const problems: string[] = [];
   if (a.frozen) problems.push(`asset ${formatAssetId(assetId)} is frozen by the regulator (RegistryAssetFrozen): it cannot trade until unfrozen`);
   if (DATA_LEVEL[Number(a.level)] === "core") problems.push(`asset ${formatAssetId(assetId)} is core data (RegistryCoreData): it never trades`);
+  if (crossBorder) {
+    const mechanism = CROSS_BORDER_MECHANISM[crossBorder.mechanism];
+    const level = DATA_LEVEL[Number(a.level)];
+    if (level === "important" && mechanism !== "security-assessment" && mechanism !== "exemption") {
+      problems.push(`asset ${formatAssetId(assetId)} is important data: it leaves only after a security assessment or under an exemption (TradeCrossBorderMechanismRequired)`);
+    }
+    if (ASSET_SOURCE[Number(a.source)] === "personal" && mechanism === "none") {
+      problems.push(`asset ${formatAssetId(assetId)} is personal data: it leaves only under a mechanism (TradeCrossBorderMechanismRequired)`);
+    }
+  }
   if (deadline <= now) problems.push(`the deadline ${new Date(deadline * 1000).toISOString()} is already past (chain time ${new Date(now * 1000).toISOString()}): the recorder would refuse it (TradeExpired)`);
   if (!problems.length) return;
   if (!force) throw new CliError(`not signing: the trade cannot be recorded: ${problems.join("; ")}`, "fix the cause (e.g. a later --deadline), or pass --force to sign anyway");
@@ -77,11 +126,17 @@ export function registerTradeCommands(program: Command): void {
     .option("--exclusive", "licences: exclusive")
     .option("--sublicensable", "licences: operator may grant product-use licences")
     .option("--revocable", "licences: the grantor may revoke")
+    .option("--cross-border", "the buyer takes the data abroad (数据出境): signs the trade with its cross-border terms")
+    .option("--mechanism <mechanism>", `cross-border: ${CROSS_BORDER_MECHANISM.join("|")}`)
+    .option("--filing-number <text>", "cross-border: the filing or approval number (its SHA-256 goes on chain)")
+    .option("--filing-digest <0x…>", "cross-border: SHA-256 of the filing or approval number")
+    .option("--destination <code>", "cross-border: destination jurisdiction, ISO 3166-1 alpha-2 (HK, SG …)")
     .requiredOption("--out <file>", "where to write the signed authorisation")
     .option("--force", "overwrite --out, and sign even when the trade cannot be recorded now (frozen asset, core data, past deadline)")
     .action(
       act<AuthoriseOptions>(async (ctx, _args, o) => {
         await assertWritable(o.out, o.force);
+        const crossBorder = crossBorderOf(o);
         await ctx.requireKey("seller");
         const { assetId } = await resolveAsset(ctx, o.asset);
         const buyer = parseAddress(o.buyer, "--buyer");
@@ -118,11 +173,21 @@ export function registerTradeCommands(program: Command): void {
           linkedTradeId: o.linkedTrade ? parseUint(o.linkedTrade, "--linked-trade") : 0n,
           deadline: parseTime(o.deadline, "--deadline", chainNow),
         };
-        await refuseDoomed(ctx, value.assetId, value.deadline, Boolean(o.force));
+        await refuseDoomed(ctx, value.assetId, value.deadline, Boolean(o.force), crossBorder);
         const domain = await domainOf(recorder);
-        const digest = TypedDataEncoder.hash(domain, TRADE_TYPES, tradeMessage(value));
-        await assertSameDigest(recorder, "hashTrade", value, digest);
-        const signature = await wallet.signTypedData(domain, TRADE_TYPES, tradeMessage(value));
+        let digest: string;
+        let signature: string;
+        if (crossBorder) {
+          const terms = { mechanism: crossBorder.mechanism, filingDigest: crossBorder.filingDigest, destination: crossBorder.destination };
+          digest = TypedDataEncoder.hash(domain, CROSS_BORDER_TRADE_TYPES, crossBorderTradeMessage(value, terms));
+          const onChain = await view<string>(recorder, "hashCrossBorderTrade", [value, terms], "hashCrossBorderTrade");
+          if (onChain.toLowerCase() !== digest.toLowerCase()) throw new CliError(`the contract's EIP-712 digest (hashCrossBorderTrade) differs from the CLI's: ${onChain} ≠ ${digest}`, "the CLI and the deployed contracts are different versions");
+          signature = await wallet.signTypedData(domain, CROSS_BORDER_TRADE_TYPES, crossBorderTradeMessage(value, terms));
+        } else {
+          digest = TypedDataEncoder.hash(domain, TRADE_TYPES, tradeMessage(value));
+          await assertSameDigest(recorder, "hashTrade", value, digest);
+          signature = await wallet.signTypedData(domain, TRADE_TYPES, tradeMessage(value));
+        }
         const file: TradeAuthorisation = {
           type: "shuquan/trade-authorisation",
           version: 1,
@@ -143,6 +208,7 @@ export function registerTradeCommands(program: Command): void {
             linkedTradeId: formatAssetId(value.linkedTradeId),
             deadline: value.deadline,
           },
+          ...(crossBorder ? { crossBorder: { mechanism: CROSS_BORDER_MECHANISM[crossBorder.mechanism] as (typeof CROSS_BORDER_MECHANISM)[number], filingDigest: crossBorder.filingDigest, destination: crossBorder.code } } : {}),
           digest,
           signature,
         };
@@ -152,6 +218,7 @@ export function registerTradeCommands(program: Command): void {
           `  trade id  ${file.trade.tradeId}`,
           `  seller    ${wallet.address}  right ${file.trade.right}  buyer ${buyer}`,
           `  valid until ${new Date(value.deadline * 1000).toISOString()}`,
+          ...(crossBorder ? [`  cross-border to ${crossBorder.code} (${CROSS_BORDER_MECHANISM[crossBorder.mechanism]})`] : []),
         ]);
       }),
     );
@@ -179,15 +246,22 @@ export function registerTradeCommands(program: Command): void {
           throw new CliError(`the authorisation was signed for TradeRecorder ${auth.tradeRecorder}, the deployment's is ${String(contract.target)}`);
         }
         const struct = toTradeStruct(auth);
-        const signer = verifyTypedData(await domainOf(contract), TRADE_TYPES, tradeMessage(struct), signature);
+        const crossBorder = toCrossBorderStruct(auth);
+        const domain = await domainOf(contract);
+        const signer = crossBorder
+          ? verifyTypedData(domain, CROSS_BORDER_TRADE_TYPES, crossBorderTradeMessage(struct, crossBorder), signature)
+          : verifyTypedData(domain, TRADE_TYPES, tradeMessage(struct), signature);
         if (signer.toLowerCase() !== struct.seller.toLowerCase()) {
           throw new CliError(`the signature is by ${signer}, not the seller ${struct.seller}`, "ask the seller to sign again (shuquan trade authorise)");
         }
-        const tx = await send(contract, "recordTrade", [struct, signature], "record trade");
+        const tx = crossBorder
+          ? await send(contract, "recordCrossBorderTrade", [struct, crossBorder, signature], "record cross-border trade")
+          : await send(contract, "recordTrade", [struct, signature], "record trade");
         const ev = plainEvent(contract, tx.logs, "TradeRecorded", { right: RIGHT, venue: VENUE });
-        ctx.print({ tradeId: auth.trade.tradeId, licenceId: ev?.licenceId, exchange: wallet.address, ...tx, event: ev }, [
+        ctx.print({ tradeId: auth.trade.tradeId, licenceId: ev?.licenceId, exchange: wallet.address, crossBorder: auth.crossBorder ?? null, ...tx, event: ev }, [
           `recorded trade ${auth.trade.tradeId} (${enumName(RIGHT, struct.right, "right")}: ${struct.seller} → ${struct.buyer})`,
           ev && ev.licenceId !== "0x" + "0".repeat(64) ? `  licence ${String(ev.licenceId)}` : `  holding transferred`,
+          ...(auth.crossBorder ? [`  cross-border to ${auth.crossBorder.destination} (${auth.crossBorder.mechanism})`] : []),
           `  tx ${tx.txHash} in block ${tx.blockNumber}`,
         ]);
       }),

@@ -10,16 +10,27 @@ import type { ContractName } from "../../contracts";
 import type { SqlValue } from "../../store/db";
 import type { RowSet } from "../../store/index-store";
 import { writtenColumns, type EventTableName, type HandledTable, type IndexedTable } from "../../store/schema";
+import { assessmentHandlers } from "./assessments";
 import { evidenceHandlers } from "./evidence";
 import type { ContractHandlers, Handler, RangeLocal, RowSink } from "./handler";
 import { lifecycleHandlers } from "./lifecycle";
 import { participantHandlers } from "./participants";
 import { pledgeHandlers } from "./pledges";
+import { receiptHandlers } from "./receipts";
 import { registryHandlers } from "./registry";
 import { tradeHandlers } from "./trades";
 
 /** Every contract's handlers. */
-export const HANDLERS = [participantHandlers, registryHandlers, tradeHandlers, pledgeHandlers, evidenceHandlers, lifecycleHandlers] as const;
+export const HANDLERS = [
+  participantHandlers,
+  registryHandlers,
+  tradeHandlers,
+  pledgeHandlers,
+  evidenceHandlers,
+  lifecycleHandlers,
+  receiptHandlers,
+  assessmentHandlers,
+] as const;
 
 type TablesOf<H> = H extends ContractHandlers<infer M> ? { [K in keyof M]: M[K] extends Handler<infer T> ? T : never }[keyof M] : never;
 

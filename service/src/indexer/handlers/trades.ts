@@ -1,5 +1,8 @@
-/** TradeRecorder: recorded trades (api/queries/trades.ts). The right a trade moves arrives as the registry's events. */
-import { RIGHT, VENUE } from "../../digest";
+/**
+ * TradeRecorder: recorded trades (api/queries/trades.ts) and the cross-border terms of cross-border ones
+ * (api/queries/cross-border.ts). The right a trade moves arrives as the registry's events.
+ */
+import { CROSS_BORDER_MECHANISM, RIGHT, VENUE } from "../../digest";
 import { ascii, defineHandlers, enumName, into, num, orNull, str } from "./handler";
 
 export const tradeHandlers = defineHandlers("TradeRecorder", {
@@ -23,4 +26,11 @@ export const tradeHandlers = defineHandlers("TradeRecorder", {
       orNull(str(a, "linkedTradeId")),
     ];
   }),
+  CrossBorderTradeRecorded: into("cross_border_trades", (a) => [
+    str(a, "tradeId"),
+    str(a, "assetId"),
+    enumName(CROSS_BORDER_MECHANISM, num(a, "mechanism"), "mechanism"),
+    orNull(str(a, "filingDigest")),
+    ascii(str(a, "destination")) ?? "",
+  ]),
 });
