@@ -15,7 +15,7 @@ import { createPrefetcher } from "./prefetcher";
 import { IncompleteLogsError } from "./range-check";
 import { BLOCK_ANCHOR_INTERVAL, findCommonAncestor, judgeTip } from "./reorg";
 import { createSyncStatus } from "./sync-status";
-import { reconcileFailedWrite } from "./write-reconcile";
+import { assertOwnCheckpoint, reconcileFailedWrite } from "./write-reconcile";
 import type { ChainParams, ChainStatus, Common } from "./types";
 
 /** Parameters of {@link createChainSync}. */
@@ -118,6 +118,8 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
       if (cp.headBlock !== h) {
         await store.updateHead(chainId, h, finalizedAt(h));
         cp = { ...cp, headBlock: h, finalizedBlock: finalizedAt(h) };
+      } else {
+        await assertOwnCheckpoint(store, chainId, cp);
       }
     }
     status.setState("live");
