@@ -63,8 +63,12 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   const startBlock = Math.min(...chain.contracts.map((c) => c.startBlock));
   const range = createAdaptiveRange({ initial: chain.initialRange, max: chain.maxRange, targetLogs: chain.targetLogsPerRange });
   const status = createSyncStatus({ chainId, startBlock, confirmations, rangeSize: range.size });
+  const onRefetch = (e: IncompleteLogsError): void => {
+    log.warn({ from: e.from, to: e.to, blocks: e.blocks }, "eth_getLogs answered empty or short (the blocks' receipts hold more); asking again");
+    status.failing(e.message);
+  };
   const fetchOnTop = (tip: TipRef | undefined, from: number, to: number): Promise<FetchedRange> =>
-    fetchRange(rpc, decoder, addresses, addressSet, tip, from, to);
+    fetchRange(rpc, decoder, addresses, addressSet, tip, from, to, onRefetch);
   const prefetcher = createPrefetcher(fetchOnTop);
 
   let cp: Checkpoint | undefined;
