@@ -128,8 +128,9 @@ async function record(url: string, address: string, start: number): Promise<Reco
   const nums = Array.from({ length: head - start + 1 }, (_, i) => start + i);
   const hs = await http.batch(nums.map((n) => ({ method: "eth_getBlockByNumber", params: ["0x" + n.toString(16), false] })));
   hs.forEach((h, i) => {
-    const x = h as { number: string; hash: string; parentHash: string; timestamp: string };
-    rec.headers[nums[i]] = JSON.stringify({ number: x.number, hash: x.hash, parentHash: x.parentHash, timestamp: x.timestamp });
+    const x = h as { number: string; hash: string; parentHash: string; timestamp: string; logsBloom: string };
+    // logsBloom: the indexer checks each eth_getLogs answer against it (indexer/range-check.ts)
+    rec.headers[nums[i]] = JSON.stringify({ number: x.number, hash: x.hash, parentHash: x.parentHash, timestamp: x.timestamp, logsBloom: x.logsBloom });
   });
   return rec;
 }

@@ -137,7 +137,7 @@ describe("production install, scaled out on PostgreSQL (separate processes)", fu
     expect(r.status, r.out).to.equal(0);
   });
 
-  it("should refuse to start, with one line and exit 1, on a wrong deployment, an unreachable database or chain", async function () {
+  it("should refuse to start, with one line and exit 1, on a wrong deployment, an unreachable database or another chain id, and wait for an unreachable chain", async function () {
     const wrong = path.join(work, "wrong.json");
     fs.writeFileSync(wrong, JSON.stringify({ chainId: 31337, startBlock: 0, contracts: { ParticipantRegistry: "0x" + "ab".repeat(20) } }));
     const cases: [NodeJS.ProcessEnv, RegExp][] = [

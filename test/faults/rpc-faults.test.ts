@@ -5,6 +5,8 @@
  * the spell must be served throughout; the API never answers 5xx.
  */
 import { expect } from "chai";
+import { Writable } from "node:stream";
+import pino from "pino";
 import request from "supertest";
 import { createApi } from "../../service/src/api";
 import { createHttpTransport } from "../../service/src/chain/transport";
@@ -21,6 +23,18 @@ import { writeSection, type FaultRow } from "./helpers/report";
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A logger that counts the lines at warn or above (a fault must be visible in the log or on the status). */
+function countingLogger(): { logger: pino.Logger; warnings: () => number } {
+  let n = 0;
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      for (const l of String(chunk).split("\n").filter(Boolean)) if ((JSON.parse(l) as { level: number }).level >= 40) n++;
+      cb();
+    },
+  });
+  return { logger: pino({ level: "warn" }, sink), warnings: () => n };
+}
 
 const SPELLS: [FaultMode, number][] = [
   ["errors", 0.3],
@@ -44,8 +58,9 @@ describe(`faults: RPC fault proxy (${PROFILE.name} profile)`, function () {
       mineScenario(chain, 40);
       const server = await serveChain(chain);
       const proxy = await startFaultProxy(server.url, { hangMs: 1500 });
+      const counted = countingLogger();
       const indexer = await createIndexer(
-        { logger: createSilentLogger() },
+        { logger: counted.logger },
         {
           db: o.db,
           pollIntervalMs: 20,
@@ -65,6 +80,7 @@ describe(`faults: RPC fault proxy (${PROFILE.name} profile)`, function () {
         for (const [mode, rate] of SPELLS) {
           const newest = await o.db.get<{ asset_id: string }>("SELECT asset_id FROM assets ORDER BY block_number DESC LIMIT 1");
           const injectedBefore = proxy.injected[mode];
+          const warningsBefore = counted.warnings();
           await proxy.set(mode, rate);
           const until = Date.now() + PROFILE.rpcFaultMs;
           let polls = 0;
@@ -87,6 +103,7 @@ describe(`faults: RPC fault proxy (${PROFILE.name} profile)`, function () {
           }
           await proxy.set("none");
           await caughtUp();
+          const logged = counted.warnings() - warningsBefore;
           const ref = await backend.open();
           try {
             const honest = await createIndexer({ logger: createSilentLogger() }, { db: ref.db, chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }] });
@@ -101,10 +118,10 @@ describe(`faults: RPC fault proxy (${PROFILE.name} profile)`, function () {
               lost,
               duplicated,
               fiveXX,
-              notes: `newest asset 404 in ${missing} of ${polls} polls; /health 503 in ${unhealthy} of ${polls}; fault ${sawError ? "shown" : "not shown"} on the status`,
+              notes: `newest asset 404 in ${missing} of ${polls} polls; /health 503 in ${unhealthy} of ${polls}; fault ${sawError ? "shown" : "not shown"} on the status; ${logged} warning lines`,
             });
             if (lost || duplicated || missing || fiveXX || !alive) failures.push(`${mode}: lost ${lost}, duplicated ${duplicated}, 404 ${missing}, 5xx ${fiveXX}, alive ${alive}`);
-            if (tries > 0 && !sawError) failures.push(`${mode}: the fault never showed on the status`);
+            if (tries > 0 && !sawError && logged === 0) failures.push(`${mode}: the fault showed neither on the status nor in the log`);
           } finally {
             await ref.cleanup();
           }

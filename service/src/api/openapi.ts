@@ -45,7 +45,7 @@ const errorSchema: JsonSchema = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: { type: "string", enum: ["bad_request", "not_found", "method_not_allowed", "payload_too_large", "unsupported_media_type", "headers_too_large", "timeout", "internal"] },
+        code: { type: "string", enum: ["bad_request", "not_found", "method_not_allowed", "payload_too_large", "unsupported_media_type", "headers_too_large", "timeout", "unavailable", "internal"] },
         message: { type: "string" },
         field: { type: "string", description: "the request field at fault, e.g. query.limit" },
       },

@@ -15,7 +15,7 @@ import { createPrefetcher } from "./prefetcher";
 import { IncompleteLogsError } from "./range-check";
 import { BLOCK_ANCHOR_INTERVAL, findCommonAncestor, judgeTip } from "./reorg";
 import { createSyncStatus } from "./sync-status";
-import { reconcileFailedWrite } from "./write-reconcile";
+import { assertOwnCheckpoint, reconcileFailedWrite } from "./write-reconcile";
 import type { ChainParams, ChainStatus, Common } from "./types";
 
 /** Parameters of {@link createChainSync}. */
@@ -63,8 +63,12 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   const startBlock = Math.min(...chain.contracts.map((c) => c.startBlock));
   const range = createAdaptiveRange({ initial: chain.initialRange, max: chain.maxRange, targetLogs: chain.targetLogsPerRange });
   const status = createSyncStatus({ chainId, startBlock, confirmations, rangeSize: range.size });
+  const onRefetch = (e: IncompleteLogsError): void => {
+    log.warn({ from: e.from, to: e.to, blocks: e.blocks }, "eth_getLogs answered empty or short (the blocks' receipts hold more); asking again");
+    status.failing(e.message);
+  };
   const fetchOnTop = (tip: TipRef | undefined, from: number, to: number): Promise<FetchedRange> =>
-    fetchRange(rpc, decoder, addresses, addressSet, tip, from, to);
+    fetchRange(rpc, decoder, addresses, addressSet, tip, from, to, onRefetch);
   const prefetcher = createPrefetcher(fetchOnTop);
 
   let cp: Checkpoint | undefined;
@@ -118,6 +122,8 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
       if (cp.headBlock !== h) {
         await store.updateHead(chainId, h, finalizedAt(h));
         cp = { ...cp, headBlock: h, finalizedBlock: finalizedAt(h) };
+      } else {
+        await assertOwnCheckpoint(store, chainId, cp);
       }
     }
     status.setState("live");

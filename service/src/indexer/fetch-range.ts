@@ -74,6 +74,8 @@ export async function fetchRange(
   tip: TipRef | undefined,
   from: number,
   to: number,
+  /** Called before an empty or short answer is asked again (logging, status). */
+  onRefetch?: (e: IncompleteLogsError) => void,
 ): Promise<FetchedRange> {
   const before = await checkTip(rpc, tip, to);
   let raw: RawLog[] = await rpc.eth_getLogs(addresses, from, to);
@@ -99,6 +101,7 @@ export async function fetchRange(
       break;
     } catch (e) {
       if (!(e instanceof IncompleteLogsError) || attempt >= REFETCHES) throw e;
+      onRefetch?.(e);
       raw = await rpc.eth_getLogs(addresses, from, to);
     }
   }

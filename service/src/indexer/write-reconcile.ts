@@ -36,3 +36,17 @@ export async function reconcileFailedWrite(store: IndexStore, write: RangeWrite,
     { cause: error },
   );
 }
+
+/**
+ * While idle: the stored checkpoint must still be this follower's. Reading it also probes the database, so a
+ * database that went away shows on /health even when no block arrives (DatabaseUnavailableError from the read).
+ */
+export async function assertOwnCheckpoint(store: IndexStore, chainId: number, own: Checkpoint | undefined): Promise<void> {
+  const stored = await store.getCheckpoint(chainId);
+  if (!same(stored, own)) {
+    throw new ConcurrentWriterError(
+      `another indexer writes to this database: chain ${chainId}'s checkpoint is at block ${stored?.blockNumber ?? "(none)"} while this one ` +
+        `left it at ${own?.blockNumber ?? "(none)"}; run one writer (ROLE=indexer or all) per database`,
+    );
+  }
+}

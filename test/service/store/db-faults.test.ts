@@ -7,7 +7,7 @@ import { DatabaseUnavailableError } from "../../../service/src/errors";
 import { createIndexer } from "../../../service/src/indexer";
 import { ConcurrentWriterError, reconcileFailedWrite } from "../../../service/src/indexer/write-reconcile";
 import { createSilentLogger } from "../../../service/src/logger";
-import { createPostgresDb, dropPostgresSchema, migrate, migrations, type Db } from "../../../service/src/store";
+import { createPostgresDb, dropPostgresSchema, migrate, migrations, type Db, type SqlValue } from "../../../service/src/store";
 import type { Checkpoint, IndexStore, RangeWrite } from "../../../service/src/store/index-store";
 import { BACKENDS, PG_URL, type OpenedDb } from "../../helpers/backends";
 import { createFakeChain } from "../../helpers/fake-chain";
@@ -156,6 +156,41 @@ describe("database faults", function () {
     });
   });
 
+  describe("the indexer while the database is down and no block arrives", () => {
+    it("should report the database on /health's status at once, and clear it when the database is back", async () => {
+      const o = await BACKENDS[0].open();
+      try {
+        let down = false;
+        const check = (): void => {
+          if (down) throw new DatabaseUnavailableError("the database is unavailable: connect ECONNREFUSED");
+        };
+        const flaky: Db = {
+          dialect: o.db.dialect,
+          all: async <T>(sql: string, params?: readonly SqlValue[]) => (check(), o.db.all<T>(sql, params)),
+          get: async <T>(sql: string, params?: readonly SqlValue[]) => (check(), o.db.get<T>(sql, params)),
+          run: async (sql, params) => (check(), o.db.run(sql, params)),
+          exec: async (sql) => (check(), o.db.exec(sql)),
+          transaction: async <T>(fn: (tx: Db) => Promise<T>) => (check(), o.db.transaction(fn)),
+          close: () => o.db.close(),
+        };
+        const chain = createFakeChain();
+        mineScenario(chain, 5);
+        const indexer = await createIndexer({ logger: createSilentLogger() }, { db: flaky, pollIntervalMs: 10, chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }] });
+        indexer.start();
+        for (let i = 0; i < 500 && indexer.status().chains[0].indexedBlock < chain.head(); i++) await sleep(10);
+        down = true;
+        for (let i = 0; i < 500 && indexer.status().chains[0].problem === null; i++) await sleep(10);
+        expect(indexer.status().chains[0].problem).to.match(/database is unavailable/);
+        down = false;
+        for (let i = 0; i < 1000 && indexer.status().chains[0].problem !== null; i++) await sleep(10);
+        await indexer.stop();
+        expect(indexer.status().chains[0].problem).to.equal(null);
+      } finally {
+        await o.cleanup();
+      }
+    });
+  });
+
   for (const backend of BACKENDS) {
     describe(`two writers on one store (${backend.name})`, () => {
       let o: OpenedDb;
@@ -176,6 +211,20 @@ describe("database faults", function () {
         const st = second.status().chains[0];
         expect(st.state).to.equal("failed");
         expect(st.lastError).to.match(/another indexer writes to this database/);
+      });
+
+      it("should notice another writer while idle", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 5);
+        const params = { chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS };
+        const idle = await createIndexer({ logger: createSilentLogger() }, { db: o.db, chains: [params], pollIntervalMs: 10 });
+        idle.start();
+        for (let i = 0; i < 500 && idle.status().chains[0].state !== "live"; i++) await sleep(10);
+        const other = await o.reopen();
+        await other.run("UPDATE checkpoints SET block_number = block_number - 1, block_hash = ?", ["0x" + "ab".repeat(32)]);
+        for (let i = 0; i < 500 && idle.status().chains[0].state !== "failed"; i++) await sleep(10);
+        await idle.stop();
+        expect(idle.status().chains[0].lastError).to.match(/another indexer writes to this database/);
       });
     });
   }
