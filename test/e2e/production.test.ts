@@ -10,6 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { CONTRACT_NAMES } from "../../service/src/contracts";
 import { devAccounts, DEV } from "../../service/src/devnet/accounts";
 import { anvilBinary } from "../../service/src/devnet/local-chain";
 import { sha256Hex } from "../../service/src/digest";
@@ -125,7 +126,7 @@ describe("production install, scaled out on PostgreSQL (separate processes)", fu
     const d = node([path.join(install.dir, "dist", "scripts", "deploy.js")], { RPC_URL: rpcUrl, SHUQUAN_PRIVATE_KEY: deployer.privateKey, OUT_DIR: work });
     expect(d.status, d.stdout + d.stderr).to.equal(0);
     deploymentFile = path.join(work, "31337.json");
-    expect(JSON.parse(fs.readFileSync(deploymentFile, "utf8")).contracts).to.have.all.keys("ParticipantRegistry", "DataAssetRegistry", "TradeRecorder", "PledgeRegistry", "EvidenceAnchor");
+    expect(JSON.parse(fs.readFileSync(deploymentFile, "utf8")).contracts).to.have.all.keys(...CONTRACT_NAMES);
     // a second deploy would replace the file the indexer follows: refused
     const again = node([path.join(install.dir, "dist", "scripts", "deploy.js")], { RPC_URL: rpcUrl, SHUQUAN_PRIVATE_KEY: deployer.privateKey, OUT_DIR: work });
     expect(again.status).to.not.equal(0);
