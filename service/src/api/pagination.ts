@@ -95,37 +95,31 @@ export interface Fixed {
 /** Runs a keyset-paginated query and maps its rows. */
 export async function paginate<R extends object, T>(p: PaginateParameters<R, T>): Promise<Page<T>> {
   const limit = Math.min(p.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  const where = [...p.where];
-  const params = [...p.params];
-  if (p.cursor !== undefined) {
-    const key = decodeCursor(p.cursor, p.keys.length);
-    const op = p.direction === "desc" ? "<" : ">";
-    where.push(`(${p.keys.map((k) => k.sql).join(", ")}) ${op} (${p.keys.map(() => "?").join(", ")})`);
-    params.push(...key);
-  }
+  const key = p.cursor !== undefined ? decodeCursor(p.cursor, p.keys.length) : undefined;
   const dir = p.direction.toUpperCase();
-  const read = (w: string[], ps: SqlValue[], fixed: readonly Fixed[]): Promise<R[]> => {
-    // the fixed columns' conditions go first: their placeholders precede the cursor's
+  const op = p.direction === "desc" ? "<" : ">";
+  const read = (w: readonly string[], ps: readonly SqlValue[], fixed: readonly Fixed[]): Promise<R[]> => {
     const conds = [...fixed.map((f) => `${f.sql} >= ? AND ${f.sql} <= ?`), ...w];
+    const params: SqlValue[] = [...fixed.flatMap((f) => [f.value, f.value]), ...ps];
+    if (key) {
+      // the fixed columns lead the row comparison too, so that it bounds the index read rather than filtering it
+      const cols = [...fixed.map((f) => f.sql), ...p.keys.map((k) => k.sql)];
+      conds.push(`(${cols.join(", ")}) ${op} (${cols.map(() => "?").join(", ")})`);
+      params.push(...fixed.map((f) => f.value), ...key);
+    }
     const order = [...fixed.map((f) => `${f.sql} ${dir}`), ...p.keys.map((k) => `${k.sql} ${dir}`)].join(", ");
-    return p.db.all<R>(`${p.select}${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`, [
-      ...fixed.flatMap((f) => [f.value, f.value]),
-      ...ps,
-      limit + 1,
-    ]);
+    return p.db.all<R>(`${p.select}${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`, [...params, limit + 1]);
   };
   const rows = p.anyOf?.length
     ? mergePages(
         await Promise.all(
-          p.anyOf.map((a) =>
-            read([...where.slice(0, p.where.length), ...(a.where ? [a.where] : []), ...where.slice(p.where.length)], [...p.params, ...(a.params ?? []), ...params.slice(p.params.length)], [...(p.fixed ?? []), ...(a.fixed ?? [])]),
-          ),
+          p.anyOf.map((a) => read([...p.where, ...(a.where ? [a.where] : [])], [...p.params, ...(a.params ?? [])], [...(p.fixed ?? []), ...(a.fixed ?? [])])),
         ),
         p.keys,
         p.direction,
         limit + 1,
       )
-    : await read(where, params, p.fixed ?? []);
+    : await read(p.where, p.params, p.fixed ?? []);
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];

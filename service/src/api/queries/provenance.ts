@@ -177,9 +177,9 @@ export async function holdersPage(db: ReadDb, assetId: string, p: SectionPaging,
   // the period of the page's last holder ends at the next change, on the next page
   const after = last
     ? await db.get<HoldingRow>(
-        `${HOLDING_SELECT} WHERE h.asset_id >= ? AND h.asset_id <= ? AND (h.chain_id, h.block_number, h.log_index) > (?, ?, ?)
+        `${HOLDING_SELECT} WHERE h.asset_id >= ? AND h.asset_id <= ? AND (h.asset_id, h.chain_id, h.block_number, h.log_index) > (?, ?, ?, ?)
          ORDER BY h.asset_id, h.chain_id, h.block_number, h.log_index LIMIT 1`,
-        [assetId, assetId, Number(last.chain_id), Number(last.block_number), Number(last.log_index)],
+        [assetId, assetId, assetId, Number(last.chain_id), Number(last.block_number), Number(last.log_index)],
       )
     : undefined;
   const rows = page.items;
