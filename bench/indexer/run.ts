@@ -180,8 +180,8 @@ function compileTree(dir: string, out: string): void {
     JSON.stringify({
       extends: path.join(ROOT, "tsconfig.build.json"),
       compilerOptions: { rootDir: dir, outDir: out, noEmit: false, sourceMap: false, noUnusedLocals: false },
-      include: [path.join(dir, "service/src/**/*.ts"), path.join(dir, "bench/indexer/measure.ts"), path.join(dir, "bench/indexer/raw-fetch.ts")],
-      exclude: [path.join(dir, "service/web")],
+      files: [path.join(dir, "bench/indexer/measure.ts"), path.join(dir, "bench/indexer/raw-fetch.ts")],
+      include: [],
     }),
   );
   fs.rmSync(out, { recursive: true, force: true });
@@ -207,6 +207,7 @@ function prepareTrees(): Tree[] {
     fs.mkdirSync(path.join(src, "bench/indexer"), { recursive: true });
     for (const f of ["measure.ts", "raw-fetch.ts"]) fs.copyFileSync(path.join(__dirname, f), path.join(src, "bench/indexer", f));
     fs.copyFileSync(path.join(ROOT, "service/src/contracts/abi.json"), path.join(src, "service/src/contracts/abi.json"));
+    fs.symlinkSync(path.join(ROOT, "typechain-types"), path.join(src, "typechain-types"));
     compileTree(src, out);
     return { name, js: out };
   });
