@@ -9,7 +9,7 @@ import type { Rpc } from "../chain/rpc";
 import { backoffDelay } from "../chain/retry";
 import type { Checkpoint, IndexStore, KeptBlock, RangeWrite } from "../store/index-store";
 import { createAdaptiveRange } from "./adaptive-range";
-import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange, type TipRef } from "./fetch-range";
+import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange, type RangeBase } from "./fetch-range";
 import { eventsToRows } from "./handlers";
 import { createPrefetcher } from "./prefetcher";
 import { findCommonAncestor } from "./reorg";
@@ -59,9 +59,9 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   const startBlock = Math.min(...chain.contracts.map((c) => c.startBlock));
   const range = createAdaptiveRange({ initial: chain.initialRange, max: chain.maxRange, targetLogs: chain.targetLogsPerRange });
   const status = createSyncStatus({ chainId, startBlock, confirmations, rangeSize: range.size });
-  const fetchOnTop = (tip: TipRef | undefined, from: number, to: number): Promise<FetchedRange> =>
-    fetchRange(rpc, decoder, addresses, addressSet, tip, from, to);
-  const prefetcher = createPrefetcher(fetchOnTop);
+  const fetchOnTop = (base: RangeBase | undefined, from: number, to: number): Promise<FetchedRange> =>
+    fetchRange(rpc, decoder, addresses, addressSet, base, from, to);
+  const prefetcher = createPrefetcher({ fetch: fetchOnTop, range, depth: chain.rangesInFlight, maxBatchLogs: chain.maxLogsPerCommit });
 
   let cp: Checkpoint | undefined;
   let head: number | null = null;
@@ -102,11 +102,11 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     return "idle";
   }
 
-  /** The next range (fetched ahead, or now), or what to do instead when the node refuses it or the chain moved. */
+  /** The next ranges (fetched ahead, or now), or what to do instead when the node refuses one or the chain moved. */
   async function fetchFrom(from: number, h: number): Promise<FetchedRange | StepResult> {
     const to = Math.min(h, from + range.size - 1);
     try {
-      return await (prefetcher.take(from, cp) ?? fetchOnTop(cp, from, to));
+      return await prefetcher.next(cp, from, h);
     } catch (e) {
       if (e instanceof LogRangeTooLargeError) {
         if (!range.shrink()) throw new FatalError(`eth_getLogs refuses even one block (${from}) on chain ${chainId}`, { cause: e });
@@ -130,7 +130,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
 
   /** The range's rows, the headers to keep for reorg detection, and the new checkpoint. */
   function toWrite(fetched: FetchedRange, h: number): RangeWrite {
-    const rows = eventsToRows(chainId, fetched.events, (n) => fetched.headers.get(n)!.timestamp);
+    const rows = eventsToRows(chainId, fetched.events, (n) => fetched.blockTimes.get(n)!);
     for (const ev of fetched.events) {
       if (ev.name === null && ev.error) log.warn({ block: ev.meta.blockNumber, logIndex: ev.meta.logIndex, error: ev.error }, "malformed log kept raw");
     }
@@ -158,11 +158,9 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     return { chainId, rows, blocks, checkpoint, pruneBelow: Math.min(minKeep, fetched.to) };
   }
 
-  /** Writes the range (while the next one is fetched ahead) and moves the tip. */
+  /** Writes the range (while the next ones are fetched ahead) and moves the tip. */
   async function commit(fetched: FetchedRange, write: RangeWrite, h: number): Promise<void> {
-    range.observe(fetched.to - fetched.from + 1, fetched.logCount);
     status.setRangeSize(range.size);
-    if (fetched.to < h) prefetcher.start({ blockNumber: fetched.to, blockHash: fetched.toHeader.hash }, fetched.to + 1, Math.min(h, fetched.to + range.size));
     await store.writeRange(write);
     cp = write.checkpoint;
     status.progressed(fetched.logCount);

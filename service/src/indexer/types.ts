@@ -32,6 +32,10 @@ export interface ChainParams {
   initialRange?: number;
   maxRange?: number;
   targetLogsPerRange?: number;
+  /** Ranges fetched at once during a backfill (each on top of the one before). Default 4. */
+  rangesInFlight?: number;
+  /** Logs of consecutive fetched ranges committed in one transaction at most. Default 20 000. */
+  maxLogsPerCommit?: number;
   /** Headers kept for reorg detection, in blocks below the head. Default max(128, 2 × confirmations + 16). */
   keepBlocks?: number;
 }
