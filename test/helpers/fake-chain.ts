@@ -52,6 +52,8 @@ export interface FakeChain {
   beforeCall?: (method: string, params: readonly unknown[]) => void;
   /** eth_getLogs refuses ranges returning more than this many logs. */
   maxLogs?: number;
+  /** Logs carry `blockTimestamp` (as anvil, reth and geth ≥ 1.16 put it). Default false (as Hardhat). */
+  logTimestamps?: boolean;
 }
 
 /** Creates a fake chain with a genesis block 0. */
@@ -117,6 +119,7 @@ export function createFakeChain(chainId = 31337): FakeChain {
               blockHash: b.hash,
               transactionHash: b.txHashes[i],
               logIndex: hex(i),
+              ...(chain.logTimestamps ? { blockTimestamp: hex(b.timestamp) } : {}),
             });
           });
         }

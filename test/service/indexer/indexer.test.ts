@@ -82,6 +82,78 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe("block times and headers", () => {
+      it("should take block times from the logs' blockTimestamp when the node gives it, reading only the range ends' headers", async () => {
+        const chain = createFakeChain();
+        for (let i = 0; i < 30; i++) chain.mine([L.onboarded(account(1000 + i), account(5))]);
+        const plain = await createIndexer(common, { db: o.db, chains: [chainParams(chain, { initialRange: 10 })] });
+        await plain.catchUp();
+        const headersPlain = chain.calls.eth_getBlockByNumber;
+        chain.logTimestamps = true;
+        const timed = await backend.open();
+        extra.push(timed);
+        const ix = await createIndexer(common, { db: timed.db, chains: [chainParams(chain, { initialRange: 10 })] });
+        await ix.catchUp();
+        const headersTimed = chain.calls.eth_getBlockByNumber - headersPlain;
+        // 30 blocks with logs: the plain run read each of them; the timed one only the ends of its few ranges
+        expect(headersPlain).to.be.greaterThan(30);
+        expect(headersTimed).to.be.lessThan(20);
+        expect(await dumpTables(timed.db, ["merchants"])).to.deep.equal(await dumpTables(o.db, ["merchants"]));
+        const times = await timed.db.all<{ block_number: number; block_time: number }>("SELECT block_number, block_time FROM merchants");
+        for (const t of times) expect(t.block_time).to.equal(1_767_225_600 + t.block_number * 12);
+      });
+
+      it("should read a range again when the chain changes while its logs are read, also with timestamps in the logs", async () => {
+        const chain = createFakeChain();
+        chain.logTimestamps = true;
+        mineScenario(chain, 3);
+        let swapped = false;
+        chain.beforeCall = (method) => {
+          // the first getLogs is answered from a branch the node then abandons: the range's last block changes
+          if (method === "eth_getLogs" && !swapped) {
+            swapped = true;
+            const head = chain.head();
+            chain.reorgTo(head - 1);
+            chain.mineEmpty(1);
+          }
+        };
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)], rpcRetry: fastRetry });
+        await indexer.catchUp();
+        expect(indexer.status().chains[0].indexedBlock).to.equal(chain.head());
+        expect(await count(o, "assets")).to.equal(3);
+      });
+    });
+
+    describe("joined commits", () => {
+      it("should commit ranges fetched ahead together, and resume exactly after a failed joined write", async () => {
+        const chain = createFakeChain();
+        for (let i = 0; i < 60; i++) chain.mine([L.onboarded(account(1000 + i), account(5))]);
+        let failOnce = true;
+        const writes: number[] = [];
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain, { initialRange: 5, maxRange: 5, rangesInFlight: 4, maxLogsPerCommit: 12 })], rpcRetry: fastRetry });
+        const write = indexer.store.writeRange.bind(indexer.store);
+        indexer.store.writeRange = async (w) => {
+          if (failOnce && w.checkpoint.blockNumber > 30) {
+            failOnce = false;
+            throw new RetryableError("disk full");
+          }
+          writes.push(w.checkpoint.blockNumber);
+          return write(w);
+        };
+        indexer.start();
+        for (let i = 0; i < 500 && indexer.status().chains[0].indexedBlock < chain.head(); i++) await new Promise((r) => setTimeout(r, 10));
+        await indexer.stop();
+        expect(failOnce).to.equal(false);
+        expect(await count(o, "merchants")).to.equal(60);
+        const ids = await o.db.all<{ merchant: string }>("SELECT merchant FROM merchants");
+        expect(new Set(ids.map((r) => r.merchant)).size).to.equal(60);
+        // some writes held more than one 5-block range, none more than 12 logs
+        const spans = writes.map((b, i) => b - (i ? writes[i - 1] : 0));
+        expect(Math.max(...spans.slice(1))).to.be.greaterThan(5);
+        expect(Math.max(...spans.slice(1))).to.be.at.most(12);
+      });
+    });
+
     describe("live following", () => {
       it("should follow new blocks after catching up, and report status", async () => {
         const chain = createFakeChain();
