@@ -7,7 +7,7 @@
  * Writes bench/results/indexer.json and indexer.md.
  *
  *   nice -n 10 npx ts-node --transpile-only bench/indexer/run.ts
- * Env: BENCH_EVENTS (per density, default 40000), BENCH_DENSITIES (default 1,10,250,1000), BENCH_ROUNDS (default 1),
+ * Env: BENCH_EVENTS (per density, default 30000), BENCH_DENSITIES (default 1,10,250,1000), BENCH_ROUNDS (default 1),
  * BENCH_BACKENDS (default sqlite,postgres), BENCH_MODES (node and/or replay; default node),
  * BENCH_TREES (default "after=."; e.g. "before=<commit>,after=." to interleave an older commit's service sources,
  * unpacked with git archive into dist/bench-trees/<name>), DATABASE_URL (postgres://…, default
@@ -25,7 +25,7 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { Interface } from "ethers";
 
 const ROOT = path.resolve(__dirname, "../..");
-const N = Number(process.env.BENCH_EVENTS ?? 40_000);
+const N = Number(process.env.BENCH_EVENTS ?? 30_000);
 const DENSITIES = (process.env.BENCH_DENSITIES ?? "1,10,250,1000").split(",").map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? "sqlite,postgres").split(",");
@@ -129,8 +129,9 @@ async function generate(density: number, abi: unknown[], bytecode: string): Prom
   const emitter = dep.contractAddress!.toLowerCase();
   const startBlock = Number(dep.blockNumber) + 1;
   const iface = new Interface(abi as never);
-  const txsPerBlock = Math.ceil(density / PER_TX);
-  if (txsPerBlock > 1) await rpc("evm_setAutomine", [false]);
+  // anvil's automine answers eth_sendTransaction before mining: mine each block explicitly, so that it holds exactly
+  // its transactions
+  await rpc("evm_setAutomine", [false]);
   let last = "";
   for (let i = 0; i < N; i += density) {
     const inBlock = Math.min(density, N - i);
@@ -138,7 +139,7 @@ async function generate(density: number, abi: unknown[], bytecode: string): Prom
       const data = iface.encodeFunctionData("emitMany", [i + k, Math.min(PER_TX, inBlock - k)]);
       last = await rpc<string>("eth_sendTransaction", [{ from: ACCOUNT, to: emitter, data, gas: "0x1c9c380" }]);
     }
-    if (txsPerBlock > 1) await rpc("evm_mine", []);
+    await rpc("evm_mine", []);
   }
   const r = await receipt(last);
   if (r.status !== "0x1") throw new Error("an emitMany transaction failed");
