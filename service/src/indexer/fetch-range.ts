@@ -4,7 +4,7 @@
  *
  * Headers read: the range's last block and the block below it, before and after the logs (two small batches). The
  * headers of blocks carrying logs only when the node does not put `blockTimestamp` in its logs (anvil, reth and
- * geth ≥ 1.16 do; the block time is then the log's own) — at one event a block those headers were as many requests
+ * geth ≥ 1.16, Erigon and recent Besu do; the block time is then the log's own) — at one event a block those headers were as many requests
  * as there were events. Without them, logs of the last block are still checked against its header, and every log
  * of one block must name one block hash.
  */
@@ -93,7 +93,9 @@ export async function fetchRange(
     const seen = blockHashes.get(n);
     if (seen === undefined) blockHashes.set(n, hash);
     else if (seen !== hash) throw new RangeChangedError(`block ${n} has logs of two block hashes in ${from}-${to}`);
-    if (timed && typeof l.blockTimestamp === "string") blockTimes.set(n, parseInt(l.blockTimestamp, 16));
+    // "0x0": a node that fills the field without knowing the time (seen in the wild): read the header instead
+    const t = timed && typeof l.blockTimestamp === "string" ? parseInt(l.blockTimestamp, 16) : 0;
+    if (t > 0) blockTimes.set(n, t);
     else timed = false;
   }
   // Headers after the logs: the range's ends again, and the blocks with logs when their time is not in the logs.
