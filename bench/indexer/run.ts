@@ -23,6 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { Interface } from "ethers";
+import { anvilBinary } from "../../service/src/devnet/local-chain";
 
 const ROOT = path.resolve(__dirname, "../..");
 const N = Number(process.env.BENCH_EVENTS ?? 30_000);
@@ -94,14 +95,24 @@ async function waitForNode(): Promise<void> {
 function startAnvil(stateFile: string, load: boolean): ChildProcess {
   const args = ["--port", String(PORT), "--silent", "--gas-limit", "1000000000", "--dump-state", stateFile];
   if (load) args.push("--load-state", stateFile);
-  return spawn(path.join(ROOT, "node_modules/.bin/anvil"), args, { cwd: ROOT, stdio: "ignore" });
+  // the binary itself, not the npm wrapper: a signal to the wrapper does not wait for anvil to write its state
+  return spawn(anvilBinary(), args, { cwd: ROOT, stdio: "ignore" });
 }
 
 async function stopAnvil(node: ChildProcess): Promise<void> {
   if (node.exitCode !== null) return;
   const exited = new Promise((r) => node.once("exit", r));
   node.kill("SIGINT"); // anvil writes --dump-state on the way out
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 300_000))]);
+  for (let i = 0; i < 100; i++) {
+    try {
+      await rpc("eth_blockNumber", []);
+      await new Promise((r) => setTimeout(r, 100));
+    } catch {
+      return; // the port is free
+    }
+  }
+  throw new Error(`anvil on port ${PORT} did not stop`);
 }
 
 interface Chain {
@@ -293,7 +304,7 @@ async function main(): Promise<void> {
   const summary = {
     started,
     finished: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memGB: Math.round(os.totalmem() / 2 ** 30), pgVersion, anvil: execFileSync(path.join(ROOT, "node_modules/.bin/anvil"), ["--version"]).toString().split("\n")[0] },
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memGB: Math.round(os.totalmem() / 2 ** 30), pgVersion, anvil: execFileSync(anvilBinary(), ["--version"]).toString().split("\n")[0] },
     eventsPerDensity: N,
     targetLogsPerRange: TARGET_LOGS,
     mix: "AssetRegistered (0-2 parents), Transfer, TradeRecorded, LicenceGranted, EvidenceAnchored: 1/5 each",
