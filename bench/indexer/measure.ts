@@ -32,7 +32,7 @@ async function main(): Promise<void> {
           rpcUrl: process.env.RPC_URL!,
           transport,
           contracts: [{ name: "DataAssetRegistry", address: process.env.EMITTER!, startBlock: Number(process.env.START_BLOCK) }],
-          initialRange: Number(process.env.INITIAL_RANGE ?? 50),
+          initialRange: Number(process.env.INITIAL_RANGE ?? 10),
           // TARGET_LOGS: logs per eth_getLogs range to aim for (default: the indexer's, 5000)
           ...(process.env.TARGET_LOGS ? { targetLogsPerRange: Number(process.env.TARGET_LOGS) } : {}),
         },

@@ -60,6 +60,11 @@ export function createPrefetcher(o: PrefetcherOptions): Prefetcher {
   let queue: InFlight[] = [];
   /** Bumped by clear(): fetches of an older generation do not touch the range controller. */
   let generation = 0;
+  /**
+   * Whether a range of this prefetcher has come back yet. Until one has, the range size is a guess (the configured
+   * initial size), so only one range is in flight: four guesses at a dense chain would each be too large.
+   */
+  let sized = false;
 
   const launch = (base: RangeBase | undefined, from: number, head: number): InFlight => {
     const to = Math.min(head, from + o.range.size - 1);
@@ -70,6 +75,7 @@ export function createPrefetcher(o: PrefetcherOptions): Prefetcher {
       result: o.fetch(base, from, to).then(async (r) => {
         if (o.verify) await o.verify(r);
         if (gen === generation) o.range.observe(r.to - r.from + 1, r.logCount);
+        sized = true;
         f.done = r;
         return r;
       }),
@@ -78,11 +84,12 @@ export function createPrefetcher(o: PrefetcherOptions): Prefetcher {
     return f;
   };
 
-  const fill = (head: number): void => {
-    while (queue.length < depth) {
-      const last = queue[queue.length - 1];
-      if (!last || last.to >= head) return;
-      queue.push(launch({ blockNumber: last.to }, last.to + 1, head));
+  /** Launches ranges after block `end` (the last one handed out or in flight) up to the depth. */
+  const fill = (end: number, head: number): void => {
+    while (queue.length < (sized ? depth : 1)) {
+      const last = queue.length ? queue[queue.length - 1].to : end;
+      if (last >= head) return;
+      queue.push(launch({ blockNumber: last }, last + 1, head));
     }
   };
 
@@ -98,7 +105,7 @@ export function createPrefetcher(o: PrefetcherOptions): Prefetcher {
       first = launch(tip, from, head);
       queue.push(first);
     }
-    fill(head);
+    fill(first.to, head);
     let range: FetchedRange;
     try {
       range = await first.result;
@@ -122,7 +129,7 @@ export function createPrefetcher(o: PrefetcherOptions): Prefetcher {
       queue.shift();
       range = join(range, after);
     }
-    fill(head);
+    fill(range.to, head);
     return range;
   }
 
