@@ -9,9 +9,9 @@ import type { Rpc } from "../chain/rpc";
 import { backoffDelay } from "../chain/retry";
 import type { Checkpoint, IndexStore, KeptBlock, RangeWrite } from "../store/index-store";
 import { createAdaptiveRange } from "./adaptive-range";
-import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange, type RangeBase } from "./fetch-range";
+import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange } from "./fetch-range";
 import { eventsToRows } from "./handlers";
-import { createPrefetcher } from "./prefetcher";
+import { createPrefetcher, type FetchRange } from "./prefetcher";
 import { findCommonAncestor } from "./reorg";
 import { createSyncStatus } from "./sync-status";
 import type { ChainParams, ChainStatus, Common } from "./types";
@@ -22,6 +22,8 @@ export interface CreateChainSyncParameters {
   rpc: Rpc;
   decoder: Decoder;
   store: IndexStore;
+  /** Reads a range (default: fetch-range.ts on this thread; fetch-worker.ts reads it in a worker, rows mapped). */
+  fetch?: FetchRange;
 }
 
 /** Outcome of one step. */
@@ -59,8 +61,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   const startBlock = Math.min(...chain.contracts.map((c) => c.startBlock));
   const range = createAdaptiveRange({ initial: chain.initialRange, max: chain.maxRange, targetLogs: chain.targetLogsPerRange });
   const status = createSyncStatus({ chainId, startBlock, confirmations, rangeSize: range.size });
-  const fetchOnTop = (base: RangeBase | undefined, from: number, to: number): Promise<FetchedRange> =>
-    fetchRange(rpc, decoder, addresses, addressSet, base, from, to);
+  const fetchOnTop: FetchRange = p.fetch ?? ((base, from, to) => fetchRange(rpc, decoder, addresses, addressSet, base, from, to));
   const prefetcher = createPrefetcher({ fetch: fetchOnTop, range, depth: chain.rangesInFlight, maxBatchLogs: chain.maxLogsPerCommit });
 
   let cp: Checkpoint | undefined;
@@ -130,7 +131,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
 
   /** The range's rows, the headers to keep for reorg detection, and the new checkpoint. */
   function toWrite(fetched: FetchedRange, h: number): RangeWrite {
-    const rows = eventsToRows(chainId, fetched.events, (n) => fetched.blockTimes.get(n)!);
+    const rows = fetched.rows ?? eventsToRows(chainId, fetched.events, (n) => fetched.blockTimes.get(n)!);
     for (const ev of fetched.events) {
       if (ev.name === null && ev.error) log.warn({ block: ev.meta.blockNumber, logIndex: ev.meta.logIndex, error: ev.error }, "malformed log kept raw");
     }

@@ -11,6 +11,7 @@
 import { RetryableError } from "../errors";
 import type { Decoder, DecodedEvent, UnknownEvent } from "../chain/decoder";
 import type { BlockHeader, RawLog, Rpc } from "../chain/rpc";
+import type { TableRows } from "./handlers";
 
 /** What the caller knows about the indexed tip. */
 export interface TipRef {
@@ -37,8 +38,11 @@ export interface FetchedRange {
   headers: Map<number, BlockHeader>;
   /** Block time (unix seconds) of every block with logs, and of `to`. */
   blockTimes: Map<number, number>;
+  /** The decoded logs (empty when the range was mapped to `rows` where it was fetched: fetch-worker.ts). */
   events: (DecodedEvent | UnknownEvent)[];
   logCount: number;
+  /** The rows of `events`, when already mapped. */
+  rows?: TableRows;
 }
 
 /** The checkpoint block is no longer canonical. */

@@ -141,5 +141,12 @@ function join(a: FetchedRange, b: FetchedRange): FetchedRange {
   for (const [n, h] of b.headers) a.headers.set(n, h);
   for (const [n, t] of b.blockTimes) a.blockTimes.set(n, t);
   for (const ev of b.events) a.events.push(ev);
-  return { from: a.from, to: b.to, toHeader: b.toHeader, below: a.below, headers: a.headers, blockTimes: a.blockTimes, events: a.events, logCount: a.logCount + b.logCount };
+  if (a.rows && b.rows) {
+    for (const [table, set] of b.rows) {
+      const into = a.rows.get(table);
+      if (into) for (const v of set.values) into.values.push(v);
+      else a.rows.set(table, set);
+    }
+  }
+  return { ...a, to: b.to, toHeader: b.toHeader, logCount: a.logCount + b.logCount };
 }
