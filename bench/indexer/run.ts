@@ -9,8 +9,8 @@
  *   nice -n 10 npx ts-node --transpile-only bench/indexer/run.ts
  * Env: BENCH_EVENTS (per density, default 30000), BENCH_DENSITIES (default 1,10,250,1000), BENCH_ROUNDS (default 1),
  * BENCH_BACKENDS (default sqlite,postgres), BENCH_MODES (node and/or replay; default node),
- * BENCH_TREES (default "after=."; e.g. "before=<commit>,after=." to interleave an older commit's service sources,
- * unpacked with git archive into dist/bench-trees/<name>), DATABASE_URL (postgres://…, default
+ * BENCH_TREES (default "after=."; e.g. "before=<commit>,after=.,worker=.+worker" to interleave an older commit's
+ * service sources, unpacked with git archive into dist/bench-trees/<name>, and this tree with fetchInWorker on), DATABASE_URL (postgres://…, default
  * postgres://postgres@127.0.0.1:5432/test), BENCH_STATE_DIR (saved anvil states, default /tmp/shuquan-bench-anvil),
  * BENCH_PORT (default 8617).
  *
@@ -45,6 +45,8 @@ interface Tree {
   name: string;
   /** Compiled JavaScript root (holds service/src/… and bench/indexer/…). */
   js: string;
+  /** Extra environment of its runs (e.g. FETCH_IN_WORKER). */
+  env: Record<string, string>;
 }
 
 function compileEmitter(): { abi: unknown[]; bytecode: string } {
@@ -204,12 +206,18 @@ function compileTree(dir: string, out: string): void {
 /** The trees to measure, compiled: `.` is this checkout; anything else a commit whose service sources are unpacked. */
 function prepareTrees(): Tree[] {
   const spec = (process.env.BENCH_TREES ?? "after=.").split(",");
+  const compiled = new Map<string, string>();
   return spec.map((s) => {
-    const [name, ref] = s.split("=");
+    const [name, refSpec] = s.split("=");
+    // "<ref>+worker": the same tree with the indexer's fetchInWorker option on
+    const [ref, variant] = refSpec.split("+");
+    const env = variant === "worker" ? { FETCH_IN_WORKER: "1" } : {};
     const out = path.join(ROOT, "dist/bench-js", name);
+    if (compiled.has(ref)) return { name, js: compiled.get(ref)!, env };
+    compiled.set(ref, out);
     if (ref === ".") {
       compileTree(ROOT, out);
-      return { name, js: out };
+      return { name, js: out, env };
     }
     const src = path.join(ROOT, "dist/bench-trees", name);
     fs.rmSync(src, { recursive: true, force: true });
@@ -221,7 +229,7 @@ function prepareTrees(): Tree[] {
     fs.copyFileSync(path.join(ROOT, "service/src/contracts/abi.json"), path.join(src, "service/src/contracts/abi.json"));
     fs.symlinkSync(path.join(ROOT, "typechain-types"), path.join(src, "typechain-types"));
     compileTree(src, out);
-    return { name, js: out };
+    return { name, js: out, env };
   });
 }
 
@@ -263,6 +271,7 @@ async function main(): Promise<void> {
             for (const tree of trees) {
               const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shuquan-bench-"));
               const res = await runJson(path.join(tree.js, "bench/indexer/measure.js"), {
+                ...tree.env,
                 BACKEND: backend,
                 MODE: mode,
                 RPC_URL: URL_,
@@ -360,7 +369,10 @@ async function main(): Promise<void> {
   process.stderr.write(md);
 }
 
-main().catch((e) => {
-  process.stderr.write(String((e as Error).stack ?? e) + "\n");
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0), // idle keep-alive sockets to the stopped nodes would hold the process open
+  (e) => {
+    process.stderr.write(String((e as Error).stack ?? e) + "\n");
+    process.exit(1);
+  },
+);
