@@ -211,7 +211,7 @@ function prepareTrees(): Tree[] {
     const [name, refSpec] = s.split("=");
     // "<ref>+worker": the same tree with the indexer's fetchInWorker option on
     const [ref, variant] = refSpec.split("+");
-    const env = variant === "worker" ? { FETCH_IN_WORKER: "1" } : {};
+    const env: Record<string, string> = variant === "worker" ? { FETCH_IN_WORKER: "1" } : {};
     const out = path.join(ROOT, "dist/bench-js", name);
     if (compiled.has(ref)) return { name, js: compiled.get(ref)!, env };
     compiled.set(ref, out);
