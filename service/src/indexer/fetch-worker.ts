@@ -118,9 +118,14 @@ function createOneWorker(options: FetchWorkerOptions, onMalformed?: (logs: Malfo
   };
 
   const start = (): Worker => {
-    // Under ts-node (npm start, tests) the module is TypeScript: the worker registers ts-node before loading it.
-    const code = `if (${JSON.stringify(__filename)}.endsWith(".ts")) require("ts-node").register({ transpileOnly: true }); require(${JSON.stringify(__filename)});`;
-    const w = new Worker(code, { eval: true, workerData: { kind: WORKER_KIND, options } });
+    // Run from TypeScript sources (development, tests), the worker loads this module through ts-node's hook, as the
+    // process that started it did; the build runs the compiled .js and needs no hook.
+    const fromSources = __filename.endsWith(".ts");
+    const w = new Worker(`require(${JSON.stringify(__filename)});`, {
+      eval: true,
+      workerData: { kind: WORKER_KIND, options },
+      ...(fromSources ? { execArgv: [...process.execArgv, "--require", "ts-node/register/transpile-only"] } : {}),
+    });
     w.unref();
     loaded = new Promise<void>((resolve) => {
       w.once("message", () => resolve()); // the worker's first message says it has loaded
