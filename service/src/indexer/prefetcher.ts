@@ -10,6 +10,7 @@
  * check of the range's logs against the blocks' logsBloom. A range is handed out only after it resolved; when it
  * throws, the error surfaces at that range's turn exactly like a fetch error (RangeChangedError: read it again;
  * ReorgDetectedError: roll back; any other: the step fails and is retried), and the ranges after it are dropped.
+ * The range holds its decoded events (or, fetched in a worker, its rows and no events), headers and block times.
  */
 import type { AdaptiveRange } from "./adaptive-range";
 import type { FetchedRange, RangeBase, TipRef } from "./fetch-range";
