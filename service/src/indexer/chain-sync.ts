@@ -9,9 +9,9 @@ import type { Rpc } from "../chain/rpc";
 import { backoffDelay } from "../chain/retry";
 import type { Checkpoint, IndexStore, KeptBlock, RangeWrite } from "../store/index-store";
 import { createAdaptiveRange } from "./adaptive-range";
-import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange, type TipRef } from "./fetch-range";
+import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange } from "./fetch-range";
 import { eventsToRows } from "./handlers";
-import { createPrefetcher } from "./prefetcher";
+import { createPrefetcher, type FetchRange } from "./prefetcher";
 import { IncompleteLogsError } from "./range-check";
 import { BLOCK_ANCHOR_INTERVAL, findCommonAncestor, judgeTip } from "./reorg";
 import { createSyncStatus } from "./sync-status";
@@ -24,6 +24,8 @@ export interface CreateChainSyncParameters {
   rpc: Rpc;
   decoder: Decoder;
   store: IndexStore;
+  /** Reads a range (default: fetch-range.ts on this thread; fetch-worker.ts reads it in a worker, rows mapped). */
+  fetch?: FetchRange;
 }
 
 /** Outcome of one step. */
@@ -63,9 +65,8 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   const startBlock = Math.min(...chain.contracts.map((c) => c.startBlock));
   const range = createAdaptiveRange({ initial: chain.initialRange, max: chain.maxRange, targetLogs: chain.targetLogsPerRange });
   const status = createSyncStatus({ chainId, startBlock, confirmations, rangeSize: range.size });
-  const fetchOnTop = (tip: TipRef | undefined, from: number, to: number): Promise<FetchedRange> =>
-    fetchRange(rpc, decoder, addresses, addressSet, tip, from, to);
-  const prefetcher = createPrefetcher(fetchOnTop);
+  const fetchOnTop: FetchRange = p.fetch ?? ((base, from, to) => fetchRange(rpc, decoder, addresses, addressSet, base, from, to));
+  const prefetcher = createPrefetcher({ fetch: fetchOnTop, range, depth: chain.rangesInFlight, maxBatchLogs: chain.maxLogsPerCommit });
 
   let cp: Checkpoint | undefined;
   let head: number | null = null;
@@ -124,11 +125,11 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     return "idle";
   }
 
-  /** The next range (fetched ahead, or now), or what to do instead when the node refuses it or the chain moved. */
+  /** The next ranges (fetched ahead, or now), or what to do instead when the node refuses one or the chain moved. */
   async function fetchFrom(from: number, h: number): Promise<FetchedRange | StepResult> {
     const to = Math.min(h, from + range.size - 1);
     try {
-      return await (prefetcher.take(from, cp) ?? fetchOnTop(cp, from, to));
+      return await prefetcher.next(cp, from, h);
     } catch (e) {
       if (e instanceof LogRangeTooLargeError) {
         if (!range.shrink()) throw new FatalError(`eth_getLogs refuses even one block (${from}) on chain ${chainId}`, { cause: e });
@@ -152,7 +153,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
 
   /** The range's rows, the headers to keep for reorg detection, and the new checkpoint. */
   function toWrite(fetched: FetchedRange, h: number): RangeWrite {
-    const rows = eventsToRows(chainId, fetched.events, (n) => fetched.headers.get(n)!.timestamp);
+    const rows = fetched.rows ?? eventsToRows(chainId, fetched.events, (n) => fetched.blockTimes.get(n)!);
     for (const ev of fetched.events) {
       if (ev.name === null && ev.error) log.warn({ block: ev.meta.blockNumber, logIndex: ev.meta.logIndex, error: ev.error }, "malformed log kept raw");
     }
@@ -180,11 +181,9 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     return { chainId, rows, blocks, checkpoint, pruneBelow: Math.min(minKeep, fetched.to), pruneFrom: prunedBelow };
   }
 
-  /** Writes the range (while the next one is fetched ahead) and moves the tip. */
+  /** Writes the range (while the next ones are fetched ahead) and moves the tip. */
   async function commit(fetched: FetchedRange, write: RangeWrite, h: number): Promise<void> {
-    range.observe(fetched.to - fetched.from + 1, fetched.logCount);
     status.setRangeSize(range.size);
-    if (fetched.to < h) prefetcher.start({ blockNumber: fetched.to, blockHash: fetched.toHeader.hash }, fetched.to + 1, Math.min(h, fetched.to + range.size));
     try {
       await store.writeRange(write);
     } catch (e) {

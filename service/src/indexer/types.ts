@@ -32,6 +32,16 @@ export interface ChainParams {
   initialRange?: number;
   maxRange?: number;
   targetLogsPerRange?: number;
+  /** Ranges fetched at once during a backfill (each on top of the one before). Default 4. */
+  rangesInFlight?: number;
+  /** Logs of consecutive fetched ranges committed in one transaction at most. Default 20 000. */
+  maxLogsPerCommit?: number;
+  /**
+   * With `rpcUrl`: read, decode and map ranges in a worker thread, leaving the writes to the main thread
+   * (fetch-worker.ts). Default false: on the shared 2-core benchmark machine it moved ~60 % of the main thread's CPU
+   * off it but was no faster within the noise, for ~25 MB more RSS (docs/indexer.md).
+   */
+  fetchInWorker?: boolean;
   /** Headers kept for reorg detection, in blocks below the head. Default max(128, 2 × confirmations + 16). */
   keepBlocks?: number;
 }
