@@ -50,6 +50,11 @@ export interface ChainSync {
 
 /** During backfill the head is read again after this long, not per range; near the head, every step. */
 const HEAD_REFRESH_MS = 2000;
+/**
+ * Default largest range: each range reads every block's header (fetch-range.ts, the logsBloom check), so ranges in
+ * flight hold up to this many headers each; one eth_getLogs per 100 header batches costs next to nothing.
+ */
+const MAX_RANGE_BLOCKS = 10_000;
 /** Consecutive "range changed while reading" retries before the error goes to the caller's backoff. */
 const MAX_RANGE_CHANGES = 5;
 
@@ -63,7 +68,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   const addresses = [...new Set(chain.contracts.map((c) => c.address.toLowerCase()))];
   const addressSet = new Set(addresses);
   const startBlock = Math.min(...chain.contracts.map((c) => c.startBlock));
-  const range = createAdaptiveRange({ initial: chain.initialRange, max: chain.maxRange, targetLogs: chain.targetLogsPerRange });
+  const range = createAdaptiveRange({ initial: chain.initialRange, max: chain.maxRange ?? MAX_RANGE_BLOCKS, targetLogs: chain.targetLogsPerRange });
   const status = createSyncStatus({ chainId, startBlock, confirmations, rangeSize: range.size });
   const fetchOnTop: FetchRange = p.fetch ?? ((base, from, to) => fetchRange(rpc, decoder, addresses, addressSet, base, from, to));
   const prefetcher = createPrefetcher({ fetch: fetchOnTop, range, depth: chain.rangesInFlight, maxBatchLogs: chain.maxLogsPerCommit });

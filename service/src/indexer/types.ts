@@ -30,6 +30,10 @@ export interface ChainParams {
   confirmations?: number;
   /** Range sizing. */
   initialRange?: number;
+  /**
+   * Largest range in blocks. Default 10 000: every block's header is read with a range (the logsBloom check), so this
+   * bounds the headers held per range in flight (a quiet contract would otherwise grow ranges to 100 000 blocks).
+   */
   maxRange?: number;
   targetLogsPerRange?: number;
   /** Ranges fetched at once during a backfill (each on top of the one before). Default 4. */
