@@ -32,13 +32,16 @@ async function main(): Promise<void> {
           rpcUrl: process.env.RPC_URL!,
           transport,
           contracts: [{ name: "DataAssetRegistry", address: process.env.EMITTER!, startBlock: Number(process.env.START_BLOCK) }],
-          initialRange: 50,
+          initialRange: Number(process.env.INITIAL_RANGE ?? 10),
+          // FETCH_IN_WORKER=1: read, decode and map in a worker thread (default: the indexer's, the main thread)
+          ...(process.env.FETCH_IN_WORKER ? { fetchInWorker: process.env.FETCH_IN_WORKER !== "0" } : {}),
           // TARGET_LOGS: logs per eth_getLogs range to aim for (default: the indexer's, 5000)
           ...(process.env.TARGET_LOGS ? { targetLogsPerRange: Number(process.env.TARGET_LOGS) } : {}),
         },
       ],
     },
   );
+  const loadBefore = os.loadavg()[0].toFixed(2);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const main0 = mainThreadCpuSeconds();
@@ -52,11 +55,11 @@ async function main(): Promise<void> {
   for (const t of ["assets", "asset_parents", "holdings", "trades", "licences", "evidence_batches"]) {
     counts[t] = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`))!.n;
   }
-  const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  const maxRssMB = peakRssMB();
   await db.close();
   if (backend === "postgres") await dropPostgresSchema(process.env.PG_URL!, schema);
   process.stdout.write(
-    JSON.stringify({ backend, mode: replay ? "replay" : "node", events: st.eventsIndexed, seconds: Number(seconds.toFixed(2)), eventsPerSecond: Math.round(st.eventsIndexed / seconds), cpuSeconds, mainCpuSeconds, loadAverage: os.loadavg()[0].toFixed(1), maxRssMB, finalRangeSize: st.rangeSize, rows: counts }) + "\n",
+    JSON.stringify({ kind: "shuquan", backend, mode: replay ? "replay" : "node", events: st.eventsIndexed, seconds: Number(seconds.toFixed(3)), eventsPerSecond: Math.round(st.eventsIndexed / seconds), cpuSeconds, mainCpuSeconds, loadBefore, loadAfter: os.loadavg()[0].toFixed(2), maxRssMB, finalRangeSize: st.rangeSize, rows: counts }) + "\n",
   );
 }
 
@@ -139,3 +142,17 @@ main().catch((e) => {
   process.stderr.write(String((e as Error).stack ?? e) + "\n");
   process.exit(1);
 });
+
+/**
+ * Peak RSS of this process (VmHWM). Not getrusage's maxRSS: on Linux that keeps the parent's peak across fork + exec,
+ * so a child spawned by a 150 MB parent reports at least 150 MB.
+ */
+function peakRssMB(): number {
+  try {
+    const m = /VmHWM:\s*(\d+) kB/.exec(fs.readFileSync("/proc/self/status", "utf8"));
+    if (m) return Math.round(Number(m[1]) / 1024);
+  } catch {
+    /* not Linux */
+  }
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}

@@ -73,6 +73,8 @@ export interface FakeChain {
   visibleHead?: number;
   /** eth_getLogs refuses ranges returning more than this many logs. */
   maxLogs?: number;
+  /** Logs carry `blockTimestamp` (as anvil, reth and geth ≥ 1.16 put it). Default false (as Hardhat). */
+  logTimestamps?: boolean;
 }
 
 /** Creates a fake chain with a genesis block 0. */
@@ -109,6 +111,7 @@ export function createFakeChain(chainId = 31337): FakeChain {
         blockHash: b.hash,
         transactionHash: b.txHashes[i],
         logIndex: hex(i),
+        ...(chain.logTimestamps ? { blockTimestamp: hex(b.timestamp) } : {}),
       });
     });
     return out;

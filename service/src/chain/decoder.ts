@@ -125,7 +125,8 @@ interface Plan {
   contract: ContractName;
   topicCount: number;
   minDataLength: number;
-  fields: { name: string; topic?: number; slot?: number; read: SlotReader }[];
+  /** `whole`: an indexed uint256/bytes32 is its topic as it stands (no slice, no "0x" + … copy to flatten later). */
+  fields: { name: string; topic?: number; slot?: number; whole?: boolean; read: SlotReader }[];
 }
 
 function planFor(contract: ContractName, f: EventFragment): Plan {
@@ -135,7 +136,7 @@ function planFor(contract: ContractName, f: EventFragment): Plan {
     const read = readerFor(p);
     if (p.indexed) {
       if (p.type === "string" || p.type.endsWith("]") || p.type === "bytes") throw new Error(`decoder: indexed dynamic parameter ${f.name}.${p.name}`);
-      return { name: p.name, topic: topic++, read };
+      return { name: p.name, topic: topic++, whole: p.type === "uint256" || p.type === "bytes32", read };
     }
     return { name: p.name, slot: slot++, read };
   });
@@ -180,6 +181,12 @@ export function createDecoder(known: EventsByContract): Decoder {
         if (data.length < plan.minDataLength) throw new Error("data too short");
         const args: Record<string, AbiValue> = {};
         for (const f of plan.fields) {
+          if (f.whole) {
+            const t = log.topics[f.topic!];
+            if (t.length !== 66) throw new Error(`topic ${f.topic} is not 32 bytes`);
+            args[f.name] = t.toLowerCase();
+            continue;
+          }
           const word =
             f.topic !== undefined
               ? log.topics[f.topic].slice(2)

@@ -31,6 +31,8 @@ export interface HttpTransportOptions {
   timeoutMs?: number;
   /** Largest JSON-RPC batch sent at once; bigger batches are split. Default 100. */
   maxBatchSize?: number;
+  /** Parts of a split batch in flight at once. Default 4. */
+  parallelBatches?: number;
 }
 
 interface JsonRpcResponse {
@@ -43,6 +45,7 @@ interface JsonRpcResponse {
 export function createHttpTransport(url: string, options: HttpTransportOptions = {}): Transport {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxBatch = options.maxBatchSize ?? 100;
+  const parallelBatches = Math.max(1, options.parallelBatches ?? 4);
   let nextId = 1;
 
   async function post(body: unknown, what: string): Promise<unknown> {
@@ -84,9 +87,8 @@ export function createHttpTransport(url: string, options: HttpTransportOptions =
       return unwrap(method, r) as T;
     },
     async batch(calls: readonly RpcCall[]): Promise<unknown[]> {
-      const out: unknown[] = [];
-      for (let i = 0; i < calls.length; i += maxBatch) {
-        const chunk = calls.slice(i, i + maxBatch);
+      const sendChunk = async (from: number): Promise<unknown[]> => {
+        const chunk = calls.slice(from, from + maxBatch);
         const first = nextId;
         nextId += chunk.length;
         const body = chunk.map((c, j) => ({ jsonrpc: "2.0", id: first + j, method: c.method, params: c.params }));
@@ -99,9 +101,21 @@ export function createHttpTransport(url: string, options: HttpTransportOptions =
         }
         const byId = new Map<number, JsonRpcResponse>();
         for (const r of res as JsonRpcResponse[]) byId.set(r.id, r);
-        chunk.forEach((c, j) => out.push(unwrap(c.method, byId.get(first + j))));
-      }
-      return out;
+        return chunk.map((c, j) => unwrap(c.method, byId.get(first + j)));
+      };
+      // Chunks go out a few at a time (the headers of a range with logs in many blocks are many chunks).
+      const starts: number[] = [];
+      for (let i = 0; i < calls.length; i += maxBatch) starts.push(i);
+      const parts: unknown[][] = new Array(starts.length);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < starts.length) {
+          const k = next++;
+          parts[k] = await sendChunk(starts[k]);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(parallelBatches, starts.length) }, worker));
+      return parts.flat();
     },
   };
 }

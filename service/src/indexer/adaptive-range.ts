@@ -1,6 +1,6 @@
 /**
- * Block-range sizing for eth_getLogs: halves on a "too large" refusal, doubles while results stay sparse,
- * shrinks toward the target when a range is dense.
+ * Block-range sizing for eth_getLogs: halves on a "too large" refusal, grows while results stay below the target
+ * (doubling when empty), shrinks toward the target when a range is dense.
  */
 
 /** Options of {@link createAdaptiveRange}. */
@@ -44,8 +44,9 @@ export function createAdaptiveRange(options: AdaptiveRangeOptions = {}): Adaptiv
       if (blocks < size) return; // a short range (at the head) says little
       if (logs > target) {
         size = Math.max(1, Math.floor((size * target) / logs));
-      } else if (logs < target / 2) {
-        const grown = logs === 0 ? size * 2 : Math.floor((size * target) / Math.max(logs, 1) / 2);
+      } else if (logs < target * 0.8) {
+        // sparse: toward half the target (a first guess), then, once within a factor of two, to the target itself
+        const grown = logs === 0 ? size * 2 : Math.floor((size * target) / logs / (logs < target / 2 ? 2 : 1));
         size = Math.min(ceiling, max, Math.max(size, grown));
         ceiling = Math.min(max, ceiling + Math.ceil(ceiling / 8)); // slowly forget a past refusal
       }

@@ -9,9 +9,9 @@ import type { Rpc } from "../chain/rpc";
 import { backoffDelay } from "../chain/retry";
 import type { Checkpoint, IndexStore, KeptBlock, RangeWrite } from "../store/index-store";
 import { createAdaptiveRange } from "./adaptive-range";
-import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange, type TipRef } from "./fetch-range";
+import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange } from "./fetch-range";
 import { eventsToRows } from "./handlers";
-import { createPrefetcher } from "./prefetcher";
+import { createPrefetcher, type FetchRange } from "./prefetcher";
 import { IncompleteLogsError } from "./range-check";
 import { BLOCK_ANCHOR_INTERVAL, findCommonAncestor, judgeTip } from "./reorg";
 import { createSyncStatus } from "./sync-status";
@@ -24,6 +24,8 @@ export interface CreateChainSyncParameters {
   rpc: Rpc;
   decoder: Decoder;
   store: IndexStore;
+  /** Reads a range (default: fetch-range.ts on this thread; fetch-worker.ts reads it in a worker, rows mapped). */
+  fetch?: FetchRange;
 }
 
 /** Outcome of one step. */
@@ -48,6 +50,11 @@ export interface ChainSync {
 
 /** During backfill the head is read again after this long, not per range; near the head, every step. */
 const HEAD_REFRESH_MS = 2000;
+/**
+ * Default largest range: each range reads every block's header (fetch-range.ts, the logsBloom check), so ranges in
+ * flight hold up to this many headers each; one eth_getLogs per 100 header batches costs next to nothing.
+ */
+const MAX_RANGE_BLOCKS = 10_000;
 /** Consecutive "range changed while reading" retries before the error goes to the caller's backoff. */
 const MAX_RANGE_CHANGES = 5;
 
@@ -61,15 +68,14 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   const addresses = [...new Set(chain.contracts.map((c) => c.address.toLowerCase()))];
   const addressSet = new Set(addresses);
   const startBlock = Math.min(...chain.contracts.map((c) => c.startBlock));
-  const range = createAdaptiveRange({ initial: chain.initialRange, max: chain.maxRange, targetLogs: chain.targetLogsPerRange });
+  const range = createAdaptiveRange({ initial: chain.initialRange, max: chain.maxRange ?? MAX_RANGE_BLOCKS, targetLogs: chain.targetLogsPerRange });
   const status = createSyncStatus({ chainId, startBlock, confirmations, rangeSize: range.size });
   const onRefetch = (e: IncompleteLogsError): void => {
     log.warn({ from: e.from, to: e.to, blocks: e.blocks }, "eth_getLogs answered empty or short (the blocks' receipts hold more); asking again");
     status.failing(e.message);
   };
-  const fetchOnTop = (tip: TipRef | undefined, from: number, to: number): Promise<FetchedRange> =>
-    fetchRange(rpc, decoder, addresses, addressSet, tip, from, to, onRefetch);
-  const prefetcher = createPrefetcher(fetchOnTop);
+  const fetchOnTop: FetchRange = p.fetch ?? ((base, from, to) => fetchRange(rpc, decoder, addresses, addressSet, base, from, to, onRefetch));
+  const prefetcher = createPrefetcher({ fetch: fetchOnTop, range, depth: chain.rangesInFlight, maxBatchLogs: chain.maxLogsPerCommit });
 
   let cp: Checkpoint | undefined;
   let head: number | null = null;
@@ -130,11 +136,11 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     return "idle";
   }
 
-  /** The next range (fetched ahead, or now), or what to do instead when the node refuses it or the chain moved. */
+  /** The next ranges (fetched ahead, or now), or what to do instead when the node refuses one or the chain moved. */
   async function fetchFrom(from: number, h: number): Promise<FetchedRange | StepResult> {
     const to = Math.min(h, from + range.size - 1);
     try {
-      return await (prefetcher.take(from, cp) ?? fetchOnTop(cp, from, to));
+      return await prefetcher.next(cp, from, h);
     } catch (e) {
       if (e instanceof LogRangeTooLargeError) {
         if (!range.shrink()) throw new FatalError(`eth_getLogs refuses even one block (${from}) on chain ${chainId}`, { cause: e });
@@ -158,7 +164,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
 
   /** The range's rows, the headers to keep for reorg detection, and the new checkpoint. */
   function toWrite(fetched: FetchedRange, h: number): RangeWrite {
-    const rows = eventsToRows(chainId, fetched.events, (n) => fetched.headers.get(n)!.timestamp);
+    const rows = fetched.rows ?? eventsToRows(chainId, fetched.events, (n) => fetched.blockTimes.get(n)!);
     for (const ev of fetched.events) {
       if (ev.name === null && ev.error) log.warn({ block: ev.meta.blockNumber, logIndex: ev.meta.logIndex, error: ev.error }, "malformed log kept raw");
     }
@@ -186,11 +192,9 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     return { chainId, rows, blocks, checkpoint, pruneBelow: Math.min(minKeep, fetched.to), pruneFrom: prunedBelow };
   }
 
-  /** Writes the range (while the next one is fetched ahead) and moves the tip. */
+  /** Writes the range (while the next ones are fetched ahead) and moves the tip. */
   async function commit(fetched: FetchedRange, write: RangeWrite, h: number): Promise<void> {
-    range.observe(fetched.to - fetched.from + 1, fetched.logCount);
     status.setRangeSize(range.size);
-    if (fetched.to < h) prefetcher.start({ blockNumber: fetched.to, blockHash: fetched.toHeader.hash }, fetched.to + 1, Math.min(h, fetched.to + range.size));
     try {
       await store.writeRange(write);
     } catch (e) {

@@ -14,6 +14,7 @@ import { ConfigError } from "../errors";
 import type { Db } from "../store/db";
 import { createIndexStore, type IndexStore } from "../store/index-store";
 import { createChainSync, type ChainSync } from "./chain-sync";
+import { createWorkerFetch, type WorkerFetch } from "./fetch-worker";
 import { HANDLED_EVENTS } from "./handlers";
 import { createManifestVerifier, type ManifestPassResult } from "./manifests";
 import { createReceiptVerifier } from "./receipt-manifests";
@@ -66,6 +67,7 @@ export async function createIndexer(common: Common, p: CreateIndexerParameters):
   const decoder = createDecoder(HANDLED_EVENTS);
   const ids = new Set<number>();
   const syncs: ChainSync[] = [];
+  const workers: WorkerFetch[] = [];
   for (const c of p.chains) {
     if (ids.has(c.chainId)) throw new ConfigError(`chain ${c.chainId} configured twice: list every deployment of a chain in one entry`);
     ids.add(c.chainId);
@@ -78,7 +80,19 @@ export async function createIndexer(common: Common, p: CreateIndexerParameters):
         sync?.noteFault((e as Error).message);
       },
     });
-    sync = createChainSync(common, { chain: c, rpc, decoder, store });
+    let worker: WorkerFetch | undefined;
+    if (c.rpcUrl && !c.transport && !c.provider && c.fetchInWorker === true) {
+      const { retries, baseDelayMs, maxDelayMs } = p.rpcRetry ?? {};
+      worker = createWorkerFetch(
+        { chainId: c.chainId, rpcUrl: c.rpcUrl, addresses: c.contracts.map((x) => x.address), retry: { retries, baseDelayMs, maxDelayMs } },
+        (logs) => {
+          for (const l of logs) common.logger.warn({ chainId: c.chainId, block: l.blockNumber, logIndex: l.logIndex, error: l.error }, "malformed log kept raw");
+        },
+      );
+      workers.push(worker);
+      await worker.ready();
+    }
+    sync = createChainSync(common, { chain: c, rpc, decoder, store, fetch: worker?.fetch });
     syncs.push(sync);
   }
   for (const s of syncs) await s.init();
@@ -131,6 +145,7 @@ export async function createIndexer(common: Common, p: CreateIndexerParameters):
       for (const s of syncs) s.stop();
       await Promise.all(runs);
       runs = [];
+      for (const w of workers) await w.close();
       while (manifestBusy) await new Promise((r) => setTimeout(r, 10));
     },
     async catchUp() {

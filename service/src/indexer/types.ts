@@ -30,8 +30,22 @@ export interface ChainParams {
   confirmations?: number;
   /** Range sizing. */
   initialRange?: number;
+  /**
+   * Largest range in blocks. Default 10 000: every block's header is read with a range (the logsBloom check), so this
+   * bounds the headers held per range in flight (a quiet contract would otherwise grow ranges to 100 000 blocks).
+   */
   maxRange?: number;
   targetLogsPerRange?: number;
+  /** Ranges fetched at once during a backfill (each on top of the one before). Default 4. */
+  rangesInFlight?: number;
+  /** Logs of consecutive fetched ranges committed in one transaction at most. Default 20 000. */
+  maxLogsPerCommit?: number;
+  /**
+   * With `rpcUrl`: read, decode and map ranges in a worker thread, leaving the writes to the main thread
+   * (fetch-worker.ts). Default false: on the shared 2-core benchmark machine it moved ~60 % of the main thread's CPU
+   * off it but was no faster within the noise, for ~25 MB more RSS (docs/indexer.md).
+   */
+  fetchInWorker?: boolean;
   /** Headers kept for reorg detection, in blocks below the head. Default max(128, 2 × confirmations + 16). */
   keepBlocks?: number;
 }

@@ -38,6 +38,26 @@ describe("chain/transport and chain/rpc over HTTP", () => {
     s.close();
   });
 
+  it("should send the parts of a split batch a few at once, and keep the results in call order", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const s = await serve((body, res) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      const reqs = body as Req[];
+      // the first part answers last
+      setTimeout(() => {
+        inFlight--;
+        json(res, reqs.map((r) => ({ jsonrpc: "2.0", id: r.id, result: r.params[0] })));
+      }, reqs[0].params[0] === 0 ? 60 : 10);
+    });
+    const t = createHttpTransport(s.url, { maxBatchSize: 10, parallelBatches: 3 });
+    const n = [...Array(95).keys()];
+    expect(await t.batch(n.map((k) => ({ method: "echo", params: [k] })))).to.deep.equal(n);
+    expect(most).to.equal(3);
+    s.close();
+  });
+
   it("should classify HTTP 429/5xx as retryable and JSON-RPC errors as RpcResponseError", async () => {
     let status = 429;
     const s = await serve((body, res) => (status === 200 ? json(res, { jsonrpc: "2.0", id: (body as Req).id, error: { code: -32601, message: "no such method" } }) : json(res, "busy", status)));

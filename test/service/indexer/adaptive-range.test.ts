@@ -10,6 +10,14 @@ describe("indexer/adaptive-range", () => {
     expect(r.size).to.equal(63); // capped just below the refused 64
     r.observe(63, 1000);
     expect(r.size).to.equal(6);
+    // between half the target and the target: grow to the target (a dense chain's ranges do not stay at half of it)
+    const dense = createAdaptiveRange({ initial: 10, targetLogs: 5000 });
+    dense.observe(10, 2500);
+    expect(dense.size).to.equal(20);
+    dense.observe(20, 4500); // within 80 % of the target: keep
+    expect(dense.size).to.equal(20);
+    dense.observe(20, 1000); // a fifth of the target: toward half of it first
+    expect(dense.size).to.equal(50);
     const one = createAdaptiveRange({ initial: 1 });
     expect(one.shrink()).to.equal(false);
   });

@@ -82,6 +82,76 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe("block times and headers", () => {
+      it("should read every block's header (its logsBloom is checked) and take block times from the headers, not from the logs' blockTimestamp", async () => {
+        const chain = createFakeChain();
+        chain.logTimestamps = true;
+        for (let i = 0; i < 30; i++) chain.mine([L.onboarded(account(1000 + i), account(5))]);
+        chain.mineEmpty(20);
+        // a node whose blockTimestamp is wrong: the times written must still be the headers'
+        chain.afterCall = (method, _params, result) =>
+          method === "eth_getLogs" ? (result as { blockTimestamp?: string }[]).map((l) => ({ ...l, blockTimestamp: "0x1" })) : result;
+        const ix = await createIndexer(common, { db: o.db, chains: [chainParams(chain, { initialRange: 10 })] });
+        await ix.catchUp();
+        expect(ix.status().chains[0].indexedBlock).to.equal(chain.head());
+        // every block of every range, the 20 empty ones included (the bloom check), plus the range ends
+        expect(chain.calls.eth_getBlockByNumber).to.be.at.least(chain.head());
+        expect(await count(o, "merchants")).to.equal(30);
+        const times = await o.db.all<{ block_number: number; block_time: number }>("SELECT block_number, block_time FROM merchants");
+        for (const t of times) expect(t.block_time).to.equal(1_767_225_600 + t.block_number * 12);
+      });
+
+      it("should read a range again when the chain changes while its logs are read, also with timestamps in the logs", async () => {
+        const chain = createFakeChain();
+        chain.logTimestamps = true;
+        mineScenario(chain, 3);
+        let swapped = false;
+        chain.beforeCall = (method) => {
+          // the first getLogs is answered from a branch the node then abandons: the range's last block changes
+          if (method === "eth_getLogs" && !swapped) {
+            swapped = true;
+            const head = chain.head();
+            chain.reorgTo(head - 1);
+            chain.mineEmpty(1);
+          }
+        };
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)], rpcRetry: fastRetry });
+        await indexer.catchUp();
+        expect(indexer.status().chains[0].indexedBlock).to.equal(chain.head());
+        expect(await count(o, "assets")).to.equal(3);
+      });
+    });
+
+    describe("joined commits", () => {
+      it("should commit ranges fetched ahead together, and resume exactly after a failed joined write", async () => {
+        const chain = createFakeChain();
+        for (let i = 0; i < 60; i++) chain.mine([L.onboarded(account(1000 + i), account(5))]);
+        let failOnce = true;
+        const writes: number[] = [];
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain, { initialRange: 5, maxRange: 5, rangesInFlight: 4, maxLogsPerCommit: 12 })], rpcRetry: fastRetry });
+        const write = indexer.store.writeRange.bind(indexer.store);
+        indexer.store.writeRange = async (w) => {
+          if (failOnce && w.checkpoint.blockNumber > 30) {
+            failOnce = false;
+            throw new RetryableError("disk full");
+          }
+          writes.push(w.checkpoint.blockNumber);
+          return write(w);
+        };
+        indexer.start();
+        for (let i = 0; i < 500 && indexer.status().chains[0].indexedBlock < chain.head(); i++) await new Promise((r) => setTimeout(r, 10));
+        await indexer.stop();
+        expect(failOnce).to.equal(false);
+        expect(await count(o, "merchants")).to.equal(60);
+        const ids = await o.db.all<{ merchant: string }>("SELECT merchant FROM merchants");
+        expect(new Set(ids.map((r) => r.merchant)).size).to.equal(60);
+        // some writes held more than one 5-block range, none more than 12 logs
+        const spans = writes.map((b, i) => b - (i ? writes[i - 1] : 0));
+        expect(Math.max(...spans.slice(1))).to.be.greaterThan(5);
+        expect(Math.max(...spans.slice(1))).to.be.at.most(12);
+      });
+    });
+
     describe("live following", () => {
       it("should follow new blocks after catching up, and report status", async () => {
         const chain = createFakeChain();

@@ -1,0 +1,59 @@
+/**
+ * The node's own limit: plain eth_getLogs over the same blocks the indexer reads, one request after another, each
+ * answer read and JSON-parsed (what any client of the node must do) and nothing else — no headers, no decoding, no
+ * database. In its own process so that its peak RSS is its own. Prints one JSON line.
+ * Env: RPC_URL, EMITTER, START_BLOCK, HEAD, BLOCKS_PER_REQUEST.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import { createHttpTransport } from "../../service/src/chain/transport";
+
+async function main(): Promise<void> {
+  const http = createHttpTransport(process.env.RPC_URL!, { timeoutMs: 600_000 });
+  const start = Number(process.env.START_BLOCK);
+  const head = Number(process.env.HEAD);
+  const per = Math.max(1, Number(process.env.BLOCKS_PER_REQUEST));
+  const address = process.env.EMITTER!;
+  const hex = (n: number): string => "0x" + n.toString(16);
+  const loadBefore = os.loadavg()[0].toFixed(2);
+  const t0 = performance.now();
+  let events = 0;
+  let requests = 0;
+  for (let b = start; b <= head; b += per) {
+    const logs = await http.request<unknown[]>("eth_getLogs", [{ address: [address], fromBlock: hex(b), toBlock: hex(Math.min(head, b + per - 1)) }]);
+    events += logs.length;
+    requests++;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(
+    JSON.stringify({
+      kind: "raw",
+      events,
+      requests,
+      seconds: Number(seconds.toFixed(3)),
+      eventsPerSecond: Math.round(events / seconds),
+      maxRssMB: peakRssMB(),
+      loadBefore,
+      loadAfter: os.loadavg()[0].toFixed(2),
+    }) + "\n",
+  );
+}
+
+main().catch((e) => {
+  process.stderr.write(String((e as Error).stack ?? e) + "\n");
+  process.exit(1);
+});
+
+/**
+ * Peak RSS of this process (VmHWM). Not getrusage's maxRSS: on Linux that keeps the parent's peak across fork + exec,
+ * so a child spawned by a 150 MB parent reports at least 150 MB.
+ */
+function peakRssMB(): number {
+  try {
+    const m = /VmHWM:\s*(\d+) kB/.exec(fs.readFileSync("/proc/self/status", "utf8"));
+    if (m) return Math.round(Number(m[1]) / 1024);
+  } catch {
+    /* not Linux */
+  }
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
