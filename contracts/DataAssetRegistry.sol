@@ -39,6 +39,7 @@ contract DataAssetRegistry is ERC721, IDataAssetRegistry {
     uint8 private constant _LICENCE_SUBLICENSABLE = 2;
     uint8 private constant _LICENCE_REVOCABLE = 4;
     uint8 private constant _LICENCE_REVOKED = 8;
+    uint8 private constant _LICENCE_REGRANTED = 16; // an earlier licence of this id was overwritten
 
     /// @dev The stored asset record: exactly one slot (20 + 5 + 4 + 1 + 1 + 1 bytes).
     struct AssetRecord {
@@ -251,14 +252,21 @@ contract DataAssetRegistry is ERC721, IDataAssetRegistry {
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc IDataAssetRegistry
-    /// @dev Holding is not a licence: always false for `Right.Holding` (ask `ownerOf`).
+    /// @dev Holding is not a licence: always false for `Right.Holding` (ask `ownerOf`). Only the latest licence per
+    /// (asset, grantee, right) is stored: for an instant before its start, when it replaced an earlier licence, the
+    /// answer is not known here and the call reverts with RegistryLicenceHistoryNotKept (the indexer, which keeps
+    /// every LicenceGranted and LicenceRevoked, answers history: API `/v1/assets/{id}/rights-at`).
     function isLicensed(uint256 assetId, address account, Right right, uint256 timestamp)
         external
         view
         returns (bool)
     {
         if (right == Right.Holding) return false;
-        Licence storage lic = _licences[_licenceId(assetId, account, right)];
+        bytes32 licenceId = _licenceId(assetId, account, right);
+        Licence storage lic = _licences[licenceId];
+        if (timestamp < lic.start && lic.flags & _LICENCE_REGRANTED != 0) {
+            revert RegistryLicenceHistoryNotKept(licenceId, timestamp);
+        }
         return lic.grantor != address(0) && lic.start <= timestamp && timestamp < lic.end;
     }
 
@@ -369,7 +377,8 @@ contract DataAssetRegistry is ERC721, IDataAssetRegistry {
     /// - the latest end of the non-exclusive licences: an exclusive grant must start at or after it. Conservative
     ///   edges: a revoked non-exclusive licence keeps blocking exclusive grants until its original end, and a
     ///   non-exclusive licence that starts after the proposed exclusive one ends blocks it too. Ends are stored
-    ///   saturated at 2^32-1 (year 2106), which only makes the rule stricter.
+    ///   saturated at 2^32-1 (year 2106), and a saturated end counts as forever: no exclusive licence of that right
+    ///   can start while it is recorded.
     function _grantLicence(
         uint256 assetId,
         address grantor,
@@ -390,13 +399,21 @@ contract DataAssetRegistry is ERC721, IDataAssetRegistry {
         if (terms.exclusive && a.flags & _PLEDGED != 0) revert RegistryAssetPledged(assetId);
 
         licenceId = _licenceId(assetId, grantee, right);
-        if (_licences[licenceId].end > now_) revert RegistryLicenceActive(licenceId);
+        uint8 flags = _replacedFlag(licenceId, now_);
         _bookExclusivity(assetId, a.flags, right, start, end, terms.exclusive, now_);
 
-        uint8 flags = (terms.exclusive ? _LICENCE_EXCLUSIVE : 0) | (terms.sublicensable ? _LICENCE_SUBLICENSABLE : 0)
+        flags |= (terms.exclusive ? _LICENCE_EXCLUSIVE : 0) | (terms.sublicensable ? _LICENCE_SUBLICENSABLE : 0)
             | (terms.revocable ? _LICENCE_REVOCABLE : 0);
         _licences[licenceId] = Licence({grantor: grantor, start: start, end: terms.end, flags: flags});
         _emitGranted(licenceId, assetId, grantee, grantor, right, terms, start, tradeId);
+    }
+
+    /// @dev Reverts if the licence `licenceId` is still in force (or not started); returns _LICENCE_REGRANTED when a
+    /// licence of this id existed (the new grant overwrites it, and `isLicensed` stops answering for earlier instants).
+    function _replacedFlag(bytes32 licenceId, uint40 now_) private view returns (uint8) {
+        Licence storage previous = _licences[licenceId];
+        if (previous.end > now_) revert RegistryLicenceActive(licenceId);
+        return previous.grantor != address(0) ? _LICENCE_REGRANTED : 0;
     }
 
     /// @dev Reverts unless `grantor` may grant `right` on the asset: the holder for any licence right; for
@@ -427,7 +444,10 @@ contract DataAssetRegistry is ERC721, IDataAssetRegistry {
         uint40 nonExclusiveEnd = uint40((h.nonExclusiveEnds >> shift) & type(uint32).max);
         if (exclusive) {
             _checkWindow(assetId, right, start, end, now_, true);
-            if (nonExclusiveEnd > start) revert RegistryExclusiveConflict(assetId, right);
+            // A saturated end (2^32-1) means "at or beyond 2106": treat it as forever.
+            if (nonExclusiveEnd > start || nonExclusiveEnd == type(uint32).max) {
+                revert RegistryExclusiveConflict(assetId, right);
+            }
             if (assetFlags & _HAD_EXCLUSIVE == 0) _assets[assetId].flags = assetFlags | _HAD_EXCLUSIVE;
             return;
         }

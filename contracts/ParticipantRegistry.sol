@@ -87,14 +87,16 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
             category: category,
             status: ParticipantStatus.Active,
             heldByRegulator: false,
-            onboardedAt: uint40(block.timestamp)
+            onboardedAt: uint40(block.timestamp),
+            suspendedByHome: false
         });
         emit MerchantOnboarded(merchant, msg.sender, category, credentialDigest);
     }
 
     /// @inheritdoc IParticipantRegistry
-    /// @dev The regulator may also escalate a suspension made by the home exchange: the merchant then stays
-    /// suspended until the regulator reinstates it. The home exchange must itself be active to act.
+    /// @dev Two independent suspensions: the home exchange's (`suspendedByHome`) and the regulator's
+    /// (`heldByRegulator`). The merchant is suspended while either stands; each party lifts only its own. The home
+    /// exchange must itself be active to act.
     function suspendMerchant(address merchant, string calldata reason) external {
         Merchant storage m = _merchants[merchant];
         if (m.status == ParticipantStatus.None) revert ParticipantsMerchantNotFound(merchant);
@@ -105,25 +107,30 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
             m.heldByRegulator = true;
         } else {
             _requireHomeExchange(m, merchant);
-            if (m.status == ParticipantStatus.Suspended) revert ParticipantsMerchantAlreadySuspended(merchant);
+            if (m.suspendedByHome) revert ParticipantsMerchantAlreadySuspended(merchant);
+            m.suspendedByHome = true;
         }
         m.status = ParticipantStatus.Suspended;
         emit MerchantSuspended(merchant, msg.sender, byRegulator, reason);
     }
 
     /// @inheritdoc IParticipantRegistry
+    /// @dev The regulator lifts its own hold (and nothing else); the home exchange lifts its own suspension (a hold
+    /// by the regulator alone reverts ParticipantsMerchantHeldByRegulator). The merchant is active again only when
+    /// neither stands; MerchantReinstated is emitted for each lift.
     function reinstateMerchant(address merchant, string calldata reason) external {
         Merchant storage m = _merchants[merchant];
         if (m.status == ParticipantStatus.None) revert ParticipantsMerchantNotFound(merchant);
         if (m.status != ParticipantStatus.Suspended) revert ParticipantsMerchantNotSuspended(merchant);
 
-        if (m.heldByRegulator) {
-            if (!_isRegulator(msg.sender)) revert ParticipantsMerchantHeldByRegulator(merchant);
+        if (m.heldByRegulator && _isRegulator(msg.sender)) {
             m.heldByRegulator = false;
         } else {
             _requireHomeExchange(m, merchant);
+            if (!m.suspendedByHome) revert ParticipantsMerchantHeldByRegulator(merchant);
+            m.suspendedByHome = false;
         }
-        m.status = ParticipantStatus.Active;
+        if (!m.heldByRegulator && !m.suspendedByHome) m.status = ParticipantStatus.Active;
         emit MerchantReinstated(merchant, msg.sender, reason);
     }
 
@@ -248,6 +255,16 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// @dev The regulator's role follows the default-admin handover: the new admin becomes the regulator and the
+    /// old admin stops being one (otherwise a handed-over key would keep every regulator power).
+    function _acceptDefaultAdminTransfer() internal override {
+        address previous = defaultAdmin();
+        (address next,) = pendingDefaultAdmin();
+        super._acceptDefaultAdminTransfer();
+        if (previous != address(0)) _revokeRole(GOVERNOR_ROLE, previous);
+        _grantRole(GOVERNOR_ROLE, next);
+    }
 
     /// @dev `recognitionPath` once `exchange` is known to be active.
     function _pathAtActiveExchange(address merchant, address exchange) private view returns (RecognitionPath) {

@@ -82,5 +82,5 @@ struct Licence {
     address grantor; // who granted it (holder, or sub-licensing operator)
     uint40 start; // first second in force
     uint40 end; // first second no longer in force; set to the revocation time when revoked
-    uint8 flags; // bit 0 exclusive, bit 1 sublicensable, bit 2 revocable, bit 3 revoked
+    uint8 flags; // bit 0 exclusive, bit 1 sublicensable, bit 2 revocable, bit 3 revoked, bit 4 replaced an earlier one
 }

@@ -63,6 +63,7 @@ interface IDataAssetRegistry {
     error RegistryNotHolder(uint256 assetId, address account); // the account does not hold the asset
     error RegistryParticipantInactive(address account); // grantor or grantee is not an active merchant
     error RegistryDuplicateParent(uint256 parentId); // a parent listed twice (additive, v1.0.0)
+    error RegistryLicenceHistoryNotKept(bytes32 licenceId, uint256 timestamp); // before a re-granted licence: ask the indexer
 
     /// @notice Emitted when an exchange registers an asset (the ERC-721 Transfer from zero follows it).
     event AssetRegistered(
@@ -151,7 +152,9 @@ interface IDataAssetRegistry {
     /// @notice Locks (`pledged` true) or unlocks an asset. Pledge registry only.
     function setPledgeLock(uint256 assetId, bool pledged, uint256 pledgeId) external;
 
-    /// @notice Does `account` hold a licence of `right` on `assetId` in force at unix time `timestamp`?
+    /// @notice Does `account` hold a licence of `right` on `assetId` in force at unix time `timestamp`? Answers from
+    /// the latest licence of (asset, account, right); for an instant before it started, when it replaced an earlier
+    /// one, reverts with RegistryLicenceHistoryNotKept: history is the indexer's (API rights-at).
     function isLicensed(uint256 assetId, address account, Right right, uint256 timestamp)
         external
         view

@@ -20,8 +20,9 @@ interface IParticipantRegistry {
         address homeExchange; // the exchange that onboarded it
         MerchantCategory category; // 数商类别
         ParticipantStatus status; // Active or Suspended
-        bool heldByRegulator; // suspended by the regulator: only the regulator can reinstate
+        bool heldByRegulator; // suspended by the regulator: only the regulator lifts this
         uint40 onboardedAt; // unix time of onboarding
+        bool suspendedByHome; // suspended by the home exchange: only the home exchange lifts this
     }
 
     error ParticipantsUnauthorized(address account); // caller lacks the role the call needs

@@ -32,11 +32,11 @@ export function registrationOf(holder: string, label: string, overrides: Partial
 export async function registerAsset(
   registry: DataAssetRegistry,
   exchange: Signer,
-  holder: string,
+  holder: string | { address: string },
   label: string,
   overrides: Partial<RegistrationValue> = {},
 ): Promise<bigint> {
-  const r = registrationOf(holder, label, overrides);
+  const r = registrationOf(typeof holder === "string" ? holder : holder.address, label, overrides);
   await (await registry.connect(exchange).register(r)).wait();
   return BigInt(r.contentDigest as string);
 }

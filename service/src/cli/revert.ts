@@ -56,8 +56,8 @@ const HINTS: Record<string, string | ((what: string) => string)> = {
   PledgeInvalidNonce: "the consent is stale (the holder's nonce moved on); ask for a new one",
   PledgeAssetAlreadyPledged: "one active pledge per asset",
   EvidenceUnauthorized: "sign with an active exchange's key",
-  EvidenceBatchExists: "this exact batch was anchored already (same root)",
-  EvidenceBatchNotFound: "batch not anchored on this chain: check --rpc / --deployment, or the batch root",
+  EvidenceBatchExists: "this exchange anchored this exact batch already (same root)",
+  EvidenceBatchNotFound: "that exchange did not anchor this batch on this chain: check --rpc / --deployment, the exchange, or the batch root",
   ERC721NonexistentToken: "no such asset",
 };
 

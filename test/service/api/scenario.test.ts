@@ -207,11 +207,11 @@ describe("API over the indexed chain (full scenario)", function () {
         for (const it of items) {
           const o = (await request(app).get(`/v1/evidence/items/${it.digest}`).expect(200)).body.data.occurrences[0];
           expect(o.batch).to.include({ root: goodRoot, manifestStatus: "valid" });
-          expect(await d.evidence.verify(goodRoot, o.leaf, o.proof)).to.equal(true);
-          expect(await d.evidence.verifyItem(goodRoot, it.digest, it.assetId, o.proof)).to.equal(true);
+          expect(await d.evidence.verify(o.batch.exchange, goodRoot, o.leaf, o.proof)).to.equal(true);
+          expect(await d.evidence.verifyItem(o.batch.exchange, goodRoot, it.digest, it.assetId, o.proof)).to.equal(true);
           // the API's own values go to the contract as they are (an item without asset is 0x00…00, never null)
           expect(o.hasAsset).to.equal(it.assetId !== 0n);
-          expect(await d.evidence.verifyItem(goodRoot, o.itemDigest, o.assetId, o.proof)).to.equal(true);
+          expect(await d.evidence.verifyItem(o.batch.exchange, goodRoot, o.itemDigest, o.assetId, o.proof)).to.equal(true);
         }
         await request(app).get(`/v1/evidence/items/${orphan.digest}`).expect(404);
         const bad = (await request(app).get(`/v1/evidence/batches/${badRoot}`).expect(200)).body.data;

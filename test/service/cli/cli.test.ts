@@ -108,12 +108,12 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     const store = createLocalContentStore(path.join(env.dir, "data", "content"));
     const manifest = parseManifest(await store.get(r.json.manifestCid as string));
     expect(rebuildManifestRoot(manifest)).to.equal(r.json.root);
-    const batch = await env.deployment.evidence.getBatch(r.json.root as string);
+    const batch = await env.deployment.evidence.getBatch(r.json.exchange as string, r.json.root as string);
     expect(Number(batch.leafCount)).to.equal(5);
-    const p = JSON.parse(await fsp.readFile(proofs, "utf8")) as { root: string; items: { label: string; digest: string; assetId: string; proof: string[] }[] };
+    const p = JSON.parse(await fsp.readFile(proofs, "utf8")) as { root: string; exchange: string; items: { label: string; digest: string; assetId: string; proof: string[] }[] };
     for (const it of p.items) {
       expect(StandardMerkleTree.verify(p.root, ["bytes32", "uint256"], [it.digest, it.assetId], it.proof)).to.equal(true);
-      expect(await env.deployment.evidence.verifyItem(p.root, it.digest, it.assetId, it.proof)).to.equal(true);
+      expect(await env.deployment.evidence.verifyItem(p.exchange, p.root, it.digest, it.assetId, it.proof)).to.equal(true);
     }
     expect(p.items.map((i) => i.label)).to.include("receipts/r3.txt");
   });
