@@ -40,7 +40,8 @@ contract EvidenceAnchor is IEvidenceAnchor {
         if (_batches[msg.sender][root].exchange != address(0)) revert EvidenceBatchExists(msg.sender, root);
         if (!_participants.isActiveExchange(msg.sender)) revert EvidenceUnauthorized(msg.sender);
 
-        _batches[msg.sender][root] = Batch({exchange: msg.sender, anchoredAt: uint40(block.timestamp), leafCount: leafCount});
+        _batches[msg.sender][root] =
+            Batch({exchange: msg.sender, anchoredAt: uint40(block.timestamp), leafCount: leafCount});
         emit EvidenceAnchored(root, msg.sender, assetId, leafCount, manifestCid);
     }
 

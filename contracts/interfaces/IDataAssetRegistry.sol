@@ -63,7 +63,8 @@ interface IDataAssetRegistry {
     error RegistryNotHolder(uint256 assetId, address account); // the account does not hold the asset
     error RegistryParticipantInactive(address account); // grantor or grantee is not an active merchant
     error RegistryDuplicateParent(uint256 parentId); // a parent listed twice (additive, v1.0.0)
-    error RegistryLicenceHistoryNotKept(bytes32 licenceId, uint256 timestamp); // before a re-granted licence: ask the indexer
+    /// @dev An instant before a licence that replaced an earlier one: the chain keeps only the latest (ask the indexer).
+    error RegistryLicenceHistoryNotKept(bytes32 licenceId, uint256 timestamp);
 
     /// @notice Emitted when an exchange registers an asset (the ERC-721 Transfer from zero follows it).
     event AssetRegistered(

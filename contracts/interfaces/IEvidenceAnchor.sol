@@ -4,7 +4,8 @@ pragma solidity ^0.8.27;
 /// @title Merkle-batched evidence (存证, 行为留痕)
 /// @notice An accredited exchange anchors a batch of evidence items as one Merkle root, with the leaf count and
 /// the CID of the manifest that lists the leaves. Gas does not depend on the batch size. A batch is identified by
-/// (anchoring exchange, root): one exchange anchoring a root first cannot take another exchange's anchoring of it. Leaves use the OpenZeppelin standard Merkle tree format over (bytes32 itemDigest, uint256 assetId):
+/// (anchoring exchange, root): one exchange anchoring a root first cannot take another exchange's anchoring of it.
+/// Leaves use the OpenZeppelin standard Merkle tree format over (bytes32 itemDigest, uint256 assetId):
 /// leaf = keccak256(bytes.concat(keccak256(abi.encode(itemDigest, assetId)))) — see docs/merkle-leaf.md.
 interface IEvidenceAnchor {
     /// @dev A stored batch (one slot).
@@ -20,7 +21,7 @@ interface IEvidenceAnchor {
     error EvidenceEmptyBatch(); // leaf count is zero
     error EvidenceMissingManifest(); // manifest CID is empty
     error EvidenceBatchExists(address exchange, bytes32 root); // this exchange anchored this root already
-    error EvidenceBatchNotFound(address exchange, bytes32 root); // this exchange never anchored this root
+    error EvidenceBatchNotFound(address exchange, bytes32 root); // that exchange never anchored this root
 
     /// @notice Emitted when an exchange anchors a batch.
     event EvidenceAnchored(
