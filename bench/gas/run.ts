@@ -17,6 +17,7 @@ import { deployShuquan } from "../../service/src/contracts/deploy";
 import { licenceTerms, registrationOf, tradeOf } from "../../test/helpers/assets";
 import { signPledge, signTrade, tradeIdOf, currency, type TradeValue } from "../../test/helpers/signing";
 import { evidenceTree, sha256Of } from "../../test/helpers/evidence";
+import { signedOnboard, signedRegister } from "../../test/helpers/consent";
 
 interface Row {
   id: string;
@@ -46,16 +47,15 @@ async function main(): Promise<void> {
   // Fresh merchants (never held anything): signers 11.. onboarded at SHDE.
   const fresh = a.signers.slice(11, 19);
   for (const m of fresh) {
-    await participants.connect(a.shde).onboardMerchant(m.address, MerchantCategory.DataResource, digest(m.address));
+    await signedOnboard(participants, a.shde, m.address, MerchantCategory.DataResource, digest(m.address));
   }
   const [newHolder1, newBuyer1, newBuyer2, newBuyer3, newHolderCarol] = fresh;
   void newHolderCarol;
 
   const rows: Row[] = [];
-  const sh = registry.connect(a.shde);
 
   // Warm-up: SHDE's first registration (its sequence counter 0→1) is measured separately.
-  const firstAtExchange = await gasOf(sh.register(registrationOf(a.alice.address, "warm-up: alice's first asset")));
+  const firstAtExchange = await gasOf(signedRegister(registry, a.shde, registrationOf(a.alice.address, "warm-up: alice's first asset")));
   rows.push({
     id: "register.firstAtExchange",
     operation: "register — no parents, new holder, exchange's first registration",
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     notes: "one-off per exchange: its sequence counter goes 0→1",
   });
 
-  const regNew = await gasOf(sh.register(registrationOf(newHolder1.address, "asset of a new holder")));
+  const regNew = await gasOf(signedRegister(registry, a.shde, registrationOf(newHolder1.address, "asset of a new holder")));
   rows.push({
     id: "register.newHolder",
     operation: "register — no parents, new holder",
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     notes: "holder's ERC-721 balance 0→1",
   });
 
-  const regExisting = await gasOf(sh.register(registrationOf(a.alice.address, "alice's second asset")));
+  const regExisting = await gasOf(signedRegister(registry, a.shde, registrationOf(a.alice.address, "alice's second asset")));
   rows.push({
     id: "register.existingHolder",
     operation: "register — no parents, existing holder",
@@ -97,9 +97,9 @@ async function main(): Promise<void> {
     notes: "new licence slot; grantor is the holder",
   });
   await registry.connect(a.alice).grantLicence(p2, a.carol.address, Right.Processing, await licenceTerms(90));
-  await sh.register(registrationOf(a.carol.address, "carol's own asset")); // carol becomes an existing holder
+  await signedRegister(registry, a.shde, registrationOf(a.carol.address, "carol's own asset")); // carol becomes an existing holder
   const regParents = await gasOf(
-    sh.register(
+    signedRegister(registry, a.shde, 
       registrationOf(a.carol.address, "derived product", { kind: AssetKind.Product, parents: [p1, p2] }),
     ),
   );
@@ -172,8 +172,8 @@ async function main(): Promise<void> {
   // a buyer who has never held an asset — once as GZDE's first trade (its window slot 0→non-zero, a one-off), once
   // as a later GZDE trade whose serial slides the window by one (steady state for serials allocated in sequence).
   const gzdeBuyer = a.signers[19];
-  await participants.connect(a.gzde).onboardMerchant(gzdeBuyer.address, MerchantCategory.DataResource, digest(gzdeBuyer.address));
-  await sh.register(registrationOf(a.alice.address, "alice's asset sold at GZDE"));
+  await signedOnboard(participants, a.gzde, gzdeBuyer.address, MerchantCategory.DataResource, digest(gzdeBuyer.address));
+  await signedRegister(registry, a.shde, registrationOf(a.alice.address, "alice's asset sold at GZDE"));
   const assetG = BigInt(registrationOf(a.alice.address, "alice's asset sold at GZDE").contentDigest as string);
   const tw = await tradeOf(a.gzde.address, assetG, a.alice.address, gzdeBuyer.address, Right.Holding, {
     tradeId: tradeIdOf(a.gzde.address, 0),
@@ -188,8 +188,8 @@ async function main(): Promise<void> {
   });
 
   const gzdeBuyer2 = ethers.getAddress(ethers.dataSlice(ethers.id("bench: second new buyer at GZDE"), 12));
-  await participants.connect(a.gzde).onboardMerchant(gzdeBuyer2, MerchantCategory.DataResource, digest(gzdeBuyer2));
-  await sh.register(registrationOf(a.alice.address, "alice's second asset sold at GZDE"));
+  await signedOnboard(participants, a.gzde, gzdeBuyer2, MerchantCategory.DataResource, digest(gzdeBuyer2));
+  await signedRegister(registry, a.shde, registrationOf(a.alice.address, "alice's second asset sold at GZDE"));
   const assetG2 = BigInt(registrationOf(a.alice.address, "alice's second asset sold at GZDE").contentDigest as string);
   const tw2 = await tradeOf(a.gzde.address, assetG2, a.alice.address, gzdeBuyer2, Right.Holding, {
     tradeId: tradeIdOf(a.gzde.address, 160),
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
   await participants.connect(a.regulator).accreditExchange(bj.address, exchangeCode("BJDE"), "Beijing International Data Exchange");
   await participants.connect(bj).recogniseMerchant(a.alice.address);
   const bjBuyer = ethers.getAddress(ethers.dataSlice(ethers.id("bench: new buyer at BJDE"), 12));
-  await participants.connect(bj).onboardMerchant(bjBuyer, MerchantCategory.DataResource, digest(bjBuyer));
+  await signedOnboard(participants, bj, bjBuyer, MerchantCategory.DataResource, digest(bjBuyer));
   const openWindow = await gasOf(tradeRecorder.connect(bj).closeTradeIds(1));
   rows.push({
     id: "trade.openWindow",
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
     gasUsed: openWindow,
     notes: "moves the one-off first write of the window slot out of any trade",
   });
-  await sh.register(registrationOf(a.alice.address, "alice's asset sold at BJDE"));
+  await signedRegister(registry, a.shde, registrationOf(a.alice.address, "alice's asset sold at BJDE"));
   const assetB = BigInt(registrationOf(a.alice.address, "alice's asset sold at BJDE").contentDigest as string);
   const tb = await tradeOf(bj.address, assetB, a.alice.address, bjBuyer, Right.Holding, { tradeId: tradeIdOf(bj.address, 1) });
   const tradeOpened = await gasOf(tradeRecorder.connect(bj).recordTrade(tb, await signTrade(a.alice, tradeRecorder, tb)));

@@ -83,4 +83,5 @@ struct Licence {
     uint40 start; // first second in force
     uint40 end; // first second no longer in force; set to the revocation time when revoked
     uint8 flags; // bit 0 exclusive, bit 1 sublicensable, bit 2 revocable, bit 3 revoked, bit 4 replaced an earlier one
+    uint8 epoch; // the asset's registration epoch when granted: a licence of a cancelled registration confers nothing
 }

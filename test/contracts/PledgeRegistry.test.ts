@@ -8,6 +8,7 @@ import { licenceTerms, recordTrade, registerAsset, tradeOf } from "../helpers/as
 import { signTrade, tradeDigest } from "../helpers/signing";
 import { PLEDGE_TYPES, type PledgeTermsValue, currency, pledgeDigest, signPledge, typeHash } from "../helpers/signing";
 import { sha256Of } from "../helpers/evidence";
+import { signedOnboard } from "../helpers/consent";
 
 /** Unit tests against a registry test double (MockAssetRegistry); see PledgeRegistry.integration below for the
  * real DataAssetRegistry and TradeRecorder. */
@@ -157,9 +158,7 @@ describe("PledgeRegistry", function () {
         const f = await pledgeFixture();
         const wallet = await (await ethers.getContractFactory("MockERC1271Wallet")).deploy(f.bob.address);
         const walletAssetId = BigInt(sha256Of("asset held by a wallet"));
-        await f.participants
-          .connect(f.shde)
-          .onboardMerchant(await wallet.getAddress(), MerchantCategory.DataResource, digest("credential:wallet"));
+        await signedOnboard(f.participants, f.shde, await wallet.getAddress(), MerchantCategory.DataResource, digest("credential:wallet"), f.bob);
         await f.registry.setAsset(walletAssetId, f.shde.address, await wallet.getAddress());
         return { ...f, wallet, walletAssetId };
       }

@@ -18,6 +18,7 @@ import {
   type TradeValue,
   type LicenceTermsValue,
 } from "../helpers/signing";
+import { FAR_DEADLINE, signedRegister, signedOnboard } from "../helpers/consent";
 
 const DAY = 86_400;
 const CID = "bafkreiaik25br4i43dguxfnclnv5bfjwn5dguigdcmkb3zovgriht6msua";
@@ -106,7 +107,7 @@ async function windowOf(f: Fixture, exchange: string): Promise<[bigint, bigint]>
 /** A bit mask with the given bit positions set. */
 const bitsAt = (...positions: number[]): bigint => positions.reduce((m, i) => m | (1n << BigInt(i)), 0n);
 
-async function registerAsset(f: Awaited<ReturnType<typeof shuquanFixture>>, label: string, holder: string, level: number = DataLevel.General) {
+async function registerAsset(f: Awaited<ReturnType<typeof shuquanFixture>>, label: string, holder: string, level: number = DataLevel.General, signer?: Signer) {
   const r = {
     contentDigest: digest(`content:${label}`),
     holder,
@@ -117,8 +118,10 @@ async function registerAsset(f: Awaited<ReturnType<typeof shuquanFixture>>, labe
     metadataCid: CID,
     consentDigest: ZERO,
     parents: [] as bigint[],
+    nonce: 0n,
+    deadline: FAR_DEADLINE,
   };
-  await f.registry.connect(f.shde).register(r);
+  await signedRegister(f.registry, f.shde, r, signer);
   return BigInt(r.contentDigest);
 }
 
@@ -311,8 +314,8 @@ describe("TradeRecorder", function () {
         const f = await tradeFixture();
         const wallet = await ethers.deployContract("MockERC1271Wallet", [f.bob.address]);
         const walletAddress = await wallet.getAddress();
-        await f.participants.connect(f.shde).onboardMerchant(walletAddress, MerchantCategory.DataResource, digest("credential:wallet"));
-        const assetW = await registerAsset(f, "W", walletAddress);
+        await signedOnboard(f.participants, f.shde, walletAddress, MerchantCategory.DataResource, digest("credential:wallet"), f.bob);
+        const assetW = await registerAsset(f, "W", walletAddress, DataLevel.General, f.bob);
         return { ...f, wallet, walletAddress, assetW };
       }
 

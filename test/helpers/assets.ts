@@ -8,6 +8,7 @@ import type { DataAssetRegistry, TradeRecorder } from "../../typechain-types";
 import type { IDataAssetRegistry } from "../../typechain-types/contracts/DataAssetRegistry";
 import { AssetKind, AssetSource, DataLevel, Right, Venue, digest } from "./fixture";
 import { sha256Of } from "./evidence";
+import { FAR_DEADLINE, signedRegister } from "./consent";
 import { EMPTY_LICENCE_TERMS, type LicenceTermsValue, type TradeValue, currency, signTrade, tradeIdOf } from "./signing";
 
 export type RegistrationValue = IDataAssetRegistry.RegistrationStruct;
@@ -24,6 +25,8 @@ export function registrationOf(holder: string, label: string, overrides: Partial
     metadataCid: "bafkreiaik25br4i43dguxfnclnv5bfjwn5dguigdcmkb3zovgriht6msua",
     consentDigest: ethers.ZeroHash,
     parents: [],
+    nonce: 0n,
+    deadline: FAR_DEADLINE,
     ...overrides,
   };
 }
@@ -37,7 +40,7 @@ export async function registerAsset(
   overrides: Partial<RegistrationValue> = {},
 ): Promise<bigint> {
   const r = registrationOf(typeof holder === "string" ? holder : holder.address, label, overrides);
-  await (await registry.connect(exchange).register(r)).wait();
+  await (await signedRegister(registry, exchange, r)).wait();
   return BigInt(r.contentDigest as string);
 }
 

@@ -110,19 +110,23 @@ export async function seedDemo(p: {
     });
     const bytes = canonicalJsonBytes(metadata);
     const metadataCid = await content.put(bytes);
-    await wait(
-      registry(o.exchange).register({
-        contentDigest: root,
-        holder: addr(o.holder),
-        kind: enumValue(ASSET_KIND, o.kind, "kind"),
-        source: enumValue(ASSET_SOURCE, o.source, "source"),
-        level: enumValue(DATA_LEVEL, o.level, "level"),
-        metadataDigest: sha256Hex(bytes),
-        metadataCid,
-        consentDigest: o.source === "personal" ? sha256Hex(`consent records of ${o.name}`) : ZERO32,
-        parents: (o.parents ?? []).map((k) => assets[k]),
-      }),
-    );
+    const application = {
+      contentDigest: root,
+      holder: addr(o.holder),
+      kind: enumValue(ASSET_KIND, o.kind, "kind"),
+      source: enumValue(ASSET_SOURCE, o.source, "source"),
+      level: enumValue(DATA_LEVEL, o.level, "level"),
+      metadataDigest: sha256Hex(bytes),
+      metadataCid,
+      consentDigest: o.source === "personal" ? sha256Hex(`consent records of ${o.name}`) : ZERO32,
+      parents: (o.parents ?? []).map((k) => assets[k]),
+      nonce: await registry(o.exchange).applicationNonce(addr(o.holder)),
+      deadline: 2n ** 40n,
+    };
+    // the holder signs its application (the contract's own digest, with its development key)
+    const applicationDigest = await registry(o.exchange).hashApplication(application, addr(o.exchange));
+    const holderSignature = Signature.from(devWallet(o.holder).signingKey.sign(applicationDigest)).serialized;
+    await wait(registry(o.exchange).register(application, holderSignature));
     assets[o.key] = root;
     return root;
   }

@@ -3,7 +3,7 @@
  * exchanges, each onboards its merchants, and they recognise each other: SHDE recognises GZDE as a whole, GZDE
  * recognises SHDE's alice singly (so bob is recognised at SHDE only) — the same layout the tests use.
  */
-import { JsonRpcProvider, NonceManager, type Signer } from "ethers";
+import { JsonRpcProvider, NonceManager, Signature, type Signer } from "ethers";
 import { IParticipantRegistry__factory, ITradeRecorder__factory } from "../../../typechain-types";
 import { exchangeCodeBytes4, enumValue, MERCHANT_CATEGORY, sha256Hex } from "../digest";
 import { DEV, devWallet } from "./accounts";
@@ -45,11 +45,18 @@ export async function bootstrapRoles(
 
   const shde = as(DEV.shde);
   const gzde = as(DEV.gzde);
-  await send(shde.onboardMerchant(address(DEV.alice), category("data-resource"), credential("alice")));
-  await send(shde.onboardMerchant(address(DEV.bob), category("technology"), credential("bob")));
-  await send(gzde.onboardMerchant(address(DEV.carol), category("data-resource"), credential("carol")));
-  await send(gzde.onboardMerchant(address(DEV.dave), category("third-party-service"), credential("dave")));
-  await send(gzde.onboardMerchant(address(DEV.lender), category("third-party-service"), credential("lender")));
+  // Each merchant signs its own onboarding consent (the contract's digest, signed with its development key).
+  const deadline = 2n ** 40n;
+  const onboard = async (exchange: number, merchant: number, name: string, cat: string) => {
+    const digest = await regulator.hashOnboarding(address(merchant), address(exchange), category(cat), credential(name), 0n, deadline);
+    const signature = Signature.from(devWallet(merchant).signingKey.sign(digest)).serialized;
+    await send(as(exchange).onboardMerchant(address(merchant), category(cat), credential(name), deadline, signature));
+  };
+  await onboard(DEV.shde, DEV.alice, "alice", "data-resource");
+  await onboard(DEV.shde, DEV.bob, "bob", "technology");
+  await onboard(DEV.gzde, DEV.carol, "carol", "data-resource");
+  await onboard(DEV.gzde, DEV.dave, "dave", "third-party-service");
+  await onboard(DEV.gzde, DEV.lender, "lender", "third-party-service");
   await send(shde.recogniseExchange(address(DEV.gzde)));
   await send(gzde.recogniseMerchant(address(DEV.alice)));
   for (const exchange of [DEV.shde, DEV.gzde]) {

@@ -59,3 +59,66 @@ export const PLEDGE_TYPES: Record<string, TypedDataField[]> = {
 export function tradeMessage<T extends { tradeId: bigint }>(trade: T): T & { exchange: string } {
   return { ...trade, exchange: parseTradeId(trade.tradeId).exchange };
 }
+
+/**
+ * EIP-712 types the holder signs to apply for a registration (DataAssetRegistry.APPLICATION_TYPEHASH): the
+ * registration's terms with the registering `exchange`; enums are uint8. The metadata CID is not signed: its digest is.
+ */
+export const APPLICATION_TYPES: Record<string, TypedDataField[]> = {
+  Application: [
+    { name: "contentDigest", type: "bytes32" },
+    { name: "holder", type: "address" },
+    { name: "exchange", type: "address" },
+    { name: "kind", type: "uint8" },
+    { name: "source", type: "uint8" },
+    { name: "level", type: "uint8" },
+    { name: "metadataDigest", type: "bytes32" },
+    { name: "consentDigest", type: "bytes32" },
+    { name: "parents", type: "uint256[]" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint64" },
+  ],
+};
+
+/** EIP-712 types the merchant signs to be onboarded by (or to move its home to) `exchange` (ONBOARDING_TYPEHASH). */
+export const ONBOARDING_TYPES: Record<string, TypedDataField[]> = {
+  Onboarding: [
+    { name: "merchant", type: "address" },
+    { name: "exchange", type: "address" },
+    { name: "category", type: "uint8" },
+    { name: "credentialDigest", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint64" },
+  ],
+};
+
+/** The registration fields an application signs (IDataAssetRegistry.Registration without the metadata CID). */
+export interface ApplicationFields {
+  contentDigest: string;
+  holder: string;
+  kind: unknown;
+  source: unknown;
+  level: unknown;
+  metadataDigest: string;
+  consentDigest: string;
+  parents: readonly unknown[];
+  nonce: unknown;
+  deadline: unknown;
+}
+
+/** The typed-data message of an application: the registration's signed fields plus the registering `exchange`. */
+export function applicationMessage(r: ApplicationFields, exchange: string) {
+  return {
+    contentDigest: r.contentDigest,
+    holder: r.holder,
+    exchange,
+    kind: r.kind,
+    source: r.source,
+    level: r.level,
+    metadataDigest: r.metadataDigest,
+    consentDigest: r.consentDigest,
+    parents: r.parents,
+    nonce: r.nonce,
+    deadline: r.deadline,
+  };
+}

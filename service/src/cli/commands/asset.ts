@@ -4,7 +4,7 @@ import { resolveAsset } from "../args";
 import { send, view } from "../chain";
 import { commandSummary } from "./index";
 import { act } from "../program";
-import { registerAssetRegisterCommand } from "./asset-register";
+import { registerAssetApplyCommand, registerAssetRegisterCommand } from "./asset-register";
 
 /** The on-chain Asset struct as ethers returns it. */
 export interface AssetStruct {
@@ -22,6 +22,7 @@ export interface AssetStruct {
 /** `shuquan asset register|show|freeze|unfreeze`. */
 export function registerAssetCommands(program: Command): void {
   const asset = program.command("asset").description(commandSummary("asset"));
+  registerAssetApplyCommand(asset);
   registerAssetRegisterCommand(asset);
 
   asset
