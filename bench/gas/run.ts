@@ -187,8 +187,9 @@ async function main(): Promise<void> {
     notes: "one-off per exchange that did not open its window (slot 0→non-zero) + single-merchant recognition path + buyer's balance 0→1",
   });
 
-  const gzdeBuyer2 = ethers.getAddress(ethers.dataSlice(ethers.id("bench: second new buyer at GZDE"), 12));
-  await signedOnboard(participants, a.gzde, gzdeBuyer2, MerchantCategory.DataResource, digest(gzdeBuyer2));
+  const gzdeBuyer2Wallet = ethers.Wallet.createRandom(); // a new merchant, who signs its own onboarding consent
+  const gzdeBuyer2 = gzdeBuyer2Wallet.address;
+  await signedOnboard(participants, a.gzde, gzdeBuyer2, MerchantCategory.DataResource, digest(gzdeBuyer2), gzdeBuyer2Wallet);
   await signedRegister(registry, a.shde, registrationOf(a.alice.address, "alice's second asset sold at GZDE"));
   const assetG2 = BigInt(registrationOf(a.alice.address, "alice's second asset sold at GZDE").contentDigest as string);
   const tw2 = await tradeOf(a.gzde.address, assetG2, a.alice.address, gzdeBuyer2, Right.Holding, {
@@ -211,8 +212,9 @@ async function main(): Promise<void> {
   const bj = a.bjde;
   await participants.connect(a.regulator).accreditExchange(bj.address, exchangeCode("BJDE"), "Beijing International Data Exchange");
   await participants.connect(bj).recogniseMerchant(a.alice.address);
-  const bjBuyer = ethers.getAddress(ethers.dataSlice(ethers.id("bench: new buyer at BJDE"), 12));
-  await signedOnboard(participants, bj, bjBuyer, MerchantCategory.DataResource, digest(bjBuyer));
+  const bjBuyerWallet = ethers.Wallet.createRandom(); // a new merchant, who signs its own onboarding consent
+  const bjBuyer = bjBuyerWallet.address;
+  await signedOnboard(participants, bj, bjBuyer, MerchantCategory.DataResource, digest(bjBuyer), bjBuyerWallet);
   const openWindow = await gasOf(tradeRecorder.connect(bj).closeTradeIds(1));
   rows.push({
     id: "trade.openWindow",
