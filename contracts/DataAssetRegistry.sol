@@ -5,6 +5,7 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {EIP712Verifier} from "./eip712/EIP712Verifier.sol";
 import {IDataAssetRegistry} from "./interfaces/IDataAssetRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {IPledgeRegistry} from "./interfaces/IPledgeRegistry.sol";
 import {AssetKind, AssetSource, DataLevel, Right, LicenceTerms, Licence} from "./common/Types.sol";
 import {RegistrationNumber} from "./libraries/RegistrationNumber.sol";
 
@@ -277,7 +278,8 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
     function revokeLicence(uint256 assetId, address grantee, Right right, string calldata reason) external {
         bytes32 licenceId = _licenceId(assetId, grantee, right);
         Licence memory lic = _licences[licenceId];
-        if (lic.grantor == address(0) || lic.epoch != _assets[assetId].epoch) revert RegistryLicenceNotFound(licenceId);
+        AssetRecord storage asset = _assets[assetId];
+        if (lic.grantor == address(0) || lic.epoch != asset.epoch) revert RegistryLicenceNotFound(licenceId);
         bool byRegulator;
         if (msg.sender != lic.grantor || lic.flags & _LICENCE_REVOCABLE == 0) {
             if (!_participants.isRegulator(msg.sender)) {
@@ -303,17 +305,23 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
         lic.end = now_;
         lic.flags |= _LICENCE_REVOKED;
         _licences[licenceId] = lic;
+        ++asset.stateNonce;
         emit LicenceRevoked(licenceId, assetId, msg.sender, byRegulator, now_, reason);
     }
 
     // ------------------------------------------------------------------ trade and pledge hooks
 
     /// @inheritdoc IDataAssetRegistry
-    /// @dev Refuses unknown, frozen, core-level and pledged assets, and a `from` that is not the holder.
-    function transferByTrade(uint256 assetId, address from, address to, uint256 tradeId) external {
+    /// @dev Refuses unknown, frozen, core-level and pledged assets, a state nonce other than the asset's, and a `from`
+    /// that is not the holder. A change of holder does not advance the state nonce: every consent that could be
+    /// replayed names its signer, who is the holder it was given for.
+    function transferByTrade(uint256 assetId, address from, address to, uint256 tradeId, uint64 expectedStateNonce)
+        external
+    {
         if (msg.sender != _tradeRecorder) revert RegistryUnauthorized(msg.sender);
-        uint8 flags = _requireTradeable(assetId).flags;
-        if (flags & _PLEDGED != 0) revert RegistryAssetPledged(assetId);
+        AssetRecord memory a = _requireTradeable(assetId);
+        if (a.flags & _PLEDGED != 0) revert RegistryAssetPledged(assetId);
+        if (a.stateNonce != expectedStateNonce) revert RegistryStateChanged(assetId, expectedStateNonce, a.stateNonce);
         if (to == address(0)) revert RegistryZeroAddress();
         if (_holdings[assetId].holder != from) revert RegistryNotHolder(assetId, from);
         _update(to, assetId, address(0));
@@ -323,19 +331,22 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
     /// @inheritdoc IDataAssetRegistry
     /// @dev Locking refuses unknown, already pledged, frozen and core-level assets (none of them may be pledged:
     /// a pledge is security that may have to change hands). Unlocking refuses an asset that is not locked.
-    function setPledgeLock(uint256 assetId, bool pledged, uint256 pledgeId) external {
+    function setPledgeLock(uint256 assetId, bool pledged, uint256 pledgeId, uint40 pledgeEnd) external {
         if (msg.sender != _pledgeRegistry) revert RegistryUnauthorized(msg.sender);
-        uint8 flags;
+        AssetRecord memory a;
         if (pledged) {
-            flags = _requireTradeable(assetId).flags;
-            if (flags & _PLEDGED != 0) revert RegistryAssetPledged(assetId);
-            flags |= _PLEDGED;
+            a = _requireTradeable(assetId);
+            if (a.flags & _PLEDGED != 0) revert RegistryAssetPledged(assetId);
+            a.flags |= _PLEDGED;
+            a.pledgeEnd = pledgeEnd;
         } else {
-            flags = _requireAsset(assetId).flags;
-            if (flags & _PLEDGED == 0) revert RegistryAssetNotPledged(assetId);
-            flags &= ~_PLEDGED;
+            a = _requireAsset(assetId);
+            if (a.flags & _PLEDGED == 0) revert RegistryAssetNotPledged(assetId);
+            a.flags &= ~_PLEDGED;
+            a.pledgeEnd = 0;
         }
-        _assets[assetId].flags = flags;
+        ++a.stateNonce;
+        _assets[assetId] = a;
         emit AssetPledgeLockChanged(assetId, pledged, pledgeId);
     }
 
@@ -477,7 +488,8 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
     /// start < end and end is in the future (a start in the past is raised to now: a licence never confers a right
     /// before it was granted); Processing and Operating are granted by the holder; ProductUse by the holder or by
     /// the grantee of an Operating licence in force now with the sublicensable flag, and then it cannot outlast that
-    /// Operating licence; a pledged asset cannot be licensed exclusively; the grantee's previous licence of this
+    /// Operating licence; a pledged asset cannot be licensed exclusively, irrevocably or beyond the pledge's term (and
+    /// every grant advances the asset's state nonce); the grantee's previous licence of this
     /// right must have expired or been revoked.
     ///
     /// Exclusivity, with O(1) bookkeeping per (asset, right):
@@ -506,7 +518,7 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
         uint40 start = terms.start < now_ ? now_ : terms.start;
 
         _checkGrantor(assetId, grantor, right, end, now_, a.epoch);
-        if (terms.exclusive && a.flags & _PLEDGED != 0) revert RegistryAssetPledged(assetId);
+        _checkPledgeAndAdvance(assetId, a, terms);
 
         licenceId = _licenceId(assetId, grantee, right);
         uint8 flags = _replacedFlag(licenceId, now_, a.epoch);
@@ -516,6 +528,15 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
             | (terms.revocable ? _LICENCE_REVOCABLE : 0);
         _licences[licenceId] = Licence({grantor: grantor, start: start, end: terms.end, flags: flags, epoch: a.epoch});
         _emitGranted(licenceId, assetId, grantee, grantor, right, terms, start, tradeId);
+    }
+
+    /// @dev While pledged, refuses what would drain the lender's security: an exclusive or irrevocable licence, or one
+    /// ending after the pledge's term. Then advances the asset's state nonce (a licence changes its rights).
+    function _checkPledgeAndAdvance(uint256 assetId, AssetRecord memory a, LicenceTerms calldata terms) private {
+        if (a.flags & _PLEDGED != 0 && (terms.exclusive || !terms.revocable || terms.end > a.pledgeEnd)) {
+            revert RegistryAssetPledged(assetId);
+        }
+        _assets[assetId].stateNonce = a.stateNonce + 1;
     }
 
     /// @dev Reverts if the licence `licenceId` is still in force (or not started); returns _LICENCE_REGRANTED when a
@@ -605,6 +626,7 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
             AssetRecord memory p = _assets[parentId];
             if (p.status == 0) revert RegistryAssetNotFound(parentId);
             if (p.flags & _FROZEN != 0) revert RegistryAssetFrozen(parentId);
+            if (p.flags & _PLEDGED != 0) _requireDerivationApproved(parentId, r.contentDigest);
             uint8 parentLevel = (p.class >> 4) & 3;
             if (parentLevel > uint8(r.level)) revert RegistryLevelBelowParent(parentId, DataLevel(parentLevel));
             if (p.flags & (_PERSONAL_LINEAGE | _DEIDENTIFIED) == _PERSONAL_LINEAGE) personal = true;
@@ -618,6 +640,13 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
         if (!personal) return 0;
         if (r.consentDigest == 0) revert RegistryConsentRequired(assetId);
         return _PERSONAL_LINEAGE;
+    }
+
+    /// @dev A pledged parent: the lender must have approved this child (PledgeRegistry.approveDerivation).
+    function _requireDerivationApproved(uint256 parentId, bytes32 childDigest) private view {
+        if (!IPledgeRegistry(_pledgeRegistry).isDerivationApproved(parentId, childDigest)) {
+            revert RegistryAssetPledged(parentId);
+        }
     }
 
     /// @dev Reverts unless `r` carries its holder's live application for registration by `exchange`: deadline not

@@ -115,9 +115,13 @@ async function main(): Promise<void> {
   // Trades. SHDE's serials 1..3 land in the trade-id window its warm-up trade (serial 0) opened: slot non-zero.
   const assetA = BigInt(registrationOf(newHolder1.address, "asset of a new holder").contentDigest as string);
   const ex = a.shde.address;
-  const trade = async (t: TradeValue, seller = a.alice) =>
-    gasOf(tradeRecorder.connect(a.shde).recordTrade(t, await signTrade(seller, tradeRecorder, t)));
   const sellerOf = (addr: string) => a.signers.find((s) => s.address === addr)!;
+  // the buyer signs the same digest (its acceptance of the terms and the asset's state)
+  // a holding transfer names the asset's current state nonce (licences granted above advanced it)
+  const trade = async (t0: TradeValue, seller = a.alice) => {
+    const t = t0.right === Right.Holding ? { ...t0, stateNonce: (await registry.getAsset(t0.assetId)).stateNonce } : t0;
+    return gasOf(tradeRecorder.connect(a.shde).recordTrade(t, await signTrade(seller, tradeRecorder, t), await signTrade(sellerOf(t.buyer), tradeRecorder, t)));
+  };
 
   // warm-up trade (SHDE's trade-id window 0→non-zero): alice sells her first asset to bob
   const warmTrade = await tradeOf(ex, p2, a.alice.address, a.bob.address, Right.Holding, { tradeId: tradeIdOf(ex, 0) });
@@ -178,7 +182,7 @@ async function main(): Promise<void> {
   const tw = await tradeOf(a.gzde.address, assetG, a.alice.address, gzdeBuyer.address, Right.Holding, {
     tradeId: tradeIdOf(a.gzde.address, 0),
   });
-  const tradeWorst = await gasOf(tradeRecorder.connect(a.gzde).recordTrade(tw, await signTrade(a.alice, tradeRecorder, tw)));
+  const tradeWorst = await gasOf(tradeRecorder.connect(a.gzde).recordTrade(tw, await signTrade(a.alice, tradeRecorder, tw), await signTrade(gzdeBuyer, tradeRecorder, tw)));
   rows.push({
     id: "trade.holding.exchangeFirstWorst",
     operation: "trade — holding transfer, exchange's first trade, seller recognised singly, buyer new",
@@ -196,7 +200,7 @@ async function main(): Promise<void> {
     tradeId: tradeIdOf(a.gzde.address, 160),
   });
   const tradeWorstRecurring = await gasOf(
-    tradeRecorder.connect(a.gzde).recordTrade(tw2, await signTrade(a.alice, tradeRecorder, tw2)),
+    tradeRecorder.connect(a.gzde).recordTrade(tw2, await signTrade(a.alice, tradeRecorder, tw2), await signTrade(gzdeBuyer2Wallet, tradeRecorder, tw2)),
   );
   rows.push({
     id: "trade.holding.worst",
@@ -225,7 +229,7 @@ async function main(): Promise<void> {
   await signedRegister(registry, a.shde, registrationOf(a.alice.address, "alice's asset sold at BJDE"));
   const assetB = BigInt(registrationOf(a.alice.address, "alice's asset sold at BJDE").contentDigest as string);
   const tb = await tradeOf(bj.address, assetB, a.alice.address, bjBuyer, Right.Holding, { tradeId: tradeIdOf(bj.address, 1) });
-  const tradeOpened = await gasOf(tradeRecorder.connect(bj).recordTrade(tb, await signTrade(a.alice, tradeRecorder, tb)));
+  const tradeOpened = await gasOf(tradeRecorder.connect(bj).recordTrade(tb, await signTrade(a.alice, tradeRecorder, tb), await signTrade(bjBuyerWallet, tradeRecorder, tb)));
   rows.push({
     id: "trade.holding.firstAfterOpen",
     operation: "trade — holding transfer, exchange's first trade after opening its window, seller recognised singly, buyer new",
@@ -273,12 +277,14 @@ async function main(): Promise<void> {
   const now = (await ethers.provider.getBlock("latest"))!.timestamp;
   const terms = {
     assetId: p1,
+    holder: a.alice.address,
     lender: a.lender.address,
     amount: 1_000_000_00n,
     currency: currency("CNY"),
     start: now,
     end: now + 365 * 86_400,
     agreementDigest: digest("pledge agreement"),
+    stateNonce: (await registry.getAsset(p1)).stateNonce,
     nonce: await pledges.nonces(a.alice.address),
     deadline: now + 3_600,
   };

@@ -81,6 +81,7 @@ interface IDataAssetRegistry {
     error RegistryNotPersonalLineage(uint256 assetId); // de-identifying an asset with no personal lineage
     error RegistryAlreadyDeidentified(uint256 assetId); // a finding is recorded already
     error RegistryCancellationsExhausted(uint256 assetId); // a digest can be cancelled at most 255 times
+    error RegistryStateChanged(uint256 assetId, uint64 expected, uint64 actual); // the rights changed since signing
 
     /// @notice Emitted when an exchange registers an asset (the ERC-721 Transfer from zero follows it).
     event AssetRegistered(
@@ -195,8 +196,11 @@ interface IDataAssetRegistry {
     /// @notice Revokes a licence in force: by its grantor if revocable, by the regulator always.
     function revokeLicence(uint256 assetId, address grantee, Right right, string calldata reason) external;
 
-    /// @notice Moves the holding right. Trade recorder only, after it has checked the seller's authorisation.
-    function transferByTrade(uint256 assetId, address from, address to, uint256 tradeId) external;
+    /// @notice Moves the holding right. Trade recorder only, after it has checked the seller's authorisation and the
+    /// buyer's acceptance, which both name the asset's state nonce `expectedStateNonce` (RegistryStateChanged if a
+    /// licence, revocation or pledge changed the rights since).
+    function transferByTrade(uint256 assetId, address from, address to, uint256 tradeId, uint64 expectedStateNonce)
+        external;
 
     /// @notice Grants a licence on the seller's behalf. Trade recorder only.
     function grantLicenceByTrade(
@@ -208,8 +212,10 @@ interface IDataAssetRegistry {
         uint256 tradeId
     ) external returns (bytes32 licenceId);
 
-    /// @notice Locks (`pledged` true) or unlocks an asset. Pledge registry only.
-    function setPledgeLock(uint256 assetId, bool pledged, uint256 pledgeId) external;
+    /// @notice Locks (`pledged` true, until the term's end `pledgeEnd`) or unlocks an asset. Pledge registry only.
+    /// While locked: no change of holder, no exclusive or irrevocable licence, none ending after `pledgeEnd`, and no
+    /// derivation the lender has not approved.
+    function setPledgeLock(uint256 assetId, bool pledged, uint256 pledgeId, uint40 pledgeEnd) external;
 
     /// @notice Does `account` hold a licence of `right` on `assetId` in force at unix time `timestamp`? Answers from
     /// the latest licence of (asset, account, right); for an instant before it started, when it replaced an earlier

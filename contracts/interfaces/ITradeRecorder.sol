@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
-import {Right, Venue, LicenceTerms} from "../common/Types.sol";
+import {Right, Venue, LicenceTerms, EnforcementSale} from "../common/Types.sol";
 
 /// @title Trade records (交易凭证) that apply the right they move
 /// @notice An accredited exchange records a trade; the right moves in the same transaction, so the proof and the
@@ -37,7 +37,8 @@ interface ITradeRecorder {
         bytes32 contractDigest; // SHA-256 of the signed trade contract; required
         Venue venue; // on-exchange (场内) or reported off-exchange (场外)
         uint256 linkedTradeId; // an earlier recorded trade this one links to (场内场外交易链接), or 0
-        uint64 deadline; // the seller's signature is void after this unix time
+        uint64 deadline; // the seller's and the buyer's signatures are void after this unix time
+        uint64 stateNonce; // the asset's state nonce both sides agreed on; checked for holding transfers
     }
 
     error TradeUnauthorized(address account); // caller is not an active exchange
@@ -47,7 +48,7 @@ interface ITradeRecorder {
     error TradeIdTooOld(uint256 tradeId, uint96 base); // serial below the exchange's window base: re-sign a new id
     error TradeWindowNotAdvanced(uint96 below, uint96 base); // closing ids below a serial that is not above the base
     error TradeExpired(uint64 deadline); // the seller's authorisation has expired
-    error TradeInvalidSignature(address seller); // the signature is not the seller's over these terms
+    error TradeInvalidSignature(address party); // the signature is not the seller's (or buyer's) over these terms
     error TradeSameParty(address party); // seller and buyer are the same account
     error TradeInvalidPrice(); // neither a disclosed price with currency nor a commitment, or both
     error TradeMissingContractDigest(); // no contract digest
@@ -80,8 +81,19 @@ interface ITradeRecorder {
     /// at which both seller and buyer are recognised.
     /// @param trade Every term of the trade.
     /// @param sellerSignature The seller's EIP-712 signature of `trade` (ECDSA, or ERC-1271 for contract wallets).
+    /// @param buyerSignature The buyer's signature of the same digest: its acceptance of the terms and, for a
+    /// holding transfer, of the asset's state (`stateNonce`).
     /// @return licenceId The licence granted, or zero for a holding transfer.
-    function recordTrade(Trade calldata trade, bytes calldata sellerSignature) external returns (bytes32 licenceId);
+    function recordTrade(Trade calldata trade, bytes calldata sellerSignature, bytes calldata buyerSignature)
+        external
+        returns (bytes32 licenceId);
+
+    /// @notice Records the enforcement of a pledge (质权实现) as an off-exchange holding transfer from `holder` to
+    /// `sale.to` and applies it. Caller: the registry's pledge registry, which checked the default, the objection
+    /// window and the buyer's acceptance. The trade id's prefix is the pledge registry, its serial `pledgeId`.
+    function recordEnforcement(uint256 assetId, address holder, uint256 pledgeId, EnforcementSale calldata sale)
+        external
+        returns (uint256 tradeId);
 
     /// @notice True when `tradeId` has been recorded, as far as the recorder still knows: its bit is set in its
     /// exchange's window (`tradeIdStatus` is Recorded). A `true` is proof; a `false` is not proof of absence when the

@@ -20,6 +20,8 @@ const DAY = 86_400;
 const CID = "bafkreiaik25br4i43dguxfnclnv5bfjwn5dguigdcmkb3zovgriht6msua";
 const ZERO = ethers.ZeroHash;
 const SCOPE = digest("scope:analytics");
+/** A pledge term end far in the future (the hook tests lock assets directly). */
+const FAR_PLEDGE_END = 2n ** 39n;
 
 type Fixture = Awaited<ReturnType<typeof shuquanFixture>>;
 
@@ -433,7 +435,7 @@ describe("DataAssetRegistry", function () {
 
         it("should refuse once the holder has sold the parent", async function () {
           const f = await loadFixture(hooksFixture);
-          await f.hooks.connect(f.recorderStub).transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n);
+          await f.hooks.connect(f.recorderStub).transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n, 0n);
           await expect(signedRegister(f.hooks, f.shde, registration("D", f.alice.address, { parents: [f.assetH] })))
             .to.be.revertedWithCustomError(f.hooks, "RegistryParentUnauthorized")
             .withArgs(f.assetH, f.alice.address);
@@ -1087,7 +1089,7 @@ describe("DataAssetRegistry", function () {
     context("when the trade recorder moves the holding", function () {
       it("should transfer and emit Transfer then HoldingTransferred", async function () {
         const f = await loadFixture(hooksFixture);
-        const tx = f.hooks.connect(f.recorderStub).transferByTrade(f.assetH, f.alice.address, f.bob.address, 77n);
+        const tx = f.hooks.connect(f.recorderStub).transferByTrade(f.assetH, f.alice.address, f.bob.address, 77n, 0n);
         await expect(tx).to.emit(f.hooks, "Transfer").withArgs(f.alice.address, f.bob.address, f.assetH);
         await expect(tx).to.emit(f.hooks, "HoldingTransferred").withArgs(f.assetH, f.alice.address, f.bob.address, 77n);
         expect(await f.hooks.ownerOf(f.assetH)).to.equal(f.bob.address);
@@ -1100,7 +1102,7 @@ describe("DataAssetRegistry", function () {
       it("should revert with RegistryUnauthorized", async function () {
         const f = await loadFixture(hooksFixture);
         for (const who of [f.alice, f.shde, f.pledgeStub]) {
-          await expect(f.hooks.connect(who).transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n))
+          await expect(f.hooks.connect(who).transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n, 0n))
             .to.be.revertedWithCustomError(f.hooks, "RegistryUnauthorized")
             .withArgs(who.address);
         }
@@ -1111,16 +1113,16 @@ describe("DataAssetRegistry", function () {
       it("should refuse unknown, frozen, core-level and pledged assets", async function () {
         const f = await loadFixture(hooksFixture);
         const rec = f.hooks.connect(f.recorderStub);
-        await expect(rec.transferByTrade(5n, f.alice.address, f.bob.address, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotFound").withArgs(5n);
-        await expect(rec.transferByTrade(f.assetHCore, f.alice.address, f.bob.address, 1n))
+        await expect(rec.transferByTrade(5n, f.alice.address, f.bob.address, 1n, 0n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotFound").withArgs(5n);
+        await expect(rec.transferByTrade(f.assetHCore, f.alice.address, f.bob.address, 1n, 0n))
           .to.be.revertedWithCustomError(f.hooks, "RegistryCoreData")
           .withArgs(f.assetHCore);
-        await f.hooks.connect(f.pledgeStub).setPledgeLock(f.assetH, true, 1n);
-        await expect(rec.transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n))
+        await f.hooks.connect(f.pledgeStub).setPledgeLock(f.assetH, true, 1n, FAR_PLEDGE_END);
+        await expect(rec.transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n, 0n))
           .to.be.revertedWithCustomError(f.hooks, "RegistryAssetPledged")
           .withArgs(f.assetH);
         await f.hooks.connect(f.regulator).freeze(f.assetH, "x");
-        await expect(rec.transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n))
+        await expect(rec.transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n, 0n))
           .to.be.revertedWithCustomError(f.hooks, "RegistryAssetFrozen")
           .withArgs(f.assetH);
       });
@@ -1128,10 +1130,10 @@ describe("DataAssetRegistry", function () {
       it("should refuse a seller who is not the holder, and a zero buyer", async function () {
         const f = await loadFixture(hooksFixture);
         const rec = f.hooks.connect(f.recorderStub);
-        await expect(rec.transferByTrade(f.assetH, f.bob.address, f.carol.address, 1n))
+        await expect(rec.transferByTrade(f.assetH, f.bob.address, f.carol.address, 1n, 0n))
           .to.be.revertedWithCustomError(f.hooks, "RegistryNotHolder")
           .withArgs(f.assetH, f.bob.address);
-        await expect(rec.transferByTrade(f.assetH, f.alice.address, ethers.ZeroAddress, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryZeroAddress");
+        await expect(rec.transferByTrade(f.assetH, f.alice.address, ethers.ZeroAddress, 1n, 0n)).to.be.revertedWithCustomError(f.hooks, "RegistryZeroAddress");
       });
     });
   });
@@ -1173,17 +1175,17 @@ describe("DataAssetRegistry", function () {
       it("should set the flag and emit AssetPledgeLockChanged", async function () {
         const f = await loadFixture(hooksFixture);
         const p = f.hooks.connect(f.pledgeStub);
-        await expect(p.setPledgeLock(f.assetH, true, 3n)).to.emit(f.hooks, "AssetPledgeLockChanged").withArgs(f.assetH, true, 3n);
+        await expect(p.setPledgeLock(f.assetH, true, 3n, FAR_PLEDGE_END)).to.emit(f.hooks, "AssetPledgeLockChanged").withArgs(f.assetH, true, 3n);
         expect((await f.hooks.getAsset(f.assetH)).pledged).to.equal(true);
-        await expect(p.setPledgeLock(f.assetH, false, 3n)).to.emit(f.hooks, "AssetPledgeLockChanged").withArgs(f.assetH, false, 3n);
+        await expect(p.setPledgeLock(f.assetH, false, 3n, 0)).to.emit(f.hooks, "AssetPledgeLockChanged").withArgs(f.assetH, false, 3n);
         expect((await f.hooks.getAsset(f.assetH)).pledged).to.equal(false);
       });
 
       it("should allow unlocking a frozen asset", async function () {
         const f = await loadFixture(hooksFixture);
-        await f.hooks.connect(f.pledgeStub).setPledgeLock(f.assetH, true, 3n);
+        await f.hooks.connect(f.pledgeStub).setPledgeLock(f.assetH, true, 3n, FAR_PLEDGE_END);
         await f.hooks.connect(f.regulator).freeze(f.assetH, "x");
-        await expect(f.hooks.connect(f.pledgeStub).setPledgeLock(f.assetH, false, 3n)).to.emit(f.hooks, "AssetPledgeLockChanged");
+        await expect(f.hooks.connect(f.pledgeStub).setPledgeLock(f.assetH, false, 3n, 0)).to.emit(f.hooks, "AssetPledgeLockChanged");
         expect((await f.hooks.getAsset(f.assetH)).frozen).to.equal(true);
       });
     });
@@ -1192,15 +1194,15 @@ describe("DataAssetRegistry", function () {
       it("should refuse double locks, unlocking an unlocked asset, and locking frozen, core or unknown assets", async function () {
         const f = await loadFixture(hooksFixture);
         const p = f.hooks.connect(f.pledgeStub);
-        await expect(p.setPledgeLock(f.assetH, false, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotPledged").withArgs(f.assetH);
-        await expect(p.setPledgeLock(8n, true, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotFound").withArgs(8n);
-        await expect(p.setPledgeLock(8n, false, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotFound").withArgs(8n);
-        await expect(p.setPledgeLock(f.assetHCore, true, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryCoreData").withArgs(f.assetHCore);
-        await p.setPledgeLock(f.assetH, true, 1n);
-        await expect(p.setPledgeLock(f.assetH, true, 2n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetPledged").withArgs(f.assetH);
-        await p.setPledgeLock(f.assetH, false, 1n);
+        await expect(p.setPledgeLock(f.assetH, false, 1n, 0)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotPledged").withArgs(f.assetH);
+        await expect(p.setPledgeLock(8n, true, 1n, FAR_PLEDGE_END)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotFound").withArgs(8n);
+        await expect(p.setPledgeLock(8n, false, 1n, 0)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotFound").withArgs(8n);
+        await expect(p.setPledgeLock(f.assetHCore, true, 1n, FAR_PLEDGE_END)).to.be.revertedWithCustomError(f.hooks, "RegistryCoreData").withArgs(f.assetHCore);
+        await p.setPledgeLock(f.assetH, true, 1n, FAR_PLEDGE_END);
+        await expect(p.setPledgeLock(f.assetH, true, 2n, FAR_PLEDGE_END)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetPledged").withArgs(f.assetH);
+        await p.setPledgeLock(f.assetH, false, 1n, 0);
         await f.hooks.connect(f.regulator).freeze(f.assetH, "x");
-        await expect(p.setPledgeLock(f.assetH, true, 2n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetFrozen").withArgs(f.assetH);
+        await expect(p.setPledgeLock(f.assetH, true, 2n, FAR_PLEDGE_END)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetFrozen").withArgs(f.assetH);
       });
     });
 
@@ -1208,7 +1210,7 @@ describe("DataAssetRegistry", function () {
       it("should revert with RegistryUnauthorized", async function () {
         const f = await loadFixture(hooksFixture);
         for (const who of [f.alice, f.recorderStub, f.regulator]) {
-          await expect(f.hooks.connect(who).setPledgeLock(f.assetH, true, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryUnauthorized").withArgs(who.address);
+          await expect(f.hooks.connect(who).setPledgeLock(f.assetH, true, 1n, FAR_PLEDGE_END)).to.be.revertedWithCustomError(f.hooks, "RegistryUnauthorized").withArgs(who.address);
         }
       });
     });
@@ -1257,12 +1259,14 @@ async function pledgedFixture() {
   const now = await time.latest();
   const pledgeTerms = {
     assetId: f.assetA,
+    holder: f.alice.address,
     lender: f.lender.address,
     amount: 1_000_000n,
     currency: currency("CNY"),
     start: now,
     end: now + 365 * DAY,
     agreementDigest: digest("pledge agreement"),
+    stateNonce: (await f.registry.getAsset(f.assetA)).stateNonce,
     nonce: await f.pledges.nonces(f.alice.address),
     deadline: now + DAY,
   };

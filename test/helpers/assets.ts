@@ -84,12 +84,22 @@ export async function tradeOf(
     venue: Venue.OnExchange,
     linkedTradeId: 0n,
     deadline: now + 3_600n,
+    stateNonce: 0n,
     ...overrides,
   };
 }
 
-/** Signs `trade` as `seller` and records it through `exchange`; returns the receipt. */
-export async function recordTrade(recorder: TradeRecorder, exchange: Signer, seller: Signer, trade: TradeValue) {
+/**
+ * Signs `trade` as `seller` and as the buyer (`buyer`, or the well-known account of `trade.buyer`) and records it
+ * through `exchange`; returns the receipt.
+ */
+export async function recordTrade(recorder: TradeRecorder, exchange: Signer, seller: Signer, trade: TradeValue, buyer?: Signer) {
   const sig = await signTrade(seller, recorder, trade);
-  return (await recorder.connect(exchange).recordTrade(trade, sig)).wait();
+  const buyerSig = await signTrade(buyer ?? (await ethers.getSigner(trade.buyer)), recorder, trade);
+  return (await recorder.connect(exchange).recordTrade(trade, sig, buyerSig)).wait();
+}
+
+/** The asset's current state nonce (what a holding trade's parties sign). */
+export async function stateNonceOf(registry: DataAssetRegistry, assetId: bigint): Promise<bigint> {
+  return (await registry.getAsset(assetId)).stateNonce;
 }

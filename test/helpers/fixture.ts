@@ -35,7 +35,7 @@ export const AssetSource = { Public: 0, Enterprise: 1, Personal: 2 } as const;
 export const DataLevel = { General: 0, Important: 1, Core: 2 } as const;
 export const Right = { Holding: 0, Processing: 1, Operating: 2, ProductUse: 3 } as const;
 export const Venue = { OnExchange: 0, OffExchange: 1 } as const;
-export const PledgeStatus = { None: 0, Active: 1, Released: 2, Lifted: 3 } as const;
+export const PledgeStatus = { None: 0, Active: 1, Released: 2, Lifted: 3, Defaulted: 4, Enforced: 5 } as const;
 
 /** Default admin-transfer delay used by the fixtures (1 day). */
 export const ADMIN_DELAY = 24n * 60n * 60n;

@@ -60,12 +60,14 @@ export async function deployAndDrive(): Promise<{ d: Deployed; manifests: Uint8A
     const now = BigInt(await time.latest());
     const terms = {
       assetId: a1,
+      holder: alice.address,
       lender: d.lender.address,
       amount: 500_000_000n + BigInt(i),
       currency: currency("CNY"),
       start: now,
       end: now + 365n * 86_400n,
       agreementDigest: digest(`pledge ${i}`),
+      stateNonce: (await d.registry.getAsset(a1)).stateNonce,
       nonce: await pledges.nonces(alice.address),
       deadline: now + 3_600n,
     };

@@ -35,16 +35,19 @@ export interface TradeValue {
   venue: number;
   linkedTradeId: bigint;
   deadline: bigint | number;
+  stateNonce: bigint | number;
 }
 
 export interface PledgeTermsValue {
   assetId: bigint;
+  holder: string;
   lender: string;
   amount: bigint;
   currency: string;
   start: bigint | number;
   end: bigint | number;
   agreementDigest: string;
+  stateNonce: bigint | number;
   nonce: bigint;
   deadline: bigint | number;
 }

@@ -187,11 +187,14 @@ export async function seedDemo(p: {
       venue: enumValue(VENUE, o.venue, "venue"),
       linkedTradeId: o.linkedTo ? tradeIds[o.linkedTo] : 0n,
       deadline: t + DAY,
+      // the asset's state both sides agree on (checked for a holding transfer)
+      stateNonce: (await registry(o.exchange).getAsset(assets[o.key])).stateNonce,
     };
-    // The seller signs the EIP-712 digest the recorder itself computes for these terms.
+    // The seller and the buyer sign the EIP-712 digest the recorder itself computes for these terms.
     const digest = await trades(o.exchange).hashTrade(request);
     const signature = Signature.from(devWallet(o.seller).signingKey.sign(digest)).serialized;
-    await wait(trades(o.exchange).recordTrade(request, signature));
+    const acceptance = Signature.from(devWallet(o.buyer).signingKey.sign(digest)).serialized;
+    await wait(trades(o.exchange).recordTrade(request, signature, acceptance));
     tradeIds[`${o.key}:${o.right}:${serial}@${o.exchange}`] = tradeId;
     if (!o.linkedTo) tradeIds[o.key + ":" + o.right] = tradeId;
   }
@@ -237,8 +240,9 @@ export async function seedDemo(p: {
 
   const t = await now(provider);
   const consentTerms = {
-    assetId: assets.throughput, lender: addr(DEV.lender), amount: 3_000_000_00n, currency: "0x434e59",
+    assetId: assets.throughput, holder: addr(DEV.alice), lender: addr(DEV.lender), amount: 3_000_000_00n, currency: "0x434e59",
     start: t, end: t + 365 * DAY, agreementDigest: sha256Hex("pledge agreement SHDE-PL-2026-001"),
+    stateNonce: (await registry(DEV.alice).getAsset(assets.throughput)).stateNonce,
     nonce: await pledges(DEV.alice).nonces(addr(DEV.alice)), deadline: t + DAY,
   };
   const pledgeDigest = await pledges(DEV.lender).hashPledge(consentTerms);

@@ -36,6 +36,7 @@ export const TRADE_TYPES: Record<string, TypedDataField[]> = {
     { name: "venue", type: "uint8" },
     { name: "linkedTradeId", type: "uint256" },
     { name: "deadline", type: "uint64" },
+    { name: "stateNonce", type: "uint64" },
   ],
   LicenceTerms: LICENCE_TERMS_TYPE,
 };
@@ -44,14 +45,27 @@ export const TRADE_TYPES: Record<string, TypedDataField[]> = {
 export const PLEDGE_TYPES: Record<string, TypedDataField[]> = {
   PledgeTerms: [
     { name: "assetId", type: "uint256" },
+    { name: "holder", type: "address" },
     { name: "lender", type: "address" },
     { name: "amount", type: "uint128" },
     { name: "currency", type: "bytes3" },
     { name: "start", type: "uint40" },
     { name: "end", type: "uint40" },
     { name: "agreementDigest", type: "bytes32" },
+    { name: "stateNonce", type: "uint64" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint64" },
+  ],
+};
+
+/** EIP-712 types a buyer signs to take a pledged asset in an enforcement (PledgeRegistry.ENFORCEMENT_ACCEPTANCE_TYPEHASH). */
+export const ENFORCEMENT_ACCEPTANCE_TYPES: Record<string, TypedDataField[]> = {
+  EnforcementAcceptance: [
+    { name: "pledgeId", type: "uint256" },
+    { name: "buyer", type: "address" },
+    { name: "price", type: "uint128" },
+    { name: "currency", type: "bytes3" },
+    { name: "contractDigest", type: "bytes32" },
   ],
 };
 

@@ -20,7 +20,7 @@ export const PARTICIPANT_STATUS = ["none", "active", "suspended"] as const;
 /** RecognitionPath of a merchant at an exchange. */
 export const RECOGNITION_PATH = ["none", "home", "whole-exchange", "single-merchant"] as const;
 /** PledgeStatus. */
-export const PLEDGE_STATUS = ["none", "active", "released", "lifted"] as const;
+export const PLEDGE_STATUS = ["none", "active", "released", "lifted", "defaulted", "enforced"] as const;
 /** IDataAssetRegistry.Asset.status: 1 is Registered; the rest are reserved for the registration lifecycle. */
 export const ASSET_STATUS = ["none", "registered"] as const;
 

@@ -18,7 +18,7 @@ import { RECOGNITION_PATH, buildManifest, formatAssetId, sha256Hex } from "../..
 import { createIndexer, type FollowedContract } from "../../../service/src/indexer";
 import type { ContractName } from "../../../service/src/contracts";
 import { createSilentLogger } from "../../../service/src/logger";
-import { licenceTerms, recordTrade, registerAsset, tradeOf } from "../../helpers/assets";
+import { licenceTerms, recordTrade, registerAsset, tradeOf, stateNonceOf } from "../../helpers/assets";
 import { Right, Venue, digest, shuquanFixture } from "../../helpers/fixture";
 import { currency, signPledge } from "../../helpers/signing";
 import { BACKENDS, quietLogger } from "./fixture";
@@ -64,7 +64,8 @@ describe("API over the indexed chain (full scenario)", function () {
     await (await participants.connect(shde).reinstateMerchant(bob.address, "documents renewed")).wait();
 
     blockBeforeT1 = await ethers.provider.getBlockNumber();
-    const t1 = await tradeOf(shde.address, a1, alice.address, carol.address, Right.Holding, { price: 100_000n });
+    // the licence granted on a1 advanced its state nonce: seller and buyer sign the current one
+    const t1 = await tradeOf(shde.address, a1, alice.address, carol.address, Right.Holding, { price: 100_000n, stateNonce: await stateNonceOf(registry, a1) });
     await recordTrade(tradeRecorder, shde, alice, t1);
     const t2 = await tradeOf(shde.address, a2, alice.address, bob.address, Right.Processing, { price: 250_000n, venue: Venue.OffExchange, linkedTradeId: t1.tradeId });
     await recordTrade(tradeRecorder, shde, alice, t2);
@@ -76,8 +77,8 @@ describe("API over the indexed chain (full scenario)", function () {
 
     const now = BigInt(await time.latest());
     const terms = {
-      assetId: a2, lender: lender.address, amount: 5_000_000n, currency: currency("CNY"), start: now, end: now + 365n * 86_400n,
-      agreementDigest: digest("pledge agreement"), nonce: await pledges.nonces(alice.address), deadline: now + 3_600n,
+      assetId: a2, holder: alice.address, lender: lender.address, amount: 5_000_000n, currency: currency("CNY"), start: now, end: now + 365n * 86_400n,
+      agreementDigest: digest("pledge agreement"), stateNonce: (await registry.getAsset(a2)).stateNonce, nonce: await pledges.nonces(alice.address), deadline: now + 3_600n,
     };
     await (await pledges.connect(lender).registerPledge(terms, await signPledge(alice, pledges, terms))).wait();
     await (await registry.connect(regulator).freeze(a3, "complaint under review")).wait();

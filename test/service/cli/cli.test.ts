@@ -219,7 +219,17 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     await fsp.writeFile(path.join(env.dir, "contract.pdf"), "signed contract\n");
     let r = await cli(env, ["trade", "authorise", "--asset", fileAssetId, "--buyer", BUYER, "--right", "processing", "--exchange", EXCHANGE, "--serial", "1", "--price", "120000", "--currency", "CNY", "--contract-file", "contract.pdf", "--scope-file", scope, "--end", "+30d", "--revocable", "--out", "auth.json", "--json"], { key: HOLDER_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
-    r = await cli(env, ["trade", "record", "--authorisation", "auth.json", "--json"], { key: EXCHANGE_KEY });
+    // without the buyer's acceptance the exchange cannot record it
+    r = await cli(env, ["trade", "record", "--authorisation", "auth.json"], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/no buyer acceptance/);
+    // the seller cannot accept for the buyer
+    r = await cli(env, ["trade", "accept", "--authorisation", "auth.json", "--out", "accepted.json"], { key: HOLDER_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/names buyer/);
+    r = await cli(env, ["trade", "accept", "--authorisation", "auth.json", "--out", "accepted.json", "--json"], { key: BUYER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["trade", "record", "--authorisation", "accepted.json", "--json"], { key: EXCHANGE_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     const chainNow = (await hre.ethers.provider.getBlock("latest"))!.timestamp; // the chain's clock, not this machine's
     expect(await env.deployment.registry.isLicensed(fileAssetId, BUYER, 1, chainNow + 60)).to.equal(true);
@@ -235,7 +245,7 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     expect(ev).to.deep.include({ seller: HOLDER, buyer: BUYER, right: "processing", venue: "on-exchange", price: "120000" });
     expect(ev.licenceId).to.equal(r.json.licenceId);
     // replay is refused with the contract's reason and a hint
-    r = await cli(env, ["trade", "record", "--authorisation", "auth.json"], { key: EXCHANGE_KEY });
+    r = await cli(env, ["trade", "record", "--authorisation", "accepted.json"], { key: EXCHANGE_KEY });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/TradeIdUsed/).and.match(/what to do/);
   });
@@ -246,7 +256,24 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     // No --serial: the CLI takes the next serial above the exchange's window (serial 1 was recorded above).
     expect(parseTradeId(r.json.tradeId as string).serial).to.equal(2n);
-    r = await cli(env, ["trade", "record", "--authorisation", "auth-holding.json"], { key: EXCHANGE_KEY });
+    // a licence slipped in after the seller signed: the buyer's CLI refuses to accept the changed asset
+    const slipped = await cli(env, ["licence", "grant", dataset, "--grantee", BUYER, "--right", "operating", "--scope-file", "scope.txt", "--end", "+1d", "--revocable"], { key: HOLDER_KEY });
+    expect(slipped.code, slipped.stdout + slipped.stderr).to.equal(0);
+    r = await cli(env, ["trade", "accept", "--authorisation", "auth-holding.json", "--out", "accepted-holding.json"], { key: BUYER_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/rights changed since the seller signed/);
+    // with --force it signs, and the chain refuses (RegistryStateChanged)
+    r = await cli(env, ["trade", "accept", "--authorisation", "auth-holding.json", "--out", "accepted-holding.json", "--force"], { key: BUYER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["trade", "record", "--authorisation", "accepted-holding.json"], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/RegistryStateChanged/);
+    // signed again on the current state, the trade is recorded
+    r = await cli(env, ["trade", "authorise", "--asset", dataset, "--buyer", BUYER, "--right", "holding", "--exchange", EXCHANGE, "--venue", "off-exchange", "--price-commitment", "0x" + "ab".repeat(32), "--contract-digest", "0x" + "cd".repeat(32), "--out", "auth-holding-2.json", "--json"], { key: HOLDER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["trade", "accept", "--authorisation", "auth-holding-2.json", "--out", "accepted-holding-2.json"], { key: BUYER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["trade", "record", "--authorisation", "accepted-holding-2.json"], { key: EXCHANGE_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.match(/holding transferred/);
     expect(await env.deployment.registry.ownerOf(dataset)).to.equal(BUYER);

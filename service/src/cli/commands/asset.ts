@@ -17,6 +17,10 @@ export interface AssetStruct {
   status: bigint;
   frozen: boolean;
   pledged: boolean;
+  personalLineage: boolean;
+  deidentified: boolean;
+  epoch: bigint;
+  stateNonce: bigint;
 }
 
 /** `shuquan asset register|show|freeze|unfreeze`. */

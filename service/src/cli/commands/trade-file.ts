@@ -25,9 +25,12 @@ export const authorisationSchema = z.object({
     venue: z.enum(VENUE),
     linkedTradeId: hex32,
     deadline: z.number().int().nonnegative(),
+    stateNonce: z.number().int().nonnegative(),
   }),
   digest: hex32.optional(),
   signature: z.string().regex(/^0x[0-9a-fA-F]+$/).optional(),
+  /** The buyer's signature of the same digest (`trade accept`). */
+  buyerSignature: z.string().regex(/^0x[0-9a-fA-F]+$/).optional(),
 });
 
 /** A parsed trade authorisation file. */
@@ -37,7 +40,7 @@ export type TradeAuthorisation = z.infer<typeof authorisationSchema>;
 export function toTradeStruct(a: TradeAuthorisation): {
   tradeId: bigint; assetId: bigint; seller: string; buyer: string; right: number;
   licence: TradeAuthorisation["trade"]["licence"]; price: bigint; currency: string; priceCommitment: string;
-  contractDigest: string; venue: number; linkedTradeId: bigint; deadline: number;
+  contractDigest: string; venue: number; linkedTradeId: bigint; deadline: number; stateNonce: number;
 } {
   const t = a.trade;
   return {
@@ -54,5 +57,6 @@ export function toTradeStruct(a: TradeAuthorisation): {
     venue: enumValue(VENUE, t.venue, "venue"),
     linkedTradeId: BigInt(t.linkedTradeId),
     deadline: t.deadline,
+    stateNonce: t.stateNonce,
   };
 }

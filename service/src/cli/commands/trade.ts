@@ -103,6 +103,9 @@ export function registerTradeCommands(program: Command): void {
         }
         const { contract: recorder, wallet } = await ctx.writer("trades", "seller");
         const { chainId } = await ctx.chain();
+        const registry = await ctx.reader("registry");
+        // the asset's state as the seller sees it: a holding transfer is recorded only in this state
+        const stateNonce = Number((await view<AssetStruct>(registry, "getAsset", [assetId], "read asset")).stateNonce);
         const value = {
           tradeId: tradeIdOf(exchange, serial),
           assetId,
@@ -117,6 +120,7 @@ export function registerTradeCommands(program: Command): void {
           venue,
           linkedTradeId: o.linkedTrade ? parseUint(o.linkedTrade, "--linked-trade") : 0n,
           deadline: parseTime(o.deadline, "--deadline", chainNow),
+          stateNonce,
         };
         await refuseDoomed(ctx, value.assetId, value.deadline, Boolean(o.force));
         const domain = await domainOf(recorder);
@@ -142,6 +146,7 @@ export function registerTradeCommands(program: Command): void {
             venue: VENUE[venue] as (typeof VENUE)[number],
             linkedTradeId: formatAssetId(value.linkedTradeId),
             deadline: value.deadline,
+            stateNonce,
           },
           digest,
           signature,
@@ -157,12 +162,55 @@ export function registerTradeCommands(program: Command): void {
     );
 
   trade
-    .command("record")
-    .description("record a seller-authorised trade (exchange key); the right moves in the same transaction")
+    .command("accept")
+    .description("the buyer accepts a seller's authorisation: signs the same terms and asset state (buyer key)")
     .requiredOption("--authorisation <file>", "file written by `shuquan trade authorise`")
-    .option("--signature <0x…>", "the seller's signature, if not in the file")
+    .requiredOption("--out <file>", "where to write the authorisation with the buyer's acceptance (give it to the exchange)")
+    .option("--force", "overwrite --out, and sign even when the trade cannot be recorded now (asset state changed, frozen, past deadline)")
     .action(
-      act<{ authorisation: string; signature?: string }>(async (ctx, _args, o) => {
+      act<{ authorisation: string; out: string; force?: boolean }>(async (ctx, _args, o) => {
+        await assertWritable(o.out, o.force);
+        await ctx.requireKey("buyer");
+        const parsed = authorisationSchema.safeParse(await readJsonFile(o.authorisation, "authorisation"));
+        if (!parsed.success) {
+          const i = parsed.error.issues[0];
+          throw new CliError(`authorisation ${o.authorisation} is invalid at ${i?.path.join(".")}: ${i?.message}`, "use the file written by `shuquan trade authorise`");
+        }
+        const auth = parsed.data;
+        const { contract: recorder, wallet } = await ctx.writer("trades", "buyer");
+        const struct = toTradeStruct(auth);
+        if (struct.buyer.toLowerCase() !== wallet.address.toLowerCase()) throw new CliError(`the authorisation names buyer ${struct.buyer}, not this key's ${wallet.address}`);
+        const domain = await domainOf(recorder);
+        const digest = TypedDataEncoder.hash(domain, TRADE_TYPES, tradeMessage(struct));
+        await assertSameDigest(recorder, "hashTrade", struct, digest);
+        if (!auth.signature || verifyTypedData(domain, TRADE_TYPES, tradeMessage(struct), auth.signature).toLowerCase() !== struct.seller.toLowerCase()) {
+          throw new CliError("the authorisation carries no valid signature of the seller", "ask the seller for a signed authorisation (shuquan trade authorise)");
+        }
+        // what the buyer accepts must still hold: the asset's rights as they are now (holding transfers are checked)
+        const registry = await ctx.reader("registry");
+        const now = Number((await view<AssetStruct>(registry, "getAsset", [struct.assetId], "read asset")).stateNonce);
+        if (RIGHT[struct.right] === "holding" && now !== struct.stateNonce) {
+          const msg = `the asset's rights changed since the seller signed (state ${struct.stateNonce}, now ${now}): a licence, revocation or pledge came in between (RegistryStateChanged)`;
+          if (!o.force) throw new CliError(`not signing: ${msg}`, "look at the asset's licences (shuquan asset show) and ask the seller for a new authorisation, or pass --force");
+          process.stderr.write(`warning: ${msg} (signing anyway: --force)\n`);
+        }
+        await refuseDoomed(ctx, struct.assetId, struct.deadline, Boolean(o.force));
+        const buyerSignature = await wallet.signTypedData(domain, TRADE_TYPES, tradeMessage(struct));
+        await writeFileAtomic(o.out, toJson({ ...auth, digest, buyerSignature }));
+        ctx.print({ out: o.out, tradeId: auth.trade.tradeId, digest, buyer: wallet.address }, [
+          `accepted trade ${auth.trade.tradeId}: written to ${o.out} (give it to the exchange)`,
+        ]);
+      }),
+    );
+
+  trade
+    .command("record")
+    .description("record a trade the seller authorised and the buyer accepted (exchange key); the right moves in the same transaction")
+    .requiredOption("--authorisation <file>", "file written by `shuquan trade accept` (or `trade authorise`, with --buyer-signature)")
+    .option("--signature <0x…>", "the seller's signature, if not in the file")
+    .option("--buyer-signature <0x…>", "the buyer's signature, if not in the file")
+    .action(
+      act<{ authorisation: string; signature?: string; buyerSignature?: string }>(async (ctx, _args, o) => {
         const parsed = authorisationSchema.safeParse(await readJsonFile(o.authorisation, "authorisation"));
         if (!parsed.success) {
           const i = parsed.error.issues[0];
@@ -183,7 +231,13 @@ export function registerTradeCommands(program: Command): void {
         if (signer.toLowerCase() !== struct.seller.toLowerCase()) {
           throw new CliError(`the signature is by ${signer}, not the seller ${struct.seller}`, "ask the seller to sign again (shuquan trade authorise)");
         }
-        const tx = await send(contract, "recordTrade", [struct, signature], "record trade");
+        const buyerSignature = o.buyerSignature ?? auth.buyerSignature;
+        if (!buyerSignature) throw new CliError("no buyer acceptance: the buyer must sign the same terms", "the buyer runs `shuquan trade accept --authorisation <file> --out <file>`");
+        const buyer = verifyTypedData(await domainOf(contract), TRADE_TYPES, tradeMessage(struct), buyerSignature);
+        if (buyer.toLowerCase() !== struct.buyer.toLowerCase()) {
+          throw new CliError(`the acceptance is signed by ${buyer}, not the buyer ${struct.buyer}`, "ask the buyer to accept again (shuquan trade accept)");
+        }
+        const tx = await send(contract, "recordTrade", [struct, signature, buyerSignature], "record trade");
         const ev = plainEvent(contract, tx.logs, "TradeRecorded", { right: RIGHT, venue: VENUE });
         ctx.print({ tradeId: auth.trade.tradeId, licenceId: ev?.licenceId, exchange: wallet.address, ...tx, event: ev }, [
           `recorded trade ${auth.trade.tradeId} (${enumName(RIGHT, struct.right, "right")}: ${struct.seller} → ${struct.buyer})`,
