@@ -16,7 +16,7 @@ import {RegistrationNumber} from "./libraries/RegistrationNumber.sol";
 /// regulator can cancel (the digest is free again) or reassign a registration made in bad faith.
 /// @dev Storage per asset, chosen for gas (see docs/gas.md):
 /// - `_assets`: one packed slot {exchange code, registeredAt, sequence, class bits, status, flags, epoch, pledge end,
-///   state nonce} (the exchange's address is resolved from its code by the views);
+///   state nonce, until day} (the exchange's address is resolved from its code by the views);
 /// - `_holdings`: one packed slot {holder, latest end of the non-exclusive licences of each right}. It replaces
 ///   OpenZeppelin's private `_owners` (overrides of `_ownerOf`, `_update` and `balanceOf`), so a non-exclusive
 ///   grant updates a slot it has already read instead of paying for a fresh one;
@@ -24,10 +24,12 @@ import {RegistrationNumber} from "./libraries/RegistrationNumber.sol";
 ///   ever had an exclusive licence (flag in `_assets`).
 /// Metadata digest and CID, consent digest, parents and licence scopes live in events only.
 ///
-/// Status: 1 = Registered. Values 2-255 are reserved for the registration lifecycle, to be driven by a later
-/// module without changing this layout or these events: 2 under public notice (公示), 3 under objection (异议),
-/// 4 lapsed pending renewal (续展), 5 cancelled (注销); a change (变更) or correction (更正) keeps status 1 and
-/// would be announced by a new event.
+/// Status (the registration lifecycle, driven by the wired RegistrationLifecycle, which holds the lifecycle role):
+/// 1 registered and in force, 2 under public notice (公示), 3 under objection (异议), 4 refused (objection upheld),
+/// 5 cancelled (注销). A registration whose validity end has passed stays 1 but is lapsed until renewed (续展).
+/// Changes and corrections (变更、更正) keep the status; RegistrationLifecycle announces them. Status 0 is also what a
+/// registration the regulator cancelled for bad faith (`cancelRegistration`) leaves: the digest is free again.
+/// Every status and validity check lives in `_requireInForce`, which trade, licence, pledge and lineage all pass.
 contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
     /// @inheritdoc IDataAssetRegistry
     uint256 public constant MAX_PARENTS = 8;
@@ -38,8 +40,16 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
         "Application(bytes32 contentDigest,address holder,address exchange,uint8 kind,uint8 source,uint8 level,"
         "bytes32 metadataDigest,bytes32 consentDigest,uint256[] parents,uint256 nonce,uint64 deadline)"
     );
-    /// @notice Status of a registered asset.
+    /// @notice Status of a registered asset in force (unless its validity end has passed).
     uint8 public constant STATUS_REGISTERED = 1;
+    /// @notice Status during the public notice (公示): not yet tradeable.
+    uint8 public constant STATUS_NOTICE = 2;
+    /// @notice Status during the notice while an objection (异议) is open.
+    uint8 public constant STATUS_OBJECTED = 3;
+    /// @notice Final status: an objection was upheld, the registration refused.
+    uint8 public constant STATUS_REFUSED = 4;
+    /// @notice Final status: cancelled (注销); the digest stays reserved.
+    uint8 public constant STATUS_CANCELLED = 5;
 
     // Asset flags.
     uint8 private constant _FROZEN = 1;
@@ -55,17 +65,27 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
     uint8 private constant _LICENCE_REVOKED = 8;
     uint8 private constant _LICENCE_REGRANTED = 16; // an earlier licence of this id was overwritten
 
-    /// @dev The stored asset record: exactly one slot (4 + 5 + 4 + 1 + 1 + 1 + 1 + 5 + 8 = 30 bytes).
+    /// @dev The stored asset record: exactly one slot (4 + 5 + 4 + 1 + 1 + 1 + 1 + 5 + 8 + 2 = 32 bytes).
     struct AssetRecord {
         bytes4 exchangeCode; // registering exchange's code (unique for the participant registry's life)
         uint40 registeredAt; // unix time of registration
         uint32 sequence; // per-exchange registration sequence, from 1
         uint8 class; // bits 0-1 kind, 2-3 source, 4-5 level
-        uint8 status; // 0 none (never registered, or cancelled), 1 Registered, 2-255 reserved for the lifecycle
+        uint8 status; // 0 none (never registered, or cancelled for bad faith), else STATUS_*
         uint8 flags; // _FROZEN | _PLEDGED | _HAD_EXCLUSIVE | _PERSONAL_LINEAGE | _DEIDENTIFIED
         uint8 epoch; // registrations of this digest cancelled so far; kept when the record is cleared
         uint40 pledgeEnd; // end of the term of the active pledge (0 when not pledged)
         uint64 stateNonce; // bumped on every change of rights; named by holding trades and pledge consents
+        uint16 untilDay; // UTC day number (days since 1970-01-01) at whose start the notice (status 2, 3) or the
+        // validity (status 1) ends; 0 = no end (an exchange without a validity term)
+    }
+
+    /// @dev Per exchange, one slot read and written by every registration: its last sequence and the terms the
+    /// lifecycle module set for it (days; 0 = no notice / no validity term).
+    struct ExchangeTerms {
+        uint32 lastSequence;
+        uint16 noticeDays;
+        uint16 termDays;
     }
 
     /// @dev The holder and, per licence right r (1..3), the latest end (saturated to uint32) of the non-exclusive
@@ -96,8 +116,10 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
     mapping(uint256 assetId => uint256 windows) private _exclusiveWindows;
     /// @dev Licences by licence id keccak256(abi.encode(assetId, grantee, uint8(right))).
     mapping(bytes32 licenceId => Licence licence) private _licences;
-    /// @dev Last registration sequence used by each exchange.
-    mapping(address exchange => uint32 lastSequence) private _sequences;
+    /// @dev Last registration sequence and lifecycle terms of each exchange.
+    mapping(address exchange => ExchangeTerms terms) private _exchangeTerms;
+    /// @dev The registration lifecycle module: the only holder of the lifecycle role (setStatus, setExchangeTerms).
+    address private _lifecycle;
 
     /// @param participants_ The participant registry; must not be zero.
     constructor(IParticipantRegistry participants_)
@@ -121,14 +143,26 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
         emit ModulesWired(tradeRecorder_, pledgeRegistry_);
     }
 
+    /// @inheritdoc IDataAssetRegistry
+    function wireLifecycle(address lifecycle_) external {
+        if (msg.sender != _deployer) revert RegistryUnauthorized(msg.sender);
+        if (_lifecycle != address(0)) revert RegistryAlreadyWired();
+        if (lifecycle_ == address(0)) revert RegistryZeroAddress();
+        _lifecycle = lifecycle_;
+        emit LifecycleWired(lifecycle_);
+    }
+
     // ------------------------------------------------------------------ registration
 
     /// @inheritdoc IDataAssetRegistry
     /// @dev Order: the caller must be an active exchange at which the holder is recognised (the participant
     /// registry's `ParticipantsExchangeNotActive` / `ParticipantsNotRecognised` bubble up); then the digests, the
     /// duplicate check, the holder's application (deadline, nonce, signature), and lineage (each parent: not the
-    /// asset itself, listed once, registered, not frozen, held by the holder or licensed to it for processing at this
-    /// moment, at a level no higher than the child's), and consent (personal source or personal lineage).
+    /// asset itself, listed once, registered, not frozen, in force, held by the holder or licensed to it for
+    /// processing at this moment, at a level no higher than the child's), and consent (personal source or personal
+    /// lineage). The exchange's notice length and validity term come from the slot that holds its sequence: no extra
+    /// read. With a notice the asset starts in STATUS_NOTICE until the notice ends; without one it is in force at
+    /// once, for the validity term.
     function register(Registration calldata r, bytes calldata holderSignature) external returns (uint256 assetId) {
         address holder = r.holder;
         if (holder == address(0)) revert RegistryZeroAddress();
@@ -136,26 +170,29 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
 
         if (r.contentDigest == 0 || r.metadataDigest == 0) revert RegistryInvalidDigest();
         assetId = uint256(r.contentDigest);
-        AssetRecord storage a = _assets[assetId];
-        if (a.status != 0) revert RegistryDuplicateDigest(assetId);
-        uint8 epoch = a.epoch;
+        uint8 epoch = _assets[assetId].epoch;
+        if (_assets[assetId].status != 0) revert RegistryDuplicateDigest(assetId);
         _checkApplication(r, msg.sender, holderSignature);
         uint40 now_ = _time();
         uint8 flags = _checkLineage(assetId, r, now_);
 
-        uint32 sequence = ++_sequences[msg.sender];
+        (uint32 sequence, uint8 status, uint16 untilDay) = _nextRegistration(now_);
         _assets[assetId] = AssetRecord({
             exchangeCode: code,
             registeredAt: now_,
             sequence: sequence,
             class: uint8(r.kind) | (uint8(r.source) << 2) | (uint8(r.level) << 4),
-            status: STATUS_REGISTERED,
+            status: status,
             flags: flags,
             epoch: epoch,
             pledgeEnd: 0,
-            stateNonce: 0
+            stateNonce: 0,
+            untilDay: untilDay
         });
         _emitRegistered(r, assetId, code, sequence);
+        // Without notice or term (an exchange that does not practise the lifecycle) the asset is simply in force:
+        // AssetRegistered says so, and the status event is saved.
+        if (untilDay != 0) emit AssetStatusChanged(assetId, status, uint40(untilDay) * 1 days);
         _mint(holder, assetId);
     }
 
@@ -221,6 +258,30 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
         if (findingDigest == 0) revert RegistryInvalidDigest();
         _assets[assetId].flags = flags | _DEIDENTIFIED;
         emit AssetDeidentified(assetId, msg.sender, findingDigest);
+    }
+
+    // ------------------------------------------------------------------ lifecycle role
+
+    /// @inheritdoc IDataAssetRegistry
+    /// @dev Refused and cancelled are final. The module checks who may ask for which transition.
+    function setStatus(uint256 assetId, uint8 status, uint16 untilDay) external {
+        if (msg.sender != _lifecycle) revert RegistryUnauthorized(msg.sender);
+        uint8 current = _requireAsset(assetId).status;
+        if (current >= STATUS_REFUSED || status == 0 || status > STATUS_CANCELLED) {
+            revert RegistryInvalidStatusChange(assetId, current, status);
+        }
+        AssetRecord storage a = _assets[assetId];
+        a.status = status;
+        a.untilDay = untilDay;
+        emit AssetStatusChanged(assetId, status, uint40(untilDay) * 1 days);
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    function setExchangeTerms(address exchange, uint16 noticeDays, uint16 termDays) external {
+        if (msg.sender != _lifecycle) revert RegistryUnauthorized(msg.sender);
+        ExchangeTerms storage t = _exchangeTerms[exchange];
+        t.noticeDays = noticeDays;
+        t.termDays = termDays;
     }
 
     /// @inheritdoc IDataAssetRegistry
@@ -405,7 +466,8 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
             personalLineage: a.flags & _PERSONAL_LINEAGE != 0,
             deidentified: a.flags & _DEIDENTIFIED != 0,
             epoch: a.epoch,
-            stateNonce: a.stateNonce
+            stateNonce: a.stateNonce,
+            validUntil: uint40(a.untilDay) * 1 days
         });
     }
 
@@ -450,8 +512,23 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
     }
 
     /// @inheritdoc IDataAssetRegistry
+    function lifecycle() external view returns (address) {
+        return _lifecycle;
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    function exchangeTerms(address exchange)
+        external
+        view
+        returns (uint32 lastSequence, uint16 noticeDays, uint16 termDays)
+    {
+        ExchangeTerms memory t = _exchangeTerms[exchange];
+        return (t.lastSequence, t.noticeDays, t.termDays);
+    }
+
+    /// @inheritdoc IDataAssetRegistry
     function version() external pure returns (string memory) {
-        return "1.0.0";
+        return "1.1.0";
     }
 
     /// @inheritdoc ERC721
@@ -626,6 +703,7 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
             AssetRecord memory p = _assets[parentId];
             if (p.status == 0) revert RegistryAssetNotFound(parentId);
             if (p.flags & _FROZEN != 0) revert RegistryAssetFrozen(parentId);
+            _requireInForce(parentId, p.status, p.untilDay, now_);
             if (p.flags & _PLEDGED != 0) _requireDerivationApproved(parentId, r.contentDigest);
             uint8 parentLevel = (p.class >> 4) & 3;
             if (parentLevel > uint8(r.level)) revert RegistryLevelBelowParent(parentId, DataLevel(parentLevel));
@@ -730,11 +808,41 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
         if (a.status == 0) revert RegistryAssetNotFound(assetId);
     }
 
-    /// @dev The record of an asset that may trade, license or be pledged: registered, not frozen, not core.
+    /// @dev The record of an asset that may trade, license or be pledged: registered, not frozen, not core, and
+    /// in force (`_requireInForce`).
     function _requireTradeable(uint256 assetId) private view returns (AssetRecord memory a) {
         a = _requireAsset(assetId);
         if (a.flags & _FROZEN != 0) revert RegistryAssetFrozen(assetId);
         if ((a.class >> 4) & 3 == uint8(DataLevel.Core)) revert RegistryCoreData(assetId);
+        _requireInForce(assetId, a.status, a.untilDay, _time());
+    }
+
+    /// @dev The lifecycle gate, shared by `_requireTradeable` (trade, licence, pledge) and the lineage check: the
+    /// registration is in force (not under notice or objection, not refused or cancelled) and its validity end,
+    /// if any, has not passed.
+    function _requireInForce(uint256 assetId, uint8 status, uint16 untilDay, uint40 now_) private pure {
+        if (status != STATUS_REGISTERED) revert RegistryAssetNotInForce(assetId, status);
+        if (untilDay != 0 && now_ >= uint40(untilDay) * 1 days) {
+            revert RegistryRegistrationExpired(assetId, uint40(untilDay) * 1 days);
+        }
+    }
+
+    /// @dev The caller's next registration sequence (stored), and the status and notice/validity end its terms give a
+    /// registration made at `now_`: under notice until the notice ends, else in force for the validity term.
+    function _nextRegistration(uint40 now_) private returns (uint32 sequence, uint8 status, uint16 untilDay) {
+        ExchangeTerms storage t = _exchangeTerms[msg.sender];
+        sequence = ++t.lastSequence;
+        uint16 noticeDays = t.noticeDays;
+        status = noticeDays != 0 ? STATUS_NOTICE : STATUS_REGISTERED;
+        untilDay = _dayAfter(now_, noticeDays != 0 ? noticeDays : t.termDays);
+    }
+
+    /// @dev The UTC day number of the first midnight at or after `now_` + `days_` days; 0 when `days_` is 0. Saturates
+    /// at day 65,535 (2149-06-06), the last the record can hold.
+    function _dayAfter(uint40 now_, uint16 days_) private pure returns (uint16) {
+        if (days_ == 0) return 0;
+        uint256 day = (uint256(now_) + uint256(days_) * 1 days + 1 days - 1) / 1 days;
+        return day > type(uint16).max ? type(uint16).max : uint16(day);
     }
 
     /// @dev keccak256(abi.encode(assetId, grantee, uint8(right))).

@@ -1,5 +1,5 @@
 /**
- * Gas bench: deploys the five contracts on the in-process Hardhat network and measures `gasUsed` from receipts for
+ * Gas bench: deploys the six contracts on the in-process Hardhat network and measures `gasUsed` from receipts for
  * the operations the targets are set for. Writes bench/results/gas.json and bench/results/gas.md.
  *
  *   npx hardhat run bench/gas/run.ts
@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ethers, network } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import { AssetKind, MerchantCategory, Right, digest, exchangeCode, getActors, seedParticipants, ADMIN_DELAY } from "../../test/helpers/fixture";
 import { deployShuquan } from "../../service/src/contracts/deploy";
@@ -300,6 +301,56 @@ async function main(): Promise<void> {
   const release = await gasOf(pledges.connect(a.lender).releasePledge(1));
   rows.push({ id: "pledge.release", operation: "release a pledge", gasUsed: release, notes: "lender; registry unlock" });
   void newBuyer3;
+
+  // ---- the registration lifecycle (GZDE practises a 10-day notice, a 3-year term and a 60-day renewal window)
+  const { lifecycle } = d;
+  const gzNewHolder = ethers.Wallet.createRandom().connect(ethers.provider);
+  await (await a.deployer.sendTransaction({ to: gzNewHolder.address, value: ethers.parseEther("1") })).wait();
+  await signedOnboard(participants, a.gzde, gzNewHolder.address, MerchantCategory.DataResource, digest("gz new"), gzNewHolder);
+  const terms3y = await gasOf(lifecycle.connect(a.gzde).setTerms(10, 1095, 60));
+  rows.push({ id: "lifecycle.setTerms", operation: "lifecycle — an exchange sets its notice, term and renewal window", gasUsed: terms3y, notes: "lifecycle slot + the registry's per-exchange slot (already non-zero: GZDE registered before)" });
+  await signedRegister(registry, a.gzde, registrationOf(a.carol.address, "gz warm-up"));
+  const regNotice = await gasOf(signedRegister(registry, a.gzde, registrationOf(gzNewHolder.address, "gz asset under notice"), gzNewHolder));
+  rows.push({
+    id: "register.newHolder.notice",
+    operation: "register — no parents, new holder, at an exchange with a notice and a term",
+    gasUsed: regNotice,
+    target: TARGET.register,
+    floor: FLOOR.register,
+    notes: "enters notice: terms read from the slot that holds the sequence (no extra read); AssetStatusChanged event",
+  });
+  const noticeAsset = BigInt(registrationOf(gzNewHolder.address, "gz asset under notice").contentDigest as string);
+  const objectFirst = await gasOf(lifecycle.connect(a.dave).object(noticeAsset, digest("grounds"), true, digest("earlier")));
+  rows.push({ id: "lifecycle.object", operation: "lifecycle — lodge the first objection", gasUsed: objectFirst, notes: "objection slot, open count 0→1, status → objected" });
+  const objectSecond = await gasOf(lifecycle.connect(a.shde).object(noticeAsset, digest("grounds 2"), false, ethers.ZeroHash));
+  rows.push({ id: "lifecycle.objectAgain", operation: "lifecycle — lodge a further objection", gasUsed: objectSecond, notes: "objection slot, open count 1→2" });
+  const dismiss = await gasOf(lifecycle.connect(a.gzde).resolveObjection(noticeAsset, a.dave.address, false, "no grounds"));
+  rows.push({ id: "lifecycle.dismiss", operation: "lifecycle — dismiss an objection (another stays open)", gasUsed: dismiss, notes: "registering exchange" });
+  const dismissLast = await gasOf(lifecycle.connect(a.regulator).resolveObjection(noticeAsset, a.shde.address, false, "no grounds"));
+  rows.push({ id: "lifecycle.dismissLast", operation: "lifecycle — dismiss the last objection (back to notice)", gasUsed: dismissLast, notes: "regulator; status → notice" });
+  await time.increase(11 * 86_400);
+  const close = await gasOf(lifecycle.connect(a.outsider).closeNotice(noticeAsset));
+  rows.push({ id: "lifecycle.closeNotice", operation: "lifecycle — close the notice (asset in force)", gasUsed: close, notes: "anyone, once the notice is over" });
+  const upheldAsset = BigInt(registrationOf(a.carol.address, "gz refused").contentDigest as string);
+  await signedRegister(registry, a.gzde, registrationOf(a.carol.address, "gz refused"));
+  await lifecycle.connect(a.dave).object(upheldAsset, digest("grounds"), false, ethers.ZeroHash);
+  const uphold = await gasOf(lifecycle.connect(a.gzde).resolveObjection(upheldAsset, a.dave.address, true, "dave's earlier right"));
+  rows.push({ id: "lifecycle.uphold", operation: "lifecycle — uphold an objection (registration refused)", gasUsed: uphold, notes: "registering exchange; status → refused" });
+  const change = await gasOf(lifecycle.connect(gzNewHolder).change(noticeAsset, digest("metadata v2"), CID, "update frequency is now daily"));
+  rows.push({ id: "lifecycle.change", operation: "lifecycle — change the metadata (holder)", gasUsed: change, notes: "event only" });
+  const correct = await gasOf(lifecycle.connect(a.gzde).correct(noticeAsset, digest("metadata v3"), CID, "registrant's code mistyped"));
+  rows.push({ id: "lifecycle.correct", operation: "lifecycle — correct the metadata (exchange)", gasUsed: correct, notes: "event only" });
+  await time.increase((1095 - 30) * 86_400);
+  const renew = await gasOf(lifecycle.connect(gzNewHolder).renew(noticeAsset));
+  rows.push({ id: "lifecycle.renew", operation: "lifecycle — renew inside the window", gasUsed: renew, notes: "holder; validity end moves by the term" });
+  const request = await gasOf(lifecycle.connect(gzNewHolder).requestCancellation(noticeAsset, "dataset withdrawn"));
+  rows.push({ id: "lifecycle.requestCancellation", operation: "lifecycle — holder asks for cancellation", gasUsed: request, notes: "request slot 0→holder" });
+  const cancel = await gasOf(lifecycle.connect(a.gzde).cancel(noticeAsset, "on the holder's request"));
+  rows.push({ id: "lifecycle.cancel", operation: "lifecycle — exchange cancels on the holder's request", gasUsed: cancel, notes: "request slot cleared (refund), status → cancelled" });
+  const cancelledAsset = BigInt(registrationOf(a.carol.address, "gz regulator cancels").contentDigest as string);
+  await signedRegister(registry, a.gzde, registrationOf(a.carol.address, "gz regulator cancels"));
+  const cancelReg = await gasOf(lifecycle.connect(a.regulator).cancel(cancelledAsset, "unlawful source"));
+  rows.push({ id: "lifecycle.cancelByRegulator", operation: "lifecycle — regulator cancels", gasUsed: cancelReg, notes: "status → cancelled" });
 
   // ---- output
   const outDir = path.join(__dirname, "..", "results");

@@ -35,13 +35,14 @@ interface IDataAssetRegistry {
         AssetKind kind;
         AssetSource source;
         DataLevel level;
-        uint8 status; // 1 Registered; values above are reserved for the registration lifecycle (notice, cancelled …)
+        uint8 status; // 1 registered, 2 notice, 3 objected, 4 refused, 5 cancelled (see DataAssetRegistry)
         bool frozen; // frozen by the regulator: cannot trade or license
         bool pledged; // pledged: holder cannot change, no exclusive licence
         bool personalLineage; // personal data, or derived from personal data not found de-identified
         bool deidentified; // the regulator recorded a de-identification finding: children do not inherit personal
         uint8 epoch; // registrations of this digest cancelled before this one (licences of earlier ones are void)
         uint64 stateNonce; // bumped on every change of rights (licence granted or revoked, pledge, reassignment)
+        uint40 validUntil; // status 2-3: end of the notice; else end of validity; 0 = no end (unix time, midnight UTC)
     }
 
     error RegistryUnauthorized(address account); // caller may not do this
@@ -82,6 +83,9 @@ interface IDataAssetRegistry {
     error RegistryAlreadyDeidentified(uint256 assetId); // a finding is recorded already
     error RegistryCancellationsExhausted(uint256 assetId); // a digest can be cancelled at most 255 times
     error RegistryStateChanged(uint256 assetId, uint64 expected, uint64 actual); // the rights changed since signing
+    error RegistryAssetNotInForce(uint256 assetId, uint8 status); // under notice or objection, refused or cancelled
+    error RegistryRegistrationExpired(uint256 assetId, uint40 validUntil); // validity ended: renew first
+    error RegistryInvalidStatusChange(uint256 assetId, uint8 from, uint8 to); // final status, or no such status
 
     /// @notice Emitted when an exchange registers an asset (the ERC-721 Transfer from zero follows it).
     event AssetRegistered(
@@ -147,6 +151,12 @@ interface IDataAssetRegistry {
     event AssetDeidentified(uint256 indexed assetId, address indexed regulator, bytes32 findingDigest);
     /// @notice Emitted once, when the deployer wires the trade recorder and pledge registry.
     event ModulesWired(address tradeRecorder, address pledgeRegistry);
+    /// @notice Emitted at every lifecycle transition, and at registration unless the asset starts in force with no
+    /// end (status 1, no validity term): the new status and the end of the notice (status 2, 3) or of the validity
+    /// (status 1), 0 for none.
+    event AssetStatusChanged(uint256 indexed assetId, uint8 status, uint40 validUntil);
+    /// @notice Emitted once, when the deployer wires the registration lifecycle module.
+    event LifecycleWired(address lifecycle);
 
     /// @notice Registers an asset. Caller: an active exchange at which `r.holder` is recognised, holding the
     /// holder's signed application (EIP-712 `Application`, ECDSA or ERC-1271) that names this exchange.
@@ -254,6 +264,28 @@ interface IDataAssetRegistry {
 
     /// @notice The wired pledge registry (zero before wiring).
     function pledgeRegistry() external view returns (address);
+
+    // ----- additive (v1.1.0): the registration lifecycle -----
+
+    /// @notice Wires the registration lifecycle module (the lifecycle role), once. Deployer only.
+    function wireLifecycle(address lifecycle) external;
+
+    /// @notice Sets an asset's status and notice/validity end (UTC day number, 0 = none). Lifecycle module only;
+    /// refused (4) and cancelled (5) are final. Emits AssetStatusChanged.
+    function setStatus(uint256 assetId, uint8 status, uint16 untilDay) external;
+
+    /// @notice Sets the notice length and validity term (days) applied to an exchange's next registrations.
+    /// Lifecycle module only (which emits the event).
+    function setExchangeTerms(address exchange, uint16 noticeDays, uint16 termDays) external;
+
+    /// @notice The wired lifecycle module (zero before wiring).
+    function lifecycle() external view returns (address);
+
+    /// @notice An exchange's last registration sequence and its notice length and validity term in days.
+    function exchangeTerms(address exchange)
+        external
+        view
+        returns (uint32 lastSequence, uint16 noticeDays, uint16 termDays);
 
     /// @notice The most parents a registration may name.
     function MAX_PARENTS() external view returns (uint256);

@@ -17,6 +17,7 @@
  * | HEALTH_STALL_AFTER_MS | 60000 | /health fails when a chain that is behind has not advanced, has been retrying, or has not had its head read, for this long |
  * | EVIDENCE_CACHE_LEAVES | 2000000 | bound of the API's evidence tree cache, in leaves |
  * | CORS_ORIGINS | * | origins allowed to call the API from a browser: `*`, a comma-separated list, or `none` |
+ * | PUBLIC_URL | http://HOST:PORT | base URL of the public page: certificates link to `<PUBLIC_URL>/asset/<id>` and carry it as a QR code |
  * | PUBLIC_RPC_URL | the embedded chain's URL; none on a network | JSON-RPC URL the web page reads the chain from (told to browsers; RPC_URL never is) |
  * | ROLE | all | `indexer` (the one writer: follows the chain, serves /health), `api` (a reader: serves the API from the database, never writes), or `all` |
  * | DATABASE_SCHEMA | — | PostgreSQL schema (created by the writer) instead of the server's search_path |
@@ -64,6 +65,7 @@ const envSchema = z.object({
     )
     .default("*"),
   PUBLIC_RPC_URL: z.string().trim().url("must be a URL such as https://rpc.example").optional(),
+  PUBLIC_URL: z.string().trim().url("must be a URL such as https://registry.example").optional(),
   ROLE: z.enum(["all", "indexer", "api"]).default("all"),
   DATABASE_SCHEMA: z.string().trim().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier").optional(),
   LOG_FORMAT: z.enum(["pretty", "json"]).optional(),
@@ -99,6 +101,8 @@ export interface Config {
   corsOrigins: "*" | string[];
   /** JSON-RPC URL told to the web page, when set (else the chain's own URL). */
   publicRpcUrl: string | undefined;
+  /** Base URL of the public page, for certificate links (PUBLIC_URL). */
+  publicUrl: string | undefined;
   role: Role;
   /** PostgreSQL schema, or undefined for the server's search_path. */
   databaseSchema: string | undefined;
@@ -146,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     evidenceCacheLeaves: e.EVIDENCE_CACHE_LEAVES,
     corsOrigins: e.CORS_ORIGINS === "*" ? "*" : e.CORS_ORIGINS === "none" ? [] : e.CORS_ORIGINS.split(",").map((o) => o.trim().replace(/\/$/, "")),
     publicRpcUrl: e.PUBLIC_RPC_URL,
+    publicUrl: e.PUBLIC_URL,
     role: e.ROLE,
     databaseSchema: e.DATABASE_SCHEMA,
     logFormat: e.LOG_FORMAT,

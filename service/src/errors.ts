@@ -61,6 +61,14 @@ export class RpcResponseError extends BaseError {
 /** The node refused a log query as too large (too many results, response size, block range limit). */
 export class LogRangeTooLargeError extends RetryableError {}
 
+/**
+ * The database cannot be reached or went away (restart, immediate stop, network): retry later. The API answers 503
+ * with Retry-After; the indexer retries the range. `dependency` names it for messages ("the database").
+ */
+export class DatabaseUnavailableError extends RetryableError {
+  readonly dependency = "database";
+}
+
 /** True when `e` is (or wraps) a RetryableError. */
 export function isRetryable(e: unknown): boolean {
   return e instanceof RetryableError;

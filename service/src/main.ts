@@ -10,7 +10,8 @@
  * database (any number of them), ROLE=all both in one process.
  *
  * Start-up either reaches the banner or stops with one line saying what is wrong and a non-zero exit: a taken port,
- * an unreachable database or chain, a deployment or an index that does not match the chain.
+ * an unreachable database, a chain with another chain id, a deployment or an index that does not match the chain.
+ * An unreachable chain is waited for (one warning line per attempt), as the running indexer does.
  */
 import * as fs from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -23,7 +24,8 @@ import { createLogger, type Logger } from "./logger";
 import { banner } from "./startup/banner";
 import { checkChainIdentity } from "./startup/chain-identity";
 import { openStore } from "./startup/open-store";
-import { assertChainReachable, assertPortFree, StartupError } from "./startup/preflight";
+import { assertPortFree, StartupError } from "./startup/preflight";
+import { waitForChain } from "./startup/wait-for-chain";
 import type { Db } from "./store/db";
 import type { Embedded } from "./devnet/embedded";
 
@@ -80,6 +82,10 @@ async function stopAll(r: Running): Promise<void> {
 function listen(app: Express | ((req: never, res: never) => void), host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer(app as Parameters<typeof createServer>[0]);
+    // Clients and proxies keep idle connections for up to a minute; a server that closes them sooner (Node's
+    // default is 5 s) races their next request on the same socket, which then fails with "other side closed".
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     server.once("error", (e: NodeJS.ErrnoException) =>
       reject(new StartupError(`${host}:${port} ${e.code === "EADDRINUSE" ? "is already in use by another program" : `cannot be listened on (${e.code ?? e.message})`}: stop that program, or choose another PORT`)),
     );
@@ -122,7 +128,7 @@ async function run(options: Options, config: Config, logger: Logger, r: Running)
       throw new StartupError(`CHAIN_ID is ${config.chainId} but DEPLOYMENT is for chain ${deployment.chainId}`);
     }
     rpcUrl = config.rpcUrl;
-    await assertChainReachable(rpcUrl, deployment.chainId);
+    await waitForChain({ rpcUrl, chainId: deployment.chainId, logger });
   } else {
     r.embedded = await startEmbeddedChain(config, options, content, logger, r);
     const embedded = r.embedded;
@@ -132,6 +138,9 @@ async function run(options: Options, config: Config, logger: Logger, r: Running)
     });
     deployment = embedded.deployment;
     rpcUrl = embedded.chain.url;
+    if (config.chainId !== undefined && config.chainId !== deployment.chainId) {
+      throw new StartupError(`CHAIN_ID is ${config.chainId} but the embedded chain is ${deployment.chainId}: unset CHAIN_ID, or set RPC_URL and DEPLOYMENT`);
+    }
   }
   r.db = await openStore(config, { writer: writes, logger });
   const db = r.db;
@@ -180,7 +189,8 @@ async function run(options: Options, config: Config, logger: Logger, r: Running)
     const { createApi } = await import("./api");
     const { ensureWebBuild, webOptions } = await import("./web");
     const web = webOptions({ config, deployment, chainUrl: r.embedded?.chain.url, webRoot: await ensureWebBuild(logger) });
-    const app = createApi({ db, indexerStatus: status, logger, contentStore: content, health, evidenceCacheLeaves: config.evidenceCacheLeaves, ...web });
+    const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+    const app = createApi({ db, indexerStatus: status, logger, contentStore: content, health, evidenceCacheLeaves: config.evidenceCacheLeaves, publicUrl, ...web });
     r.server = await listen(app, config.host, config.port);
   } else {
     const { healthOnlyApp } = await import("./roles/health-only");

@@ -123,12 +123,13 @@ describe("DataAssetRegistry", function () {
         const f = await loadFixture(shuquanFixture);
         expect(await f.registry.name()).to.equal("Shuquan Data Asset");
         expect(await f.registry.symbol()).to.equal("SQDA");
-        expect(await f.registry.version()).to.equal("1.0.0");
+        expect(await f.registry.version()).to.equal("1.1.0");
         expect(await f.registry.MAX_PARENTS()).to.equal(8n);
         expect(await f.registry.STATUS_REGISTERED()).to.equal(1n);
         expect(await f.registry.participants()).to.equal(await f.participants.getAddress());
         expect(await f.registry.tradeRecorder()).to.equal(await f.tradeRecorder.getAddress());
         expect(await f.registry.pledgeRegistry()).to.equal(await f.pledges.getAddress());
+        expect(await f.registry.lifecycle()).to.equal(await f.lifecycle.getAddress());
       });
 
       it("should support the ERC-165, ERC-721, ERC-721 metadata and IDataAssetRegistry interfaces", async function () {
@@ -141,6 +142,7 @@ describe("DataAssetRegistry", function () {
           "wireModules", "participants", "tradeRecorder", "pledgeRegistry", "MAX_PARENTS", "version",
           "cancelApplications", "applicationNonce", "hashApplication", "cancelRegistration", "reassignRegistration",
           "recordDeidentification",
+          "wireLifecycle", "setStatus", "setExchangeTerms", "lifecycle", "exchangeTerms",
         ] as const;
         let id = 0n;
         for (const fn of fns) id ^= BigInt(iface.getFunction(fn)!.selector);
@@ -215,7 +217,7 @@ describe("DataAssetRegistry", function () {
         await expect(tx).to.emit(f.registry, "Transfer").withArgs(ethers.ZeroAddress, f.alice.address, id);
         const receipt = await (await tx).wait();
         const names = receipt!.logs.map((l) => f.registry.interface.parseLog(l)?.name);
-        expect(names).to.deep.equal(["AssetRegistered", "Transfer"]);
+        expect(names).to.deep.equal(["AssetRegistered", "Transfer"]); // no notice, no term: no status event
 
         const block = await ethers.provider.getBlock(receipt!.blockNumber);
         const a = await f.registry.getAsset(id);

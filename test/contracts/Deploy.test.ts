@@ -16,10 +16,13 @@ describe("contracts/deploy (deployShuquan)", function () {
   }
 
   describe("deployShuquan", function () {
-    it("should deploy five contracts, wire the registry and report the start block", async function () {
+    it("should deploy six contracts, wire the registry and report the start block", async function () {
       const { d, deployer, startBefore } = await loadFixture(defaultDeployment);
       const a = d.addresses;
-      expect(new Set(Object.values(a)).size).to.equal(5);
+      expect(new Set(Object.values(a)).size).to.equal(6);
+      expect(await d.registry.lifecycle()).to.equal(a.RegistrationLifecycle);
+      expect(await d.lifecycle.registry()).to.equal(a.DataAssetRegistry);
+      expect(await d.lifecycle.participants()).to.equal(a.ParticipantRegistry);
       expect(await d.registry.tradeRecorder()).to.equal(a.TradeRecorder);
       expect(await d.registry.pledgeRegistry()).to.equal(a.PledgeRegistry);
       expect(await d.registry.participants()).to.equal(a.ParticipantRegistry);
@@ -30,9 +33,10 @@ describe("contracts/deploy (deployShuquan)", function () {
       expect(d.startBlock).to.equal(startBefore + 1);
       expect(d.chainId).to.equal(31337n);
       expect(d.deployer).to.equal(deployer.address);
-      for (const c of [d.participants, d.registry, d.tradeRecorder, d.pledges, d.evidence]) {
+      for (const c of [d.participants, d.tradeRecorder, d.pledges, d.evidence, d.lifecycle]) {
         expect(await c.version()).to.equal("1.0.0");
       }
+      expect(await d.registry.version()).to.equal("1.1.0");
     });
 
     it("should make the deployer the regulator by default, with the default admin delay", async function () {
@@ -55,6 +59,10 @@ describe("contracts/deploy (deployShuquan)", function () {
       await expect(
         d.registry.connect(deployer).wireModules(deployer.address, deployer.address),
       ).to.be.revertedWithCustomError(d.registry, "RegistryAlreadyWired");
+      await expect(d.registry.connect(deployer).wireLifecycle(deployer.address)).to.be.revertedWithCustomError(
+        d.registry,
+        "RegistryAlreadyWired",
+      );
     });
   });
 
@@ -75,6 +83,7 @@ describe("contracts/deploy (deployShuquan)", function () {
         "TradeRecorder",
         "PledgeRegistry",
         "EvidenceAnchor",
+        "RegistrationLifecycle",
       ]);
       expect(new Date(json.deployedAt).getTime() / 1000).to.equal(d.deployedAt);
     });

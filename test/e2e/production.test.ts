@@ -149,7 +149,7 @@ describe("production install, scaled out on PostgreSQL (separate processes)", fu
     const cases: [NodeJS.ProcessEnv, RegExp][] = [
       [{ DEPLOYMENT: wrong }, /^shuquan: cannot start: the deployment does not match the chain at .*: no contract at 0xabab/],
       [{ DATABASE_URL: "postgres://postgres@127.0.0.1:1/test" }, /^shuquan: cannot start: cannot open the database \(PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:1\/test\)/],
-      [{ RPC_URL: "http://127.0.0.1:1" }, /^shuquan: cannot start: cannot reach the chain's JSON-RPC at http:\/\/127\.0\.0\.1:1/],
+      [{ CHAIN_ID: "5" }, /^shuquan: cannot start: CHAIN_ID is 5 but DEPLOYMENT is for chain 31337/],
     ];
     for (const [extra, expected] of cases) {
       const s = service("all", ports[0]!, extra);
@@ -159,6 +159,12 @@ describe("production install, scaled out on PostgreSQL (separate processes)", fu
       expect(lines[0]).to.match(expected);
       expect(s.output()).to.not.include("Shuquan is running");
     }
+    // an unreachable chain is waited for, as the running indexer does, with a line per attempt saying so
+    const waiting = service("all", ports[0]!, { RPC_URL: "http://127.0.0.1:1" });
+    await waiting.waitFor(/cannot reach the chain's JSON-RPC at http:\/\/127\.0\.0\.1:1.*retrying in/, 60_000);
+    expect(waiting.output()).to.not.include("Shuquan is running");
+    waiting.killHard();
+    await waiting.exited();
   });
 
   it("should run one indexer and two API processes that answer identically while the indexer follows new blocks", async function () {

@@ -2,7 +2,7 @@
  * An in-memory chain behind a JSON-RPC {@link Transport}, for indexer tests that need full control: logs built with
  * the interfaces' ABIs (ethers `Interface.encodeEventLog`), reorgs by replacing blocks, and injected faults.
  */
-import { Interface, id, type InterfaceAbi } from "ethers";
+import { Interface, getBytes, id, keccak256, type InterfaceAbi } from "ethers";
 import { CONTRACT_ABIS, type ContractName } from "../../service/src/contracts";
 import type { RawLog } from "../../service/src/chain/rpc";
 import type { RpcCall, Transport } from "../../service/src/chain/transport";
@@ -34,6 +34,23 @@ export function encodeLog(contract: ContractName, address: string, event: string
   return { address, topics, data };
 }
 
+/** The logs bloom of a block (yellow paper, M3:2048): three bits per address and topic. */
+export function logsBloomOf(logs: readonly LogSpec[]): string {
+  const bloom = new Uint8Array(256);
+  const add = (item: string): void => {
+    const h = getBytes(keccak256(item));
+    for (let i = 0; i < 6; i += 2) {
+      const bit = ((h[i] << 8) + h[i + 1]) % 2048;
+      bloom[255 - Math.floor(bit / 8)] |= 1 << bit % 8;
+    }
+  };
+  for (const l of logs) {
+    add(l.address);
+    for (const t of l.topics) add(t);
+  }
+  return "0x" + Buffer.from(bloom).toString("hex");
+}
+
 /** The fake chain. */
 export interface FakeChain {
   readonly transport: Transport;
@@ -50,6 +67,10 @@ export interface FakeChain {
   calls: Record<string, number>;
   /** Hook run before each call: throw to inject a fault. */
   beforeCall?: (method: string, params: readonly unknown[]) => void;
+  /** Hook run on each result: return another to inject a lie (an empty eth_getLogs answer, a node behind …). */
+  afterCall?: (method: string, params: readonly unknown[], result: unknown) => unknown;
+  /** Blocks the node answers for: the head it reports is at most this (a lagging node). Unset: all. */
+  visibleHead?: number;
   /** eth_getLogs refuses ranges returning more than this many logs. */
   maxLogs?: number;
 }
@@ -67,7 +88,31 @@ export function createFakeChain(chainId = 31337): FakeChain {
   };
   blocks.push(mk([], false));
   const hex = (n: number): string => "0x" + n.toString(16);
-  const header = (b: Block) => ({ number: hex(b.number), hash: b.hash, parentHash: b.parentHash, timestamp: hex(b.timestamp) });
+  const header = (b: Block) => ({
+    number: hex(b.number),
+    hash: b.hash,
+    parentHash: b.parentHash,
+    timestamp: hex(b.timestamp),
+    logsBloom: logsBloomOf(b.logs),
+    transactions: [...new Set(b.txHashes)],
+  });
+  const top = (): number => Math.min(blocks.length - 1, chain.visibleHead ?? Infinity);
+  const rawLogs = (b: Block, addrs?: Set<string>): RawLog[] => {
+    const out: RawLog[] = [];
+    b.logs.forEach((l, i) => {
+      if (addrs && !addrs.has(l.address.toLowerCase())) return;
+      out.push({
+        address: l.address,
+        topics: l.topics,
+        data: l.data,
+        blockNumber: hex(b.number),
+        blockHash: b.hash,
+        transactionHash: b.txHashes[i],
+        logIndex: hex(i),
+      });
+    });
+    return out;
+  };
 
   const chain: FakeChain = {
     chainId,
@@ -96,30 +141,23 @@ export function createFakeChain(chainId = 31337): FakeChain {
       case "eth_chainId":
         return hex(chainId);
       case "eth_blockNumber":
-        return hex(blocks.length - 1);
+        return hex(top());
       case "eth_getBlockByNumber": {
-        const b = blocks[Number(params[0])];
-        return b ? header(b) : null;
+        const n = Number(params[0]);
+        return n <= top() && blocks[n] ? header(blocks[n]) : null;
+      }
+      case "eth_getBlockReceipts": {
+        const n = Number(params[0]);
+        const b = n <= top() ? blocks[n] : undefined;
+        if (!b) return null;
+        const logs = rawLogs(b);
+        return [...new Set(b.txHashes)].map((tx) => ({ transactionHash: tx, logs: logs.filter((l) => l.transactionHash === tx) }));
       }
       case "eth_getLogs": {
         const f = params[0] as { address: string[]; fromBlock: string; toBlock: string };
         const addrs = new Set(f.address.map((a) => a.toLowerCase()));
         const out: RawLog[] = [];
-        for (let n = Number(f.fromBlock); n <= Math.min(Number(f.toBlock), blocks.length - 1); n++) {
-          const b = blocks[n];
-          b.logs.forEach((l, i) => {
-            if (!addrs.has(l.address.toLowerCase())) return;
-            out.push({
-              address: l.address,
-              topics: l.topics,
-              data: l.data,
-              blockNumber: hex(n),
-              blockHash: b.hash,
-              transactionHash: b.txHashes[i],
-              logIndex: hex(i),
-            });
-          });
-        }
+        for (let n = Number(f.fromBlock); n <= Math.min(Number(f.toBlock), top()); n++) out.push(...rawLogs(blocks[n], addrs));
         if (chain.maxLogs !== undefined && out.length > chain.maxLogs) {
           const err = new Error(`query returned more than ${chain.maxLogs} results`) as Error & { code: number };
           err.code = -32005;
@@ -134,7 +172,8 @@ export function createFakeChain(chainId = 31337): FakeChain {
 
   const wrap = async <T>(method: string, params: readonly unknown[]): Promise<T> => {
     try {
-      return handle(method, params) as T;
+      const result = handle(method, params);
+      return (chain.afterCall ? chain.afterCall(method, params, result) : result) as T;
     } catch (e) {
       const err = e as { code?: number; message: string };
       if (typeof err.code === "number") {

@@ -78,6 +78,23 @@ export async function deployAndDrive(): Promise<{ d: Deployed; manifests: Uint8A
     else await (await pledges.connect(regulator).liftPledge(id, "court order")).wait();
   }
 
+  // the registration lifecycle: GZDE practises a 1-day notice and a 30-day term (renewable at once)
+  const { lifecycle, dave } = d;
+  await (await lifecycle.connect(gzde).setTerms(1, 30, 30)).wait();
+  const a4 = await registerAsset(registry, gzde, carol.address, "berth schedule");
+  const a5 = await registerAsset(registry, gzde, carol.address, "berth forecast");
+  await (await lifecycle.connect(dave).object(a4, digest("grounds"), true, digest("earlier contract"))).wait();
+  await (await lifecycle.connect(gzde).resolveObjection(a4, dave.address, false, "different data")).wait();
+  await (await lifecycle.connect(dave).object(a5, digest("grounds 2"), false, ethers.ZeroHash)).wait();
+  await (await lifecycle.connect(regulator).resolveObjection(a5, dave.address, true, "copied")).wait();
+  await time.increase(2 * 86_400);
+  await (await lifecycle.closeNotice(a4)).wait();
+  await (await lifecycle.connect(carol).change(a4, digest("metadata v2"), "bafyv2", "weekly updates")).wait();
+  await (await lifecycle.connect(gzde).correct(a4, digest("metadata v3"), "bafyv3", "typo")).wait();
+  await (await lifecycle.connect(carol).renew(a4)).wait();
+  await (await lifecycle.connect(carol).requestCancellation(a4, "withdrawn")).wait();
+  await (await lifecycle.connect(gzde).cancel(a4, "on request")).wait();
+
   // evidence
   const manifests: Uint8Array[] = [];
   for (const n of [1, 3]) {

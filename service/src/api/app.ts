@@ -15,6 +15,8 @@ import { evidenceRoutes } from "./routes/evidence";
 import { ownershipRoutes } from "./routes/ownership";
 import { participantRoutes } from "./routes/participants";
 import { pledgeRoutes } from "./routes/pledges";
+import { lifecycleRoutes } from "./routes/lifecycle";
+import { certificateRoutes } from "./routes/certificates";
 import { provenanceRoutes } from "./routes/provenance";
 import { statsRoutes } from "./routes/stats";
 import { tradeRoutes } from "./routes/trades";
@@ -43,6 +45,8 @@ export const V1_GROUPS: readonly RouteGroup[] = [
   { prefix: "/v1", routes: lineageRoutes },
   { prefix: "/v1", routes: activityRoutes },
   { prefix: "/v1", routes: relationRoutes },
+  { prefix: "/v1", routes: lifecycleRoutes },
+  { prefix: "/v1", routes: certificateRoutes },
 ];
 
 /**
@@ -62,6 +66,7 @@ export function createApi(p: CreateApiParameters): Express {
     now,
     apiVersion: API_VERSION,
     publicChains: p.publicChains ?? [],
+    publicUrl: p.publicUrl ?? "http://127.0.0.1:3000",
   };
   const metrics = createApiMetrics({ registry: p.metrics, indexerStatus: p.indexerStatus });
   const openapi = buildOpenApi(V1_GROUPS, API_VERSION);

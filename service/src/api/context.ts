@@ -15,6 +15,8 @@ export interface ApiContext {
   apiVersion: string;
   /** Chains as browsers are told about them (GET /v1/config). */
   publicChains: readonly PublicChain[];
+  /** Base URL of the public page (certificate links and QR codes). */
+  publicUrl: string;
 }
 
 /** The indexed head a response reflects, per chain. */

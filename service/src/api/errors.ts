@@ -3,6 +3,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { z } from "zod";
+import { DatabaseUnavailableError } from "../errors";
 import type { ApiLogger } from "./types";
 
 /** Machine-readable error codes. */
@@ -12,6 +13,7 @@ export type ApiErrorCode =
   | "method_not_allowed"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "unavailable"
   | "internal";
 
 /** Largest JSON request body (express.json's `limit`). */
@@ -38,6 +40,19 @@ export class ApiError extends Error {
 /** 400 naming the field. */
 export function badRequest(field: string, message: string): ApiError {
   return new ApiError(400, "bad_request", `${field}: ${message}`, field);
+}
+
+/** Seconds a client is told to wait (Retry-After) while a dependency is down. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** 503 naming the dependency that is down; sent with Retry-After. */
+export function unavailable(dependency: string, detail: string): ApiError {
+  return new ApiError(503, "unavailable", `${dependency} unavailable: ${detail}; retry after ${RETRY_AFTER_SECONDS} s`);
+}
+
+/** True for a store failure that means the database is down or busy rather than the request being wrong. */
+function isDatabaseUnavailable(err: unknown): err is Error {
+  return err instanceof DatabaseUnavailableError || (typeof err === "object" && err !== null && (err as { code?: unknown }).code === "SQLITE_BUSY");
 }
 
 /** 404 for an unknown id. */
@@ -114,10 +129,14 @@ export function errorHandler(logger: ApiLogger): ErrorRequestHandler {
     if (err instanceof ApiError) e = err;
     else if (err instanceof z.ZodError) e = fromZod("query", err);
     else if (isBodyParserError(err)) e = fromBodyParser(err);
-    else {
+    else if (isDatabaseUnavailable(err)) {
+      logger.warn({ path: req.path, err: err.message }, "database unavailable; answered 503");
+      e = unavailable("the database", err instanceof DatabaseUnavailableError ? "it cannot be reached or is restarting" : "it is busy");
+    } else {
       logger.error({ err, path: req.path }, "request failed");
       e = new ApiError(500, "internal", "internal error");
     }
+    if (e.status === 503) res.set("Retry-After", String(RETRY_AFTER_SECONDS));
     res.status(e.status).json(errorBody(e));
   };
 }

@@ -4,7 +4,8 @@
  * - it is behind and has not advanced for the stall window (`stallAfterMs`);
  * - the indexer reports it `failed` (gave up) or `stopped`;
  * - the indexer has been `retrying` (failing and backing off, e.g. the RPC is unreachable) for the stall window;
- * - the indexer reports when it last read the chain head (`headCheckedAt`) and that is older than the stall window.
+ * - the indexer reports when it last read the chain head (`headCheckedAt`) and that is older than the stall window;
+ * - the indexer reports a `problem` (logs the chain refutes, a node behind the indexed block, the database down).
  * A caught-up chain whose head is reused while the RPC is down shows lag 0, so the lag checks alone never see an
  * unreachable chain: the indexer's `state` and `lastError` do.
  * Evaluating is O(chains) on the in-memory status snapshot: no store or RPC call.
@@ -63,6 +64,7 @@ export function evaluateHealth(status: IndexerStatus, options: HealthOptions, no
       const idleMs = c.lastProgressAt === null ? Infinity : now - c.lastProgressAt;
       if (lag > 0 && idleMs > stallAfter) problems.push(`stalled: behind by ${lag} and no progress for ${stallAfter} ms`);
     }
+    if (c.problem) problems.push(c.problem);
     const state = c.state ?? null;
     if (state === "failed") problems.push(`indexer failed${withError(c)}`);
     else if (state === "stopped") problems.push("indexer stopped");

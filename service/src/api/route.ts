@@ -24,6 +24,8 @@ export interface RouteResult {
   page?: { nextCursor: string | null; limit: number };
   /** HTTP status, 200 when absent. */
   status?: number;
+  /** A page to serve as text/html instead of the JSON envelope (printable certificates). */
+  html?: string;
 }
 
 /** One endpoint. `path` is OpenAPI style (`/assets/{id}`), relative to its mount point. */
@@ -79,6 +81,10 @@ export function buildRouter(routes: readonly RouteDef[], ctx: ApiContext): Route
         const body = parsePart(def.body, req.body ?? {}, "body");
         const status = ctx.indexerStatus();
         const result = await def.handler({ params, query, body, isFinal: finalityOf(status) }, ctx);
+        if (result.html !== undefined) {
+          res.status(result.status ?? 200).type("html").send(result.html);
+          return;
+        }
         const envelope: Envelope = { data: result.data, ...(result.page ? { page: result.page } : {}), meta: headMeta(status) };
         res.status(result.status ?? 200).json(envelope);
       } catch (e) {

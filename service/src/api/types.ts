@@ -47,6 +47,8 @@ export interface ChainStatus {
   headCheckedAt?: number | null;
   /** When `state` last changed (ms since epoch), when the indexer reports it. */
   stateSince?: number | null;
+  /** A condition that makes the chain unhealthy at once (unverifiable logs, a node behind, the database down), or null. */
+  problem?: string | null;
 }
 
 /** What the indexer tells the API about its progress, per chain. */
@@ -100,6 +102,8 @@ export interface CreateApiParameters {
   corsOrigins?: "*" | readonly string[];
   /** What GET /v1/config tells browsers about each chain: a JSON-RPC URL they may use and the contract addresses. */
   publicChains?: readonly PublicChain[];
+  /** Base URL of the public page, for certificate links and QR codes (default http://127.0.0.1:3000). */
+  publicUrl?: string;
   /** Directory of the built web page, served at / with deep links falling back to its index.html. */
   webRoot?: string;
 }

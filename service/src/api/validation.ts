@@ -72,7 +72,16 @@ export const assetSource = z.enum(["public", "enterprise", "personal"]);
 /** Classification level names. */
 export const dataLevel = z.enum(["general", "important", "core"]);
 /** Derived asset status: registered (neither frozen nor pledged), frozen, pledged. */
-export const assetStatus = z.enum(["registered", "frozen", "pledged"]);
+export const assetStatus = z.enum([
+  "registered",
+  "frozen",
+  "pledged",
+  "notice",
+  "objected",
+  "refused",
+  "cancelled",
+  "expired",
+]);
 /**
  * An enum whose names have hyphens (service/src/digest/enums.ts); the snake-case spelling is accepted too and
  * normalised to the hyphenated one.

@@ -24,6 +24,8 @@ export interface BlockHeader {
   hash: string;
   parentHash: string;
   timestamp: number;
+  /** The 256-byte bloom of the block's logs (0x hex), checked against each eth_getLogs answer. */
+  logsBloom: string;
 }
 
 /** Typed JSON-RPC client. */
@@ -60,6 +62,7 @@ interface RawHeader {
   hash: string;
   parentHash: string;
   timestamp: string;
+  logsBloom?: string;
 }
 
 /** Creates the typed client. `retry` applies to every call except oversized log queries (those shrink instead). */
@@ -75,7 +78,13 @@ export function createRpc(transport: Transport, retry: RetryOptions = {}): Rpc {
     )) as (RawHeader | null)[];
     return res.map((b) =>
       b
-        ? { number: Number(b.number), hash: b.hash.toLowerCase(), parentHash: b.parentHash.toLowerCase(), timestamp: Number(b.timestamp) }
+        ? {
+            number: Number(b.number),
+            hash: b.hash.toLowerCase(),
+            parentHash: b.parentHash.toLowerCase(),
+            timestamp: Number(b.timestamp),
+            logsBloom: b.logsBloom ?? "",
+          }
         : null,
     );
   };

@@ -59,6 +59,23 @@ const HINTS: Record<string, string | ((what: string) => string)> = {
   EvidenceBatchExists: "this exchange anchored this exact batch already (same root)",
   EvidenceBatchNotFound: "that exchange did not anchor this batch on this chain: check --rpc / --deployment, the exchange, or the batch root",
   ERC721NonexistentToken: "no such asset",
+  RegistryAssetNotInForce: "the registration is not in force (under notice or objection, refused or cancelled): `shuquan asset show` gives its status",
+  RegistryRegistrationExpired: "the registration's validity has ended: renew it first (shuquan asset renew)",
+  LifecycleUnauthorized: "the signing key may not do this step of the lifecycle; check which key you signed with",
+  LifecycleInvalidTerms: "notice at most 365 days; renewal window no longer than the term",
+  LifecycleNotInNotice: "objections are lodged and resolved only during the public notice",
+  LifecycleNoticeNotOver: "the notice still runs; close it after its end",
+  LifecycleObjectionsOpen: "resolve the open objections first (shuquan asset resolve-objection)",
+  LifecycleObjectionExists: "one objection per objector and asset",
+  LifecycleObjectionNotOpen: "no open objection by that objector",
+  LifecycleNotInForce: "only a registration in force (or lapsed) is renewed",
+  LifecycleNoValidityTerm: "this registration has no validity end: nothing to renew",
+  LifecycleOutsideRenewalWindow: "renew within the exchange's renewal window before the end, or once lapsed",
+  LifecycleFinal: "a refused or cancelled registration stays as it is",
+  LifecycleNoCancellationRequest: "the holder asks for cancellation first (shuquan asset cancel with the holder's key)",
+  LifecycleAssetPledged: "the lender must release the pledge first; the regulator may cancel regardless",
+  LifecycleReasonRequired: "give a --reason",
+  LifecycleInvalidDigest: "give the grounds (and the earlier right's digest when you claim one)",
 };
 
 /** The hint for a contract error `name` raised by the action `what`. */

@@ -26,7 +26,7 @@ export interface Deployment {
   contracts: DeployedContract[];
 }
 
-/** The addresses of one deployment of the five contracts, keyed by contract name (checksummed as deployed). */
+/** The addresses of one deployment of the six contracts, keyed by contract name (checksummed as deployed). */
 export type ContractAddresses = Record<ContractName, string>;
 
 /** The document the deploy script writes to `deployments/<chainId>.json`. */

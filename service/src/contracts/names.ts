@@ -10,6 +10,7 @@ export const CONTRACT_NAMES = [
   "TradeRecorder",
   "PledgeRegistry",
   "EvidenceAnchor",
+  "RegistrationLifecycle",
 ] as const;
 
 /** A Shuquan contract name. */
@@ -22,6 +23,7 @@ export const CONTRACT_KEYS = {
   trades: "TradeRecorder",
   pledges: "PledgeRegistry",
   evidence: "EvidenceAnchor",
+  lifecycle: "RegistrationLifecycle",
 } as const satisfies Record<string, ContractName>;
 
 /** A short contract key. */
@@ -41,6 +43,8 @@ const ALIASES: Readonly<Record<string, ContractName>> = {
   pledges: "PledgeRegistry",
   evidenceanchor: "EvidenceAnchor",
   evidence: "EvidenceAnchor",
+  registrationlifecycle: "RegistrationLifecycle",
+  lifecycle: "RegistrationLifecycle",
 };
 
 /** The contract a deployments-file key or CLI key names (case-insensitive), or undefined. */
@@ -58,6 +62,7 @@ export const CONTRACT_INTERFACES: Readonly<Record<ContractName, readonly string[
   TradeRecorder: ["ITradeRecorder"],
   PledgeRegistry: ["IPledgeRegistry"],
   EvidenceAnchor: ["IEvidenceAnchor"],
+  RegistrationLifecycle: ["IRegistrationLifecycle"],
 };
 
 /**

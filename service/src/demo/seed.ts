@@ -10,6 +10,7 @@ import {
   IDataAssetRegistry__factory,
   IEvidenceAnchor__factory,
   IPledgeRegistry__factory,
+  IRegistrationLifecycle__factory,
   ITradeRecorder__factory,
 } from "../../../typechain-types";
 import type { ITradeRecorder } from "../../../typechain-types/contracts/interfaces/ITradeRecorder";
@@ -39,7 +40,7 @@ import { DEV, devSigner } from "../devnet/bootstrap";
 
 /** Addresses of a wired deployment. */
 export interface DemoDeployment {
-  contracts: { DataAssetRegistry: string; TradeRecorder: string; PledgeRegistry: string; EvidenceAnchor: string };
+  contracts: { DataAssetRegistry: string; TradeRecorder: string; PledgeRegistry: string; EvidenceAnchor: string; RegistrationLifecycle: string };
 }
 
 /** What the demo made, for the start-up banner and for tests. */
@@ -78,6 +79,7 @@ export async function seedDemo(p: {
   const trades = (i: number) => ITradeRecorder__factory.connect(c.TradeRecorder, as(i));
   const evidence = (i: number) => IEvidenceAnchor__factory.connect(c.EvidenceAnchor, as(i));
   const pledges = (i: number) => IPledgeRegistry__factory.connect(c.PledgeRegistry, as(i));
+  const lifecycle = (i: number) => IRegistrationLifecycle__factory.connect(c.RegistrationLifecycle, as(i));
   const assets: Record<string, Hex> = {};
   const tradeIds: Record<string, bigint> = {};
   const serials = new Map<number, number>();
@@ -265,13 +267,31 @@ export async function seedDemo(p: {
   );
   await wait(registry(DEV.regulator).freeze(assets.mobility, "consent records under review"));
 
+  // The registration lifecycle: GZDE now practises a 10-day public notice (公示); a new registration is under
+  // notice with an objection open that claims an earlier right; a holder's change (变更); a cancellation (注销).
+  // SHDE keeps registering without a notice, so what the README registers there trades at once.
+  await wait(lifecycle(DEV.gzde).setTerms(10, 1095, 60));
+  await register({
+    key: "ridership", exchange: DEV.gzde, holder: DEV.carol, name: "Guiyang metro ridership 2025",
+    files: { "ridership/2025.csv": "line,month,riders\nL2,2025-01,31200000\n" }, kind: "resource", source: "enterprise", level: "general",
+  });
+  await wait(lifecycle(DEV.alice).object(assets.ridership, sha256Hex("objection: the ridership counts come from alice's 2024 contract with the operator"), true, sha256Hex("contract SH-2024-117")));
+  const weatherV2 = canonicalJsonBytes({ ...EXAMPLE_METADATA, asset: { ...EXAMPLE_METADATA.asset, name: "Guizhou hourly weather observations (v2)" } });
+  await wait(lifecycle(DEV.alice).change(assets.weather, sha256Hex(weatherV2), await content.put(weatherV2), "stations added"));
+  await register({
+    key: "gps", exchange: DEV.shde, holder: DEV.carol, name: "Guiyang taxi GPS sample",
+    files: { "gps/sample.csv": "car,t,lat,lon\nA1,0,26.6,106.7\n" }, kind: "resource", source: "enterprise", level: "general",
+  });
+  await wait(lifecycle(DEV.carol).requestCancellation(assets.gps, "sample superseded"));
+  await wait(lifecycle(DEV.shde).cancel(assets.gps, "on the holder's request"));
+
   // Let the one-day licence lapse, so the data set has an expired licence too.
   await provider.send("evm_increaseTime", [2 * DAY]);
   await provider.send("evm_mine", []);
 
   return {
     description:
-      "4 assets (3 resources, 1 derived product), 6 licences (1 expired, 1 revoked), 4 trades (1 off-exchange with a confidential price, linked), 1 active pledge, 2 evidence batches (8 items), 1 frozen asset",
+      "6 assets (5 resources, 1 derived product; 1 under notice with an open objection, 1 cancelled), 6 licences (1 expired, 1 revoked), 4 trades (1 off-exchange with a confidential price, linked), 1 active pledge, 2 evidence batches (8 items), 1 frozen asset",
     assets,
     trades: tradeIds,
     evidenceRoots: roots,

@@ -1,10 +1,12 @@
 /**
  * Gives the development accounts their roles on a fresh embedded deployment: the regulator accredits two
  * exchanges, each onboards its merchants, and they recognise each other: SHDE recognises GZDE as a whole, GZDE
- * recognises SHDE's alice singly (so bob is recognised at SHDE only) — the same layout the tests use.
+ * recognises SHDE's alice singly (so bob is recognised at SHDE only) — the same layout the tests use. Both exchanges
+ * give registrations a 3-year validity, renewable in the last 60 days, without a public notice (so that what is
+ * registered can trade at once; `shuquan asset terms --notice-days 10 …` turns the notice on).
  */
 import { JsonRpcProvider, NonceManager, Signature, type Signer } from "ethers";
-import { IParticipantRegistry__factory, ITradeRecorder__factory } from "../../../typechain-types";
+import { IParticipantRegistry__factory, IRegistrationLifecycle__factory, ITradeRecorder__factory } from "../../../typechain-types";
 import { exchangeCodeBytes4, enumValue, MERCHANT_CATEGORY, sha256Hex } from "../digest";
 import { DEV, devWallet } from "./accounts";
 
@@ -30,7 +32,7 @@ export function devSigner(provider: JsonRpcProvider, index: number): Signer {
  */
 export async function bootstrapRoles(
   provider: JsonRpcProvider,
-  addresses: { ParticipantRegistry: string; TradeRecorder: string },
+  addresses: { ParticipantRegistry: string; TradeRecorder: string; RegistrationLifecycle: string },
 ): Promise<void> {
   const participantsAddress = addresses.ParticipantRegistry;
   const as = (i: number) => IParticipantRegistry__factory.connect(participantsAddress, devSigner(provider, i));
@@ -61,5 +63,6 @@ export async function bootstrapRoles(
   await send(gzde.recogniseMerchant(address(DEV.alice)));
   for (const exchange of [DEV.shde, DEV.gzde]) {
     await send(ITradeRecorder__factory.connect(addresses.TradeRecorder, devSigner(provider, exchange)).closeTradeIds(1));
+    await send(IRegistrationLifecycle__factory.connect(addresses.RegistrationLifecycle, devSigner(provider, exchange)).setTerms(0, 1095, 60));
   }
 }

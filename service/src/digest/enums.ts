@@ -21,8 +21,11 @@ export const PARTICIPANT_STATUS = ["none", "active", "suspended"] as const;
 export const RECOGNITION_PATH = ["none", "home", "whole-exchange", "single-merchant"] as const;
 /** PledgeStatus. */
 export const PLEDGE_STATUS = ["none", "active", "released", "lifted", "defaulted", "enforced"] as const;
-/** IDataAssetRegistry.Asset.status: 1 is Registered; the rest are reserved for the registration lifecycle. */
-export const ASSET_STATUS = ["none", "registered"] as const;
+/**
+ * IDataAssetRegistry.Asset.status, the registration lifecycle: registered (in force, unless its validity end has
+ * passed), notice (公示), objected (异议 open during the notice), refused (an objection upheld), cancelled (注销).
+ */
+export const ASSET_STATUS = ["none", "registered", "notice", "objected", "refused", "cancelled"] as const;
 
 export type AssetKindName = (typeof ASSET_KIND)[number];
 export type AssetSourceName = (typeof ASSET_SOURCE)[number];
@@ -33,6 +36,7 @@ export type MerchantCategoryName = (typeof MERCHANT_CATEGORY)[number];
 export type ParticipantStatusName = (typeof PARTICIPANT_STATUS)[number];
 export type RecognitionPathName = (typeof RECOGNITION_PATH)[number];
 export type PledgeStatusName = (typeof PLEDGE_STATUS)[number];
+export type AssetStatusValueName = (typeof ASSET_STATUS)[number];
 
 /** Every enum by the name the CLI and error messages use for it. */
 export const ENUMS = {

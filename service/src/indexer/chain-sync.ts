@@ -3,7 +3,7 @@
  * in one transaction; reorgs rolled back to the common ancestor found through the kept block hashes (`reorg.ts`).
  * A failing range is retried (with backoff) and never skipped; the failure shows in the status (`sync-status.ts`).
  */
-import { FatalError, LogRangeTooLargeError } from "../errors";
+import { DatabaseUnavailableError, FatalError, LogRangeTooLargeError } from "../errors";
 import type { Decoder } from "../chain/decoder";
 import type { Rpc } from "../chain/rpc";
 import { backoffDelay } from "../chain/retry";
@@ -12,8 +12,10 @@ import { createAdaptiveRange } from "./adaptive-range";
 import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange, type TipRef } from "./fetch-range";
 import { eventsToRows } from "./handlers";
 import { createPrefetcher } from "./prefetcher";
-import { findCommonAncestor } from "./reorg";
+import { IncompleteLogsError } from "./range-check";
+import { BLOCK_ANCHOR_INTERVAL, findCommonAncestor, judgeTip } from "./reorg";
 import { createSyncStatus } from "./sync-status";
+import { reconcileFailedWrite } from "./write-reconcile";
 import type { ChainParams, ChainStatus, Common } from "./types";
 
 /** Parameters of {@link createChainSync}. */
@@ -40,6 +42,8 @@ export interface ChainSync {
   run(pollIntervalMs: number): Promise<void>;
   stop(): void;
   status(): ChainStatus;
+  /** Records a transient fault that is being retried (an RPC error): `lastError` until the next progress. */
+  noteFault(message: string): void;
 }
 
 /** During backfill the head is read again after this long, not per range; near the head, every step. */
@@ -67,6 +71,8 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   let head: number | null = null;
   let headAt = 0; // when the head was read; 0: read it at the next step
   let rangeChanges = 0;
+  let prunedBelow = 0;
+  let lagging = false;
   let running = false;
   let stopRequested = false;
   let wake: (() => void) | undefined;
@@ -84,14 +90,30 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     return head;
   }
 
-  /** Nothing new: the indexed tip must still be canonical (a reorg can shorten or replace the chain). */
+  /**
+   * Nothing new: the indexed tip must still be canonical (a reorg can shorten or replace the chain). A node behind
+   * the indexed block whose blocks agree with ours is waited for, not taken for a reorg.
+   */
   async function checkTip(h: number): Promise<StepResult> {
     prefetcher.clear();
     if (cp) {
-      const [onChain] = await rpc.eth_getBlocksOrNull([cp.blockNumber]);
-      if (!onChain || onChain.hash !== cp.blockHash) {
-        await rollBack(new ReorgDetectedError(cp.blockNumber, cp.blockHash, onChain?.hash ?? "(missing)"));
+      const verdict = await judgeTip({ store, rpc, chainId }, cp, h);
+      if (verdict.kind === "reorg") {
+        await rollBack(new ReorgDetectedError(verdict.at, verdict.expected, verdict.actual));
         return "reorg";
+      }
+      if (verdict.kind === "behind") {
+        const message = `the node is at block ${verdict.nodeHead}, ${cp.blockNumber - verdict.nodeHead} behind the indexed block ${cp.blockNumber}: waiting for it (a lagging node, not a reorg)`;
+        if (!lagging) log.warn({ nodeHead: verdict.nodeHead, indexedBlock: cp.blockNumber }, "lagging node: waiting for it");
+        lagging = true;
+        status.setProblem(message);
+        headAt = 0;
+        return "idle";
+      }
+      if (lagging) {
+        log.info({ head: h }, "the node caught up");
+        status.setProblem(null);
+        lagging = false;
       }
       if (cp.headBlock !== h) {
         await store.updateHead(chainId, h, finalizedAt(h));
@@ -137,7 +159,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     const minKeep = h - keep;
     const blocks: KeptBlock[] = [];
     for (const b of fetched.headers.values()) {
-      if (b.number >= minKeep && b.number >= fetched.from) {
+      if ((b.number >= minKeep || b.number % BLOCK_ANCHOR_INTERVAL === 0) && b.number >= fetched.from) {
         blocks.push({ blockNumber: b.number, blockHash: b.hash, parentHash: b.parentHash, blockTime: b.timestamp });
       }
     }
@@ -155,7 +177,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
       confirmations,
       updatedAt: Date.now(),
     };
-    return { chainId, rows, blocks, checkpoint, pruneBelow: Math.min(minKeep, fetched.to) };
+    return { chainId, rows, blocks, checkpoint, pruneBelow: Math.min(minKeep, fetched.to), pruneFrom: prunedBelow };
   }
 
   /** Writes the range (while the next one is fetched ahead) and moves the tip. */
@@ -163,7 +185,13 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     range.observe(fetched.to - fetched.from + 1, fetched.logCount);
     status.setRangeSize(range.size);
     if (fetched.to < h) prefetcher.start({ blockNumber: fetched.to, blockHash: fetched.toHeader.hash }, fetched.to + 1, Math.min(h, fetched.to + range.size));
-    await store.writeRange(write);
+    try {
+      await store.writeRange(write);
+    } catch (e) {
+      if ((await reconcileFailedWrite(store, write, cp, e)) === "failed") throw e;
+      log.warn({ to: fetched.to }, "the range's commit landed although its answer was lost; going on from it");
+    }
+    prunedBelow = Math.max(0, write.pruneBelow ?? 0);
     cp = write.checkpoint;
     status.progressed(fetched.logCount);
     status.setIndexed(cp);
@@ -173,6 +201,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   /** Rolls the store back to the common ancestor of the indexed blocks and the chain. */
   async function rollBack(e: ReorgDetectedError): Promise<void> {
     prefetcher.clear();
+    prunedBelow = 0;
     headAt = 0; // the head may have moved back: read it again
     log.warn({ block: e.blockNumber, expected: e.expected, actual: e.actual }, "reorg detected");
     const ancestor = await findCommonAncestor({ store, rpc, chainId, startBlock, keep, log }, e.blockNumber - 1);
@@ -182,7 +211,11 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
       : undefined;
     status.setIndexed(cp);
     status.reorged();
+    const finalized = cp ? cp.finalizedBlock : -1;
     log.warn({ ancestor: ancestor?.blockNumber ?? startBlock - 1 }, "rolled back to common ancestor");
+    if (finalized > (ancestor?.blockNumber ?? startBlock - 1)) {
+      log.error({ ancestor: ancestor?.blockNumber ?? null, finalized, confirmations }, "the reorg replaced blocks past the confirmation depth (rows served as final): raise CONFIRMATIONS");
+    }
   }
 
   /** Head → tip check → fetch → rows → commit. */
@@ -228,6 +261,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
         try {
           const r = await step();
           failures = 0;
+          if (!lagging) status.setProblem(null); // a database or log problem is over once a step succeeds
           if (r === "idle") {
             await new Promise<void>((res) => {
               wake = res;
@@ -244,7 +278,15 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
           }
           status.setState("retrying");
           const delay = backoffDelay(failures, 500, 30_000);
-          log.warn({ err: e, attempt: failures, delayMs: delay, from: status.indexedBlock + 1 }, "range failed; retrying (not skipped)");
+          if (e instanceof DatabaseUnavailableError) {
+            status.setProblem(e.message);
+            log.warn({ err: e.message, attempt: failures, delayMs: delay }, "database unavailable; retrying (nothing skipped)");
+          } else if (e instanceof IncompleteLogsError) {
+            status.setProblem(`range ${e.from}-${e.to} not written: ${e.message}`);
+            log.error({ err: e, attempt: failures, delayMs: delay, from: e.from, to: e.to, blocks: e.blocks }, "the node's logs miss events the blocks commit to; range not written, retrying");
+          } else {
+            log.warn({ err: e, attempt: failures, delayMs: delay, from: status.indexedBlock + 1 }, "range failed; retrying (not skipped)");
+          }
           await new Promise<void>((res) => {
             wake = res;
             setTimeout(res, delay);
@@ -259,5 +301,6 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
       wake?.();
     },
     status: () => status.snapshot(),
+    noteFault: (message) => status.failing(message),
   };
 }

@@ -69,11 +69,16 @@ export async function createIndexer(common: Common, p: CreateIndexerParameters):
     if (ids.has(c.chainId)) throw new ConfigError(`chain ${c.chainId} configured twice: list every deployment of a chain in one entry`);
     ids.add(c.chainId);
     if (c.contracts.length === 0) throw new ConfigError(`chain ${c.chainId}: no contracts to follow`);
+    let sync: ChainSync | undefined;
     const rpc: Rpc = createRpc(transportOf(c), {
       ...p.rpcRetry,
-      onRetry: (e, attempt, delayMs) => common.logger.debug({ chainId: c.chainId, err: (e as Error).message, attempt, delayMs }, "RPC retry"),
+      onRetry: (e, attempt, delayMs) => {
+        common.logger.warn({ chainId: c.chainId, err: (e as Error).message, attempt, delayMs }, "RPC fault; retrying");
+        sync?.noteFault((e as Error).message);
+      },
     });
-    syncs.push(createChainSync(common, { chain: c, rpc, decoder, store }));
+    sync = createChainSync(common, { chain: c, rpc, decoder, store });
+    syncs.push(sync);
   }
   for (const s of syncs) await s.init();
   const verifier = p.content

@@ -2,7 +2,8 @@
  * Evidence manifest verification: fetch the manifest of each newly indexed batch by CID, rebuild its Merkle root
  * (service/src/digest), and compare root and leaf count with what was anchored. Only a match indexes the items
  * (with the batch's status `valid`, in one transaction); otherwise `mismatch`. A fetch failure is `unavailable`
- * and retried later with backoff.
+ * and queued for a retry with backoff (`manifest_retry_at`); it never holds up the batches after it. One warning
+ * line per pass names how many are missing.
  */
 import { buildEvidenceTree, parseManifest } from "../digest";
 import type { IndexStore, PendingBatch } from "../store/index-store";
@@ -87,12 +88,8 @@ export function createManifestVerifier(common: Common, p: CreateManifestVerifier
   return {
     async runOnce(chainId) {
       const res: ManifestPassResult = { valid: 0, mismatch: 0, unavailable: 0 };
-      const now = Date.now();
+      const missing: string[] = [];
       for (const b of await p.store.pendingBatches(chainId, limit)) {
-        if (b.manifestStatus === "unavailable" && b.manifestCheckedAt !== null) {
-          const due = b.manifestCheckedAt * 1000 + Math.min(3_600_000, base * 2 ** Math.max(0, b.manifestAttempts - 1));
-          if (due > now) continue;
-        }
         let check: ManifestCheck;
         try {
           const bytes = await p.content.get(b.manifestCid);
@@ -100,15 +97,28 @@ export function createManifestVerifier(common: Common, p: CreateManifestVerifier
         } catch (e) {
           check = { status: "unavailable", error: `cannot fetch manifest ${b.manifestCid}: ${(e as Error).message}` };
         }
+        // attempts so far + this one: the wait doubles per attempt, up to an hour
+        const retryAt = check.status === "unavailable" ? Date.now() + Math.min(3_600_000, base * 2 ** b.manifestAttempts) : null;
         const ok = await p.store.recordManifest(
           b,
           check.status,
           check.status === "valid" ? null : check.error,
           check.status === "valid" ? check.items : [],
+          retryAt,
         );
         if (!ok) continue; // rolled back by a reorg meanwhile
         res[check.status]++;
-        if (check.status !== "valid") log.warn({ root: b.root, cid: b.manifestCid, status: check.status, error: check.error }, "evidence manifest not indexed");
+        if (check.status === "mismatch") log.warn({ root: b.root, cid: b.manifestCid, error: check.error }, "evidence manifest does not match the anchored batch; its items are not indexed");
+        if (check.status === "unavailable") {
+          missing.push(b.manifestCid);
+          log.debug({ root: b.root, cid: b.manifestCid, attempt: b.manifestAttempts + 1, retryAt, error: check.error }, "evidence manifest unavailable");
+        }
+      }
+      if (missing.length > 0) {
+        log.warn(
+          { chainId, unavailable: missing.length, first: missing[0] },
+          `${missing.length} evidence manifest(s) unavailable (first ${missing[0]}); retried with backoff, later batches go on`,
+        );
       }
       return res;
     },

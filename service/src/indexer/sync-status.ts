@@ -27,6 +27,8 @@ export interface SyncStatus {
   reorged(): void;
   /** The last error while not making progress. */
   failing(message: string): void;
+  /** A condition /health reports at once (null: none); cleared by progress. */
+  setProblem(message: string | null): void;
   /** A copy, with the recent event rate. */
   snapshot(): ChainStatus;
 }
@@ -53,6 +55,7 @@ export function createSyncStatus(p: CreateSyncStatusParameters): SyncStatus {
     headCheckedAt: null,
     lastError: null,
     reorgs: 0,
+    problem: null,
   };
   const window: { t: number; n: number }[] = [];
   const rate = (): number => {
@@ -93,12 +96,16 @@ export function createSyncStatus(p: CreateSyncStatusParameters): SyncStatus {
       window.push({ t: Date.now(), n: events });
       st.lastProgressAt = Date.now();
       st.lastError = null;
+      st.problem = null;
     },
     reorged() {
       st.reorgs++;
     },
     failing(message) {
       st.lastError = message;
+    },
+    setProblem(message) {
+      st.problem = message;
     },
     snapshot() {
       st.eventsPerSecond = rate();

@@ -67,6 +67,11 @@ export interface ChainStatus {
   lastError: string | null;
   /** Reorgs handled since start. */
   reorgs: number;
+  /**
+   * A condition /health reports at once, or null: an eth_getLogs answer that the blocks' blooms and receipts refute,
+   * a node behind the indexed block (waiting for it), the database unavailable.
+   */
+  problem: string | null;
 }
 
 /** Progress of every chain. */

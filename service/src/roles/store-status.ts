@@ -59,6 +59,7 @@ export function createStoreStatus(p: CreateStoreStatusParameters): StoreStatus {
         headCheckedAt: null,
         lastError: null,
         reorgs: 0,
+        problem: null,
       },
     ]),
   );
@@ -75,7 +76,7 @@ export function createStoreStatus(p: CreateStoreStatusParameters): StoreStatus {
     try {
       rows = await p.db.all<CheckpointRow>("SELECT chain_id, block_number, block_time, head_block, confirmations, updated_at FROM checkpoints");
     } catch (e) {
-      dbError = `database: ${(e as Error).message}`;
+      dbError = `database unavailable: ${(e as Error).message}`;
     }
     for (const c of p.chains) {
       const s = st.get(c.chainId)!;
@@ -86,6 +87,7 @@ export function createStoreStatus(p: CreateStoreStatusParameters): StoreStatus {
       } catch (e) {
         s.lastError = (e as Error).message;
       }
+      s.problem = dbError;
       if (dbError) {
         s.lastError = dbError;
         setState(s, "retrying");

@@ -36,8 +36,10 @@ export interface RangeWrite {
   blocks: readonly KeptBlock[];
   /** The new checkpoint (the range's last block). */
   checkpoint: Checkpoint;
-  /** Drop kept headers below this block (0: keep all). */
+  /** Drop kept headers below this block, except the anchors every BLOCK_ANCHOR_INTERVAL blocks (0: keep all). */
   pruneBelow?: number;
+  /** Where the pruning starts (the previous write's `pruneBelow`: older headers are anchors only). Default 0. */
+  pruneFrom?: number;
 }
 
 /** An evidence batch whose manifest is still to be checked. */
@@ -73,14 +75,30 @@ export interface IndexStore {
   updateHead(chainId: number, head: number, finalized: number): Promise<void>;
   /** Records the followed contracts. */
   registerContracts(chainId: number, contracts: readonly { address: string; name: string; startBlock: number }[]): Promise<void>;
-  /** Batches with manifest_status pending or unavailable. */
-  pendingBatches(chainId: number, limit: number): Promise<PendingBatch[]>;
+  /**
+   * Batches whose manifest is to be checked: `pending` ones first, then `unavailable` ones due again at `nowSec`
+   * (ms since the epoch; default now). An unavailable manifest never holds up the batches after it.
+   */
+  pendingBatches(chainId: number, limit: number, nowMs?: number): Promise<PendingBatch[]>;
   /**
    * Stores the outcome of a manifest check in one transaction: status, error, and (for `valid`) the items.
    * Returns false when the batch no longer exists (rolled back meanwhile).
    */
-  recordManifest(batch: PendingBatch, status: "valid" | "mismatch" | "unavailable", error: string | null, items: readonly StoreRow[]): Promise<boolean>;
+  recordManifest(
+    batch: PendingBatch,
+    status: "valid" | "mismatch" | "unavailable",
+    error: string | null,
+    items: readonly StoreRow[],
+    /** For `unavailable`: when to try again (ms since the epoch). */
+    retryAt?: number | null,
+  ): Promise<boolean>;
 }
+
+/**
+ * Below the kept window, the hash of every block whose number is a multiple of this stays (the anchors a reorg
+ * deeper than the window is binary-searched against, `indexer/reorg.ts`).
+ */
+export const BLOCK_ANCHOR_INTERVAL = 64;
 
 const q = (c: string): string => `"${c}"`;
 
@@ -234,7 +252,10 @@ export function createIndexStore(db: Db): IndexStore {
           );
         }
         if (w.pruneBelow && w.pruneBelow > 0) {
-          await tx.run("DELETE FROM block_hashes WHERE chain_id = ? AND block_number < ?", [w.chainId, w.pruneBelow]);
+          await tx.run(
+            `DELETE FROM block_hashes WHERE chain_id = ? AND block_number >= ? AND block_number < ? AND block_number % ${BLOCK_ANCHOR_INTERVAL} <> 0`,
+            [w.chainId, w.pruneFrom ?? 0, w.pruneBelow],
+          );
         }
         await putCheckpoint(tx, w.checkpoint);
       });
@@ -289,14 +310,23 @@ export function createIndexStore(db: Db): IndexStore {
         }
       });
     },
-    async pendingBatches(chainId, limit) {
+    async pendingBatches(chainId, limit, nowMs = Date.now()) {
+      const cols = `chain_id, block_number, log_index, contract, tx_hash, block_time, root, leaf_count, manifest_cid,
+                manifest_status, manifest_attempts, manifest_checked_at`;
       const rows = await db.all<Record<string, unknown>>(
-        `SELECT chain_id, block_number, log_index, contract, tx_hash, block_time, root, leaf_count, manifest_cid,
-                manifest_status, manifest_attempts, manifest_checked_at
-         FROM evidence_batches WHERE chain_id = ? AND manifest_status IN ('pending', 'unavailable')
-         ORDER BY block_number, log_index LIMIT ?`,
+        `SELECT ${cols} FROM evidence_batches WHERE chain_id = ? AND manifest_status = 'pending' ORDER BY block_number, log_index LIMIT ?`,
         [chainId, limit],
       );
+      if (rows.length < limit) {
+        rows.push(
+          ...(await db.all<Record<string, unknown>>(
+            `SELECT ${cols} FROM evidence_batches
+             WHERE chain_id = ? AND manifest_status = 'unavailable' AND (manifest_retry_at IS NULL OR manifest_retry_at <= ?)
+             ORDER BY block_number, log_index LIMIT ?`,
+            [chainId, nowMs, limit - rows.length],
+          )),
+        );
+      }
       return rows.map((r) => ({
         chainId: Number(r.chain_id),
         blockNumber: Number(r.block_number),
@@ -312,13 +342,13 @@ export function createIndexStore(db: Db): IndexStore {
         manifestCheckedAt: r.manifest_checked_at === null ? null : Number(r.manifest_checked_at),
       }));
     },
-    async recordManifest(batch, status, error, items) {
+    async recordManifest(batch, status, error, items, retryAt = null) {
       return db.transaction(async (tx) => {
         const res = await tx.run(
           `UPDATE evidence_batches SET manifest_status = ?, manifest_error = ?, manifest_attempts = manifest_attempts + 1,
-             manifest_checked_at = ?
+             manifest_checked_at = ?, manifest_retry_at = ?
            WHERE chain_id = ? AND block_number = ? AND log_index = ? AND root = ? AND manifest_status <> 'valid'`,
-          [status, error, Math.floor(Date.now() / 1000), batch.chainId, batch.blockNumber, batch.logIndex, batch.root],
+          [status, error, Math.floor(Date.now() / 1000), retryAt, batch.chainId, batch.blockNumber, batch.logIndex, batch.root],
         );
         if (res.changes === 0) return false;
         if (status === "valid") await insertRows(tx, "evidence_items", items);

@@ -96,6 +96,9 @@ function describe(version: number): string {
   return parts.length ? `add ${parts.join(", ")}` : "indexes";
 }
 
+/** The PostgreSQL advisory lock key that serialises migrations across processes. */
+const MIGRATION_LOCK = 7305425;
+
 /** Every migration, in order, for `dialect`. */
 export function migrations(dialect: Dialect): Migration[] {
   return Array.from({ length: latestVersion() }, (_, i) => ({
@@ -111,13 +114,16 @@ export function migrations(dialect: Dialect): Migration[] {
  * @returns the versions applied by this call
  */
 export async function migrate(db: Db): Promise<number[]> {
-  await db.exec(
-    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-  );
+  // Under the lock too: two processes creating the table at once on PostgreSQL collide in its catalogue (a unique
+  // violation on pg_type), so the second would fail instead of finding the table there.
+  await db.transaction(async (tx) => {
+    if (tx.dialect === "postgres") await tx.exec(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+  });
   const applied: number[] = [];
   for (const m of migrations(db.dialect)) {
     const done = await db.transaction(async (tx) => {
-      if (tx.dialect === "postgres") await tx.exec("SELECT pg_advisory_xact_lock(7305425)");
+      if (tx.dialect === "postgres") await tx.exec(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
       const row = await tx.get("SELECT version FROM schema_migrations WHERE version = ?", [m.version]);
       if (row) return false;
       for (const stmt of m.statements) await tx.exec(stmt);

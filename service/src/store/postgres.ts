@@ -1,4 +1,5 @@
 import pg from "pg";
+import { DatabaseUnavailableError } from "../errors";
 import { toNumberedPlaceholders, type Db, type Row, type RunResult, type SqlValue } from "./db";
 
 /** Options of {@link createPostgresDb}. */
@@ -23,6 +24,24 @@ const types = {
   }) as typeof pg.types.getTypeParser,
 };
 
+/** Node socket errors and SQLSTATE classes that mean "the server is not there (now)", not "the query is wrong". */
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN", "57P01", "57P02", "57P03", "53300"]);
+const UNAVAILABLE_MESSAGE = /connection terminated|terminating connection|connection (is )?closed|server closed the connection|client has encountered a connection error|timeout exceeded when trying to connect|Client was closed|the database system is (starting up|shutting down|in recovery)/i;
+
+/** True when `e` says the server went away or cannot be reached (rather than that a statement failed). */
+export function isConnectionFault(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown } | null;
+  if (!err || typeof err !== "object") return false;
+  if (typeof err.code === "string" && (UNAVAILABLE_CODES.has(err.code) || err.code.startsWith("08"))) return true;
+  return typeof err.message === "string" && UNAVAILABLE_MESSAGE.test(err.message);
+}
+
+/** Rethrows a connection fault as {@link DatabaseUnavailableError}, anything else as is. */
+function classify(e: unknown): never {
+  if (e instanceof DatabaseUnavailableError || !isConnectionFault(e)) throw e;
+  throw new DatabaseUnavailableError(`the database is unavailable: ${(e as Error).message}`, { cause: e });
+}
+
 /** Valid unquoted schema name. */
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -39,6 +58,10 @@ export async function createPostgresDb(url: string, options: CreatePostgresDbOpt
     await c.connect();
     try {
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } catch (e) {
+      // Two processes creating the same schema at once: the loser sees a duplicate (the schema is there).
+      const code = (e as { code?: string }).code;
+      if (code !== "23505" && code !== "42P06") throw e;
     } finally {
       await c.end();
     }
@@ -51,7 +74,9 @@ export async function createPostgresDb(url: string, options: CreatePostgresDbOpt
       ? { options: [schema ? `-c search_path=${schema}` : "", options.readOnly ? "-c default_transaction_read_only=on" : ""].filter(Boolean).join(" ") }
       : {}),
   });
-  pool.on("error", () => undefined); // idle client errors surface on the next query
+  // An idle client whose server went away (restart, immediate stop): the pool drops it; the next query reconnects
+  // or fails with DatabaseUnavailableError. Without a listener the error would end the process.
+  pool.on("error", () => undefined);
 
   const sqlCache = new Map<string, string>();
   const rewrite = (sql: string): string => {
@@ -71,28 +96,38 @@ export async function createPostgresDb(url: string, options: CreatePostgresDbOpt
     const self: Db = {
       dialect: "postgres",
       all: async <T = Row>(sql: string, params?: readonly SqlValue[]) =>
-        (await q.query(rewrite(sql), norm(params))).rows as T[],
+        (await q.query(rewrite(sql), norm(params)).catch(classify)).rows as T[],
       get: async <T = Row>(sql: string, params?: readonly SqlValue[]) =>
-        (await q.query(rewrite(sql), norm(params))).rows[0] as T | undefined,
+        (await q.query(rewrite(sql), norm(params)).catch(classify)).rows[0] as T | undefined,
       run: async (sql: string, params?: readonly SqlValue[]): Promise<RunResult> => ({
-        changes: (await q.query(rewrite(sql), norm(params))).rowCount ?? 0,
+        changes: (await q.query(rewrite(sql), norm(params)).catch(classify)).rowCount ?? 0,
       }),
       exec: async (sql: string) => {
-        await q.query(sql);
+        await q.query(sql).catch(classify);
       },
       transaction: async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
         if (inTx) return fn(self);
-        const client = await pool.connect();
+        const client = await pool.connect().catch(classify);
+        // A checked-out client is not the pool's to watch: a server going away mid-transaction emits `error` on it,
+        // which would end the process without this listener. The client is then destroyed, not reused.
+        let broken: unknown;
+        const onError = (e: unknown): void => {
+          broken = e;
+        };
+        client.on("error", onError);
         try {
-          await client.query("BEGIN");
+          await client.query("BEGIN").catch(classify);
           const result = await fn(make(client, true));
-          await client.query("COMMIT");
+          await client.query("COMMIT").catch(classify);
           return result;
         } catch (e) {
-          await client.query("ROLLBACK").catch(() => undefined);
-          throw e;
+          if (broken === undefined) await client.query("ROLLBACK").catch(() => undefined);
+          throw broken !== undefined && !(e instanceof DatabaseUnavailableError) && isConnectionFault(broken)
+            ? new DatabaseUnavailableError(`the database is unavailable: ${(broken as Error).message}`, { cause: e })
+            : e;
         } finally {
-          client.release();
+          if (broken === undefined) client.removeListener("error", onError); // a broken client keeps it: it may emit again
+          client.release(broken !== undefined ? (broken as Error) : undefined);
         }
       },
       close: async () => {

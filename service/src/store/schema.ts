@@ -343,6 +343,8 @@ export const SCHEMA = {
       text("manifest_error", { nullable: true, later: true }),
       integer("manifest_attempts", { default: "0", later: true }),
       bigint("manifest_checked_at", { nullable: true, later: true }),
+      // when an unavailable manifest is due again (ms since the epoch; null: at once)
+      bigint("manifest_retry_at", { nullable: true, later: true, since: 4 }),
     ],
     indexes: { root: ["root"], exchange: ["exchange"], asset: ["asset_id"], status: ["manifest_status"] },
   }),
@@ -370,6 +372,33 @@ export const SCHEMA = {
     columns: [text("trade_recorder"), text("pledge_registry")],
   }),
 
+  // RegistrationLifecycle, and DataAssetRegistry's AssetStatusChanged: one row per lifecycle event, `event` names it
+  // (status, terms, objection, resolution, notice_closed, renewal, change, correction, cancellation_request,
+  // cancellation); the other columns are null where the event does not carry them (docs/lifecycle.md)
+  lifecycle_events: eventTable({
+    since: 5,
+    columns: [
+      text("asset_id", { nullable: true }),
+      text("event"),
+      text("status", { nullable: true }),
+      bigint("valid_until", { nullable: true }),
+      bigint("previous_valid_until", { nullable: true }),
+      text("actor", { nullable: true }),
+      text("objection_id", { nullable: true }),
+      integer("upheld", { nullable: true }),
+      integer("by_regulator", { nullable: true }),
+      integer("own_earlier_right", { nullable: true }),
+      text("digest", { nullable: true }),
+      text("ref_digest", { nullable: true }),
+      text("cid", { nullable: true }),
+      text("reason", { nullable: true }),
+      integer("notice_days", { nullable: true }),
+      integer("term_days", { nullable: true }),
+      integer("window_days", { nullable: true }),
+    ],
+    indexes: { asset: ["asset_id", "event", "block_number"], event: ["event", "block_number"], objection: ["objection_id"], actor: ["actor"] },
+  }),
+
   // any other log of a followed contract (AccessControl, ERC-721 Approval …), kept raw
   other_events: eventTable({
     since: 1,
@@ -383,6 +412,8 @@ export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   1: "initial schema",
   2: "evidence item proofs stored at index time",
   3: "meta: what the index was built from (the chain's genesis hash)",
+  4: "evidence manifests: when an unavailable one is due again (a retry queue that never holds up later batches)",
+  5: "lifecycle_events: registration status history, objections, renewals, changes, cancellations",
 };
 
 type Schema = typeof SCHEMA;

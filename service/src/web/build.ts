@@ -52,6 +52,15 @@ interface BuildLogger {
   info(obj: object, msg?: string): void;
 }
 
+/** Vite's command-line entry, from its package.json (its `exports` need not list the bin file). */
+export function viteBin(): string {
+  const manifest = require.resolve("vite/package.json", { paths: [ROOT] });
+  const { bin } = JSON.parse(fs.readFileSync(manifest, "utf8")) as { bin?: string | Record<string, string> };
+  const entry = typeof bin === "string" ? bin : bin?.vite;
+  if (!entry) throw new Error("vite's package.json names no command");
+  return path.join(path.dirname(manifest), entry);
+}
+
 /**
  * Makes sure service/web/dist is current: runs `vite build` when it is missing or stale. Returns the directory.
  * @throws when the build fails, or is missing and Vite is not installed
@@ -61,7 +70,7 @@ export async function ensureWebBuild(logger?: BuildLogger): Promise<string> {
   if (!why) return WEB_DIST;
   let vite: string;
   try {
-    vite = require.resolve("vite/bin/vite.js", { paths: [ROOT] });
+    vite = viteBin();
   } catch {
     if (why !== "no build yet") return WEB_DIST; // an installed build without its tool chain: serve what was shipped
     throw new Error("the web page is not built and Vite is not installed: run `npm ci && npm run build:web`");

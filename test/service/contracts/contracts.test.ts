@@ -104,7 +104,7 @@ describe("contracts (which contracts, where)", () => {
         expect(path.basename(file)).to.equal("7.json");
         expect(readdirSync(dir)).to.deep.equal(["7.json"]); // no temporary file left behind
         const d = loadDeployment(file);
-        expect(d.contracts).to.have.length(5);
+        expect(d.contracts).to.have.length(CONTRACT_NAMES.length);
         expect(d.contracts.every((c) => c.startBlock === 3)).to.equal(true);
         expect(() => loadDeployment(path.join(dir, "none.json"))).to.throw(ConfigError, "cannot read");
         writeDeploymentFile({ chainId: 8, startBlock: 0, contracts, deployedAt: "" }, dir);

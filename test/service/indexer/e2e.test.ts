@@ -45,6 +45,15 @@ const TABLE_OF: Record<string, string> = {
   PledgeReleased: "pledge_status_changes",
   PledgeLifted: "pledge_status_changes",
   EvidenceAnchored: "evidence_batches",
+  AssetStatusChanged: "lifecycle_events",
+  ExchangeTermsSet: "lifecycle_events",
+  ObjectionLodged: "lifecycle_events",
+  ObjectionResolved: "lifecycle_events",
+  NoticeClosed: "lifecycle_events",
+  RegistrationRenewed: "lifecycle_events",
+  MetadataChanged: "lifecycle_events",
+  CancellationRequested: "lifecycle_events",
+  RegistrationCancelled: "lifecycle_events",
 };
 
 describe("indexer end to end on the Hardhat network", function () {

@@ -111,11 +111,47 @@ for (const backend of BACKENDS) {
       expect(await status(m.manifest.root)).to.include({ manifest_status: "unavailable", manifest_attempts: 1 });
       expect(await o.db.all("SELECT * FROM evidence_items")).to.have.length(0);
       await content.put(m.bytes);
-      await new Promise((r) => setTimeout(r, 1100)); // retry is due after the backoff (1 ms base, 1 s clock)
+      await new Promise((r) => setTimeout(r, 5)); // retry is due after the backoff (1 ms base)
       const r = await indexer.verifyManifests();
       expect(r.valid).to.equal(1);
       expect(await status(m.manifest.root)).to.include({ manifest_status: "valid", manifest_attempts: 2 });
       expect(await o.db.all("SELECT * FROM evidence_items")).to.have.length(1);
+    });
+
+    it("should not hold up later batches behind unavailable ones, and retry those with backoff", async () => {
+      const other = createLocalContentStore(path.join(dir, "elsewhere"));
+      const missing: string[] = [];
+      for (let i = 0; i < 55; i++) {
+        const m = buildManifest([{ digest: sha(`missing ${i}`) }]);
+        missing.push(m.manifest.root);
+        chain.mine([L.anchored(m.manifest.root, EX, 1, await other.put(m.bytes))]);
+      }
+      const later: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        const m = buildManifest([{ digest: sha(`present ${i}`) }]);
+        later.push(m.manifest.root);
+        chain.mine([L.anchored(m.manifest.root, EX, 1, await content.put(m.bytes))]);
+      }
+      const indexer = await createIndexer(common, {
+        db: o.db,
+        chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
+        content,
+        manifestRetryBaseMs: 60_000,
+      });
+      await indexer.catchUp(); // one pass (50 batches)
+      const second = await indexer.verifyManifests();
+      const third = await indexer.verifyManifests();
+      expect(second.unavailable + third.unavailable).to.equal(5); // the other 50 are not due for a minute
+      const counts = await o.db.all<{ manifest_status: string; n: number }>(
+        "SELECT manifest_status, COUNT(*) AS n FROM evidence_batches GROUP BY manifest_status ORDER BY manifest_status",
+      );
+      expect(counts.map((c) => [c.manifest_status, Number(c.n)])).to.deep.equal([
+        ["unavailable", 55],
+        ["valid", 60],
+      ]);
+      expect(await o.db.all("SELECT * FROM evidence_items")).to.have.length(60);
+      const retry = await o.db.get<{ r: number }>("SELECT MIN(manifest_retry_at) AS r FROM evidence_batches WHERE manifest_status = 'unavailable'");
+      expect(Number(retry!.r)).to.be.greaterThan(Date.now() + 50_000);
     });
 
     it("should drop a valid batch's items when a reorg removes the batch", async () => {

@@ -5,7 +5,8 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { webBuildStaleness } from "../../../service/src/web/build";
+import { viteBin, webBuildStaleness } from "../../../service/src/web/build";
+import { spawnSync } from "node:child_process";
 
 describe("web build staleness", () => {
   let dir: string;
@@ -54,5 +55,16 @@ describe("web build staleness", () => {
     fs.writeFileSync(lock, "{}");
     expect(webBuildStaleness(dist, [src])).to.equal(null);
     expect(webBuildStaleness(dist, [src, lock])).to.equal("sources changed since the last build");
+  });
+});
+
+describe("web build tool", () => {
+  it("should find the installed Vite's command, which runs (npm start builds a missing page with it)", function () {
+    this.timeout(30_000);
+    const bin = viteBin();
+    expect(fs.existsSync(bin), bin).to.equal(true);
+    const r = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/vite\/\d+\.\d+/);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Asset queries: search, lookups, and each asset's derived current state (holder from the latest holding row,
- * frozen from the latest freeze row, pledged from the latest pledge-lock row).
+ * frozen from the latest freeze row, pledged from the latest pledge-lock row, registration status and validity end
+ * from the latest AssetStatusChanged row of lifecycle_events; "expired" against the indexed head's block time).
  */
 import type { ColumnsOf, RowOf } from "../../store/schema";
 import type { FinalityCheck } from "../context";
@@ -8,8 +9,14 @@ import { paginate, type Page, eventPositionKeys } from "../pagination";
 import type { ReadDb } from "../types";
 import { bool, eventCols, eventRef, placeholders, type EventRef, conditions } from "./rows";
 
-/** Derived asset status: frozen wins over pledged; registered means neither. */
-export type AssetStatusName = "registered" | "frozen" | "pledged";
+/** Where the registration stands (the registration lifecycle; expired = registered but past its validity end). */
+export type RegistrationStatusName = "registered" | "notice" | "objected" | "refused" | "cancelled" | "expired";
+
+/**
+ * Derived asset status: a registration that is not in force (notice, objected, refused, cancelled, expired) wins,
+ * then frozen, then pledged; registered means in force and neither frozen nor pledged.
+ */
+export type AssetStatusName = RegistrationStatusName | "frozen" | "pledged";
 
 /** An asset as the API returns it. */
 export interface AssetView {
@@ -33,6 +40,10 @@ export interface AssetView {
   /** Holder named at registration. */
   registeredHolder: string;
   status: AssetStatusName;
+  /** The registration lifecycle status alone. */
+  registrationStatus: RegistrationStatusName;
+  /** End of the notice (notice, objected) or of the validity (registered, expired), unix seconds; null for none. */
+  validUntil: number | null;
   frozen: boolean;
   pledged: boolean;
   registered: EventRef;
@@ -56,11 +67,18 @@ export interface AssetFilters {
 /** Current holder of asset row `a`. */
 export const HOLDER_SQL = `COALESCE((SELECT h.to_address FROM holdings h WHERE h.chain_id = a.chain_id AND h.contract = a.contract AND h.asset_id = a.asset_id ORDER BY h.block_number DESC, h.log_index DESC LIMIT 1), a.holder)`;
 const FROZEN_SQL = `COALESCE((SELECT f.frozen FROM freezes f WHERE f.chain_id = a.chain_id AND f.contract = a.contract AND f.asset_id = a.asset_id ORDER BY f.block_number DESC, f.log_index DESC LIMIT 1), 0)`;
+const LATEST_STATUS = (column: string) =>
+  `(SELECT e.${column} FROM lifecycle_events e WHERE e.chain_id = a.chain_id AND e.contract = a.contract AND e.asset_id = a.asset_id AND e.event = 'status' ORDER BY e.block_number DESC, e.log_index DESC LIMIT 1)`;
+const REG_STATUS_SQL = `COALESCE(${LATEST_STATUS("status")}, 'registered')`;
+const VALID_UNTIL_SQL = `COALESCE(${LATEST_STATUS("valid_until")}, 0)`;
+/** The indexed head's block time: "now" for the validity check, so that the answer follows the chain's clock. */
+const HEAD_TIME_SQL = `COALESCE((SELECT c.block_time FROM checkpoints c WHERE c.chain_id = a.chain_id), 0)`;
 const PLEDGED_SQL = `COALESCE((SELECT p.pledged FROM pledge_locks p WHERE p.chain_id = a.chain_id AND p.contract = a.contract AND p.asset_id = a.asset_id ORDER BY p.block_number DESC, p.log_index DESC LIMIT 1), 0)`;
 
 const SELECT = `SELECT * FROM (SELECT ${eventCols("a")}, a.asset_id, a.holder, a.exchange, a.exchange_code, a.sequence, a.kind,
   a.source, a.level, a.metadata_digest, a.metadata_cid, a.consent_digest, a.registration_number,
-  ${HOLDER_SQL} AS current_holder, ${FROZEN_SQL} AS frozen, ${PLEDGED_SQL} AS pledged FROM assets a) x`;
+  ${HOLDER_SQL} AS current_holder, ${FROZEN_SQL} AS frozen, ${PLEDGED_SQL} AS pledged,
+  ${REG_STATUS_SQL} AS reg_status, ${VALID_UNTIL_SQL} AS valid_until, ${HEAD_TIME_SQL} AS head_time FROM assets a) x`;
 
 type AssetRow = RowOf<
   "assets",
@@ -76,11 +94,20 @@ type AssetRow = RowOf<
   | "metadata_cid"
   | "consent_digest"
   | "registration_number"
-> & { current_holder: string; frozen: number; pledged: number };
+> & { current_holder: string; frozen: number; pledged: number; reg_status: string; valid_until: number; head_time: number };
+
+/** The registration status of a row: "expired" when in force by status but past its validity end at the head. */
+function registrationStatusOf(r: AssetRow): RegistrationStatusName {
+  const status = r.reg_status as RegistrationStatusName;
+  const until = Number(r.valid_until);
+  return status === "registered" && until > 0 && until <= Number(r.head_time) ? "expired" : status;
+}
 
 function toView(r: AssetRow, parents: string[], isFinal: FinalityCheck): AssetView {
   const frozen = bool(r.frozen);
   const pledged = bool(r.pledged);
+  const registrationStatus = registrationStatusOf(r);
+  const until = Number(r.valid_until);
   return {
     assetId: r.asset_id,
     contentDigest: r.asset_id,
@@ -98,7 +125,9 @@ function toView(r: AssetRow, parents: string[], isFinal: FinalityCheck): AssetVi
     parents,
     holder: r.current_holder,
     registeredHolder: r.holder,
-    status: frozen ? "frozen" : pledged ? "pledged" : "registered",
+    status: registrationStatus !== "registered" ? registrationStatus : frozen ? "frozen" : pledged ? "pledged" : "registered",
+    registrationStatus,
+    validUntil: until > 0 ? until : null,
     frozen,
     pledged,
     registered: eventRef(r, isFinal),
@@ -140,9 +169,15 @@ export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityC
     where.push("x.asset_id IN (SELECT asset_id FROM holdings WHERE to_address = ?)");
     params.push(f.holder);
   }
-  if (f.status === "frozen") where.push("x.frozen = 1");
-  if (f.status === "pledged") where.push("x.pledged = 1");
-  if (f.status === "registered") where.push("x.frozen = 0 AND x.pledged = 0");
+  const inForce = "x.reg_status = 'registered' AND (x.valid_until = 0 OR x.valid_until > x.head_time)";
+  if (f.status === "frozen") where.push(`x.frozen = 1 AND ${inForce}`);
+  if (f.status === "pledged") where.push(`x.pledged = 1 AND x.frozen = 0 AND ${inForce}`);
+  if (f.status === "registered") where.push(`x.frozen = 0 AND x.pledged = 0 AND ${inForce}`);
+  if (f.status === "expired") where.push("x.reg_status = 'registered' AND x.valid_until > 0 AND x.valid_until <= x.head_time");
+  if (f.status === "notice" || f.status === "objected" || f.status === "refused" || f.status === "cancelled") {
+    where.push("x.reg_status = ?");
+    params.push(f.status);
+  }
   if (f.q !== undefined) {
     where.push("x.registration_number LIKE ?");
     params.push(`${f.q.toUpperCase()}%`);

@@ -28,6 +28,15 @@ export interface ExchangeView {
   accredited: EventRef;
 }
 
+/** The notice, validity term and renewal window (days) an exchange applies to its registrations (RegistrationLifecycle). */
+export interface RegistrationTermsView {
+  noticeDays: number;
+  /** 0: no end. */
+  termDays: number;
+  renewalWindowDays: number;
+  set: EventRef;
+}
+
 /** A merchant as the API returns it. */
 export interface MerchantView {
   address: string;
@@ -109,7 +118,7 @@ export async function getExchange(
   db: ReadDb,
   key: { address?: string; code?: string },
   isFinal: FinalityCheck,
-): Promise<(ExchangeView & { statusHistory: StatusChange[] }) | undefined> {
+): Promise<(ExchangeView & { statusHistory: StatusChange[]; registrationTerms: RegistrationTermsView | null }) | undefined> {
   const r = key.address
     ? await db.get<ExchangeRow>(`${EX_SELECT} WHERE x.exchange = ? LIMIT 1`, [key.address])
     : await db.get<ExchangeRow>(`${EX_SELECT} WHERE x.code = ? LIMIT 1`, [key.code ?? ""]);
@@ -118,9 +127,17 @@ export async function getExchange(
     `SELECT ${eventCols("s")}, s.status, s.regulator, s.reason FROM exchange_status_changes s WHERE s.exchange = ? ORDER BY s.block_number, s.log_index`,
     [r.exchange],
   );
+  const terms = await db.get<RowOf<"lifecycle_events", "notice_days" | "term_days" | "window_days">>(
+    `SELECT ${eventCols("t")}, t.notice_days, t.term_days, t.window_days FROM lifecycle_events t
+     WHERE t.event = 'terms' AND t.actor = ? AND t.chain_id = ? ORDER BY t.block_number DESC, t.log_index DESC LIMIT 1`,
+    [r.exchange, r.chain_id],
+  );
   return {
     ...exchangeView(r, isFinal),
     statusHistory: hist.map((h) => ({ status: h.status, by: h.regulator, byRegulator: true, reason: h.reason, event: eventRef(h, isFinal) })),
+    registrationTerms: terms
+      ? { noticeDays: Number(terms.notice_days), termDays: Number(terms.term_days), renewalWindowDays: Number(terms.window_days), set: eventRef(terms, isFinal) }
+      : null,
   };
 }
 

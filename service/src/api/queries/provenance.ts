@@ -6,6 +6,8 @@ import type { RowOf } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import type { ReadDb } from "../types";
 import { getAsset, type AssetView } from "./assets";
+import { derivationsOf, type DerivationView } from "./derivations";
+import { statusHistory, type StatusHistoryEntry } from "./lifecycle";
 import { batchesOfAsset, itemsOfAsset, type BatchView } from "./evidence";
 import { walkLineage, type LineageSide } from "./lineage";
 import { pledgesOfAsset, type PledgeView } from "./pledges";
@@ -27,6 +29,10 @@ export interface ProvenanceReport {
   /** Chain time the licence states are judged at (indexed head's block time). */
   asOf: number;
   lineage: { depth: number; up: LineageSide; down: LineageSide };
+  /** What authorised each derivation: from this asset's parents, and into its children. */
+  derivations: { fromParents: DerivationView[]; intoChildren: DerivationView[] };
+  /** The registration's history: notice, objections, in force, renewals, changes, cancellation. */
+  statusHistory: StatusHistoryEntry[];
   rights: { holdings: HoldingChange[]; holders: HolderPeriod[]; licences: LicenceView[] };
   trades: TradeView[];
   pledges: PledgeView[];
@@ -50,7 +56,7 @@ export async function provenance(
   const asset = await getAsset(db, assetId, isFinal);
   if (!asset) return undefined;
   const asOf = (await indexedChainTime(db, asset.registered.chainId)) ?? Math.floor(now / 1000);
-  const [up, down, holdings, licences, trades, pledges, freezeRows, batches, items] = await Promise.all([
+  const [up, down, holdings, licences, trades, pledges, freezeRows, batches, items, derivations, history] = await Promise.all([
     walkLineage(db, assetId, "up", depth),
     walkLineage(db, assetId, "down", depth),
     holdingChanges(db, assetId, isFinal),
@@ -63,11 +69,15 @@ export async function provenance(
     ),
     batchesOfAsset(db, assetId, isFinal),
     itemsOfAsset(db, assetId, isFinal),
+    derivationsOf(db, assetId, isFinal),
+    statusHistory(db, assetId, isFinal),
   ]);
   return {
     asset,
     asOf,
     lineage: { depth, up, down },
+    derivations,
+    statusHistory: history ?? [],
     rights: { holdings, holders: holderPeriods(holdings), licences },
     trades,
     pledges,

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
-import { ASSET_KIND, ASSET_SOURCE, DATA_LEVEL, enumName } from "../../digest";
+import { ASSET_KIND, ASSET_SOURCE, ASSET_STATUS, DATA_LEVEL, enumName } from "../../digest";
 import { resolveAsset } from "../args";
 import { send, view } from "../chain";
 import { commandSummary } from "./index";
 import { act } from "../program";
 import { registerAssetApplyCommand, registerAssetRegisterCommand } from "./asset-register";
+import { registerAssetLifecycleCommands } from "./asset-lifecycle";
 
 /** The on-chain Asset struct as ethers returns it. */
 export interface AssetStruct {
@@ -21,6 +22,8 @@ export interface AssetStruct {
   deidentified: boolean;
   epoch: bigint;
   stateNonce: bigint;
+  /** End of the notice (status notice/objected) or of the validity; 0 = none. */
+  validUntil: bigint;
 }
 
 /** `shuquan asset register|show|freeze|unfreeze`. */
@@ -28,6 +31,7 @@ export function registerAssetCommands(program: Command): void {
   const asset = program.command("asset").description(commandSummary("asset"));
   registerAssetApplyCommand(asset);
   registerAssetRegisterCommand(asset);
+  registerAssetLifecycleCommands(asset);
 
   asset
     .command("show <asset>")
@@ -48,6 +52,8 @@ export function registerAssetCommands(program: Command): void {
           kind: enumName(ASSET_KIND, a.kind, "kind"),
           source: enumName(ASSET_SOURCE, a.source, "source"),
           level: enumName(DATA_LEVEL, a.level, "level"),
+          status: enumName(ASSET_STATUS, a.status, "status"),
+          validUntil: Number(a.validUntil) === 0 ? "none" : new Date(Number(a.validUntil) * 1000).toISOString(),
           frozen: a.frozen,
           pledged: a.pledged,
         };

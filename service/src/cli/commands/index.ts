@@ -40,7 +40,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "asset",
     usage: "asset",
-    summary: "register an asset (exchange), show one, or freeze/unfreeze it (regulator)",
+    summary: "register an asset (exchange), show one, freeze/unfreeze it (regulator); its lifecycle: terms, object, resolve-objection, close-notice, renew, change, cancel",
     register: (p) => (require("./asset") as typeof import("./asset")).registerAssetCommands(p),
   },
   {
@@ -84,6 +84,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     usage: "provenance <asset>",
     summary: "auditor: an asset's provenance (lineage, rights timeline, licences, trades, evidence) from the API",
     register: (p) => (require("./provenance") as typeof import("./provenance")).registerProvenanceCommand(p),
+  },
+  {
+    name: "certificate",
+    usage: "certificate",
+    summary: "registration and trade certificates (登记证书, 交易凭证): issue one as a printable page; verify one against the chain",
+    register: (p) => (require("./certificate") as typeof import("./certificate")).registerCertificateCommands(p),
   },
   {
     name: "hash",

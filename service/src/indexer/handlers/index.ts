@@ -12,13 +12,14 @@ import type { RowSet } from "../../store/index-store";
 import { writtenColumns, type EventTableName, type HandledTable, type IndexedTable } from "../../store/schema";
 import { evidenceHandlers } from "./evidence";
 import type { ContractHandlers, Handler, RangeLocal, RowSink } from "./handler";
+import { lifecycleHandlers } from "./lifecycle";
 import { participantHandlers } from "./participants";
 import { pledgeHandlers } from "./pledges";
 import { registryHandlers } from "./registry";
 import { tradeHandlers } from "./trades";
 
 /** Every contract's handlers. */
-export const HANDLERS = [participantHandlers, registryHandlers, tradeHandlers, pledgeHandlers, evidenceHandlers] as const;
+export const HANDLERS = [participantHandlers, registryHandlers, tradeHandlers, pledgeHandlers, evidenceHandlers, lifecycleHandlers] as const;
 
 type TablesOf<H> = H extends ContractHandlers<infer M> ? { [K in keyof M]: M[K] extends Handler<infer T> ? T : never }[keyof M] : never;
 

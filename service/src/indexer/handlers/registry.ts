@@ -1,5 +1,5 @@
 /**
- * DataAssetRegistry: registrations and lineage, holding moves, freezes, pledge locks, licences
+ * DataAssetRegistry: registrations and lineage, holding moves, freezes, pledge locks, licences, status changes
  * (api/queries/assets.ts, lineage.ts, rights.ts, rights-at.ts, provenance.ts).
  */
 import type { AbiValue, DecodedEvent } from "../../chain/decoder";
@@ -7,6 +7,7 @@ import { ASSET_KIND, ASSET_SOURCE, DATA_LEVEL, RIGHT, exchangeCodeText, formatRe
 import type { SqlValue } from "../../store/db";
 import { writtenColumns } from "../../store/schema";
 import { defineHandlers, enumName, flag, into, num, orNull, str, writes, type RangeLocal } from "./handler";
+import { statusRow } from "./lifecycle";
 
 const ZERO_ADDRESS = "0x" + "0".repeat(40);
 const HOLDING_TRADE_ID = writtenColumns("holdings").indexOf("trade_id");
@@ -118,4 +119,5 @@ export const registryHandlers = defineHandlers("DataAssetRegistry", {
   ]),
   AssetPledgeLockChanged: into("pledge_locks", (a) => [str(a, "assetId"), flag(a, "pledged"), str(a, "pledgeId")]),
   ModulesWired: into("modules_wired", (a) => [str(a, "tradeRecorder"), str(a, "pledgeRegistry")]),
+  AssetStatusChanged: into("lifecycle_events", statusRow),
 });

@@ -156,6 +156,11 @@ export function AssetPage({ id }: { id: string }) {
                   [t("asset.source"), term(a.source)],
                   [t("asset.level"), term(a.level)],
                   [t("asset.status"), term(a.status)],
+                  [
+                    a.registrationStatus === "notice" || a.registrationStatus === "objected" ? t("asset.noticeUntil") : t("asset.validUntil"),
+                    a.validUntil ? <Time unix={a.validUntil} date /> : t("asset.noEnd"),
+                  ],
+                  [t("asset.certificate"), <a href={`/v1/assets/${a.assetId}/certificate?format=html`}>{t("asset.certificateLink")}</a>],
                   [t("asset.exchange"), <Addr a={a.exchange} />],
                   [t("asset.holder"), <Addr a={a.holder} />],
                   [t("asset.registeredHolder"), <Addr a={a.registeredHolder} />],
@@ -168,6 +173,21 @@ export function AssetPage({ id }: { id: string }) {
                   ],
                 ]}
               />
+            </Section>
+            <Section title={t("asset.lifecycle")} id="lifecycle">
+              <ul class="events">
+                {r.statusHistory.map((e) => (
+                  <li key={e.at.txHash + e.at.logIndex}>
+                    {term(e.event)}
+                    {e.event === "status" ? <> → {term(e.status)}</> : null}
+                    {e.validUntil ? <> ({t("until")} <Time unix={e.validUntil} date />)</> : null}
+                    {e.actor ? <> <Addr a={e.actor} /></> : null}
+                    {e.ownEarlierRight ? ` (${t("asset.ownEarlierRight")})` : ""}
+                    {e.event === "resolution" && e.upheld !== null ? ` · ${term(e.upheld ? "upheld" : "dismissed")}` : ""}
+                    {e.reason ? `: ${e.reason}` : ""} · <Time unix={e.at.blockTime} /> <ChainRef e={e.at} />
+                  </li>
+                ))}
+              </ul>
             </Section>
             <Section title={t("asset.metadata")} id="metadata">
               <MetadataView m={metadata} />

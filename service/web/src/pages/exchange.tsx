@@ -12,6 +12,7 @@ interface Exchange {
   regulator: string;
   accredited: EventRef;
   statusHistory?: { status: string; by: string; reason: string; event: EventRef }[];
+  registrationTerms?: { noticeDays: number; termDays: number; renewalWindowDays: number; set: EventRef } | null;
 }
 interface Edge {
   recogniser: string;
@@ -94,6 +95,21 @@ export function ExchangePage({ code }: { code: string }) {
                 [t("exchange.status"), <span class={`badge ${x.status === "active" ? "ok" : "bad"}`}>{term(x.status)}</span>],
                 [t("exchange.regulator"), <Addr a={x.regulator} plain />],
                 [t("exchange.accredited"), <><Time unix={x.accredited.blockTime} /> <ChainRef e={x.accredited} /></>],
+                [
+                  t("exchange.terms"),
+                  x.registrationTerms ? (
+                    <>
+                      {t("exchange.termsLine", {
+                        notice: x.registrationTerms.noticeDays,
+                        term: x.registrationTerms.termDays || "∞",
+                        window: x.registrationTerms.renewalWindowDays,
+                      })}{" "}
+                      <ChainRef e={x.registrationTerms.set} />
+                    </>
+                  ) : (
+                    t("exchange.noTerms")
+                  ),
+                ],
               ]}
             />
             {x.statusHistory?.length ? (

@@ -1,0 +1,182 @@
+import { expect } from "chai";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import request from "supertest";
+import { createApi } from "../../../service/src/api";
+import { DatabaseUnavailableError } from "../../../service/src/errors";
+import { createIndexer } from "../../../service/src/indexer";
+import { ConcurrentWriterError, reconcileFailedWrite } from "../../../service/src/indexer/write-reconcile";
+import { createSilentLogger } from "../../../service/src/logger";
+import { createPostgresDb, dropPostgresSchema, migrate, migrations, type Db } from "../../../service/src/store";
+import type { Checkpoint, IndexStore, RangeWrite } from "../../../service/src/store/index-store";
+import { BACKENDS, PG_URL, type OpenedDb } from "../../helpers/backends";
+import { createFakeChain } from "../../helpers/fake-chain";
+import { CONTRACTS, mineScenario } from "../../helpers/fake-scenario";
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Ends every server connection of `schema`'s pool the way `pg_ctl stop -m fast` / a restart does (57P01). */
+async function terminateBackends(pids: number[]): Promise<void> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    await c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY($1::int[])", [pids]);
+  } finally {
+    await c.end();
+  }
+}
+
+describe("database faults", function () {
+  this.timeout(60_000);
+
+  describe("PostgreSQL connections ended by the server", () => {
+    let schema: string;
+    let db: Db;
+    beforeEach(async () => {
+      schema = `t_dbf_${randomBytes(4).toString("hex")}`;
+      db = await createPostgresDb(PG_URL, { schema });
+      await migrate(db);
+    });
+    afterEach(async () => {
+      await db.close().catch(() => undefined);
+      await dropPostgresSchema(PG_URL, schema);
+    });
+
+    it("should reject a transaction whose connection is terminated mid-way with DatabaseUnavailableError, and not die", async () => {
+      const uncaught: unknown[] = [];
+      const onUncaught = (e: unknown): void => void uncaught.push(e);
+      process.prependListener("uncaughtException", onUncaught);
+      try {
+        let err: unknown;
+        try {
+          await db.transaction(async (tx) => {
+            const me = await tx.get<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+            await terminateBackends([me!.pid]);
+            await sleep(200); // idle in transaction: the client's socket is closed under it
+            await tx.run("SELECT 1");
+          });
+        } catch (e) {
+          err = e;
+        }
+        expect(err).to.be.instanceOf(DatabaseUnavailableError);
+        expect((err as Error).message).to.match(/database is unavailable/);
+        await sleep(100);
+        expect(uncaught).to.deep.equal([]);
+        // the pool connects again by itself
+        expect(await db.get("SELECT 1 AS one")).to.deep.equal({ one: 1 });
+      } finally {
+        process.removeListener("uncaughtException", onUncaught);
+      }
+    });
+
+    it("should survive idle pool connections being terminated", async () => {
+      const pids = await Promise.all([1, 2, 3].map(() => db.get<{ pid: number }>("SELECT pg_backend_pid() AS pid")));
+      await terminateBackends(pids.map((p) => p!.pid));
+      await sleep(200);
+      let ok = 0;
+      for (let i = 0; i < 5; i++) {
+        try {
+          await db.get("SELECT 1 AS one");
+          ok++;
+        } catch (e) {
+          expect(e).to.be.instanceOf(DatabaseUnavailableError);
+        }
+      }
+      expect(ok).to.be.greaterThan(0);
+    });
+
+    it("should answer DatabaseUnavailableError when the server cannot be reached at all", async () => {
+      const down = await createPostgresDb("postgres://postgres@127.0.0.1:1/test");
+      try {
+        await down.get("SELECT 1");
+        expect.fail("no error");
+      } catch (e) {
+        expect(e).to.be.instanceOf(DatabaseUnavailableError);
+      } finally {
+        await down.close();
+      }
+    });
+
+    it("should let several processes migrate a fresh schema at once", async () => {
+      const fresh = `t_dbm_${randomBytes(4).toString("hex")}`;
+      const dbs = await Promise.all(Array.from({ length: 6 }, () => createPostgresDb(PG_URL, { schema: fresh })));
+      try {
+        const applied = await Promise.all(dbs.map((d) => migrate(d)));
+        // each version applied exactly once, by whichever process took the lock first
+        expect(applied.flat().sort((a, b) => a - b)).to.deep.equal(migrations("postgres").map((m) => m.version));
+      } finally {
+        for (const d of dbs) await d.close();
+        await dropPostgresSchema(PG_URL, fresh);
+      }
+    });
+  });
+
+  describe("the API while the database is down", () => {
+    it("should answer 503 with Retry-After naming the database, never 500", async () => {
+      const fail = async (): Promise<never> => {
+        throw new DatabaseUnavailableError("the database is unavailable: connect ECONNREFUSED 127.0.0.1:5432");
+      };
+      const db = { dialect: "postgres" as const, all: fail, get: fail };
+      const app = createApi({ db, indexerStatus: () => ({ chains: [] }), logger: quiet });
+      for (const path of ["/v1/assets", "/v1/exchanges", "/v1/trades"]) {
+        const res = await request(app).get(path);
+        expect(res.status, path).to.equal(503);
+        expect(res.headers["retry-after"]).to.equal("5");
+        expect(res.body.error.code).to.equal("unavailable");
+        expect(res.body.error.message).to.match(/^the database unavailable/);
+      }
+    });
+  });
+
+  describe("a failed range write, judged from the store", () => {
+    const cp = (n: number): Checkpoint => ({ chainId: 1, blockNumber: n, blockHash: `0x${n}`, blockTime: n, headBlock: n, finalizedBlock: n, confirmations: 0, updatedAt: 0 });
+    const write = { chainId: 1, rows: new Map(), blocks: [], checkpoint: cp(20) } as RangeWrite;
+    const storeAt = (c: Checkpoint | undefined): IndexStore => ({ getCheckpoint: async () => c }) as unknown as IndexStore;
+    const boom = new Error("write failed");
+
+    it("should adopt a write whose commit landed although its answer was lost", async () => {
+      expect(await reconcileFailedWrite(storeAt(cp(20)), write, cp(10), boom)).to.equal("landed");
+    });
+    it("should keep the error when the store is where this writer left it", async () => {
+      expect(await reconcileFailedWrite(storeAt(cp(10)), write, cp(10), boom)).to.equal("failed");
+    });
+    it("should rethrow the write's error when the store cannot be read either", async () => {
+      const down = { getCheckpoint: async () => Promise.reject(new Error("down")) } as unknown as IndexStore;
+      await reconcileFailedWrite(down, write, cp(10), boom).then(
+        () => expect.fail("resolved"),
+        (e) => expect(e).to.equal(boom),
+      );
+    });
+    it("should stop with ConcurrentWriterError when the checkpoint moved elsewhere", async () => {
+      await reconcileFailedWrite(storeAt(cp(55)), write, cp(10), boom).then(
+        () => expect.fail("resolved"),
+        (e) => expect(e).to.be.instanceOf(ConcurrentWriterError),
+      );
+    });
+  });
+
+  for (const backend of BACKENDS) {
+    describe(`two writers on one store (${backend.name})`, () => {
+      let o: OpenedDb;
+      beforeEach(async () => (o = await backend.open()));
+      afterEach(async () => o.cleanup());
+
+      it("should stop the second writer with one clear error instead of retrying UNIQUE violations forever", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 20);
+        const params = { chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS, initialRange: 2, maxRange: 2 };
+        const other = await o.reopen();
+        const second = await createIndexer({ logger: createSilentLogger() }, { db: other, chains: [params], pollIntervalMs: 10 });
+        const first = await createIndexer({ logger: createSilentLogger() }, { db: o.db, chains: [params] });
+        await first.catchUp();
+        second.start();
+        for (let i = 0; i < 500 && second.status().chains[0].state !== "failed"; i++) await sleep(10);
+        await second.stop();
+        const st = second.status().chains[0];
+        expect(st.state).to.equal("failed");
+        expect(st.lastError).to.match(/another indexer writes to this database/);
+      });
+    });
+  }
+});
