@@ -170,25 +170,21 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
 
         if (r.contentDigest == 0 || r.metadataDigest == 0) revert RegistryInvalidDigest();
         assetId = uint256(r.contentDigest);
-        uint8 epoch = _assets[assetId].epoch;
-        if (_assets[assetId].status != 0) revert RegistryDuplicateDigest(assetId);
-        _checkApplication(r, msg.sender, holderSignature);
+        AssetRecord storage record = _assets[assetId];
         uint40 now_ = _time();
-        uint8 flags = _checkLineage(assetId, r, now_);
-
+        uint256 word;
+        {
+            uint8 epoch = record.epoch;
+            if (record.status != 0) revert RegistryDuplicateDigest(assetId);
+            _checkApplication(r, msg.sender, holderSignature);
+            word = _recordWord(r, code, now_, _checkLineage(assetId, r, now_), epoch);
+        }
         (uint32 sequence, uint8 status, uint16 untilDay) = _nextRegistration(now_);
-        _assets[assetId] = AssetRecord({
-            exchangeCode: code,
-            registeredAt: now_,
-            sequence: sequence,
-            class: uint8(r.kind) | (uint8(r.source) << 2) | (uint8(r.level) << 4),
-            status: status,
-            flags: flags,
-            epoch: epoch,
-            pledgeEnd: 0,
-            stateNonce: 0,
-            untilDay: untilDay
-        });
+        word |= (uint256(sequence) << 72) | (uint256(status) << 112) | (uint256(untilDay) << 240);
+        // One SSTORE of the whole record (assigning the ten-field struct costs one SSTORE per field).
+        assembly ("memory-safe") {
+            sstore(record.slot, word)
+        }
         _emitRegistered(r, assetId, code, sequence);
         // Without notice or term (an exchange that does not practise the lifecycle) the asset is simply in force:
         // AssetRegistered says so, and the status event is saved.
@@ -406,8 +402,10 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
             a.flags &= ~_PLEDGED;
             a.pledgeEnd = 0;
         }
-        ++a.stateNonce;
-        _assets[assetId] = a;
+        AssetRecord storage record = _assets[assetId];
+        record.flags = a.flags;
+        record.pledgeEnd = a.pledgeEnd;
+        record.stateNonce = a.stateNonce + 1;
         emit AssetPledgeLockChanged(assetId, pledged, pledgeId);
     }
 
@@ -825,6 +823,19 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
         if (untilDay != 0 && now_ >= uint40(untilDay) * 1 days) {
             revert RegistryRegistrationExpired(assetId, uint40(untilDay) * 1 days);
         }
+    }
+
+    /// @dev The packed AssetRecord of a new registration without its sequence, status and until day (bit offsets:
+    /// exchangeCode 0, registeredAt 32, sequence 72, class 104, status 112, flags 120, epoch 128, pledgeEnd 136,
+    /// stateNonce 176, untilDay 240 — the order of the struct's fields; pledge end and state nonce start at 0).
+    function _recordWord(Registration calldata r, bytes4 code, uint40 now_, uint8 flags, uint8 epoch)
+        private
+        pure
+        returns (uint256)
+    {
+        uint256 class = uint8(r.kind) | (uint256(uint8(r.source)) << 2) | (uint256(uint8(r.level)) << 4);
+        return uint256(uint32(code)) | (uint256(now_) << 32) | (class << 104) | (uint256(flags) << 120)
+            | (uint256(epoch) << 128);
     }
 
     /// @dev The caller's next registration sequence (stored), and the status and notice/validity end its terms give a
