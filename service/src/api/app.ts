@@ -22,6 +22,7 @@ import { activityRoutes } from "./routes/activity";
 import { lineageRoutes } from "./routes/lineage";
 import { relationRoutes } from "./routes/relations";
 import { searchRoutes } from "./routes/search";
+import { consentEventRoutes } from "./routes/consent-events";
 import type { CreateApiParameters } from "./types";
 import { corsMiddleware } from "./cors";
 import { webHandler } from "../web/serve";
@@ -43,6 +44,7 @@ export const V1_GROUPS: readonly RouteGroup[] = [
   { prefix: "/v1", routes: lineageRoutes },
   { prefix: "/v1", routes: activityRoutes },
   { prefix: "/v1", routes: relationRoutes },
+  { prefix: "/v1", routes: consentEventRoutes },
 ];
 
 /**
