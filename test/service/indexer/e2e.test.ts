@@ -45,6 +45,19 @@ const TABLE_OF: Record<string, string> = {
   PledgeReleased: "pledge_status_changes",
   PledgeLifted: "pledge_status_changes",
   EvidenceAnchored: "evidence_batches",
+  MerchantSuspensionLifted: "merchant_status_changes",
+  MerchantMoved: "consent_events",
+  MerchantRehomed: "consent_events",
+  MerchantOffboarded: "consent_events",
+  OnboardingConsentCancelled: "consent_events",
+  ApplicationsCancelled: "consent_events",
+  RegistrationCancelled: "consent_events",
+  RegistrationReassigned: "consent_events",
+  AssetDeidentified: "consent_events",
+  PledgeDefaultDeclared: "pledge_status_changes",
+  PledgeEnforcementObjected: "pledge_status_changes",
+  PledgeEnforced: "pledge_status_changes",
+  PledgeDerivationApproved: "consent_events",
 };
 
 describe("indexer end to end on the Hardhat network", function () {
@@ -148,10 +161,12 @@ describe("indexer end to end on the Hardhat network", function () {
           );
           expect(row?.to_address).to.equal((await d.registry.ownerOf(id)).toLowerCase());
         }
-        const traded = await o.db.all<{ trade_id: string }>("SELECT trade_id FROM holdings WHERE kind = 'trade'");
-        expect(traded).to.have.length(1);
-        const trade = await o.db.get<{ trade_id: string }>("SELECT trade_id FROM trades WHERE \"right\" = 'holding'");
-        expect(traded[0].trade_id).to.equal(trade!.trade_id);
+        // a holding trade and a pledge enforcement (a trade recorded by the TradeRecorder): each holdings row of kind
+        // trade is the holding move of exactly one recorded holding trade
+        const traded = await o.db.all<{ trade_id: string }>("SELECT trade_id FROM holdings WHERE kind = 'trade' ORDER BY trade_id");
+        expect(traded).to.have.length(2);
+        const trades = await o.db.all<{ trade_id: string }>("SELECT trade_id FROM trades WHERE \"right\" = 'holding' ORDER BY trade_id");
+        expect(traded.map((t) => t.trade_id)).to.deep.equal(trades.map((t) => t.trade_id));
       });
 
       it("should record the confidential trade without a price", async () => {
