@@ -153,7 +153,8 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
     /// @inheritdoc IParticipantRegistry
     /// @dev The regulator lifts its own hold (and nothing else); the home exchange lifts its own suspension (a hold
     /// by the regulator alone reverts ParticipantsMerchantHeldByRegulator). The merchant is active again only when
-    /// neither stands; MerchantReinstated is emitted for each lift.
+    /// neither stands: then MerchantReinstated is emitted; a lift that leaves the other suspension standing emits
+    /// MerchantSuspensionLifted instead.
     function reinstateMerchant(address merchant, string calldata reason) external {
         Merchant storage m = _merchants[merchant];
         if (m.status == ParticipantStatus.None) revert ParticipantsMerchantNotFound(merchant);
@@ -166,7 +167,11 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
             if (!m.suspendedByHome) revert ParticipantsMerchantHeldByRegulator(merchant);
             m.suspendedByHome = false;
         }
-        if (!m.heldByRegulator && !m.suspendedByHome) m.status = ParticipantStatus.Active;
+        if (m.heldByRegulator || m.suspendedByHome) {
+            emit MerchantSuspensionLifted(merchant, msg.sender, !m.heldByRegulator, reason);
+            return;
+        }
+        m.status = ParticipantStatus.Active;
         emit MerchantReinstated(merchant, msg.sender, reason);
     }
 

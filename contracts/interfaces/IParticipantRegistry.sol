@@ -81,7 +81,10 @@ interface IParticipantRegistry {
     event OnboardingConsentCancelled(address indexed merchant, uint256 nonce);
     /// @notice Emitted when the home exchange or the regulator suspends a merchant.
     event MerchantSuspended(address indexed merchant, address indexed by, bool byRegulator, string reason);
-    /// @notice Emitted when a suspended merchant is reinstated.
+    /// @notice Emitted when one party lifts its suspension of a merchant while the other's still stands (the merchant
+    /// stays suspended); `byRegulator` says whose was lifted.
+    event MerchantSuspensionLifted(address indexed merchant, address indexed by, bool byRegulator, string reason);
+    /// @notice Emitted when a suspended merchant is reinstated (active again).
     event MerchantReinstated(address indexed merchant, address indexed by, string reason);
     /// @notice Emitted when `recogniser` recognises every merchant onboarded by `recognised`.
     event ExchangeRecognised(address indexed recogniser, address indexed recognised);

@@ -39,7 +39,9 @@ export async function registerAsset(
   label: string,
   overrides: Partial<RegistrationValue> = {},
 ): Promise<bigint> {
-  const r = registrationOf(typeof holder === "string" ? holder : holder.address, label, overrides);
+  const address = typeof holder === "string" ? holder : holder.address;
+  // the holder's current application nonce, unless the test names one
+  const r = registrationOf(address, label, { nonce: await registry.applicationNonce(address), ...overrides });
   await (await signedRegister(registry, exchange, r)).wait();
   return BigInt(r.contentDigest as string);
 }

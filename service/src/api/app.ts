@@ -24,6 +24,7 @@ import { activityRoutes } from "./routes/activity";
 import { lineageRoutes } from "./routes/lineage";
 import { relationRoutes } from "./routes/relations";
 import { searchRoutes } from "./routes/search";
+import { consentEventRoutes } from "./routes/consent-events";
 import type { CreateApiParameters } from "./types";
 import { corsMiddleware } from "./cors";
 import { webHandler } from "../web/serve";
@@ -47,6 +48,7 @@ export const V1_GROUPS: readonly RouteGroup[] = [
   { prefix: "/v1", routes: relationRoutes },
   { prefix: "/v1", routes: lifecycleRoutes },
   { prefix: "/v1", routes: certificateRoutes },
+  { prefix: "/v1", routes: consentEventRoutes },
 ];
 
 /**

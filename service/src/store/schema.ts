@@ -330,6 +330,25 @@ export const SCHEMA = {
     indexes: { pledge: ["pledge_id"], asset: ["asset_id"] },
   }),
 
+  // Consent and the regulator's corrections (issue 9), from every contract: one row per event. `kind` names it
+  // (application-cancelled, registration-cancelled, registration-reassigned, asset-deidentified, merchant-moved,
+  // merchant-rehomed, merchant-offboarded, onboarding-consent-cancelled, derivation-approved); `subject` is the asset
+  // id or the merchant; `party` the holder, the new home or the approved child; `counterparty` the former holder or
+  // home; `digest` the reason, finding or credential digest; `detail` a reason text or number (epoch, nonce, pledge).
+  consent_events: eventTable({
+    since: 6,
+    columns: [
+      text("kind"),
+      text("subject"),
+      text("party", { nullable: true }),
+      text("counterparty", { nullable: true }),
+      text("by_account"),
+      text("digest", { nullable: true }),
+      text("detail", { nullable: true }),
+    ],
+    indexes: { subject: ["subject", "block_number"], kind: ["kind", "block_number"] },
+  }),
+
   // EvidenceAnchor
   evidence_batches: eventTable({
     since: 1,
@@ -414,6 +433,7 @@ export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   3: "meta: what the index was built from (the chain's genesis hash)",
   4: "evidence manifests: when an unavailable one is due again (a retry queue that never holds up later batches)",
   5: "lifecycle_events: registration status history, objections, renewals, changes, cancellations",
+  6: "consent_events: registration corrections, merchant moves, de-identification findings, consent cancellations",
 };
 
 type Schema = typeof SCHEMA;

@@ -8,10 +8,26 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { shuquanFixture, AssetSource, DataLevel, MerchantCategory, ParticipantStatus, Right, digest } from "../../helpers/fixture";
 import { registerAsset, registrationOf } from "../../helpers/assets";
 import { FAR_DEADLINE, signApplication, signOnboarding, signedOnboard, signedRegister } from "../../helpers/consent";
+import { domainOf, typeHash } from "../../helpers/signing";
+import { APPLICATION_TYPES, ONBOARDING_TYPES, applicationMessage, type ApplicationFields } from "../../../service/src/digest";
 
 const SCOPE = digest("scope:analytics");
 
 describe("Issue 9: consent to registration and onboarding, and derived data keeps its class", function () {
+  describe("EIP-712 types", function () {
+    it("should hash applications and onboardings as the product's typed data (service/src/digest/eip712.ts) does", async function () {
+      const f = await loadFixture(shuquanFixture);
+      expect(await f.registry.APPLICATION_TYPEHASH()).to.equal(typeHash(APPLICATION_TYPES, "Application"));
+      expect(await f.participants.ONBOARDING_TYPEHASH()).to.equal(typeHash(ONBOARDING_TYPES, "Onboarding"));
+      const r = registrationOf(f.alice.address, "typed", { parents: [1n, 2n] });
+      const local = ethers.TypedDataEncoder.hash(await domainOf(f.registry), APPLICATION_TYPES, applicationMessage(r as ApplicationFields, f.shde.address));
+      expect(await f.registry.hashApplication(r, f.shde.address)).to.equal(local);
+      const message = { merchant: f.alice.address, exchange: f.gzde.address, category: 2, credentialDigest: digest("c"), nonce: 7n, deadline: 99n };
+      const localOnboarding = ethers.TypedDataEncoder.hash(await domainOf(f.participants), ONBOARDING_TYPES, message);
+      expect(await f.participants.hashOnboarding(message.merchant, message.exchange, message.category, message.credentialDigest, message.nonce, message.deadline)).to.equal(localOnboarding);
+    });
+  });
+
   describe("finding 2: registration carries the holder's signed application", function () {
     it("should refuse a registration in a merchant's name without its signature (squatting)", async function () {
       const f = await loadFixture(shuquanFixture);

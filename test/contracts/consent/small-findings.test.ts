@@ -63,12 +63,14 @@ describe("Issue 9: small findings", function () {
       const f = await loadFixture(shuquanFixture);
       await f.participants.connect(f.shde).suspendMerchant(f.alice.address, "home: unpaid fees");
       await f.participants.connect(f.regulator).suspendMerchant(f.alice.address, "regulator: investigation");
-      await f.participants.connect(f.regulator).reinstateMerchant(f.alice.address, "investigation closed");
+      await expect(f.participants.connect(f.regulator).reinstateMerchant(f.alice.address, "investigation closed"))
+        .to.emit(f.participants, "MerchantSuspensionLifted").withArgs(f.alice.address, f.regulator.address, true, "investigation closed")
+        .and.not.to.emit(f.participants, "MerchantReinstated");
       expect(await f.participants.isActiveMerchant(f.alice.address)).to.equal(false);
       const m = await f.participants.getMerchant(f.alice.address);
       expect(m.heldByRegulator).to.equal(false);
       expect(m.suspendedByHome).to.equal(true);
-      await f.participants.connect(f.shde).reinstateMerchant(f.alice.address, "fees paid");
+      await expect(f.participants.connect(f.shde).reinstateMerchant(f.alice.address, "fees paid")).to.emit(f.participants, "MerchantReinstated");
       expect(await f.participants.isActiveMerchant(f.alice.address)).to.equal(true);
     });
 

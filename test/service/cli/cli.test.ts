@@ -58,6 +58,10 @@ describe("shuquan CLI (child processes against a local chain)", function () {
       r = await cli(env, ["merchant", "onboard", m, "--consent", `consent-${m}.json`, "--json"], { key: EXCHANGE_KEY });
       expect(r.code, r.stdout + r.stderr).to.equal(0);
     }
+    // an exchange cannot consent to be a merchant: the CLI refuses to sign what the chain must reject
+    r = await cli(env, ["merchant", "consent", "--exchange", EXCHANGE, "--category", "technology", "--credential-digest", "0x" + "11".repeat(32), "--out", "consent-exchange.json"], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/not signing/).and.match(/accredited exchange/);
     // a consent for one merchant cannot onboard another
     r = await cli(env, ["merchant", "onboard", DEV_ADDRESSES[4], "--consent", `consent-${HOLDER}.json`], { key: EXCHANGE_KEY });
     expect(r.code).to.equal(1);

@@ -67,8 +67,12 @@ export interface AssetFilters {
 /** Current holder of asset row `a`. */
 export const HOLDER_SQL = `COALESCE((SELECT h.to_address FROM holdings h WHERE h.chain_id = a.chain_id AND h.contract = a.contract AND h.asset_id = a.asset_id ORDER BY h.block_number DESC, h.log_index DESC LIMIT 1), a.holder)`;
 const FROZEN_SQL = `COALESCE((SELECT f.frozen FROM freezes f WHERE f.chain_id = a.chain_id AND f.contract = a.contract AND f.asset_id = a.asset_id ORDER BY f.block_number DESC, f.log_index DESC LIMIT 1), 0)`;
+// Only status rows of this registration (at or after its AssetRegistered log): a digest the regulator freed for bad
+// faith (consent_events registration-cancelled) may be registered again, and the earlier registration's statuses
+// are not the new one's.
 const LATEST_STATUS = (column: string) =>
-  `(SELECT e.${column} FROM lifecycle_events e WHERE e.chain_id = a.chain_id AND e.contract = a.contract AND e.asset_id = a.asset_id AND e.event = 'status' ORDER BY e.block_number DESC, e.log_index DESC LIMIT 1)`;
+  `(SELECT e.${column} FROM lifecycle_events e WHERE e.chain_id = a.chain_id AND e.contract = a.contract AND e.asset_id = a.asset_id AND e.event = 'status'
+    AND (e.block_number > a.block_number OR (e.block_number = a.block_number AND e.log_index > a.log_index)) ORDER BY e.block_number DESC, e.log_index DESC LIMIT 1)`;
 const REG_STATUS_SQL = `COALESCE(${LATEST_STATUS("status")}, 'registered')`;
 const VALID_UNTIL_SQL = `COALESCE(${LATEST_STATUS("valid_until")}, 0)`;
 /** The indexed head's block time: "now" for the validity check, so that the answer follows the chain's clock. */
@@ -196,9 +200,15 @@ export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityC
   return { ...page, items: await withParents(db, page.items, isFinal) };
 }
 
-/** One asset by id (= content digest), or undefined. The first registration wins across deployments. */
+/** Within one deployment, only the latest registration of a digest (an earlier one was cancelled for bad faith and
+ * the digest freed: DataAssetRegistry.cancelRegistration). */
+const LATEST_REGISTRATION = `NOT EXISTS (SELECT 1 FROM assets b WHERE b.chain_id = x.chain_id AND b.contract = x.contract
+  AND b.asset_id = x.asset_id AND (b.block_number > x.block_number OR (b.block_number = x.block_number AND b.log_index > x.log_index)))`;
+
+/** One asset by id (= content digest), or undefined. The first deployment's (latest) registration wins across
+ * deployments. */
 export async function getAsset(db: ReadDb, assetId: string, isFinal: FinalityCheck): Promise<AssetView | undefined> {
-  const rows = await db.all<AssetRow>(`${SELECT} WHERE x.asset_id = ? ORDER BY x.block_number, x.log_index LIMIT 1`, [assetId]);
+  const rows = await db.all<AssetRow>(`${SELECT} WHERE x.asset_id = ? AND ${LATEST_REGISTRATION} ORDER BY x.block_number, x.log_index LIMIT 1`, [assetId]);
   return (await withParents(db, rows, isFinal))[0];
 }
 

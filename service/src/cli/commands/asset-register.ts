@@ -115,7 +115,7 @@ const applicationFileSchema = z.object({
  */
 async function applicationProblems(
   ctx: Parameters<Parameters<typeof act>[0]>[0],
-  r: { holder: string; level: number; consentDigest: string; parents: string[] },
+  r: { contentDigest: string; holder: string; level: number; consentDigest: string; parents: string[] },
   exchange: string,
 ): Promise<string[]> {
   const problems: string[] = [];
@@ -126,7 +126,14 @@ async function applicationProblems(
   const registry = await ctx.reader("registry");
   const zero = /^0x0{64}$/;
   for (const parent of r.parents) {
-    const a = await view<{ level: bigint; personalLineage: boolean; deidentified: boolean }>(registry, "getAsset", [parent], "read parent");
+    const a = await view<{ level: bigint; personalLineage: boolean; deidentified: boolean; pledged: boolean; frozen: boolean }>(registry, "getAsset", [parent], "read parent");
+    if (a.frozen) problems.push(`parent ${parent} is frozen by the regulator: it cannot be derived from`);
+    if (a.pledged) {
+      const pledges = await ctx.reader("pledges");
+      if (!(await view<boolean>(pledges, "isDerivationApproved", [parent, r.contentDigest], "check the lender's approval"))) {
+        problems.push(`parent ${parent} is pledged: deriving from it needs the lender's approval (PledgeRegistry.approveDerivation)`);
+      }
+    }
     if (Number(a.level) > r.level) problems.push(`parent ${parent} is ${DATA_LEVEL[Number(a.level)]}: a derived asset's level is at least its parents'`);
     if (a.personalLineage && !a.deidentified && zero.test(r.consentDigest)) problems.push(`parent ${parent} is personal data (no de-identification finding): a consent digest is required`);
   }

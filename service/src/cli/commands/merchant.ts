@@ -44,6 +44,8 @@ export function registerMerchantCommands(program: Command): void {
         const current = await view<{ homeExchange: string; status: bigint }>(contract, "getMerchant", [wallet.address], "read merchant");
         if (Number(current.status) !== 0 && current.homeExchange.toLowerCase() === exchange.toLowerCase()) problems.push("that exchange is already this merchant's home");
         if (Number(current.status) === 2) problems.push("this merchant is suspended: it cannot move its home");
+        const asExchange = await view<{ status: bigint }>(contract, "getExchange", [wallet.address], "read exchange");
+        if (Number(asExchange.status) !== 0) problems.push("this account is an accredited exchange: it cannot be a merchant (ParticipantsRoleConflict)");
         if (problems.length > 0 && !o.force) throw new CliError(`not signing: the onboarding would be refused: ${problems.join("; ")}`, "fix the cause, or pass --force to sign anyway");
         for (const x of problems) process.stderr.write(`warning: ${x} (signing anyway: --force)\n`);
         const nonce = await view<bigint>(contract, "onboardingNonce", [wallet.address], "read onboarding nonce");
