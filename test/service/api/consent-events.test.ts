@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { ethers, network } from "hardhat";
+import { network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import request from "supertest";
 import { createApi } from "../../../service/src/api";
@@ -70,7 +70,6 @@ describe("API: consent events and the regulator's corrections", function () {
     await time.increase(await pledges.OBJECTION_WINDOW());
     await (await pledges.connect(lender).enforcePledge(pledgeId, { to: lender.address, price: 0n, currency: "0x000000", contractDigest: digest("enforcement") }, "0x")).wait();
     await (await registry.connect(alice).cancelApplications()).wait();
-    void ethers;
   });
   after(async () => {
     await network.provider.send("evm_revert", [snapshot]);
