@@ -48,7 +48,10 @@ describe("API: consent events and the regulator's corrections", function () {
 
     // a bad-faith registration, cancelled
     cancelled = await registerAsset(registry, shde, alice.address, "cancelled");
+    await (await registry.connect(regulator).freeze(cancelled, "dispute")).wait();
     await (await registry.connect(regulator).cancelRegistration(cancelled, digest("reason"))).wait();
+    // the rightful holder registers the digest again (dave, re-homed to SHDE above)
+    await registerAsset(registry, shde, dave.address, "cancelled");
     // personal data, found de-identified
     personal = await registerAsset(registry, shde, alice.address, "personal", { source: AssetSource.Personal, consentDigest: digest("consents") });
     await (await registry.connect(regulator).recordDeidentification(personal, digest("finding"))).wait();
@@ -117,6 +120,16 @@ describe("API: consent events and the regulator's corrections", function () {
         const carol = (await request(app).get(`/v1/merchants/${d.carol.address}`).expect(200)).body.data;
         expect(carol.active).to.equal(await d.participants.isActiveMerchant(d.carol.address));
         expect(carol.active).to.equal(false);
+      });
+
+      it("should show a digest registered again after a cancellation as the new registration, not the cancelled one", async () => {
+        const id = formatAssetId(cancelled);
+        const a = (await request(app).get(`/v1/assets/${id}`).expect(200)).body.data;
+        const chain = await d.registry.getAsset(cancelled);
+        expect(a).to.include({ holder: d.dave.address.toLowerCase(), exchange: chain.exchange.toLowerCase(), frozen: chain.frozen, registrationNumber: await d.registry.registrationNumber(cancelled) });
+        expect(chain.frozen).to.equal(false);
+        const listed = (await request(app).get("/v1/assets?limit=100").expect(200)).body.data.filter((x: { assetId: string }) => x.assetId === id);
+        expect(listed).to.have.length(1);
       });
 
       it("should show the pledge's default and enforcement", async () => {

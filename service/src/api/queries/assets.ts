@@ -53,14 +53,22 @@ export interface AssetFilters {
   cursor?: string;
 }
 
+/**
+ * Rows of `alias` logged after asset row `a`. The regulator can cancel a registration and the digest be registered
+ * again (same asset id, next epoch): state rows of the cancelled registration must not leak into the new one.
+ */
+const AFTER_A = (alias: string): string => `(${alias}.block_number > a.block_number OR (${alias}.block_number = a.block_number AND ${alias}.log_index > a.log_index))`;
+
 /** Current holder of asset row `a`. */
-export const HOLDER_SQL = `COALESCE((SELECT h.to_address FROM holdings h WHERE h.chain_id = a.chain_id AND h.contract = a.contract AND h.asset_id = a.asset_id ORDER BY h.block_number DESC, h.log_index DESC LIMIT 1), a.holder)`;
-const FROZEN_SQL = `COALESCE((SELECT f.frozen FROM freezes f WHERE f.chain_id = a.chain_id AND f.contract = a.contract AND f.asset_id = a.asset_id ORDER BY f.block_number DESC, f.log_index DESC LIMIT 1), 0)`;
-const PLEDGED_SQL = `COALESCE((SELECT p.pledged FROM pledge_locks p WHERE p.chain_id = a.chain_id AND p.contract = a.contract AND p.asset_id = a.asset_id ORDER BY p.block_number DESC, p.log_index DESC LIMIT 1), 0)`;
+export const HOLDER_SQL = `COALESCE((SELECT h.to_address FROM holdings h WHERE h.chain_id = a.chain_id AND h.contract = a.contract AND h.asset_id = a.asset_id AND ${AFTER_A("h")} ORDER BY h.block_number DESC, h.log_index DESC LIMIT 1), a.holder)`;
+const FROZEN_SQL = `COALESCE((SELECT f.frozen FROM freezes f WHERE f.chain_id = a.chain_id AND f.contract = a.contract AND f.asset_id = a.asset_id AND ${AFTER_A("f")} ORDER BY f.block_number DESC, f.log_index DESC LIMIT 1), 0)`;
+const PLEDGED_SQL = `COALESCE((SELECT p.pledged FROM pledge_locks p WHERE p.chain_id = a.chain_id AND p.contract = a.contract AND p.asset_id = a.asset_id AND ${AFTER_A("p")} ORDER BY p.block_number DESC, p.log_index DESC LIMIT 1), 0)`;
+/** Only the latest registration of an asset id in a registry (an earlier one was cancelled). */
+const CURRENT_SQL = `NOT EXISTS (SELECT 1 FROM assets b WHERE b.asset_id = a.asset_id AND b.chain_id = a.chain_id AND b.contract = a.contract AND ${AFTER_A("b")})`;
 
 const SELECT = `SELECT * FROM (SELECT ${eventCols("a")}, a.asset_id, a.holder, a.exchange, a.exchange_code, a.sequence, a.kind,
   a.source, a.level, a.metadata_digest, a.metadata_cid, a.consent_digest, a.registration_number,
-  ${HOLDER_SQL} AS current_holder, ${FROZEN_SQL} AS frozen, ${PLEDGED_SQL} AS pledged FROM assets a) x`;
+  ${HOLDER_SQL} AS current_holder, ${FROZEN_SQL} AS frozen, ${PLEDGED_SQL} AS pledged FROM assets a WHERE ${CURRENT_SQL}) x`;
 
 type AssetRow = RowOf<
   "assets",
