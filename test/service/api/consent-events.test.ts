@@ -41,6 +41,10 @@ describe("API: consent events and the regulator's corrections", function () {
     // bob moves his home to GZDE with his consent; the regulator re-homes dave to SHDE
     await (await signedOnboard(participants, gzde, bob.address, MerchantCategory.Technology, digest("gz credential"))).wait();
     await (await participants.connect(regulator).rehomeMerchant(dave.address, shde.address, "GZDE stopped serving")).wait();
+    // an account onboarded with its consent, then offboarded by the regulator
+    const leaver = d.signers[13]!;
+    await (await signedOnboard(participants, gzde, leaver.address, MerchantCategory.DataResource, digest("leaver"))).wait();
+    await (await participants.connect(regulator).offboardMerchant(leaver.address, "left the market")).wait();
     // carol: suspended by her home and held by the regulator; the regulator lifts only its own hold
     await (await participants.connect(gzde).suspendMerchant(carol.address, "home")).wait();
     await (await participants.connect(regulator).suspendMerchant(carol.address, "regulator")).wait();
@@ -95,7 +99,7 @@ describe("API: consent events and the regulator's corrections", function () {
       it("should list each consent event with who acted and why", async () => {
         const all = (await request(app).get("/v1/consent-events?limit=100").expect(200)).body.data as { kind: string; subject: string; party: string | null; counterparty: string | null; by: string; digest: string | null; detail: string | null }[];
         const kinds = all.map((e) => e.kind).sort();
-        expect(kinds).to.deep.equal(["application-cancelled", "asset-deidentified", "derivation-approved", "merchant-moved", "merchant-rehomed", "registration-cancelled"]);
+        expect(kinds).to.deep.equal(["application-cancelled", "asset-deidentified", "derivation-approved", "merchant-moved", "merchant-offboarded", "merchant-rehomed", "registration-cancelled"]);
         const cancel = all.find((e) => e.kind === "registration-cancelled")!;
         expect(cancel).to.include({ subject: formatAssetId(cancelled), counterparty: d.alice.address.toLowerCase(), by: d.regulator.address.toLowerCase(), digest: digest("reason"), detail: "1" });
         const moved = (await request(app).get(`/v1/consent-events?subject=${d.bob.address}`).expect(200)).body.data;
@@ -114,6 +118,12 @@ describe("API: consent events and the regulator's corrections", function () {
         }
         const r = (await request(app).get(`/v1/recognition?merchant=${d.bob.address}&exchange=${d.gzde.address}`).expect(200)).body.data;
         expect(r.path).to.equal("home");
+      });
+
+      it("should say a merchant the regulator offboarded is offboarded and not active", async () => {
+        const m = (await request(app).get(`/v1/merchants/${d.signers[13]!.address}`).expect(200)).body.data;
+        expect(m).to.include({ status: "offboarded", active: false });
+        expect(await d.participants.isActiveMerchant(d.signers[13]!.address)).to.equal(false);
       });
 
       it("should keep a merchant suspended when only one of two suspensions was lifted", async () => {
