@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { ethers, network } from "hardhat";
+import { network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import request from "supertest";
 import { createApi } from "../../../service/src/api";
@@ -41,6 +41,10 @@ describe("API: consent events and the regulator's corrections", function () {
     // bob moves his home to GZDE with his consent; the regulator re-homes dave to SHDE
     await (await signedOnboard(participants, gzde, bob.address, MerchantCategory.Technology, digest("gz credential"))).wait();
     await (await participants.connect(regulator).rehomeMerchant(dave.address, shde.address, "GZDE stopped serving")).wait();
+    // an account onboarded with its consent, then offboarded by the regulator
+    const leaver = d.signers[13]!;
+    await (await signedOnboard(participants, gzde, leaver.address, MerchantCategory.DataResource, digest("leaver"))).wait();
+    await (await participants.connect(regulator).offboardMerchant(leaver.address, "left the market")).wait();
     // carol: suspended by her home and held by the regulator; the regulator lifts only its own hold
     await (await participants.connect(gzde).suspendMerchant(carol.address, "home")).wait();
     await (await participants.connect(regulator).suspendMerchant(carol.address, "regulator")).wait();
@@ -48,7 +52,10 @@ describe("API: consent events and the regulator's corrections", function () {
 
     // a bad-faith registration, cancelled
     cancelled = await registerAsset(registry, shde, alice.address, "cancelled");
+    await (await registry.connect(regulator).freeze(cancelled, "dispute")).wait();
     await (await registry.connect(regulator).cancelRegistration(cancelled, digest("reason"))).wait();
+    // the rightful holder registers the digest again (dave, re-homed to SHDE above)
+    await registerAsset(registry, shde, dave.address, "cancelled");
     // personal data, found de-identified
     personal = await registerAsset(registry, shde, alice.address, "personal", { source: AssetSource.Personal, consentDigest: digest("consents") });
     await (await registry.connect(regulator).recordDeidentification(personal, digest("finding"))).wait();
@@ -70,7 +77,6 @@ describe("API: consent events and the regulator's corrections", function () {
     await time.increase(await pledges.OBJECTION_WINDOW());
     await (await pledges.connect(lender).enforcePledge(pledgeId, { to: lender.address, price: 0n, currency: "0x000000", contractDigest: digest("enforcement") }, "0x")).wait();
     await (await registry.connect(alice).cancelApplications()).wait();
-    void ethers;
   });
   after(async () => {
     await network.provider.send("evm_revert", [snapshot]);
@@ -93,7 +99,7 @@ describe("API: consent events and the regulator's corrections", function () {
       it("should list each consent event with who acted and why", async () => {
         const all = (await request(app).get("/v1/consent-events?limit=100").expect(200)).body.data as { kind: string; subject: string; party: string | null; counterparty: string | null; by: string; digest: string | null; detail: string | null }[];
         const kinds = all.map((e) => e.kind).sort();
-        expect(kinds).to.deep.equal(["application-cancelled", "asset-deidentified", "derivation-approved", "merchant-moved", "merchant-rehomed", "registration-cancelled"]);
+        expect(kinds).to.deep.equal(["application-cancelled", "asset-deidentified", "derivation-approved", "merchant-moved", "merchant-offboarded", "merchant-rehomed", "registration-cancelled"]);
         const cancel = all.find((e) => e.kind === "registration-cancelled")!;
         expect(cancel).to.include({ subject: formatAssetId(cancelled), counterparty: d.alice.address.toLowerCase(), by: d.regulator.address.toLowerCase(), digest: digest("reason"), detail: "1" });
         const moved = (await request(app).get(`/v1/consent-events?subject=${d.bob.address}`).expect(200)).body.data;
@@ -114,10 +120,26 @@ describe("API: consent events and the regulator's corrections", function () {
         expect(r.path).to.equal("home");
       });
 
+      it("should say a merchant the regulator offboarded is offboarded and not active", async () => {
+        const m = (await request(app).get(`/v1/merchants/${d.signers[13]!.address}`).expect(200)).body.data;
+        expect(m).to.include({ status: "offboarded", active: false });
+        expect(await d.participants.isActiveMerchant(d.signers[13]!.address)).to.equal(false);
+      });
+
       it("should keep a merchant suspended when only one of two suspensions was lifted", async () => {
         const carol = (await request(app).get(`/v1/merchants/${d.carol.address}`).expect(200)).body.data;
         expect(carol.active).to.equal(await d.participants.isActiveMerchant(d.carol.address));
         expect(carol.active).to.equal(false);
+      });
+
+      it("should show a digest registered again after a cancellation as the new registration, not the cancelled one", async () => {
+        const id = formatAssetId(cancelled);
+        const a = (await request(app).get(`/v1/assets/${id}`).expect(200)).body.data;
+        const chain = await d.registry.getAsset(cancelled);
+        expect(a).to.include({ holder: d.dave.address.toLowerCase(), exchange: chain.exchange.toLowerCase(), frozen: chain.frozen, registrationNumber: await d.registry.registrationNumber(cancelled) });
+        expect(chain.frozen).to.equal(false);
+        const listed = (await request(app).get("/v1/assets?limit=100").expect(200)).body.data.filter((x: { assetId: string }) => x.assetId === id);
+        expect(listed).to.have.length(1);
       });
 
       it("should show the pledge's default and enforcement", async () => {

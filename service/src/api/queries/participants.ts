@@ -43,7 +43,7 @@ export interface MerchantView {
   homeExchange: string;
   category: string;
   credentialDigest: string;
-  /** Own status (active / suspended). */
+  /** Own status (active / suspended / offboarded). */
   status: string;
   /** Own status active and home exchange active (ParticipantRegistry.isActiveMerchant). */
   active: boolean;
@@ -73,7 +73,8 @@ export interface RecognitionView {
 // status rows are correlated on the chain and the emitting registry of the record they change
 const EX_STATUS = (alias: string): string =>
   `COALESCE((SELECT s.status FROM exchange_status_changes s WHERE s.exchange = ${alias}.exchange AND s.chain_id = ${alias}.chain_id AND s.contract = ${alias}.contract ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
-const M_STATUS = `COALESCE((SELECT s.status FROM merchant_status_changes s WHERE s.merchant = m.merchant AND s.chain_id = m.chain_id AND s.contract = m.contract ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
+// offboarded by the regulator after this onboarding row (consent_events) wins over any status row
+const M_STATUS = `CASE WHEN EXISTS (SELECT 1 FROM consent_events c WHERE c.subject = m.merchant AND c.kind = 'merchant-offboarded' AND c.chain_id = m.chain_id AND c.contract = m.contract AND (c.block_number > m.block_number OR (c.block_number = m.block_number AND c.log_index > m.log_index))) THEN 'offboarded' ELSE COALESCE((SELECT s.status FROM merchant_status_changes s WHERE s.merchant = m.merchant AND s.chain_id = m.chain_id AND s.contract = m.contract ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active') END`;
 
 // the home follows the merchant's consented moves and the regulator's re-homings (consent_events)
 const M_HOME = `COALESCE((SELECT c.party FROM consent_events c WHERE c.subject = m.merchant AND c.kind IN ('merchant-moved', 'merchant-rehomed') AND c.chain_id = m.chain_id AND c.contract = m.contract ORDER BY c.block_number DESC, c.log_index DESC LIMIT 1), m.home_exchange)`;
