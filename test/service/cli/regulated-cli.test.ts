@@ -9,6 +9,7 @@ import * as path from "node:path";
 import hre from "hardhat";
 import { exchangeCodeBytes4, licenceIdOf, sha256Hex } from "../../../service/src/digest";
 import { registrationOf } from "../../helpers/assets";
+import { signedOnboard, signedRegister } from "../../helpers/consent";
 import { cli, DEV_ADDRESSES, DEV_KEYS, startCliEnv, type CliEnv } from "./helpers";
 
 const [, EXCHANGE_KEY, HOLDER_KEY, LICENSEE_KEY, ASSESSOR_KEY] = DEV_KEYS;
@@ -29,10 +30,10 @@ describe("shuquan CLI: receipts and assessments", function () {
     const { participants, registry } = env.deployment;
     await (await participants.connect(regulator!).accreditExchange(EXCHANGE, exchangeCodeBytes4("SHDE"), "Shanghai Data Exchange")).wait();
     for (const [m, category] of [[HOLDER, 0], [LICENSEE, 1], [ASSESSOR, 2]] as const) {
-      await (await participants.connect(exchange!).onboardMerchant(m, category, sha256Hex(`credential ${m}`))).wait();
+      await (await signedOnboard(participants, exchange!, m, category, sha256Hex(`credential ${m}`))).wait();
     }
     const r = registrationOf(HOLDER, "cli regulated dataset");
-    await (await registry.connect(exchange!).register(r)).wait();
+    await (await signedRegister(registry, exchange!, r)).wait();
     assetId = BigInt(r.contentDigest as string);
     const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
     start = now;
@@ -40,7 +41,7 @@ describe("shuquan CLI: receipts and assessments", function () {
     licenceId = licenceIdOf(assetId, LICENSEE.toLowerCase(), "processing");
     void licensee;
     const imp = registrationOf(HOLDER, "cli important dataset", { level: 1 });
-    await (await registry.connect(exchange!).register(imp)).wait();
+    await (await signedRegister(registry, exchange!, imp)).wait();
     importantId = imp.contentDigest as string;
     await hre.network.provider.send("evm_increaseTime", [86_400]);
     await hre.network.provider.send("evm_mine", []);
