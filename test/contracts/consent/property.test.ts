@@ -1,7 +1,8 @@
 /**
  * Issue 9: a seeded random sequence of operations (register, apply, consent, grant, revoke, trade, pledge, enforce,
  * freeze, suspend — by honest and dishonest actors) against the real contracts, checking after every step:
- *  - the holder changes only through a trade both sides signed, or a pledge enforcement;
+ *  - the holder changes only through a trade both sides signed, a pledge enforcement, or the regulator's reassignment
+ *    to a holder who signed an application for the asset (the model follows exactly these, and nothing else);
  *  - no two exclusive licences of one right on one asset overlap;
  *  - a pledged asset never changes holder except by enforcement;
  *  - no party is onboarded, registered for or pledged without its own signature;
@@ -86,7 +87,10 @@ describe("Issue 9: consent invariants under a seeded random sequence", function 
       for (const [id, m] of assets) {
         expect(await f.registry.ownerOf(id), `holder of ${id} — ${ctx}`).to.equal(m.holder);
         const a = await f.registry.getAsset(id);
-        for (const p of m.parents) expect(Number(a.level), `child below parent — ${ctx}`).to.be.gte(assets.get(p)!.level);
+        for (const p of m.parents) {
+          const parent = assets.get(p);
+          if (parent) expect(Number(a.level), `child below parent — ${ctx}`).to.be.gte(parent.level); // a cancelled parent is gone
+        }
       }
       for (let i = 0; i < exclusive.length; i++) {
         for (let j = i + 1; j < exclusive.length; j++) {
@@ -178,7 +182,9 @@ describe("Issue 9: consent invariants under a seeded random sequence", function 
         const m = assets.get(id)!;
         const seller = byAddress.get(m.holder)!;
         const buyer = pick(merchants.filter((x) => x.address !== m.holder));
-        const exchange = pick(exchanges);
+        // an exchange at which both are recognised when there is one (else the chain refuses, which is fine too)
+        const both = async (e: HardhatEthersSigner) => (await f.participants.isRecognised(seller.address, e.address)) && (await f.participants.isRecognised(buyer.address, e.address));
+        const exchange = (await both(f.shde)) ? f.shde : (await both(f.gzde)) ? f.gzde : pick(exchanges);
         const stateNonce = (await f.registry.getAsset(id)).stateNonce;
         const t = await tradeOf(exchange.address, id, seller.address, buyer.address, Right.Holding, { tradeId: await f.tradeRecorder.tradeIdOf(exchange.address, serial++), stateNonce });
         const mode = pick(["honest", "honest", "no-buyer", "stale"] as const);
@@ -250,6 +256,31 @@ describe("Issue 9: consent invariants under a seeded random sequence", function 
         const by = rand() < 0.5 ? f.regulator : (await f.participants.getMerchant(m.address)).homeExchange === f.shde.address ? f.shde : f.gzde;
         await attempt(active ? "suspend" : "reinstate", () => (active ? f.participants.connect(by).suspendMerchant(m.address, "r") : f.participants.connect(by).reinstateMerchant(m.address, "r")));
       },
+      // the regulator cancels a registration (never while pledged), or moves it to a holder who applied — or tries to
+      // with an application the new holder did not sign
+      async correct() {
+        const id = someAsset();
+        if (id === undefined) return;
+        const m = assets.get(id)!;
+        if (rand() < 0.4) {
+          if (await attempt("cancel", () => f.registry.connect(f.regulator).cancelRegistration(id, digest("bad faith")))) assets.delete(id);
+          return;
+        }
+        const to = pick(merchants.filter((x) => x.address !== m.holder));
+        const onChain = await f.registry.getAsset(id);
+        const app = registrationOf(to.address, "", {
+          contentDigest: "0x" + id.toString(16).padStart(64, "0"),
+          kind: Number(onChain.kind),
+          source: Number(onChain.source),
+          level: Number(onChain.level),
+          nonce: await f.registry.applicationNonce(to.address),
+        });
+        const forged = rand() < 0.4;
+        const sig = await signApplication(forged ? pick([f.outsider, byAddress.get(m.holder)!]) : to, f.registry, app, onChain.exchange);
+        const ok = await attempt(forged ? "reassign-forged" : "reassign", () => f.registry.connect(f.regulator).reassignRegistration(id, app, sig, digest("court order")));
+        if (forged) expect(ok, "reassigned to a holder who did not apply").to.equal(false);
+        if (ok) m.holder = to.address;
+      },
       async wait() {
         await time.increase(BigInt(Math.floor(rand() * 3)) * DAY + 1n);
       },
@@ -257,14 +288,19 @@ describe("Issue 9: consent invariants under a seeded random sequence", function 
     // lenders can hold assets after enforcement: let them act as holders in the model
     merchants.push(f.lender);
     const names = Object.keys(ops);
-    const weights: Record<string, number> = { register: 4, squat: 1, onboard: 1, grant: 4, revoke: 2, trade: 4, pledge: 2, enforce: 1, release: 1, freeze: 1, suspend: 1, wait: 1 };
+    const weights: Record<string, number> = { register: 4, squat: 1, onboard: 1, grant: 4, revoke: 2, trade: 4, pledge: 2, enforce: 1, release: 1, freeze: 1, suspend: 1, correct: 1, wait: 1 };
     const bag = names.flatMap((n) => Array<string>(weights[n] ?? 1).fill(n));
     for (let step = 0; step < STEPS; step++) {
       await ops[pick(bag)]!();
       await check(step);
     }
-    // the sequence exercised the interesting paths, not just refusals
-    for (const must of ["register", "grant", "trade-honest", "pledge"]) expect(counts[must] ?? 0, `${must} never succeeded (seed ${SEED})`).to.be.greaterThan(0);
+    // CI's sequence (the default seed) exercised the interesting paths, not just refusals; an exploratory SEED may
+    // happen not to, which says nothing about the invariants
+    if (process.env.SEED === undefined) {
+      for (const must of ["register", "grant", "trade-honest", "pledge", "enforce", "reassign", "cancel"]) {
+        expect(counts[must] ?? 0, `${must} never succeeded (seed ${SEED})`).to.be.greaterThan(0);
+      }
+    }
     const refused = applied.filter((a) => a.endsWith("(refused)")).length;
     console.log(`      seed ${SEED}: ${refused} refusals; ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}`);
   });
