@@ -411,7 +411,8 @@ async function main(): Promise<void> {
   rows.push({
     id: "assessment.respond",
     operation: "holder responds to an assessment",
-    gasUsed: await gasOf(assessments.connect(a.alice).respond(p1, 1, digest("response"), CID)),
+    // p1's holder is now the lender (the pledge enforcement above moved it)
+    gasUsed: await gasOf(assessments.connect(a.lender).respond(p1, 1, digest("response"), CID)),
     notes: "event only",
   });
   rows.push({
