@@ -126,6 +126,11 @@ describe("newcomer, end to end (separate processes)", function () {
     expect((await getJson(`${apiUrl}/v1/assessments`)).body.data).to.have.length(1);
     const pledges = (await getJson(`${apiUrl}/v1/pledges?status=active`)).body.data as unknown[];
     expect(pledges.length).to.equal(1);
+    // and the registration lifecycle's demo beside them: one registration under notice with an open objection, one
+    // cancelled (注销) — both seeded by the same `--demo` (issue 11 with issues 9 and 13)
+    expect((await getJson(`${apiUrl}/v1/assets?status=objected`)).body.data).to.have.length(1);
+    expect((await getJson(`${apiUrl}/v1/assets?status=cancelled`)).body.data).to.have.length(1);
+    expect(((await getJson(`${apiUrl}/v1/objections`)).body.data as unknown[]).length).to.be.at.least(1);
   });
 
   it("should refuse a second instance on the same data directory, and leave the first one serving", function () {
