@@ -7,7 +7,8 @@ import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IDataAssetRegistry} from "./interfaces/IDataAssetRegistry.sol";
 
 /// @title Merkle-batched evidence (存证, 行为留痕)
-/// @notice Stores one packed slot per batch, keyed by its Merkle root; the manifest CID and the referenced asset
+/// @notice Stores one packed slot per batch, keyed by (anchoring exchange, Merkle root), so that no exchange can
+/// squat another's root by anchoring it first; the manifest CID and the referenced asset
 /// live in the `EvidenceAnchored` event only. Anchoring costs the same for one leaf or a million.
 /// @dev Leaves are OpenZeppelin standard-tree leaves over (bytes32 itemDigest, uint256 assetId), double-hashed so
 /// that no inner node (64 bytes) can pass for a leaf when items are checked with `verifyItem`. `verify` takes a
@@ -20,8 +21,8 @@ contract EvidenceAnchor is IEvidenceAnchor {
     /// whether it does.
     IDataAssetRegistry private immutable _registry;
 
-    // Anchored batches by Merkle root (= batch id): one packed slot {exchange, anchoredAt, leafCount}.
-    mapping(bytes32 root => Batch batch) private _batches;
+    // Anchored batches by exchange and Merkle root: one packed slot {exchange, anchoredAt, leafCount}.
+    mapping(address exchange => mapping(bytes32 root => Batch batch)) private _batches;
 
     /// @param participants_ The ParticipantRegistry.
     /// @param registry_ The DataAssetRegistry.
@@ -36,34 +37,41 @@ contract EvidenceAnchor is IEvidenceAnchor {
         if (root == bytes32(0)) revert EvidenceZeroRoot();
         if (leafCount == 0) revert EvidenceEmptyBatch();
         if (bytes(manifestCid).length == 0) revert EvidenceMissingManifest();
-        if (_batches[root].exchange != address(0)) revert EvidenceBatchExists(root);
+        if (_batches[msg.sender][root].exchange != address(0)) revert EvidenceBatchExists(msg.sender, root);
         if (!_participants.isActiveExchange(msg.sender)) revert EvidenceUnauthorized(msg.sender);
 
-        _batches[root] = Batch({exchange: msg.sender, anchoredAt: uint40(block.timestamp), leafCount: leafCount});
+        _batches[msg.sender][root] =
+            Batch({exchange: msg.sender, anchoredAt: uint40(block.timestamp), leafCount: leafCount});
         emit EvidenceAnchored(root, msg.sender, assetId, leafCount, manifestCid);
     }
 
     /// @inheritdoc IEvidenceAnchor
     /// @dev Reverts with EvidenceBatchNotFound for an unknown batch, so "not anchored" and "not in the batch"
     /// cannot be confused.
-    function verify(bytes32 batchId, bytes32 leaf, bytes32[] calldata proof) public view returns (bool) {
-        _requireBatch(batchId);
-        return MerkleProof.verifyCalldata(proof, batchId, leaf);
+    function verify(address exchange, bytes32 root, bytes32 leaf, bytes32[] calldata proof)
+        public
+        view
+        returns (bool)
+    {
+        _requireBatch(exchange, root);
+        return MerkleProof.verifyCalldata(proof, root, leaf);
     }
 
     /// @inheritdoc IEvidenceAnchor
     /// @dev Reverts with EvidenceBatchNotFound for an unknown batch.
-    function verifyItem(bytes32 batchId, bytes32 itemDigest, uint256 assetId, bytes32[] calldata proof)
-        external
-        view
-        returns (bool)
-    {
-        return verify(batchId, leafOf(itemDigest, assetId), proof);
+    function verifyItem(
+        address exchange,
+        bytes32 root,
+        bytes32 itemDigest,
+        uint256 assetId,
+        bytes32[] calldata proof
+    ) external view returns (bool) {
+        return verify(exchange, root, leafOf(itemDigest, assetId), proof);
     }
 
     /// @inheritdoc IEvidenceAnchor
-    function getBatch(bytes32 batchId) external view returns (Batch memory) {
-        return _requireBatch(batchId);
+    function getBatch(address exchange, bytes32 root) external view returns (Batch memory) {
+        return _requireBatch(exchange, root);
     }
 
     /// @inheritdoc IEvidenceAnchor
@@ -86,8 +94,8 @@ contract EvidenceAnchor is IEvidenceAnchor {
         return "1.0.0";
     }
 
-    function _requireBatch(bytes32 batchId) private view returns (Batch memory batch) {
-        batch = _batches[batchId];
-        if (batch.exchange == address(0)) revert EvidenceBatchNotFound(batchId);
+    function _requireBatch(address exchange, bytes32 root) private view returns (Batch memory batch) {
+        batch = _batches[exchange][root];
+        if (batch.exchange == address(0)) revert EvidenceBatchNotFound(exchange, root);
     }
 }

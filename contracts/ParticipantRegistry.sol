@@ -3,6 +3,8 @@ pragma solidity 0.8.28;
 
 import {AccessControlDefaultAdminRules} from
     "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {EIP712Verifier} from "./eip712/EIP712Verifier.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {MerchantCategory, ParticipantStatus, RecognitionPath} from "./common/Types.sol";
 
@@ -12,9 +14,16 @@ import {MerchantCategory, ParticipantStatus, RecognitionPath} from "./common/Typ
 /// `recognitionPath` answers "is merchant M recognised at exchange B, and how" in one call.
 /// @dev The default admin (who grants and revokes GOVERNOR_ROLE) moves only in two delayed steps
 /// (AccessControlDefaultAdminRules). Every record is one slot; recognitions are one bool slot each.
-contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminRules {
+contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminRules, EIP712Verifier, Nonces {
     /// @notice The regulator's role (数据管理部门): accredits exchanges, suspends anyone, reinstates what it suspended.
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
+    /// @notice EIP-712 type the merchant signs (category as uint8; `exchange` is the home-to-be):
+    /// Onboarding(address merchant,address exchange,uint8 category,bytes32 credentialDigest,uint256 nonce,
+    /// uint64 deadline)
+    bytes32 public constant ONBOARDING_TYPEHASH = keccak256(
+        "Onboarding(address merchant,address exchange,uint8 category,bytes32 credentialDigest,uint256 nonce,"
+        "uint64 deadline)"
+    );
 
     // Accredited exchanges by account.
     mapping(address exchange => Exchange record) private _exchanges;
@@ -30,7 +39,10 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
     /// @param adminDelay Delay (seconds) before a new default admin can accept the role.
     /// @param regulator The first regulator: receives DEFAULT_ADMIN_ROLE and GOVERNOR_ROLE. A zero address is
     /// refused by AccessControlDefaultAdminRules (AccessControlInvalidDefaultAdmin).
-    constructor(uint48 adminDelay, address regulator) AccessControlDefaultAdminRules(adminDelay, regulator) {
+    constructor(uint48 adminDelay, address regulator)
+        AccessControlDefaultAdminRules(adminDelay, regulator)
+        EIP712Verifier("Shuquan ParticipantRegistry", "1")
+    {
         _grantRole(GOVERNOR_ROLE, regulator);
     }
 
@@ -75,26 +87,52 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
     // ---------------------------------------------------------------- merchants
 
     /// @inheritdoc IParticipantRegistry
-    function onboardMerchant(address merchant, MerchantCategory category, bytes32 credentialDigest) external {
+    /// @dev Checks: the caller is an active exchange; the merchant is not zero, not an exchange, and not already the
+    /// caller's; a merchant of another home must be active (a suspension cannot be escaped by moving); the deadline;
+    /// the merchant's signature over its current nonce (used up). A move keeps the record's regulator state (none:
+    /// the merchant is active) and emits MerchantMoved; a first onboarding emits MerchantOnboarded.
+    function onboardMerchant(
+        address merchant,
+        MerchantCategory category,
+        bytes32 credentialDigest,
+        uint64 deadline,
+        bytes calldata merchantSignature
+    ) external {
         _requireActiveExchange(msg.sender);
         if (merchant == address(0)) revert ParticipantsZeroAddress();
         Merchant storage m = _merchants[merchant];
-        if (m.status != ParticipantStatus.None) revert ParticipantsMerchantAlreadyOnboarded(merchant, m.homeExchange);
+        address from = m.homeExchange;
+        if (m.status != ParticipantStatus.None) {
+            if (from == msg.sender) revert ParticipantsMerchantAlreadyOnboarded(merchant, from);
+            if (m.status != ParticipantStatus.Active) revert ParticipantsMerchantNotActive(merchant);
+        }
         if (_exchanges[merchant].status != ParticipantStatus.None) revert ParticipantsRoleConflict(merchant);
+        if (_time() > deadline) revert ParticipantsConsentExpired(deadline);
+        bytes32 structHash =
+            _onboardingHash(merchant, msg.sender, category, credentialDigest, _useNonce(merchant), deadline);
+        _requireValidSignature(merchant, structHash, merchantSignature);
 
+        if (m.status != ParticipantStatus.None) {
+            m.homeExchange = msg.sender;
+            m.category = category;
+            emit MerchantMoved(merchant, from, msg.sender, category, credentialDigest);
+            return;
+        }
         _merchants[merchant] = Merchant({
             homeExchange: msg.sender,
             category: category,
             status: ParticipantStatus.Active,
             heldByRegulator: false,
-            onboardedAt: uint40(block.timestamp)
+            onboardedAt: uint40(block.timestamp),
+            suspendedByHome: false
         });
         emit MerchantOnboarded(merchant, msg.sender, category, credentialDigest);
     }
 
     /// @inheritdoc IParticipantRegistry
-    /// @dev The regulator may also escalate a suspension made by the home exchange: the merchant then stays
-    /// suspended until the regulator reinstates it. The home exchange must itself be active to act.
+    /// @dev Two independent suspensions: the home exchange's (`suspendedByHome`) and the regulator's
+    /// (`heldByRegulator`). The merchant is suspended while either stands; each party lifts only its own. The home
+    /// exchange must itself be active to act.
     function suspendMerchant(address merchant, string calldata reason) external {
         Merchant storage m = _merchants[merchant];
         if (m.status == ParticipantStatus.None) revert ParticipantsMerchantNotFound(merchant);
@@ -105,26 +143,68 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
             m.heldByRegulator = true;
         } else {
             _requireHomeExchange(m, merchant);
-            if (m.status == ParticipantStatus.Suspended) revert ParticipantsMerchantAlreadySuspended(merchant);
+            if (m.suspendedByHome) revert ParticipantsMerchantAlreadySuspended(merchant);
+            m.suspendedByHome = true;
         }
         m.status = ParticipantStatus.Suspended;
         emit MerchantSuspended(merchant, msg.sender, byRegulator, reason);
     }
 
     /// @inheritdoc IParticipantRegistry
+    /// @dev The regulator lifts its own hold (and nothing else); the home exchange lifts its own suspension (a hold
+    /// by the regulator alone reverts ParticipantsMerchantHeldByRegulator). The merchant is active again only when
+    /// neither stands: then MerchantReinstated is emitted; a lift that leaves the other suspension standing emits
+    /// MerchantSuspensionLifted instead.
     function reinstateMerchant(address merchant, string calldata reason) external {
         Merchant storage m = _merchants[merchant];
         if (m.status == ParticipantStatus.None) revert ParticipantsMerchantNotFound(merchant);
         if (m.status != ParticipantStatus.Suspended) revert ParticipantsMerchantNotSuspended(merchant);
 
-        if (m.heldByRegulator) {
-            if (!_isRegulator(msg.sender)) revert ParticipantsMerchantHeldByRegulator(merchant);
+        if (m.heldByRegulator && _isRegulator(msg.sender)) {
             m.heldByRegulator = false;
         } else {
             _requireHomeExchange(m, merchant);
+            if (!m.suspendedByHome) revert ParticipantsMerchantHeldByRegulator(merchant);
+            m.suspendedByHome = false;
+        }
+        if (m.heldByRegulator || m.suspendedByHome) {
+            emit MerchantSuspensionLifted(merchant, msg.sender, !m.heldByRegulator, reason);
+            return;
         }
         m.status = ParticipantStatus.Active;
         emit MerchantReinstated(merchant, msg.sender, reason);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function cancelOnboardingConsent() external {
+        emit OnboardingConsentCancelled(msg.sender, _useNonce(msg.sender));
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    /// @dev The old home's suspension falls away with the old home; a hold by the regulator stays.
+    function rehomeMerchant(address merchant, address newHome, string calldata reason) external {
+        _requireRegulator();
+        Merchant storage m = _merchants[merchant];
+        if (m.status == ParticipantStatus.None) revert ParticipantsMerchantNotFound(merchant);
+        _requireActiveExchange(newHome);
+        address from = m.homeExchange;
+        if (from == newHome) revert ParticipantsSameHome(merchant, newHome);
+        m.homeExchange = newHome;
+        m.suspendedByHome = false;
+        if (!m.heldByRegulator) m.status = ParticipantStatus.Active;
+        emit MerchantRehomed(merchant, from, newHome, msg.sender, reason);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    /// @dev Recognitions of the merchant by other exchanges stay recorded (they confer nothing while it is not
+    /// onboarded); the assets it holds stay its own, but it cannot act until onboarded again.
+    function offboardMerchant(address merchant, string calldata reason) external {
+        _requireRegulator();
+        Merchant storage m = _merchants[merchant];
+        if (m.status == ParticipantStatus.None) revert ParticipantsMerchantNotFound(merchant);
+        address home = m.homeExchange;
+        delete _merchants[merchant];
+        emit MerchantOffboarded(merchant, home, msg.sender, reason);
     }
 
     // ---------------------------------------------------------------- recognition (互认)
@@ -243,11 +323,38 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
     }
 
     /// @inheritdoc IParticipantRegistry
+    function onboardingNonce(address merchant) external view returns (uint256) {
+        return nonces(merchant);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function hashOnboarding(
+        address merchant,
+        address exchange,
+        MerchantCategory category,
+        bytes32 credentialDigest,
+        uint256 nonce,
+        uint64 deadline
+    ) external view returns (bytes32) {
+        return _hashTypedDataV4(_onboardingHash(merchant, exchange, category, credentialDigest, nonce, deadline));
+    }
+
+    /// @inheritdoc IParticipantRegistry
     function version() external pure returns (string memory) {
         return "1.0.0";
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// @dev The regulator's role follows the default-admin handover: the new admin becomes the regulator and the
+    /// old admin stops being one (otherwise a handed-over key would keep every regulator power).
+    function _acceptDefaultAdminTransfer() internal override {
+        address previous = defaultAdmin();
+        (address next,) = pendingDefaultAdmin();
+        super._acceptDefaultAdminTransfer();
+        if (previous != address(0)) _revokeRole(GOVERNOR_ROLE, previous);
+        _grantRole(GOVERNOR_ROLE, next);
+    }
 
     /// @dev `recognitionPath` once `exchange` is known to be active.
     function _pathAtActiveExchange(address merchant, address exchange) private view returns (RecognitionPath) {
@@ -259,6 +366,25 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
         if (_exchangeRecognitions[exchange][home]) return RecognitionPath.WholeExchange;
         if (_merchantRecognitions[exchange][merchant]) return RecognitionPath.SingleMerchant;
         return RecognitionPath.None;
+    }
+
+    /// @dev The EIP-712 struct hash of an `Onboarding`.
+    function _onboardingHash(
+        address merchant,
+        address exchange,
+        MerchantCategory category,
+        bytes32 credentialDigest,
+        uint256 nonce,
+        uint64 deadline
+    ) private pure returns (bytes32) {
+        return keccak256(
+            abi.encode(ONBOARDING_TYPEHASH, merchant, exchange, category, credentialDigest, nonce, deadline)
+        );
+    }
+
+    /// @dev Invalid onboarding signatures revert with this contract's interface error.
+    function _revertInvalidSignature(address signer) internal pure override {
+        revert ParticipantsInvalidSignature(signer);
     }
 
     function _isRegulator(address account) private view returns (bool) {

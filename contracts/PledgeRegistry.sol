@@ -7,7 +7,8 @@ import {EIP712Verifier} from "./eip712/EIP712Verifier.sol";
 import {IPledgeRegistry} from "./interfaces/IPledgeRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {IDataAssetRegistry} from "./interfaces/IDataAssetRegistry.sol";
-import {PledgeStatus} from "./common/Types.sol";
+import {ITradeRecorder} from "./interfaces/ITradeRecorder.sol";
+import {PledgeStatus, EnforcementSale} from "./common/Types.sol";
 
 /// @title Pledges of data assets (数据资产质押)
 /// @notice A lender registers a pledge with the holder's EIP-712 consent; the registry then locks the asset (no
@@ -18,12 +19,19 @@ import {PledgeStatus} from "./common/Types.sol";
 /// `getPledge` gives its current state.
 contract PledgeRegistry is IPledgeRegistry, EIP712Verifier, Nonces {
     /// @notice EIP-712 typehash of PledgeTerms:
-    /// PledgeTerms(uint256 assetId,address lender,uint128 amount,bytes3 currency,uint40 start,uint40 end,
-    /// bytes32 agreementDigest,uint256 nonce,uint64 deadline)
+    /// PledgeTerms(uint256 assetId,address holder,address lender,uint128 amount,bytes3 currency,uint40 start,
+    /// uint40 end,bytes32 agreementDigest,uint64 stateNonce,uint256 nonce,uint64 deadline)
     bytes32 public constant PLEDGE_TERMS_TYPEHASH = keccak256(
-        "PledgeTerms(uint256 assetId,address lender,uint128 amount,bytes3 currency,uint40 start,uint40 end,"
-        "bytes32 agreementDigest,uint256 nonce,uint64 deadline)"
+        "PledgeTerms(uint256 assetId,address holder,address lender,uint128 amount,bytes3 currency,uint40 start,"
+        "uint40 end,bytes32 agreementDigest,uint64 stateNonce,uint256 nonce,uint64 deadline)"
     );
+    /// @notice EIP-712 typehash of what a buyer signs to take a pledged asset in an enforcement:
+    /// EnforcementAcceptance(uint256 pledgeId,address buyer,uint128 price,bytes3 currency,bytes32 contractDigest)
+    bytes32 public constant ENFORCEMENT_ACCEPTANCE_TYPEHASH = keccak256(
+        "EnforcementAcceptance(uint256 pledgeId,address buyer,uint128 price,bytes3 currency,bytes32 contractDigest)"
+    );
+    /// @inheritdoc IPledgeRegistry
+    uint40 public constant OBJECTION_WINDOW = 7 days;
 
     IParticipantRegistry private immutable _participants;
     IDataAssetRegistry private immutable _registry;
@@ -34,6 +42,8 @@ contract PledgeRegistry is IPledgeRegistry, EIP712Verifier, Nonces {
     mapping(uint256 assetId => uint256 pledgeId) private _activePledges;
     // The number of pledges ever registered (= the last id).
     uint256 private _pledgeCount;
+    // Derivations the lender approved, by pledge and child content digest.
+    mapping(uint256 pledgeId => mapping(bytes32 childDigest => bool approved)) private _derivationApprovals;
 
     /// @param participants_ The ParticipantRegistry (recognition, regulator).
     /// @param registry_ The DataAssetRegistry (asset records, holder, pledge lock).
@@ -47,9 +57,10 @@ contract PledgeRegistry is IPledgeRegistry, EIP712Verifier, Nonces {
 
     /// @inheritdoc IPledgeRegistry
     /// @dev Checks, in order: caller is `terms.lender`; terms (amount, currency, agreement, start < end); deadline;
-    /// asset exists and is not frozen; lender is not the holder; no active pledge; the lender is recognised at the
-    /// asset's registering exchange (reverts with the participants contract's errors); the holder is an active
-    /// merchant; the nonce is the holder's current one; the signature is the holder's (ECDSA or ERC-1271).
+    /// asset exists and is not frozen; the terms name the current holder (PledgeHolderMismatch); lender is not the
+    /// holder; no active pledge; the terms name the asset's current state nonce (PledgeStateChanged); the lender is
+    /// recognised at the asset's registering exchange (reverts with the participants contract's errors); the holder is
+    /// an active merchant; the nonce is the holder's current one; the signature is the holder's (ECDSA or ERC-1271).
     function registerPledge(PledgeTerms calldata terms, bytes calldata holderSignature)
         external
         returns (uint256 pledgeId)
@@ -67,12 +78,14 @@ contract PledgeRegistry is IPledgeRegistry, EIP712Verifier, Nonces {
             holder: holder,
             status: PledgeStatus.Active,
             registeredAt: _time(),
-            closedAt: 0
+            closedAt: 0,
+            end: terms.end,
+            defaultedAt: 0
         });
         _activePledges[assetId] = pledgeId;
         _emitRegistered(pledgeId, holder, terms);
 
-        _registry.setPledgeLock(assetId, true, pledgeId);
+        _registry.setPledgeLock(assetId, true, pledgeId, terms.end);
     }
 
     /// @inheritdoc IPledgeRegistry
@@ -83,7 +96,7 @@ contract PledgeRegistry is IPledgeRegistry, EIP712Verifier, Nonces {
         if (msg.sender != p.lender) revert PledgeUnauthorized(msg.sender);
         uint256 assetId = _close(p, pledgeId, PledgeStatus.Released);
         emit PledgeReleased(pledgeId, assetId, msg.sender);
-        _registry.setPledgeLock(assetId, false, pledgeId);
+        _registry.setPledgeLock(assetId, false, pledgeId, 0);
     }
 
     /// @inheritdoc IPledgeRegistry
@@ -93,7 +106,65 @@ contract PledgeRegistry is IPledgeRegistry, EIP712Verifier, Nonces {
         if (p.status == PledgeStatus.None) revert PledgeNotFound(pledgeId);
         uint256 assetId = _close(p, pledgeId, PledgeStatus.Lifted);
         emit PledgeLifted(pledgeId, assetId, msg.sender, reason);
-        _registry.setPledgeLock(assetId, false, pledgeId);
+        _registry.setPledgeLock(assetId, false, pledgeId, 0);
+    }
+
+    /// @inheritdoc IPledgeRegistry
+    function declareDefault(uint256 pledgeId) external {
+        Pledge storage p = _requireLender(pledgeId);
+        if (p.status != PledgeStatus.Active) revert PledgeNotActive(pledgeId, p.status);
+        uint40 now_ = _time();
+        if (now_ < p.end) revert PledgeNotDue(pledgeId, p.end);
+        p.status = PledgeStatus.Defaulted;
+        p.defaultedAt = now_;
+        emit PledgeDefaultDeclared(pledgeId, p.assetId, msg.sender, now_ + OBJECTION_WINDOW);
+    }
+
+    /// @inheritdoc IPledgeRegistry
+    function objectToEnforcement(uint256 pledgeId, string calldata reason) external {
+        if (!_participants.isRegulator(msg.sender)) revert PledgeUnauthorized(msg.sender);
+        Pledge storage p = _pledges[pledgeId];
+        if (p.status != PledgeStatus.Defaulted) revert PledgeNotActive(pledgeId, p.status);
+        if (_time() >= p.defaultedAt + OBJECTION_WINDOW) revert PledgeObjectionWindowClosed(pledgeId);
+        p.status = PledgeStatus.Active;
+        p.defaultedAt = 0;
+        emit PledgeEnforcementObjected(pledgeId, p.assetId, msg.sender, reason);
+    }
+
+    /// @inheritdoc IPledgeRegistry
+    /// @dev A buyer other than the lender must be recognised at the asset's registering exchange and have signed
+    /// its acceptance (ECDSA or ERC-1271); the pledge id makes the acceptance single-use. Effects before the
+    /// interactions: the pledge is closed as Enforced, then the registry unlocks the asset and the trade recorder
+    /// records the enforcement trade, which moves the holding right.
+    function enforcePledge(uint256 pledgeId, EnforcementSale calldata sale, bytes calldata buyerSignature)
+        external
+        returns (uint256 tradeId)
+    {
+        Pledge storage p = _requireLender(pledgeId);
+        if (p.status != PledgeStatus.Defaulted) revert PledgeNotActive(pledgeId, p.status);
+        uint40 until = p.defaultedAt + OBJECTION_WINDOW;
+        if (_time() < until) revert PledgeObjectionWindowOpen(pledgeId, until);
+        uint256 assetId = p.assetId;
+        _checkBuyer(pledgeId, assetId, sale, buyerSignature);
+        address holder = p.holder;
+        _close(p, pledgeId, PledgeStatus.Enforced);
+        _registry.setPledgeLock(assetId, false, pledgeId, 0);
+        tradeId = ITradeRecorder(_registry.tradeRecorder()).recordEnforcement(assetId, holder, pledgeId, sale);
+        emit PledgeEnforced(pledgeId, assetId, msg.sender, sale.to, tradeId);
+    }
+
+    /// @inheritdoc IPledgeRegistry
+    function approveDerivation(uint256 pledgeId, bytes32 childDigest) external {
+        Pledge storage p = _requireLender(pledgeId);
+        if (p.status != PledgeStatus.Active) revert PledgeNotActive(pledgeId, p.status);
+        _derivationApprovals[pledgeId][childDigest] = true;
+        emit PledgeDerivationApproved(pledgeId, p.assetId, msg.sender, childDigest);
+    }
+
+    /// @inheritdoc IPledgeRegistry
+    function isDerivationApproved(uint256 assetId, bytes32 childDigest) external view returns (bool) {
+        uint256 active = _activePledges[assetId];
+        return active != 0 && _derivationApprovals[active][childDigest];
     }
 
     /// @inheritdoc IPledgeRegistry
@@ -160,9 +231,13 @@ contract PledgeRegistry is IPledgeRegistry, EIP712Verifier, Nonces {
         IDataAssetRegistry.Asset memory asset = _registry.getAsset(assetId); // reverts if unknown
         if (asset.frozen) revert IDataAssetRegistry.RegistryAssetFrozen(assetId);
         holder = IERC721(address(_registry)).ownerOf(assetId);
+        if (terms.holder != holder) revert PledgeHolderMismatch(terms.holder, holder);
         if (holder == terms.lender) revert PledgeLenderIsHolder(holder);
         uint256 active = _activePledges[assetId];
         if (active != 0) revert PledgeAssetAlreadyPledged(assetId, active);
+        if (terms.stateNonce != asset.stateNonce) {
+            revert PledgeStateChanged(assetId, terms.stateNonce, asset.stateNonce);
+        }
 
         address[] memory parties = new address[](1);
         parties[0] = terms.lender;
@@ -180,28 +255,48 @@ contract PledgeRegistry is IPledgeRegistry, EIP712Verifier, Nonces {
         );
     }
 
-    /// @dev Closes an active pledge with `status`; returns its asset id.
+    /// @dev The enforcement's taker: not zero; a buyer other than the lender (the caller) must be recognised at the
+    /// asset's registering exchange and have signed its EnforcementAcceptance (ECDSA or ERC-1271).
+    function _checkBuyer(uint256 pledgeId, uint256 assetId, EnforcementSale calldata sale, bytes calldata sig)
+        private
+        view
+    {
+        address to = sale.to;
+        if (to == address(0)) revert PledgeZeroAddress();
+        if (to == msg.sender) return;
+        address[] memory parties = new address[](1);
+        parties[0] = to;
+        _participants.requireRecognised(_registry.getAsset(assetId).exchange, parties);
+        bytes32 structHash = keccak256(
+            abi.encode(ENFORCEMENT_ACCEPTANCE_TYPEHASH, pledgeId, to, sale.price, sale.currency, sale.contractDigest)
+        );
+        _requireValidSignature(to, structHash, sig);
+    }
+
+    /// @dev The pledge, which must exist and whose lender must be the caller.
+    function _requireLender(uint256 pledgeId) private view returns (Pledge storage p) {
+        p = _pledges[pledgeId];
+        if (p.status == PledgeStatus.None) revert PledgeNotFound(pledgeId);
+        if (msg.sender != p.lender) revert PledgeUnauthorized(msg.sender);
+    }
+
+    /// @dev Closes an active or defaulted pledge with `status`; returns its asset id.
     function _close(Pledge storage p, uint256 pledgeId, PledgeStatus status) private returns (uint256 assetId) {
-        if (p.status != PledgeStatus.Active) revert PledgeNotActive(pledgeId, p.status);
+        if (p.status != PledgeStatus.Active && p.status != PledgeStatus.Defaulted) {
+            revert PledgeNotActive(pledgeId, p.status);
+        }
         p.status = status;
         p.closedAt = _time();
         assetId = p.assetId;
         delete _activePledges[assetId];
     }
 
+    /// @dev The EIP-712 struct hash of `t` (two abi.encode halves: the same bytes as one encoding, within the stack).
     function _hashTerms(PledgeTerms calldata t) private pure returns (bytes32) {
         return keccak256(
-            abi.encode(
-                PLEDGE_TERMS_TYPEHASH,
-                t.assetId,
-                t.lender,
-                t.amount,
-                t.currency,
-                t.start,
-                t.end,
-                t.agreementDigest,
-                t.nonce,
-                t.deadline
+            bytes.concat(
+                abi.encode(PLEDGE_TERMS_TYPEHASH, t.assetId, t.holder, t.lender, t.amount, t.currency),
+                abi.encode(t.start, t.end, t.agreementDigest, t.stateNonce, t.nonce, t.deadline)
             )
         );
     }

@@ -34,12 +34,18 @@ contract RegistrationLifecycle is IRegistrationLifecycle {
 
     /// @dev Renewal window per exchange, in days before the validity end.
     mapping(address exchange => uint16 days_) private _renewalWindows;
-    /// @dev Objections by id keccak256(abi.encode(assetId, objector)).
+    /// @dev A pending cancellation request: the holder who asked, for the registration of this epoch.
+    struct CancellationRequest {
+        address holder;
+        uint8 epoch;
+    }
+
+    /// @dev Objections by id keccak256(abi.encode(assetId, objector, epoch)).
     mapping(bytes32 objectionId => Objection objection) private _objections;
-    /// @dev Open objections per asset.
-    mapping(uint256 assetId => uint256 count) private _open;
-    /// @dev Pending cancellation requests: the holder who asked.
-    mapping(uint256 assetId => address holder) private _cancellationRequests;
+    /// @dev Open objections per registration (asset id and the registry's registration epoch of its digest).
+    mapping(uint256 assetId => mapping(uint8 epoch => uint256 count)) private _open;
+    /// @dev Pending cancellation requests.
+    mapping(uint256 assetId => CancellationRequest request) private _cancellationRequests;
 
     /// @param participants_ The participant registry; must not be zero.
     /// @param registry_ The asset registry whose lifecycle role this contract holds; must not be zero.
@@ -77,7 +83,7 @@ contract RegistrationLifecycle is IRegistrationLifecycle {
             revert LifecycleNotInNotice(assetId, a.status, a.validUntil);
         }
         if (groundsDigest == 0 || (ownEarlierRight && earlierRightDigest == 0)) revert LifecycleInvalidDigest();
-        objectionId = objectionIdOf(assetId, msg.sender);
+        objectionId = _objectionId(assetId, msg.sender, a.epoch);
         if (_objections[objectionId].objector != address(0)) revert LifecycleObjectionExists(objectionId);
 
         _objections[objectionId] = Objection({
@@ -86,7 +92,7 @@ contract RegistrationLifecycle is IRegistrationLifecycle {
             state: _OPEN,
             ownEarlierRight: ownEarlierRight
         });
-        ++_open[assetId];
+        ++_open[assetId][a.epoch];
         emit ObjectionLodged(assetId, objectionId, msg.sender, groundsDigest, ownEarlierRight, earlierRightDigest);
         if (a.status == _NOTICE) _registry.setStatus(assetId, _OBJECTED, _day(a.validUntil));
     }
@@ -96,12 +102,12 @@ contract RegistrationLifecycle is IRegistrationLifecycle {
         IDataAssetRegistry.Asset memory a = _registry.getAsset(assetId);
         bool byRegulator = _requireExchangeOrRegulator(a.exchange);
         if (a.status != _OBJECTED) revert LifecycleNotInNotice(assetId, a.status, a.validUntil);
-        bytes32 objectionId = objectionIdOf(assetId, objector);
+        bytes32 objectionId = _objectionId(assetId, objector, a.epoch);
         Objection storage o = _objections[objectionId];
         if (o.state != _OPEN) revert LifecycleObjectionNotOpen(objectionId);
 
         o.state = upheld ? _UPHELD : _DISMISSED;
-        uint256 left = --_open[assetId];
+        uint256 left = --_open[assetId][a.epoch];
         emit ObjectionResolved(assetId, objectionId, msg.sender, upheld, byRegulator, reason);
         if (upheld) {
             _registry.setStatus(assetId, _REFUSED, 0);
@@ -191,7 +197,7 @@ contract RegistrationLifecycle is IRegistrationLifecycle {
         }
         if (a.status >= _REFUSED) revert LifecycleFinal(assetId, a.status);
         if (bytes(reason).length == 0) revert LifecycleReasonRequired();
-        _cancellationRequests[assetId] = msg.sender;
+        _cancellationRequests[assetId] = CancellationRequest({holder: msg.sender, epoch: a.epoch});
         emit CancellationRequested(assetId, msg.sender, reason);
     }
 
@@ -202,8 +208,8 @@ contract RegistrationLifecycle is IRegistrationLifecycle {
         if (a.status >= _REFUSED) revert LifecycleFinal(assetId, a.status);
         if (bytes(reason).length == 0) revert LifecycleReasonRequired();
         if (!byRegulator) {
-            address requester = _cancellationRequests[assetId];
-            if (requester == address(0) || requester != _holderOf(assetId)) {
+            CancellationRequest memory request = _cancellationRequests[assetId];
+            if (request.holder == address(0) || request.holder != _holderOf(assetId) || request.epoch != a.epoch) {
                 revert LifecycleNoCancellationRequest(assetId);
             }
             if (a.pledged) revert LifecycleAssetPledged(assetId);
@@ -227,17 +233,18 @@ contract RegistrationLifecycle is IRegistrationLifecycle {
 
     /// @inheritdoc IRegistrationLifecycle
     function openObjections(uint256 assetId) external view returns (uint256) {
-        return _open[assetId];
+        return _open[assetId][_registry.getAsset(assetId).epoch];
     }
 
     /// @inheritdoc IRegistrationLifecycle
     function cancellationRequest(uint256 assetId) external view returns (address) {
-        return _cancellationRequests[assetId];
+        CancellationRequest memory request = _cancellationRequests[assetId];
+        return request.epoch == _registry.getAsset(assetId).epoch ? request.holder : address(0);
     }
 
     /// @inheritdoc IRegistrationLifecycle
-    function objectionIdOf(uint256 assetId, address objector) public pure returns (bytes32) {
-        return keccak256(abi.encode(assetId, objector));
+    function objectionIdOf(uint256 assetId, address objector) public view returns (bytes32) {
+        return _objectionId(assetId, objector, _registry.getAsset(assetId).epoch);
     }
 
     /// @inheritdoc IRegistrationLifecycle
@@ -288,6 +295,11 @@ contract RegistrationLifecycle is IRegistrationLifecycle {
             revert LifecycleUnauthorized(msg.sender);
         }
         return false;
+    }
+
+    /// @dev keccak256(abi.encode(assetId, objector, epoch)): an objection belongs to one registration of the digest.
+    function _objectionId(uint256 assetId, address objector, uint8 epoch) private pure returns (bytes32) {
+        return keccak256(abi.encode(assetId, objector, epoch));
     }
 
     /// @dev The asset's holder (the registry's ERC-721 owner).

@@ -6,7 +6,14 @@ import {ITradeRecorder} from "./interfaces/ITradeRecorder.sol";
 import {IDataAssetRegistry} from "./interfaces/IDataAssetRegistry.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {
-    Right, Venue, LicenceTerms, CrossBorderMechanism, CrossBorderTerms, AssetSource, DataLevel
+    Right,
+    Venue,
+    LicenceTerms,
+    EnforcementSale,
+    CrossBorderMechanism,
+    CrossBorderTerms,
+    AssetSource,
+    DataLevel
 } from "./common/Types.sol";
 
 /// @title Shuquan trade recorder (交易凭证): seller-authorised trades that apply the right they move
@@ -39,23 +46,25 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
     /// @notice EIP-712 type the seller signs (enums as uint8; `exchange` is the recording exchange):
     /// Trade(uint256 tradeId,address exchange,uint256 assetId,address seller,address buyer,uint8 right,
     /// LicenceTerms licence,uint128 price,bytes3 currency,bytes32 priceCommitment,bytes32 contractDigest,
-    /// uint8 venue,uint256 linkedTradeId,uint64 deadline)LicenceTerms(bytes32 scopeDigest,uint40 start,
-    /// uint40 end,bool exclusive,bool sublicensable,bool revocable)
+    /// uint8 venue,uint256 linkedTradeId,uint64 deadline,uint64 stateNonce)LicenceTerms(bytes32 scopeDigest,
+    /// uint40 start,uint40 end,bool exclusive,bool sublicensable,bool revocable)
+    /// The buyer signs the same digest.
     bytes32 public constant TRADE_TYPEHASH = keccak256(
         "Trade(uint256 tradeId,address exchange,uint256 assetId,address seller,address buyer,uint8 right,"
         "LicenceTerms licence,uint128 price,bytes3 currency,bytes32 priceCommitment,bytes32 contractDigest,"
-        "uint8 venue,uint256 linkedTradeId,uint64 deadline)"
+        "uint8 venue,uint256 linkedTradeId,uint64 deadline,uint64 stateNonce)"
         "LicenceTerms(bytes32 scopeDigest,uint40 start,uint40 end,bool exclusive,bool sublicensable,bool revocable)"
     );
 
-    /// @notice EIP-712 type the seller signs for a cross-border trade (enums as uint8):
+    /// @notice EIP-712 type the seller and the buyer both sign for a cross-border trade (enums as uint8; the Trade
+    /// carries the state nonce, as in `recordTrade`):
     /// CrossBorderTrade(Trade trade,uint8 mechanism,bytes32 filingDigest,bytes2 destination)LicenceTerms(…)Trade(…)
     bytes32 public constant CROSS_BORDER_TRADE_TYPEHASH = keccak256(
         "CrossBorderTrade(Trade trade,uint8 mechanism,bytes32 filingDigest,bytes2 destination)"
         "LicenceTerms(bytes32 scopeDigest,uint40 start,uint40 end,bool exclusive,bool sublicensable,bool revocable)"
         "Trade(uint256 tradeId,address exchange,uint256 assetId,address seller,address buyer,uint8 right,"
         "LicenceTerms licence,uint128 price,bytes3 currency,bytes32 priceCommitment,bytes32 contractDigest,"
-        "uint8 venue,uint256 linkedTradeId,uint64 deadline)"
+        "uint8 venue,uint256 linkedTradeId,uint64 deadline,uint64 stateNonce)"
     );
 
     /// @dev Roles and recognition.
@@ -82,29 +91,42 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
     /// @dev Checks, in order: the id's prefix is the caller; seller and buyer are non-zero and distinct; the caller
     /// is an active exchange at which both are recognised; the deadline has not passed; the id's serial is not below
     /// the caller's window (TradeIdTooOld) and, after any slide, not used (TradeIdUsed); price, contract digest,
-    /// linked trade and (for Holding) empty licence terms; the seller's signature. Then stores the window with the
-    /// id marked used (slid if the serial was above it), applies the right in the registry, and emits TradeRecorded.
-    function recordTrade(Trade calldata trade, bytes calldata sellerSignature) external returns (bytes32 licenceId) {
-        licenceId = _record(trade, sellerSignature, bytes32(0));
+    /// linked trade and (for Holding) empty licence terms; the seller's signature; the buyer's signature of the same
+    /// digest. Then stores the window with the id marked used (slid if the serial was above it), applies the right
+    /// in the registry (for Holding, at the state nonce both signed), and emits TradeRecorded.
+    function recordTrade(Trade calldata trade, bytes calldata sellerSignature, bytes calldata buyerSignature)
+        external
+        returns (bytes32 licenceId)
+    {
+        licenceId = _record(trade, sellerSignature, buyerSignature, _structHash(trade));
     }
 
     /// @inheritdoc ITradeRecorder
-    /// @dev The cross-border checks (`_checkCrossBorder`) come first, then everything `recordTrade` checks, with the
-    /// seller's signature over `CrossBorderTrade`; CrossBorderTradeRecorded follows TradeRecorded.
+    /// @dev The cross-border checks (`_checkCrossBorder`) come first, then everything `recordTrade` checks, with both
+    /// the seller's and the buyer's signature over `CrossBorderTrade` (whose Trade carries the state nonce);
+    /// CrossBorderTradeRecorded follows TradeRecorded.
     function recordCrossBorderTrade(
         Trade calldata trade,
         CrossBorderTerms calldata crossBorder,
-        bytes calldata sellerSignature
+        bytes calldata sellerSignature,
+        bytes calldata buyerSignature
     ) external returns (bytes32 licenceId) {
         _checkCrossBorder(trade.assetId, crossBorder);
-        licenceId = _record(trade, sellerSignature, _crossBorderHash(_structHash(trade), crossBorder));
+        licenceId =
+            _record(trade, sellerSignature, buyerSignature, _crossBorderHash(_structHash(trade), crossBorder));
         emit CrossBorderTradeRecorded(
             trade.tradeId, trade.assetId, crossBorder.mechanism, crossBorder.filingDigest, crossBorder.destination
         );
     }
 
-    /// @dev Records `trade` (see `recordTrade`); the seller signed `signedHash`, or the plain Trade when it is zero.
-    function _record(Trade calldata trade, bytes calldata sellerSignature, bytes32 signedHash)
+    /// @dev Records `trade` (see `recordTrade`); seller and buyer both signed `signedHash` (the Trade's struct hash,
+    /// or the CrossBorderTrade's).
+    function _record(
+        Trade calldata trade,
+        bytes calldata sellerSignature,
+        bytes calldata buyerSignature,
+        bytes32 signedHash
+    )
         private
         returns (bytes32 licenceId)
     {
@@ -130,12 +152,39 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
         }
         if (used != 0) revert TradeIdUsed(tradeId);
         _checkTerms(trade);
-        bytes32 signed = signedHash == bytes32(0) ? _structHash(trade) : signedHash;
-        _requireValidSignature(trade.seller, signed, sellerSignature);
+        _requireValidSignature(trade.seller, signedHash, sellerSignature);
+        _requireValidSignature(trade.buyer, signedHash, buyerSignature);
 
         _windows[msg.sender] = window;
         licenceId = _apply(trade);
         _emitRecorded(trade, licenceId);
+    }
+
+    /// @inheritdoc ITradeRecorder
+    /// @dev Enforcement trade ids live outside every exchange's window (their prefix is the pledge registry, which
+    /// enforces a pledge once), so `tradeIdStatus` does not track them; the TradeRecorded event is their record.
+    function recordEnforcement(uint256 assetId, address holder, uint256 pledgeId, EnforcementSale calldata sale)
+        external
+        returns (uint256 tradeId)
+    {
+        if (msg.sender != _registry.pledgeRegistry()) revert TradeUnauthorized(msg.sender);
+        tradeId = (uint256(uint160(msg.sender)) << 96) | uint96(pledgeId);
+        _registry.transferByTrade(assetId, holder, sale.to, tradeId, _registry.getAsset(assetId).stateNonce);
+        emit TradeRecorded(
+            tradeId,
+            assetId,
+            msg.sender,
+            holder,
+            sale.to,
+            Right.Holding,
+            bytes32(0),
+            sale.price,
+            sale.currency,
+            bytes32(0),
+            sale.contractDigest,
+            Venue.OffExchange,
+            0
+        );
     }
 
     /// @inheritdoc ITradeRecorder
@@ -243,7 +292,7 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
     /// @dev Moves the right in the registry: the holding by transfer, any other right as a licence from the seller.
     function _apply(Trade calldata trade) private returns (bytes32 licenceId) {
         if (trade.right == Right.Holding) {
-            _registry.transferByTrade(trade.assetId, trade.seller, trade.buyer, trade.tradeId);
+            _registry.transferByTrade(trade.assetId, trade.seller, trade.buyer, trade.tradeId, trade.stateNonce);
         } else {
             licenceId = _registry.grantLicenceByTrade(
                 trade.assetId, trade.seller, trade.buyer, trade.right, trade.licence, trade.tradeId
@@ -278,10 +327,11 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
     /// @dev The EIP-712 struct hash of `trade`, with `exchange` = the trade id's prefix:
     /// keccak256(abi.encode(TRADE_TYPEHASH, tradeId, exchange, assetId, seller, buyer, right,
     /// keccak256(abi.encode(LICENCE_TERMS_TYPEHASH, licence...)), price, currency, priceCommitment, contractDigest,
-    /// venue, linkedTradeId, deadline)).
+    /// venue, linkedTradeId, deadline, stateNonce)).
     /// Built by copying the calldata words of the static `Trade` struct (offsets: tradeId 0x00, assetId 0x20,
     /// seller 0x40, buyer 0x60, right 0x80, licence 0xa0-0x15f, price 0x160, currency 0x180, priceCommitment 0x1a0,
-    /// contractDigest 0x1c0, venue 0x1e0, linkedTradeId 0x200, deadline 0x220), which saves several thousand gas
+    /// contractDigest 0x1c0, venue 0x1e0, linkedTradeId 0x200, deadline 0x220, stateNonce 0x240), which saves
+    /// several thousand gas
     /// over `abi.encode` of the members. Raw words are hashed as given: a word with dirty high bits cannot match
     /// what the seller signed (EIP-712 encodes clean values), and `recordTrade` reads every member through the ABI
     /// decoder, which rejects dirty or out-of-range values, before or after hashing.
@@ -299,8 +349,8 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
             mstore(add(m, 0x40), shr(96, tradeId)) // exchange = the id's top 160 bits
             calldatacopy(add(m, 0x60), add(trade, 0x20), 0x80) // assetId, seller, buyer, right
             mstore(add(m, 0xe0), licenceHash)
-            calldatacopy(add(m, 0x100), add(trade, 0x160), 0xe0) // price .. deadline
-            structHash := keccak256(m, 0x1e0)
+            calldatacopy(add(m, 0x100), add(trade, 0x160), 0x100) // price .. stateNonce
+            structHash := keccak256(m, 0x200)
         }
     }
 

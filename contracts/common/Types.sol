@@ -64,7 +64,17 @@ enum PledgeStatus {
     None, // no such pledge
     Active, // the asset is locked
     Released, // released by the lender
-    Lifted // lifted by the regulator
+    Lifted, // lifted by the regulator
+    Defaulted, // the lender declared default at or after the term's end; the regulator may object within a window
+    Enforced // enforced (质权实现): the holding right moved to the lender or a buyer through a recorded trade
+}
+
+/// @dev The sale that enforces a pledge (质权实现): who takes the holding right, and on what terms.
+struct EnforcementSale {
+    address to; // the lender itself, or a buyer who signed an EnforcementAcceptance
+    uint128 price; // in the currency's minor unit; zero when the lender takes the asset in satisfaction
+    bytes3 currency; // ISO 4217 code, or zero
+    bytes32 contractDigest; // SHA-256 of the enforcement (sale or transfer) document
 }
 
 /// @dev Terms of a processing, operating or product-use licence.
@@ -82,7 +92,8 @@ struct Licence {
     address grantor; // who granted it (holder, or sub-licensing operator)
     uint40 start; // first second in force
     uint40 end; // first second no longer in force; set to the revocation time when revoked
-    uint8 flags; // bit 0 exclusive, bit 1 sublicensable, bit 2 revocable, bit 3 revoked
+    uint8 flags; // bit 0 exclusive, bit 1 sublicensable, bit 2 revocable, bit 3 revoked, bit 4 replaced an earlier one
+    uint8 epoch; // the asset's registration epoch when granted: a licence of a cancelled registration confers nothing
 }
 
 /// @dev The legal basis of a cross-border trade (数据出境). Personal-source data needs a mechanism; important-level

@@ -10,7 +10,9 @@ import {AssetKind, AssetSource, DataLevel, Right, LicenceTerms, Licence} from ".
 /// granted by the holder (or, for product use, by a sub-licensing operator) and keyed by
 /// keccak256(abi.encode(assetId, grantee, right)).
 interface IDataAssetRegistry {
-    /// @dev What an exchange submits to register an asset.
+    /// @dev What an exchange submits to register an asset. The holder signs it as an EIP-712 `Application` (see
+    /// DataAssetRegistry.APPLICATION_TYPEHASH) naming the registering exchange, so that no exchange can register, or
+    /// squat, a digest in a merchant's name.
     struct Registration {
         bytes32 contentDigest; // SHA-256 of the data, or the Merkle root over a dataset's files; becomes the asset id
         address holder; // the merchant who will hold the asset; must be recognised at the registering exchange
@@ -21,9 +23,11 @@ interface IDataAssetRegistry {
         string metadataCid; // IPFS CID of the metadata document
         bytes32 consentDigest; // SHA-256 of the consent proof; required for personal data, else may be zero
         uint256[] parents; // assets this one derives from (at most MAX_PARENTS); each needs holding or processing
+        uint256 nonce; // the holder's application nonce (`applicationNonce`); `cancelApplications` voids older ones
+        uint64 deadline; // the holder's application is void after this unix time
     }
 
-    /// @dev An asset's stored record (one slot).
+    /// @dev An asset's record (stored in one slot; `exchange` is resolved from the stored exchange code).
     struct Asset {
         address exchange; // the registering exchange
         uint40 registeredAt; // unix time of registration
@@ -34,6 +38,10 @@ interface IDataAssetRegistry {
         uint8 status; // 1 registered, 2 notice, 3 objected, 4 refused, 5 cancelled (see DataAssetRegistry)
         bool frozen; // frozen by the regulator: cannot trade or license
         bool pledged; // pledged: holder cannot change, no exclusive licence
+        bool personalLineage; // personal data, or derived from personal data not found de-identified
+        bool deidentified; // the regulator recorded a de-identification finding: children do not inherit personal
+        uint8 epoch; // registrations of this digest cancelled before this one (licences of earlier ones are void)
+        uint64 stateNonce; // bumped on every change of rights (licence granted or revoked, pledge, reassignment)
         uint40 validUntil; // status 2-3: end of the notice; else end of validity; 0 = no end (unix time, midnight UTC)
     }
 
@@ -64,6 +72,17 @@ interface IDataAssetRegistry {
     error RegistryNotHolder(uint256 assetId, address account); // the account does not hold the asset
     error RegistryParticipantInactive(address account); // grantor or grantee is not an active merchant
     error RegistryDuplicateParent(uint256 parentId); // a parent listed twice (additive, v1.0.0)
+    /// @dev An instant before a licence that replaced an earlier one: only the latest is kept (ask the indexer).
+    error RegistryLicenceHistoryNotKept(bytes32 licenceId, uint256 timestamp);
+    error RegistryInvalidSignature(address holder); // not the holder's signature over the application
+    error RegistryApplicationExpired(uint64 deadline); // the holder's application has expired
+    error RegistryInvalidNonce(address holder, uint256 nonce); // application for a cancelled (or future) nonce
+    error RegistryApplicationMismatch(uint256 assetId); // reassignment: the application does not describe this asset
+    error RegistryLevelBelowParent(uint256 parentId, DataLevel parentLevel); // a child below its parent's level
+    error RegistryNotPersonalLineage(uint256 assetId); // de-identifying an asset with no personal lineage
+    error RegistryAlreadyDeidentified(uint256 assetId); // a finding is recorded already
+    error RegistryCancellationsExhausted(uint256 assetId); // a digest can be cancelled at most 255 times
+    error RegistryStateChanged(uint256 assetId, uint64 expected, uint64 actual); // the rights changed since signing
     error RegistryAssetNotInForce(uint256 assetId, uint8 status); // under notice or objection, refused or cancelled
     error RegistryRegistrationExpired(uint256 assetId, uint40 validUntil); // validity ended: renew first
     error RegistryInvalidStatusChange(uint256 assetId, uint8 from, uint8 to); // final status, or no such status
@@ -115,6 +134,21 @@ interface IDataAssetRegistry {
     );
     /// @notice Emitted when the pledge registry locks or unlocks an asset.
     event AssetPledgeLockChanged(uint256 indexed assetId, bool pledged, uint256 pledgeId);
+    /// @notice Emitted when a holder voids every application it signed with a nonce below `nonce`.
+    event ApplicationsCancelled(address indexed holder, uint256 nonce);
+    /// @notice Emitted when the regulator cancels a registration (the ERC-721 Transfer to zero accompanies it). The
+    /// digest is free again; a later registration of it gets `epoch` + 1 and none of the cancelled one's licences.
+    event RegistrationCancelled(
+        uint256 indexed assetId, address indexed holder, address indexed regulator, uint8 epoch, bytes32 reasonDigest
+    );
+    /// @notice Emitted when the regulator moves a registration to another holder who applied for it (the ERC-721
+    /// Transfer accompanies it).
+    event RegistrationReassigned(
+        uint256 indexed assetId, address indexed from, address indexed to, address regulator, bytes32 reasonDigest
+    );
+    /// @notice Emitted when the regulator records a de-identification finding on an asset of personal lineage: its
+    /// children no longer inherit the consent requirement.
+    event AssetDeidentified(uint256 indexed assetId, address indexed regulator, bytes32 findingDigest);
     /// @notice Emitted once, when the deployer wires the trade recorder and pledge registry.
     event ModulesWired(address tradeRecorder, address pledgeRegistry);
     /// @notice Emitted at every lifecycle transition, and at registration unless the asset starts in force with no
@@ -124,10 +158,37 @@ interface IDataAssetRegistry {
     /// @notice Emitted once, when the deployer wires the registration lifecycle module.
     event LifecycleWired(address lifecycle);
 
-    /// @notice Registers an asset. Caller: an active exchange at which `r.holder` is recognised.
-    /// @dev Lineage: for each parent, `r.holder` must hold it or hold a processing licence in force now.
+    /// @notice Registers an asset. Caller: an active exchange at which `r.holder` is recognised, holding the
+    /// holder's signed application (EIP-712 `Application`, ECDSA or ERC-1271) that names this exchange.
+    /// @dev Lineage: for each parent, `r.holder` must hold it or hold a processing licence in force now; the level is
+    /// at least each parent's; personal lineage (a personal parent not found de-identified) needs a consent digest.
     /// @return assetId uint256(r.contentDigest)
-    function register(Registration calldata r) external returns (uint256 assetId);
+    function register(Registration calldata r, bytes calldata holderSignature) external returns (uint256 assetId);
+
+    /// @notice Voids every application the caller signed with its current nonce. Emits ApplicationsCancelled.
+    function cancelApplications() external;
+
+    /// @notice The holder's current application nonce.
+    function applicationNonce(address holder) external view returns (uint256);
+
+    /// @notice The EIP-712 digest the holder signs for `r` registered by `exchange`.
+    function hashApplication(Registration calldata r, address exchange) external view returns (bytes32);
+
+    /// @notice Cancels a registration made in bad faith. Regulator only; not while pledged. The token is burnt, the
+    /// holder's application nonce advances (its old applications are void) and the digest is free again.
+    function cancelRegistration(uint256 assetId, bytes32 reasonDigest) external;
+
+    /// @notice Moves a registration to `r.holder`, who signed an application for it (same digest, the asset's
+    /// registering exchange, kind, source and level). Regulator only; not while pledged or frozen.
+    function reassignRegistration(
+        uint256 assetId,
+        Registration calldata r,
+        bytes calldata holderSignature,
+        bytes32 reasonDigest
+    ) external;
+
+    /// @notice Records the regulator's de-identification finding on an asset of personal lineage. Regulator only.
+    function recordDeidentification(uint256 assetId, bytes32 findingDigest) external;
 
     /// @notice Freezes an asset (no trade, no licence, no derivation). Regulator only.
     function freeze(uint256 assetId, string calldata reason) external;
@@ -145,8 +206,11 @@ interface IDataAssetRegistry {
     /// @notice Revokes a licence in force: by its grantor if revocable, by the regulator always.
     function revokeLicence(uint256 assetId, address grantee, Right right, string calldata reason) external;
 
-    /// @notice Moves the holding right. Trade recorder only, after it has checked the seller's authorisation.
-    function transferByTrade(uint256 assetId, address from, address to, uint256 tradeId) external;
+    /// @notice Moves the holding right. Trade recorder only, after it has checked the seller's authorisation and the
+    /// buyer's acceptance, which both name the asset's state nonce `expectedStateNonce` (RegistryStateChanged if a
+    /// licence, revocation or pledge changed the rights since).
+    function transferByTrade(uint256 assetId, address from, address to, uint256 tradeId, uint64 expectedStateNonce)
+        external;
 
     /// @notice Grants a licence on the seller's behalf. Trade recorder only.
     function grantLicenceByTrade(
@@ -158,10 +222,14 @@ interface IDataAssetRegistry {
         uint256 tradeId
     ) external returns (bytes32 licenceId);
 
-    /// @notice Locks (`pledged` true) or unlocks an asset. Pledge registry only.
-    function setPledgeLock(uint256 assetId, bool pledged, uint256 pledgeId) external;
+    /// @notice Locks (`pledged` true, until the term's end `pledgeEnd`) or unlocks an asset. Pledge registry only.
+    /// While locked: no change of holder, no exclusive or irrevocable licence, none ending after `pledgeEnd`, and no
+    /// derivation the lender has not approved.
+    function setPledgeLock(uint256 assetId, bool pledged, uint256 pledgeId, uint40 pledgeEnd) external;
 
-    /// @notice Does `account` hold a licence of `right` on `assetId` in force at unix time `timestamp`?
+    /// @notice Does `account` hold a licence of `right` on `assetId` in force at unix time `timestamp`? Answers from
+    /// the latest licence of (asset, account, right); for an instant before it started, when it replaced an earlier
+    /// one, reverts with RegistryLicenceHistoryNotKept: history is the indexer's (API rights-at).
     function isLicensed(uint256 assetId, address account, Right right, uint256 timestamp)
         external
         view

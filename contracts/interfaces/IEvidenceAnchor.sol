@@ -4,7 +4,8 @@ pragma solidity ^0.8.27;
 /// @title Merkle-batched evidence (存证, 行为留痕)
 /// @notice An accredited exchange anchors a batch of evidence items as one Merkle root, with the leaf count and
 /// the CID of the manifest that lists the leaves. Gas does not depend on the batch size. A batch is identified by
-/// its root. Leaves use the OpenZeppelin standard Merkle tree format over (bytes32 itemDigest, uint256 assetId):
+/// (anchoring exchange, root): one exchange anchoring a root first cannot take another exchange's anchoring of it.
+/// Leaves use the OpenZeppelin standard Merkle tree format over (bytes32 itemDigest, uint256 assetId):
 /// leaf = keccak256(bytes.concat(keccak256(abi.encode(itemDigest, assetId)))) — see docs/merkle-leaf.md.
 interface IEvidenceAnchor {
     /// @dev A stored batch (one slot).
@@ -19,8 +20,8 @@ interface IEvidenceAnchor {
     error EvidenceZeroRoot(); // root is zero
     error EvidenceEmptyBatch(); // leaf count is zero
     error EvidenceMissingManifest(); // manifest CID is empty
-    error EvidenceBatchExists(bytes32 root); // this root is anchored already
-    error EvidenceBatchNotFound(bytes32 root); // unknown batch
+    error EvidenceBatchExists(address exchange, bytes32 root); // this exchange anchored this root already
+    error EvidenceBatchNotFound(address exchange, bytes32 root); // that exchange never anchored this root
 
     /// @notice Emitted when an exchange anchors a batch.
     event EvidenceAnchored(
@@ -32,25 +33,32 @@ interface IEvidenceAnchor {
     );
 
     /// @notice Anchors a batch. Caller: an active exchange.
-    /// @param root Merkle root (OpenZeppelin standard tree) of the batch; becomes its id.
+    /// @param root Merkle root (OpenZeppelin standard tree) of the batch; with the caller, its id.
     /// @param leafCount Number of leaves.
     /// @param manifestCid IPFS CID of the manifest listing the leaves.
     /// @param assetId An asset the whole batch concerns, or 0. Not checked against the registry: evidence may be
     /// deposited before the asset is registered.
     function anchor(bytes32 root, uint56 leafCount, string calldata manifestCid, uint256 assetId) external;
 
-    /// @notice True when `leaf` is in the batch with id (root) `batchId` by `proof`.
+    /// @notice True when `leaf` is in the batch `root` anchored by `exchange`, by `proof`.
     /// @param leaf The double-hashed leaf: keccak256(bytes.concat(keccak256(abi.encode(itemDigest, assetId)))).
-    function verify(bytes32 batchId, bytes32 leaf, bytes32[] calldata proof) external view returns (bool);
-
-    /// @notice True when the item (its SHA-256 digest and referenced asset or 0) is in batch `batchId`.
-    function verifyItem(bytes32 batchId, bytes32 itemDigest, uint256 assetId, bytes32[] calldata proof)
+    function verify(address exchange, bytes32 root, bytes32 leaf, bytes32[] calldata proof)
         external
         view
         returns (bool);
 
-    /// @notice The stored batch; reverts with EvidenceBatchNotFound if unknown.
-    function getBatch(bytes32 batchId) external view returns (Batch memory);
+    /// @notice True when the item (its SHA-256 digest and referenced asset or 0) is in the batch `root` anchored by
+    /// `exchange`.
+    function verifyItem(
+        address exchange,
+        bytes32 root,
+        bytes32 itemDigest,
+        uint256 assetId,
+        bytes32[] calldata proof
+    ) external view returns (bool);
+
+    /// @notice The batch `root` anchored by `exchange`; reverts with EvidenceBatchNotFound if there is none.
+    function getBatch(address exchange, bytes32 root) external view returns (Batch memory);
 
     /// @notice The leaf hash for an item, as `verify` expects it.
     function leafOf(bytes32 itemDigest, uint256 assetId) external pure returns (bytes32);

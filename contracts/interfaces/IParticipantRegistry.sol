@@ -20,8 +20,9 @@ interface IParticipantRegistry {
         address homeExchange; // the exchange that onboarded it
         MerchantCategory category; // 数商类别
         ParticipantStatus status; // Active or Suspended
-        bool heldByRegulator; // suspended by the regulator: only the regulator can reinstate
+        bool heldByRegulator; // suspended by the regulator: only the regulator lifts this
         uint40 onboardedAt; // unix time of onboarding
+        bool suspendedByHome; // suspended by the home exchange: only the home exchange lifts this
     }
 
     error ParticipantsUnauthorized(address account); // caller lacks the role the call needs
@@ -42,6 +43,10 @@ interface IParticipantRegistry {
     error ParticipantsNotRecognised(address merchant, address exchange); // merchant not recognised there
     error ParticipantsRecognitionNotFound(address recogniser, address subject); // withdrawing a missing one
     error ParticipantsRoleConflict(address account); // an exchange cannot be a merchant, nor a merchant an exchange
+    error ParticipantsInvalidSignature(address merchant); // not the merchant's signature over the onboarding
+    error ParticipantsConsentExpired(uint64 deadline); // the merchant's onboarding consent has expired
+    error ParticipantsMerchantNotActive(address merchant); // a suspended merchant cannot move its home
+    error ParticipantsSameHome(address merchant, address exchange); // re-homing to the current home
 
     /// @notice Emitted when the regulator accredits an exchange.
     event ExchangeAccredited(address indexed exchange, bytes4 code, string name, address indexed regulator);
@@ -56,9 +61,30 @@ interface IParticipantRegistry {
         MerchantCategory category,
         bytes32 credentialDigest
     );
+    /// @notice Emitted when a merchant moves its home to another exchange with its own signed consent and the new
+    /// exchange's call.
+    event MerchantMoved(
+        address indexed merchant,
+        address indexed from,
+        address indexed to,
+        MerchantCategory category,
+        bytes32 credentialDigest
+    );
+    /// @notice Emitted when the regulator re-homes a merchant (the old home's suspension, if any, falls away).
+    event MerchantRehomed(
+        address indexed merchant, address indexed from, address indexed to, address regulator, string reason
+    );
+    /// @notice Emitted when the regulator offboards a merchant: it is no one's merchant (and may later be onboarded
+    /// again, with its consent, or become an exchange).
+    event MerchantOffboarded(address indexed merchant, address indexed home, address indexed regulator, string reason);
+    /// @notice Emitted when a merchant voids the onboarding consents it signed with its current nonce.
+    event OnboardingConsentCancelled(address indexed merchant, uint256 nonce);
     /// @notice Emitted when the home exchange or the regulator suspends a merchant.
     event MerchantSuspended(address indexed merchant, address indexed by, bool byRegulator, string reason);
-    /// @notice Emitted when a suspended merchant is reinstated.
+    /// @notice Emitted when one party lifts its suspension of a merchant while the other's still stands (the merchant
+    /// stays suspended); `byRegulator` says whose was lifted.
+    event MerchantSuspensionLifted(address indexed merchant, address indexed by, bool byRegulator, string reason);
+    /// @notice Emitted when a suspended merchant is reinstated (active again).
     event MerchantReinstated(address indexed merchant, address indexed by, string reason);
     /// @notice Emitted when `recogniser` recognises every merchant onboarded by `recognised`.
     event ExchangeRecognised(address indexed recogniser, address indexed recognised);
@@ -81,10 +107,42 @@ interface IParticipantRegistry {
     /// @notice Reinstates a suspended exchange. Regulator only.
     function reinstateExchange(address exchange, string calldata reason) external;
 
-    /// @notice Onboards a merchant with the caller (an active exchange) as its home exchange. An accredited exchange
-    /// cannot be onboarded as a merchant (it would hold rights and record its own trades).
+    /// @notice Onboards a merchant with the caller (an active exchange) as its home exchange, with the merchant's
+    /// signed consent (EIP-712 `Onboarding`, ECDSA or ERC-1271, the merchant's current nonce). An accredited exchange
+    /// cannot be onboarded as a merchant (it would hold rights and record its own trades). A merchant onboarded at
+    /// another exchange, active, moves its home to the caller (both sides consent: its signature, the caller's call).
     /// @param credentialDigest SHA-256 of the exchange's onboarding credential for this merchant.
-    function onboardMerchant(address merchant, MerchantCategory category, bytes32 credentialDigest) external;
+    /// @param deadline The merchant's consent is void after this unix time.
+    /// @param merchantSignature The merchant's signature of the `Onboarding` naming the caller.
+    function onboardMerchant(
+        address merchant,
+        MerchantCategory category,
+        bytes32 credentialDigest,
+        uint64 deadline,
+        bytes calldata merchantSignature
+    ) external;
+
+    /// @notice Voids the caller's outstanding onboarding consent (uses up its current nonce).
+    function cancelOnboardingConsent() external;
+
+    /// @notice The merchant's current onboarding-consent nonce.
+    function onboardingNonce(address merchant) external view returns (uint256);
+
+    /// @notice The EIP-712 digest the merchant signs to be onboarded by `exchange`.
+    function hashOnboarding(
+        address merchant,
+        address exchange,
+        MerchantCategory category,
+        bytes32 credentialDigest,
+        uint256 nonce,
+        uint64 deadline
+    ) external view returns (bytes32);
+
+    /// @notice Moves a merchant to another active home exchange. Regulator only, with a reason.
+    function rehomeMerchant(address merchant, address newHome, string calldata reason) external;
+
+    /// @notice Removes a merchant's onboarding. Regulator only, with a reason.
+    function offboardMerchant(address merchant, string calldata reason) external;
 
     /// @notice Suspends a merchant: by its home exchange, or by the regulator (who alone can then reinstate).
     function suspendMerchant(address merchant, string calldata reason) external;

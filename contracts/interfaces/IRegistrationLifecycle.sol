@@ -7,7 +7,9 @@ pragma solidity ^0.8.27;
 /// assets not in force on every path); this module decides the transitions, sets them through the registry's
 /// lifecycle role, and announces each with an event.
 interface IRegistrationLifecycle {
-    /// @dev An objection as stored (one slot), keyed by keccak256(abi.encode(assetId, objector)).
+    /// @dev An objection as stored (one slot), keyed by keccak256(abi.encode(assetId, objector, epoch)): `epoch` is the
+    /// registry's registration epoch of the digest, so that a registration the regulator cancelled for bad faith
+    /// (DataAssetRegistry.cancelRegistration, the digest free again) leaves nothing behind for the next one.
     struct Objection {
         address objector; // who lodged it (zero: none)
         uint40 lodgedAt; // unix time lodged
@@ -123,17 +125,18 @@ interface IRegistrationLifecycle {
     /// @notice An exchange's renewal window in days (its notice length and term: DataAssetRegistry.exchangeTerms).
     function renewalWindowDays(address exchange) external view returns (uint16);
 
-    /// @notice The stored objection of `objector` against `assetId` (zeroed if none).
+    /// @notice The stored objection of `objector` against the current registration of `assetId` (zeroed if none).
     function getObjection(uint256 assetId, address objector) external view returns (Objection memory);
 
-    /// @notice The number of open objections against an asset.
+    /// @notice The number of open objections against the current registration of an asset.
     function openObjections(uint256 assetId) external view returns (uint256);
 
-    /// @notice The holder who asked for cancellation (zero if none pending).
+    /// @notice The holder who asked for cancellation of the current registration (zero if none pending).
     function cancellationRequest(uint256 assetId) external view returns (address);
 
-    /// @notice The objection id of (assetId, objector).
-    function objectionIdOf(uint256 assetId, address objector) external pure returns (bytes32);
+    /// @notice The objection id of `objector` against the current registration of `assetId` (its registration epoch
+    /// read from the registry, which reverts for a digest not registered).
+    function objectionIdOf(uint256 assetId, address objector) external view returns (bytes32);
 
     /// @notice The participant registry.
     function participants() external view returns (address);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
-import {Right, Venue, LicenceTerms, CrossBorderMechanism, CrossBorderTerms} from "../common/Types.sol";
+import {
+    Right, Venue, LicenceTerms, EnforcementSale, CrossBorderMechanism, CrossBorderTerms
+} from "../common/Types.sol";
 
 /// @title Trade records (交易凭证) that apply the right they move
 /// @notice An accredited exchange records a trade; the right moves in the same transaction, so the proof and the
@@ -37,7 +39,8 @@ interface ITradeRecorder {
         bytes32 contractDigest; // SHA-256 of the signed trade contract; required
         Venue venue; // on-exchange (场内) or reported off-exchange (场外)
         uint256 linkedTradeId; // an earlier recorded trade this one links to (场内场外交易链接), or 0
-        uint64 deadline; // the seller's signature is void after this unix time
+        uint64 deadline; // the seller's and the buyer's signatures are void after this unix time
+        uint64 stateNonce; // the asset's state nonce both sides agreed on; checked for holding transfers
     }
 
     error TradeUnauthorized(address account); // caller is not an active exchange
@@ -47,7 +50,7 @@ interface ITradeRecorder {
     error TradeIdTooOld(uint256 tradeId, uint96 base); // serial below the exchange's window base: re-sign a new id
     error TradeWindowNotAdvanced(uint96 below, uint96 base); // closing ids below a serial that is not above the base
     error TradeExpired(uint64 deadline); // the seller's authorisation has expired
-    error TradeInvalidSignature(address seller); // the signature is not the seller's over these terms
+    error TradeInvalidSignature(address party); // the signature is not the seller's (or buyer's) over these terms
     error TradeSameParty(address party); // seller and buyer are the same account
     error TradeInvalidPrice(); // neither a disclosed price with currency nor a commitment, or both
     error TradeMissingContractDigest(); // no contract digest
@@ -93,21 +96,38 @@ interface ITradeRecorder {
     /// at which both seller and buyer are recognised.
     /// @param trade Every term of the trade.
     /// @param sellerSignature The seller's EIP-712 signature of `trade` (ECDSA, or ERC-1271 for contract wallets).
+    /// @param buyerSignature The buyer's signature of the same digest: its acceptance of the terms and, for a
+    /// holding transfer, of the asset's state (`stateNonce`).
     /// @return licenceId The licence granted, or zero for a holding transfer.
-    function recordTrade(Trade calldata trade, bytes calldata sellerSignature) external returns (bytes32 licenceId);
+    function recordTrade(Trade calldata trade, bytes calldata sellerSignature, bytes calldata buyerSignature)
+        external
+        returns (bytes32 licenceId);
+
+    /// @notice Records the enforcement of a pledge (质权实现) as an off-exchange holding transfer from `holder` to
+    /// `sale.to` and applies it. Caller: the registry's pledge registry, which checked the default, the objection
+    /// window and the buyer's acceptance. The trade id's prefix is the pledge registry, its serial `pledgeId`.
+    function recordEnforcement(uint256 assetId, address holder, uint256 pledgeId, EnforcementSale calldata sale)
+        external
+        returns (uint256 tradeId);
 
     /// @notice Records a cross-border trade and applies it, as `recordTrade` does, after checking the asset's class
     /// against the mechanism: core-level never; important-level only with SecurityAssessment or Exemption;
-    /// personal-source only with a mechanism. The seller signs the EIP-712 `CrossBorderTrade` (the trade and its
-    /// cross-border terms), so no exchange can move a domestic authorisation abroad.
+    /// personal-source only with a mechanism. The seller and the buyer both sign the EIP-712 `CrossBorderTrade` (the
+    /// trade, with the asset's state nonce, and its cross-border terms), so no exchange can move a domestic
+    /// authorisation abroad and no buyer is made to import terms or a state it did not accept.
+    /// @param trade Every term of the trade.
+    /// @param crossBorder The mechanism, filing digest and destination.
+    /// @param sellerSignature The seller's EIP-712 signature of the `CrossBorderTrade`.
+    /// @param buyerSignature The buyer's signature of the same digest.
     /// @return licenceId The licence granted, or zero for a holding transfer.
     function recordCrossBorderTrade(
         Trade calldata trade,
         CrossBorderTerms calldata crossBorder,
-        bytes calldata sellerSignature
+        bytes calldata sellerSignature,
+        bytes calldata buyerSignature
     ) external returns (bytes32 licenceId);
 
-    /// @notice The EIP-712 digest the seller signs for a cross-border trade.
+    /// @notice The EIP-712 digest the seller and the buyer sign for a cross-border trade.
     function hashCrossBorderTrade(Trade calldata trade, CrossBorderTerms calldata crossBorder)
         external
         view

@@ -12,6 +12,20 @@ contract MockAssetRegistry {
     mapping(uint256 assetId => IDataAssetRegistry.Asset asset) private _assets;
     mapping(uint256 assetId => address holder) private _owners;
     address private _pledgeRegistry;
+    address private _tradeRecorder;
+
+    /// @notice Names the trade recorder the pledge registry asks for (enforcement).
+    function setTradeRecorder(address tradeRecorder_) external {
+        _tradeRecorder = tradeRecorder_;
+    }
+
+    function tradeRecorder() external view returns (address) {
+        return _tradeRecorder;
+    }
+
+    function pledgeRegistry() external view returns (address) {
+        return _pledgeRegistry;
+    }
 
     /// @notice Arranges an asset registered at `exchange` and held by `holder`.
     function setAsset(uint256 assetId, address exchange, address holder) external {
@@ -26,8 +40,8 @@ contract MockAssetRegistry {
     }
 
     /// @notice Names the only caller allowed to `setPledgeLock`.
-    function setPledgeRegistry(address pledgeRegistry) external {
-        _pledgeRegistry = pledgeRegistry;
+    function setPledgeRegistry(address pledgeRegistry_) external {
+        _pledgeRegistry = pledgeRegistry_;
     }
 
     function exists(uint256 assetId) external view returns (bool) {
@@ -43,7 +57,7 @@ contract MockAssetRegistry {
         return _owners[assetId];
     }
 
-    function setPledgeLock(uint256 assetId, bool pledged, uint256 pledgeId) external {
+    function setPledgeLock(uint256 assetId, bool pledged, uint256 pledgeId, uint40) external {
         if (msg.sender != _pledgeRegistry) revert IDataAssetRegistry.RegistryUnauthorized(msg.sender);
         if (_assets[assetId].pledged == pledged) {
             if (pledged) revert IDataAssetRegistry.RegistryAssetPledged(assetId);

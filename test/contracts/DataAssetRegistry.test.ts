@@ -14,11 +14,14 @@ import {
 import { signPledge, currency } from "../helpers/signing";
 import { formatRegistrationNumber } from "../../service/src/digest";
 import type { DataAssetRegistry } from "../../typechain-types";
+import { FAR_DEADLINE, signApplication, signedRegister } from "../helpers/consent";
 
 const DAY = 86_400;
 const CID = "bafkreiaik25br4i43dguxfnclnv5bfjwn5dguigdcmkb3zovgriht6msua";
 const ZERO = ethers.ZeroHash;
 const SCOPE = digest("scope:analytics");
+/** A pledge term end far in the future (the hook tests lock assets directly). */
+const FAR_PLEDGE_END = 2n ** 39n;
 
 type Fixture = Awaited<ReturnType<typeof shuquanFixture>>;
 
@@ -33,6 +36,8 @@ interface Registration {
   metadataCid: string;
   consentDigest: string;
   parents: bigint[];
+  nonce: bigint;
+  deadline: bigint;
 }
 
 /** A registration with sensible defaults: an enterprise data resource of general level held by `holder`. */
@@ -47,6 +52,8 @@ function registration(label: string, holder: string, overrides: Partial<Registra
     metadataCid: CID,
     consentDigest: ZERO,
     parents: [] as bigint[],
+    nonce: 0n,
+    deadline: FAR_DEADLINE,
     ...overrides,
   };
 }
@@ -80,7 +87,7 @@ async function register(
   overrides: Partial<Registration> = {},
 ): Promise<bigint> {
   const r = registration(label, holder.address, overrides);
-  await f.registry.connect(exchange).register(r);
+  await signedRegister(f.registry, exchange, r);
   return BigInt(r.contentDigest);
 }
 
@@ -103,9 +110,9 @@ async function hooksFixture() {
   const hooks = (await ethers.deployContract("DataAssetRegistry", [await f.participants.getAddress()])) as unknown as DataAssetRegistry;
   await hooks.wireModules(recorderStub.address, pledgeStub.address);
   const r = registration("H", f.alice.address);
-  await hooks.connect(f.shde).register(r);
+  await signedRegister(hooks, f.shde, r);
   const core = registration("Hcore", f.alice.address, { level: DataLevel.Core });
-  await hooks.connect(f.shde).register(core);
+  await signedRegister(hooks, f.shde, core);
   return { ...f, hooks, recorderStub, pledgeStub, assetH: BigInt(r.contentDigest), assetHCore: BigInt(core.contentDigest) };
 }
 
@@ -133,6 +140,8 @@ describe("DataAssetRegistry", function () {
           "register", "freeze", "unfreeze", "grantLicence", "revokeLicence", "transferByTrade", "grantLicenceByTrade",
           "setPledgeLock", "isLicensed", "getLicence", "licenceIdOf", "getAsset", "exists", "registrationNumber",
           "wireModules", "participants", "tradeRecorder", "pledgeRegistry", "MAX_PARENTS", "version",
+          "cancelApplications", "applicationNonce", "hashApplication", "cancelRegistration", "reassignRegistration",
+          "recordDeidentification",
           "wireLifecycle", "setStatus", "setExchangeTerms", "lifecycle", "exchangeTerms",
         ] as const;
         let id = 0n;
@@ -201,7 +210,7 @@ describe("DataAssetRegistry", function () {
         const f = await loadFixture(shuquanFixture);
         const r = registration("A", f.alice.address, { consentDigest: digest("consent") });
         const id = BigInt(r.contentDigest);
-        const tx = f.registry.connect(f.shde).register(r);
+        const tx = signedRegister(f.registry, f.shde, r);
         await expect(tx)
           .to.emit(f.registry, "AssetRegistered")
           .withArgs(id, f.alice.address, f.shde.address, exchangeCode("SHDE"), 1, r.kind, r.source, r.level, r.metadataDigest, CID, r.consentDigest, []);
@@ -229,7 +238,8 @@ describe("DataAssetRegistry", function () {
       it("should return the asset id (uint256 of the content digest)", async function () {
         const f = await loadFixture(shuquanFixture);
         const r = registration("A", f.alice.address);
-        expect(await f.registry.connect(f.shde).register.staticCall(r)).to.equal(BigInt(r.contentDigest));
+        const sig = await signApplication(f.alice, f.registry, r, f.shde.address);
+        expect(await f.registry.connect(f.shde).register.staticCall(r, sig)).to.equal(BigInt(r.contentDigest));
       });
 
       it("should pack every kind, source and level faithfully", async function () {
@@ -261,10 +271,10 @@ describe("DataAssetRegistry", function () {
     context("when the caller is not an active exchange", function () {
       it("should revert with the participant registry's ParticipantsExchangeNotActive", async function () {
         const f = await loadFixture(shuquanFixture);
-        await expect(f.registry.connect(f.outsider).register(registration("A", f.alice.address)))
+        await expect(signedRegister(f.registry, f.outsider, registration("A", f.alice.address)))
           .to.be.revertedWithCustomError(f.participants, "ParticipantsExchangeNotActive")
           .withArgs(f.outsider.address);
-        await expect(f.registry.connect(f.alice).register(registration("A", f.alice.address)))
+        await expect(signedRegister(f.registry, f.alice, registration("A", f.alice.address)))
           .to.be.revertedWithCustomError(f.participants, "ParticipantsExchangeNotActive")
           .withArgs(f.alice.address);
       });
@@ -272,7 +282,7 @@ describe("DataAssetRegistry", function () {
       it("should refuse a suspended exchange", async function () {
         const f = await loadFixture(shuquanFixture);
         await f.participants.connect(f.regulator).suspendExchange(f.shde.address, "audit");
-        await expect(f.registry.connect(f.shde).register(registration("A", f.alice.address)))
+        await expect(signedRegister(f.registry, f.shde, registration("A", f.alice.address)))
           .to.be.revertedWithCustomError(f.participants, "ParticipantsExchangeNotActive")
           .withArgs(f.shde.address);
       });
@@ -282,10 +292,10 @@ describe("DataAssetRegistry", function () {
       it("should revert with ParticipantsNotRecognised", async function () {
         const f = await loadFixture(shuquanFixture);
         // bob is SHDE's merchant; GZDE recognises only alice from SHDE.
-        await expect(f.registry.connect(f.gzde).register(registration("A", f.bob.address)))
+        await expect(signedRegister(f.registry, f.gzde, registration("A", f.bob.address)))
           .to.be.revertedWithCustomError(f.participants, "ParticipantsNotRecognised")
           .withArgs(f.bob.address, f.gzde.address);
-        await expect(f.registry.connect(f.shde).register(registration("A", f.outsider.address)))
+        await expect(signedRegister(f.registry, f.shde, registration("A", f.outsider.address)))
           .to.be.revertedWithCustomError(f.participants, "ParticipantsNotRecognised")
           .withArgs(f.outsider.address, f.shde.address);
       });
@@ -293,14 +303,14 @@ describe("DataAssetRegistry", function () {
       it("should refuse a suspended merchant", async function () {
         const f = await loadFixture(shuquanFixture);
         await f.participants.connect(f.shde).suspendMerchant(f.alice.address, "kyc");
-        await expect(f.registry.connect(f.shde).register(registration("A", f.alice.address)))
+        await expect(signedRegister(f.registry, f.shde, registration("A", f.alice.address)))
           .to.be.revertedWithCustomError(f.participants, "ParticipantsNotRecognised")
           .withArgs(f.alice.address, f.shde.address);
       });
 
       it("should refuse a zero holder with RegistryZeroAddress", async function () {
         const f = await loadFixture(shuquanFixture);
-        await expect(f.registry.connect(f.shde).register(registration("A", ethers.ZeroAddress))).to.be.revertedWithCustomError(
+        await expect(signedRegister(f.registry, f.shde, registration("A", ethers.ZeroAddress))).to.be.revertedWithCustomError(
           f.registry,
           "RegistryZeroAddress",
         );
@@ -310,9 +320,9 @@ describe("DataAssetRegistry", function () {
     context("with a zero content or metadata digest", function () {
       it("should revert with RegistryInvalidDigest", async function () {
         const f = await loadFixture(shuquanFixture);
-        await expect(f.registry.connect(f.shde).register(registration("A", f.alice.address, { contentDigest: ZERO })))
+        await expect(signedRegister(f.registry, f.shde, registration("A", f.alice.address, { contentDigest: ZERO })))
           .to.be.revertedWithCustomError(f.registry, "RegistryInvalidDigest");
-        await expect(f.registry.connect(f.shde).register(registration("A", f.alice.address, { metadataDigest: ZERO })))
+        await expect(signedRegister(f.registry, f.shde, registration("A", f.alice.address, { metadataDigest: ZERO })))
           .to.be.revertedWithCustomError(f.registry, "RegistryInvalidDigest");
       });
     });
@@ -320,10 +330,10 @@ describe("DataAssetRegistry", function () {
     context("with a content digest registered already", function () {
       it("should revert with RegistryDuplicateDigest, at the same or another exchange", async function () {
         const f = await loadFixture(assetsFixture);
-        await expect(f.registry.connect(f.shde).register(registration("A", f.bob.address)))
+        await expect(signedRegister(f.registry, f.shde, registration("A", f.bob.address)))
           .to.be.revertedWithCustomError(f.registry, "RegistryDuplicateDigest")
           .withArgs(f.assetA);
-        await expect(f.registry.connect(f.gzde).register(registration("A", f.carol.address)))
+        await expect(signedRegister(f.registry, f.gzde, registration("A", f.carol.address)))
           .to.be.revertedWithCustomError(f.registry, "RegistryDuplicateDigest")
           .withArgs(f.assetA);
       });
@@ -333,7 +343,7 @@ describe("DataAssetRegistry", function () {
       it("should revert with RegistryConsentRequired without a consent digest", async function () {
         const f = await loadFixture(shuquanFixture);
         const r = registration("P", f.alice.address, { source: AssetSource.Personal });
-        await expect(f.registry.connect(f.shde).register(r))
+        await expect(signedRegister(f.registry, f.shde, r))
           .to.be.revertedWithCustomError(f.registry, "RegistryConsentRequired")
           .withArgs(BigInt(r.contentDigest));
       });
@@ -358,7 +368,7 @@ describe("DataAssetRegistry", function () {
           const f = await loadFixture(assetsFixture);
           const p2 = await register(f, "A2");
           const r = registration("D", f.alice.address, { kind: AssetKind.Product, parents: [f.assetA, p2] });
-          await expect(f.registry.connect(f.shde).register(r))
+          await expect(signedRegister(f.registry, f.shde, r))
             .to.emit(f.registry, "AssetRegistered")
             .withArgs(BigInt(r.contentDigest), f.alice.address, f.shde.address, exchangeCode("SHDE"), 4, AssetKind.Product, r.source, r.level, r.metadataDigest, CID, ZERO, [f.assetA, p2]);
         });
@@ -368,7 +378,7 @@ describe("DataAssetRegistry", function () {
         it("should register", async function () {
           const f = await loadFixture(assetsFixture);
           await f.registry.connect(f.carol).grantLicence(f.assetB, f.alice.address, Right.Processing, await terms());
-          await expect(f.registry.connect(f.shde).register(registration("D", f.alice.address, { parents: [f.assetB] }))).to.emit(
+          await expect(signedRegister(f.registry, f.shde, registration("D", f.alice.address, { parents: [f.assetB] }))).to.emit(
             f.registry,
             "AssetRegistered",
           );
@@ -378,7 +388,7 @@ describe("DataAssetRegistry", function () {
       context("when the holder neither holds nor may process a parent", function () {
         it("should revert with RegistryParentUnauthorized", async function () {
           const f = await loadFixture(assetsFixture);
-          await expect(f.registry.connect(f.shde).register(registration("D", f.alice.address, { parents: [f.assetA, f.assetB] })))
+          await expect(signedRegister(f.registry, f.shde, registration("D", f.alice.address, { parents: [f.assetA, f.assetB] })))
             .to.be.revertedWithCustomError(f.registry, "RegistryParentUnauthorized")
             .withArgs(f.assetB, f.alice.address);
         });
@@ -387,7 +397,7 @@ describe("DataAssetRegistry", function () {
           const f = await loadFixture(assetsFixture);
           await f.registry.connect(f.carol).grantLicence(f.assetB, f.alice.address, Right.Operating, await terms());
           await f.registry.connect(f.carol).grantLicence(f.assetB, f.alice.address, Right.ProductUse, await terms());
-          await expect(f.registry.connect(f.shde).register(registration("D", f.alice.address, { parents: [f.assetB] })))
+          await expect(signedRegister(f.registry, f.shde, registration("D", f.alice.address, { parents: [f.assetB] })))
             .to.be.revertedWithCustomError(f.registry, "RegistryParentUnauthorized")
             .withArgs(f.assetB, f.alice.address);
         });
@@ -397,7 +407,7 @@ describe("DataAssetRegistry", function () {
           const t = await terms();
           await f.registry.connect(f.carol).grantLicence(f.assetB, f.alice.address, Right.Processing, t);
           await time.increaseTo(t.end);
-          await expect(f.registry.connect(f.shde).register(registration("D", f.alice.address, { parents: [f.assetB] })))
+          await expect(signedRegister(f.registry, f.shde, registration("D", f.alice.address, { parents: [f.assetB] })))
             .to.be.revertedWithCustomError(f.registry, "RegistryParentUnauthorized")
             .withArgs(f.assetB, f.alice.address);
         });
@@ -406,7 +416,7 @@ describe("DataAssetRegistry", function () {
           const f = await loadFixture(assetsFixture);
           await f.registry.connect(f.carol).grantLicence(f.assetB, f.alice.address, Right.Processing, await terms());
           await f.registry.connect(f.carol).revokeLicence(f.assetB, f.alice.address, Right.Processing, "breach");
-          await expect(f.registry.connect(f.shde).register(registration("D", f.alice.address, { parents: [f.assetB] })))
+          await expect(signedRegister(f.registry, f.shde, registration("D", f.alice.address, { parents: [f.assetB] })))
             .to.be.revertedWithCustomError(f.registry, "RegistryParentUnauthorized")
             .withArgs(f.assetB, f.alice.address);
         });
@@ -415,11 +425,11 @@ describe("DataAssetRegistry", function () {
           const f = await loadFixture(assetsFixture);
           const t = await terms({ start: (await time.latest()) + 10 * DAY });
           await f.registry.connect(f.carol).grantLicence(f.assetB, f.alice.address, Right.Processing, t);
-          await expect(f.registry.connect(f.shde).register(registration("D", f.alice.address, { parents: [f.assetB] })))
+          await expect(signedRegister(f.registry, f.shde, registration("D", f.alice.address, { parents: [f.assetB] })))
             .to.be.revertedWithCustomError(f.registry, "RegistryParentUnauthorized")
             .withArgs(f.assetB, f.alice.address);
           await time.increaseTo(t.start);
-          await expect(f.registry.connect(f.shde).register(registration("D", f.alice.address, { parents: [f.assetB] }))).to.emit(
+          await expect(signedRegister(f.registry, f.shde, registration("D", f.alice.address, { parents: [f.assetB] }))).to.emit(
             f.registry,
             "AssetRegistered",
           );
@@ -427,8 +437,8 @@ describe("DataAssetRegistry", function () {
 
         it("should refuse once the holder has sold the parent", async function () {
           const f = await loadFixture(hooksFixture);
-          await f.hooks.connect(f.recorderStub).transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n);
-          await expect(f.hooks.connect(f.shde).register(registration("D", f.alice.address, { parents: [f.assetH] })))
+          await f.hooks.connect(f.recorderStub).transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n, 0n);
+          await expect(signedRegister(f.hooks, f.shde, registration("D", f.alice.address, { parents: [f.assetH] })))
             .to.be.revertedWithCustomError(f.hooks, "RegistryParentUnauthorized")
             .withArgs(f.assetH, f.alice.address);
         });
@@ -438,7 +448,7 @@ describe("DataAssetRegistry", function () {
         it("should revert with RegistryTooManyParents", async function () {
           const f = await loadFixture(assetsFixture);
           const parents = Array.from({ length: 9 }, (_, i) => BigInt(digest(`p${i}`)));
-          await expect(f.registry.connect(f.shde).register(registration("D", f.alice.address, { parents })))
+          await expect(signedRegister(f.registry, f.shde, registration("D", f.alice.address, { parents })))
             .to.be.revertedWithCustomError(f.registry, "RegistryTooManyParents")
             .withArgs(9, 8);
         });
@@ -447,7 +457,7 @@ describe("DataAssetRegistry", function () {
           const f = await loadFixture(assetsFixture);
           const parents: bigint[] = [];
           for (let i = 0; i < 8; i++) parents.push(await register(f, `p${i}`));
-          await expect(f.registry.connect(f.shde).register(registration("D", f.alice.address, { parents }))).to.emit(f.registry, "AssetRegistered");
+          await expect(signedRegister(f.registry, f.shde, registration("D", f.alice.address, { parents }))).to.emit(f.registry, "AssetRegistered");
         });
       });
 
@@ -456,7 +466,7 @@ describe("DataAssetRegistry", function () {
           const f = await loadFixture(assetsFixture);
           const r = registration("D", f.alice.address);
           r.parents = [BigInt(r.contentDigest)];
-          await expect(f.registry.connect(f.shde).register(r))
+          await expect(signedRegister(f.registry, f.shde, r))
             .to.be.revertedWithCustomError(f.registry, "RegistrySelfParent")
             .withArgs(BigInt(r.contentDigest));
         });
@@ -465,7 +475,7 @@ describe("DataAssetRegistry", function () {
       context("with a parent listed twice", function () {
         it("should revert with RegistryDuplicateParent", async function () {
           const f = await loadFixture(assetsFixture);
-          await expect(f.registry.connect(f.shde).register(registration("D", f.alice.address, { parents: [f.assetA, f.assetA] })))
+          await expect(signedRegister(f.registry, f.shde, registration("D", f.alice.address, { parents: [f.assetA, f.assetA] })))
             .to.be.revertedWithCustomError(f.registry, "RegistryDuplicateParent")
             .withArgs(f.assetA);
         });
@@ -475,7 +485,7 @@ describe("DataAssetRegistry", function () {
         it("should revert with RegistryAssetNotFound", async function () {
           const f = await loadFixture(assetsFixture);
           const ghost = BigInt(digest("ghost"));
-          await expect(f.registry.connect(f.shde).register(registration("D", f.alice.address, { parents: [ghost] })))
+          await expect(signedRegister(f.registry, f.shde, registration("D", f.alice.address, { parents: [ghost] })))
             .to.be.revertedWithCustomError(f.registry, "RegistryAssetNotFound")
             .withArgs(ghost);
         });
@@ -485,7 +495,7 @@ describe("DataAssetRegistry", function () {
         it("should revert with RegistryAssetFrozen", async function () {
           const f = await loadFixture(assetsFixture);
           await f.registry.connect(f.regulator).freeze(f.assetA, "dispute");
-          await expect(f.registry.connect(f.shde).register(registration("D", f.alice.address, { parents: [f.assetA] })))
+          await expect(signedRegister(f.registry, f.shde, registration("D", f.alice.address, { parents: [f.assetA] })))
             .to.be.revertedWithCustomError(f.registry, "RegistryAssetFrozen")
             .withArgs(f.assetA);
         });
@@ -497,12 +507,12 @@ describe("DataAssetRegistry", function () {
         const f = await loadFixture(assetsFixture);
         const g = async (p: Promise<{ wait(): Promise<unknown> }>) =>
           ((await (await p).wait()) as { gasUsed: bigint }).gasUsed;
-        const newHolder = await g(f.registry.connect(f.shde).register(registration("g1", f.dave.address)));
-        const existing = await g(f.registry.connect(f.shde).register(registration("g2", f.dave.address)));
+        const newHolder = await g(signedRegister(f.registry, f.shde, registration("g1", f.dave.address)));
+        const existing = await g(signedRegister(f.registry, f.shde, registration("g2", f.dave.address)));
         const b2 = await register(f, "B2", f.carol, f.gzde);
         await f.registry.connect(f.carol).grantLicence(f.assetB, f.dave.address, Right.Processing, await terms());
         await f.registry.connect(f.carol).grantLicence(b2, f.dave.address, Right.Processing, await terms());
-        const twoParents = await g(f.registry.connect(f.shde).register(registration("g3", f.dave.address, { parents: [f.assetB, b2] })));
+        const twoParents = await g(signedRegister(f.registry, f.shde, registration("g3", f.dave.address, { parents: [f.assetB, b2] })));
         const grant = await g(f.registry.connect(f.alice).grantLicence(f.assetA, f.bob.address, Right.Processing, await terms()));
         // Measured, not asserted (the gas report is the benchmark's job).
         console.log(`      register: new holder ${newHolder}, existing holder ${existing}, 2 licensed parents ${twoParents}; grant ${grant}`);
@@ -1081,7 +1091,7 @@ describe("DataAssetRegistry", function () {
     context("when the trade recorder moves the holding", function () {
       it("should transfer and emit Transfer then HoldingTransferred", async function () {
         const f = await loadFixture(hooksFixture);
-        const tx = f.hooks.connect(f.recorderStub).transferByTrade(f.assetH, f.alice.address, f.bob.address, 77n);
+        const tx = f.hooks.connect(f.recorderStub).transferByTrade(f.assetH, f.alice.address, f.bob.address, 77n, 0n);
         await expect(tx).to.emit(f.hooks, "Transfer").withArgs(f.alice.address, f.bob.address, f.assetH);
         await expect(tx).to.emit(f.hooks, "HoldingTransferred").withArgs(f.assetH, f.alice.address, f.bob.address, 77n);
         expect(await f.hooks.ownerOf(f.assetH)).to.equal(f.bob.address);
@@ -1094,7 +1104,7 @@ describe("DataAssetRegistry", function () {
       it("should revert with RegistryUnauthorized", async function () {
         const f = await loadFixture(hooksFixture);
         for (const who of [f.alice, f.shde, f.pledgeStub]) {
-          await expect(f.hooks.connect(who).transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n))
+          await expect(f.hooks.connect(who).transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n, 0n))
             .to.be.revertedWithCustomError(f.hooks, "RegistryUnauthorized")
             .withArgs(who.address);
         }
@@ -1105,16 +1115,16 @@ describe("DataAssetRegistry", function () {
       it("should refuse unknown, frozen, core-level and pledged assets", async function () {
         const f = await loadFixture(hooksFixture);
         const rec = f.hooks.connect(f.recorderStub);
-        await expect(rec.transferByTrade(5n, f.alice.address, f.bob.address, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotFound").withArgs(5n);
-        await expect(rec.transferByTrade(f.assetHCore, f.alice.address, f.bob.address, 1n))
+        await expect(rec.transferByTrade(5n, f.alice.address, f.bob.address, 1n, 0n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotFound").withArgs(5n);
+        await expect(rec.transferByTrade(f.assetHCore, f.alice.address, f.bob.address, 1n, 0n))
           .to.be.revertedWithCustomError(f.hooks, "RegistryCoreData")
           .withArgs(f.assetHCore);
-        await f.hooks.connect(f.pledgeStub).setPledgeLock(f.assetH, true, 1n);
-        await expect(rec.transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n))
+        await f.hooks.connect(f.pledgeStub).setPledgeLock(f.assetH, true, 1n, FAR_PLEDGE_END);
+        await expect(rec.transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n, 0n))
           .to.be.revertedWithCustomError(f.hooks, "RegistryAssetPledged")
           .withArgs(f.assetH);
         await f.hooks.connect(f.regulator).freeze(f.assetH, "x");
-        await expect(rec.transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n))
+        await expect(rec.transferByTrade(f.assetH, f.alice.address, f.bob.address, 1n, 0n))
           .to.be.revertedWithCustomError(f.hooks, "RegistryAssetFrozen")
           .withArgs(f.assetH);
       });
@@ -1122,10 +1132,10 @@ describe("DataAssetRegistry", function () {
       it("should refuse a seller who is not the holder, and a zero buyer", async function () {
         const f = await loadFixture(hooksFixture);
         const rec = f.hooks.connect(f.recorderStub);
-        await expect(rec.transferByTrade(f.assetH, f.bob.address, f.carol.address, 1n))
+        await expect(rec.transferByTrade(f.assetH, f.bob.address, f.carol.address, 1n, 0n))
           .to.be.revertedWithCustomError(f.hooks, "RegistryNotHolder")
           .withArgs(f.assetH, f.bob.address);
-        await expect(rec.transferByTrade(f.assetH, f.alice.address, ethers.ZeroAddress, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryZeroAddress");
+        await expect(rec.transferByTrade(f.assetH, f.alice.address, ethers.ZeroAddress, 1n, 0n)).to.be.revertedWithCustomError(f.hooks, "RegistryZeroAddress");
       });
     });
   });
@@ -1167,17 +1177,17 @@ describe("DataAssetRegistry", function () {
       it("should set the flag and emit AssetPledgeLockChanged", async function () {
         const f = await loadFixture(hooksFixture);
         const p = f.hooks.connect(f.pledgeStub);
-        await expect(p.setPledgeLock(f.assetH, true, 3n)).to.emit(f.hooks, "AssetPledgeLockChanged").withArgs(f.assetH, true, 3n);
+        await expect(p.setPledgeLock(f.assetH, true, 3n, FAR_PLEDGE_END)).to.emit(f.hooks, "AssetPledgeLockChanged").withArgs(f.assetH, true, 3n);
         expect((await f.hooks.getAsset(f.assetH)).pledged).to.equal(true);
-        await expect(p.setPledgeLock(f.assetH, false, 3n)).to.emit(f.hooks, "AssetPledgeLockChanged").withArgs(f.assetH, false, 3n);
+        await expect(p.setPledgeLock(f.assetH, false, 3n, 0)).to.emit(f.hooks, "AssetPledgeLockChanged").withArgs(f.assetH, false, 3n);
         expect((await f.hooks.getAsset(f.assetH)).pledged).to.equal(false);
       });
 
       it("should allow unlocking a frozen asset", async function () {
         const f = await loadFixture(hooksFixture);
-        await f.hooks.connect(f.pledgeStub).setPledgeLock(f.assetH, true, 3n);
+        await f.hooks.connect(f.pledgeStub).setPledgeLock(f.assetH, true, 3n, FAR_PLEDGE_END);
         await f.hooks.connect(f.regulator).freeze(f.assetH, "x");
-        await expect(f.hooks.connect(f.pledgeStub).setPledgeLock(f.assetH, false, 3n)).to.emit(f.hooks, "AssetPledgeLockChanged");
+        await expect(f.hooks.connect(f.pledgeStub).setPledgeLock(f.assetH, false, 3n, 0)).to.emit(f.hooks, "AssetPledgeLockChanged");
         expect((await f.hooks.getAsset(f.assetH)).frozen).to.equal(true);
       });
     });
@@ -1186,15 +1196,15 @@ describe("DataAssetRegistry", function () {
       it("should refuse double locks, unlocking an unlocked asset, and locking frozen, core or unknown assets", async function () {
         const f = await loadFixture(hooksFixture);
         const p = f.hooks.connect(f.pledgeStub);
-        await expect(p.setPledgeLock(f.assetH, false, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotPledged").withArgs(f.assetH);
-        await expect(p.setPledgeLock(8n, true, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotFound").withArgs(8n);
-        await expect(p.setPledgeLock(8n, false, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotFound").withArgs(8n);
-        await expect(p.setPledgeLock(f.assetHCore, true, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryCoreData").withArgs(f.assetHCore);
-        await p.setPledgeLock(f.assetH, true, 1n);
-        await expect(p.setPledgeLock(f.assetH, true, 2n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetPledged").withArgs(f.assetH);
-        await p.setPledgeLock(f.assetH, false, 1n);
+        await expect(p.setPledgeLock(f.assetH, false, 1n, 0)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotPledged").withArgs(f.assetH);
+        await expect(p.setPledgeLock(8n, true, 1n, FAR_PLEDGE_END)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotFound").withArgs(8n);
+        await expect(p.setPledgeLock(8n, false, 1n, 0)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetNotFound").withArgs(8n);
+        await expect(p.setPledgeLock(f.assetHCore, true, 1n, FAR_PLEDGE_END)).to.be.revertedWithCustomError(f.hooks, "RegistryCoreData").withArgs(f.assetHCore);
+        await p.setPledgeLock(f.assetH, true, 1n, FAR_PLEDGE_END);
+        await expect(p.setPledgeLock(f.assetH, true, 2n, FAR_PLEDGE_END)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetPledged").withArgs(f.assetH);
+        await p.setPledgeLock(f.assetH, false, 1n, 0);
         await f.hooks.connect(f.regulator).freeze(f.assetH, "x");
-        await expect(p.setPledgeLock(f.assetH, true, 2n)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetFrozen").withArgs(f.assetH);
+        await expect(p.setPledgeLock(f.assetH, true, 2n, FAR_PLEDGE_END)).to.be.revertedWithCustomError(f.hooks, "RegistryAssetFrozen").withArgs(f.assetH);
       });
     });
 
@@ -1202,7 +1212,7 @@ describe("DataAssetRegistry", function () {
       it("should revert with RegistryUnauthorized", async function () {
         const f = await loadFixture(hooksFixture);
         for (const who of [f.alice, f.recorderStub, f.regulator]) {
-          await expect(f.hooks.connect(who).setPledgeLock(f.assetH, true, 1n)).to.be.revertedWithCustomError(f.hooks, "RegistryUnauthorized").withArgs(who.address);
+          await expect(f.hooks.connect(who).setPledgeLock(f.assetH, true, 1n, FAR_PLEDGE_END)).to.be.revertedWithCustomError(f.hooks, "RegistryUnauthorized").withArgs(who.address);
         }
       });
     });
@@ -1251,12 +1261,14 @@ async function pledgedFixture() {
   const now = await time.latest();
   const pledgeTerms = {
     assetId: f.assetA,
+    holder: f.alice.address,
     lender: f.lender.address,
     amount: 1_000_000n,
     currency: currency("CNY"),
     start: now,
     end: now + 365 * DAY,
     agreementDigest: digest("pledge agreement"),
+    stateNonce: (await f.registry.getAsset(f.assetA)).stateNonce,
     nonce: await f.pledges.nonces(f.alice.address),
     deadline: now + DAY,
   };

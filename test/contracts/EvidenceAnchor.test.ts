@@ -66,7 +66,7 @@ describe("EvidenceAnchor", function () {
       await expect(anchor.connect(shde).anchor(small.root, 3, CID, 0))
         .to.emit(anchor, "EvidenceAnchored")
         .withArgs(small.root, shde.address, 0, 3, CID);
-      const b = await anchor.getBatch(small.root);
+      const b = await anchor.getBatch(shde.address, small.root);
       expect(b.exchange).to.equal(shde.address);
       expect(b.leafCount).to.equal(3);
       expect(b.anchoredAt).to.equal(await time.latest());
@@ -144,14 +144,13 @@ describe("EvidenceAnchor", function () {
     });
 
     context("when the root is already anchored", function () {
-      it("should revert with EvidenceBatchExists, whoever anchors it again", async function () {
+      it("should revert with EvidenceBatchExists when the same exchange anchors it again, and not for another exchange", async function () {
         const { anchor, shde, gzde, small } = await loadFixture(evidenceFixture);
         await anchor.connect(shde).anchor(small.root, 3, CID, 0);
-        for (const who of [shde, gzde]) {
-          await expect(anchor.connect(who).anchor(small.root, 3, CID, 0))
-            .to.be.revertedWithCustomError(anchor, "EvidenceBatchExists")
-            .withArgs(small.root);
-        }
+        await expect(anchor.connect(shde).anchor(small.root, 3, CID, 0))
+          .to.be.revertedWithCustomError(anchor, "EvidenceBatchExists")
+          .withArgs(shde.address, small.root);
+        await expect(anchor.connect(gzde).anchor(small.root, 3, CID, 0)).to.emit(anchor, "EvidenceAnchored");
       });
     });
 
@@ -164,7 +163,7 @@ describe("EvidenceAnchor", function () {
         // Only calldata bytes of the root differ; the stored slot and the event have the same shape.
         const diff = r1!.gasUsed > r2!.gasUsed ? r1!.gasUsed - r2!.gasUsed : r2!.gasUsed - r1!.gasUsed;
         expect(diff).to.be.lessThan(500n);
-        expect((await anchor.getBatch(big.root)).leafCount).to.equal(10_000);
+        expect((await anchor.getBatch(shde.address, big.root)).leafCount).to.equal(10_000);
       });
     });
   });
@@ -175,7 +174,7 @@ describe("EvidenceAnchor", function () {
         const { anchor, shde, small } = await loadFixture(evidenceFixture);
         await anchor.connect(shde).anchor(small.root, 3, CID, 0);
         for (const [i] of small.entries()) {
-          expect(await anchor.verify(small.root, small.leafHash(small.at(i)!), small.getProof(i))).to.equal(true);
+          expect(await anchor.verify(shde.address, small.root, small.leafHash(small.at(i)!), small.getProof(i))).to.equal(true);
         }
       });
 
@@ -183,26 +182,26 @@ describe("EvidenceAnchor", function () {
         const { anchor, shde, small } = await loadFixture(evidenceFixture);
         await anchor.connect(shde).anchor(small.root, 3, CID, 0);
         const proof = small.getProof(0);
-        expect(await anchor.verify(small.root, small.leafHash(small.at(0)!), small.getProof(1))).to.equal(false);
+        expect(await anchor.verify(shde.address, small.root, small.leafHash(small.at(0)!), small.getProof(1))).to.equal(false);
         const tampered = [...proof];
         tampered[0] = ethers.keccak256(tampered[0]);
-        expect(await anchor.verify(small.root, small.leafHash(small.at(0)!), tampered)).to.equal(false);
-        expect(await anchor.verify(small.root, small.leafHash(small.at(0)!), [])).to.equal(false);
+        expect(await anchor.verify(shde.address, small.root, small.leafHash(small.at(0)!), tampered)).to.equal(false);
+        expect(await anchor.verify(shde.address, small.root, small.leafHash(small.at(0)!), [])).to.equal(false);
       });
 
       it("should reject a leaf that is not in the batch", async function () {
         const { anchor, shde, small } = await loadFixture(evidenceFixture);
         await anchor.connect(shde).anchor(small.root, 3, CID, 0);
         const stranger = await anchor.leafOf(sha256Of("not anchored"), 0);
-        expect(await anchor.verify(small.root, stranger, small.getProof(0))).to.equal(false);
+        expect(await anchor.verify(shde.address, small.root, stranger, small.getProof(0))).to.equal(false);
       });
 
       it("should reject a valid proof checked against another batch (wrong root)", async function () {
         const { anchor, shde, small, big } = await loadFixture(bigBatchFixture);
         await anchor.connect(shde).anchor(small.root, 3, CID, 0);
         await anchor.connect(shde).anchor(big.root, 10_000, CID, 0);
-        expect(await anchor.verify(big.root, small.leafHash(small.at(0)!), small.getProof(0))).to.equal(false);
-        expect(await anchor.verify(small.root, big.leafHash(big.at(0)!), big.getProof(0))).to.equal(false);
+        expect(await anchor.verify(shde.address, big.root, small.leafHash(small.at(0)!), small.getProof(0))).to.equal(false);
+        expect(await anchor.verify(shde.address, small.root, big.leafHash(big.at(0)!), big.getProof(0))).to.equal(false);
       });
 
       it("should verify proofs from a 10,000-leaf batch", async function () {
@@ -211,17 +210,17 @@ describe("EvidenceAnchor", function () {
         for (const i of [0, 1, 4_999, 7_777, 9_999]) {
           const proof = big.getProof(i);
           expect(proof.length).to.be.within(13, 14); // ceil(log2(10,000)) = 14
-          expect(await anchor.verify(big.root, big.leafHash(big.at(i)!), proof)).to.equal(true);
+          expect(await anchor.verify(shde.address, big.root, big.leafHash(big.at(i)!), proof)).to.equal(true);
         }
       });
     });
 
     context("when the batch is unknown", function () {
       it("should revert with EvidenceBatchNotFound", async function () {
-        const { anchor, small } = await loadFixture(evidenceFixture);
-        await expect(anchor.verify(small.root, small.leafHash(small.at(0)!), small.getProof(0)))
+        const { anchor, shde, small } = await loadFixture(evidenceFixture);
+        await expect(anchor.verify(shde.address, small.root, small.leafHash(small.at(0)!), small.getProof(0)))
           .to.be.revertedWithCustomError(anchor, "EvidenceBatchNotFound")
-          .withArgs(small.root);
+          .withArgs(shde.address, small.root);
       });
     });
   });
@@ -232,31 +231,31 @@ describe("EvidenceAnchor", function () {
       await anchor.connect(shde).anchor(small.root, 3, CID, 0);
       await anchor.connect(shde).anchor(big.root, 10_000, CID, 0);
       for (const [i, [digest, asset]] of small.entries()) {
-        expect(await anchor.verifyItem(small.root, digest, asset, small.getProof(i))).to.equal(true);
+        expect(await anchor.verifyItem(shde.address, small.root, digest, asset, small.getProof(i))).to.equal(true);
       }
       const [d1, a1] = small.at(1)!;
       expect(a1).to.equal(assetId);
-      expect(await anchor.verifyItem(small.root, d1, 0, small.getProof(1))).to.equal(false);
+      expect(await anchor.verifyItem(shde.address, small.root, d1, 0, small.getProof(1))).to.equal(false);
       // a leaf of the big tree, looked up by value as the service does
       const [d, a] = items[7_000];
       const index = [...big.entries()].find(([, v]) => v[0] === d)![0];
-      expect(await anchor.verifyItem(big.root, d, a, big.getProof(index))).to.equal(true);
+      expect(await anchor.verifyItem(shde.address, big.root, d, a, big.getProof(index))).to.equal(true);
     });
 
     it("should revert with EvidenceBatchNotFound for an unknown batch", async function () {
-      const { anchor, small } = await loadFixture(evidenceFixture);
+      const { anchor, shde, small } = await loadFixture(evidenceFixture);
       const [d, a] = small.at(0)!;
-      await expect(anchor.verifyItem(small.root, d, a, small.getProof(0)))
+      await expect(anchor.verifyItem(shde.address, small.root, d, a, small.getProof(0)))
         .to.be.revertedWithCustomError(anchor, "EvidenceBatchNotFound")
-        .withArgs(small.root);
+        .withArgs(shde.address, small.root);
     });
   });
 
   describe("getBatch", function () {
     it("should revert with EvidenceBatchNotFound for an unknown batch", async function () {
-      const { anchor } = await loadFixture(evidenceFixture);
+      const { anchor, shde } = await loadFixture(evidenceFixture);
       const root = ethers.id("nothing");
-      await expect(anchor.getBatch(root)).to.be.revertedWithCustomError(anchor, "EvidenceBatchNotFound").withArgs(root);
+      await expect(anchor.getBatch(shde.address, root)).to.be.revertedWithCustomError(anchor, "EvidenceBatchNotFound").withArgs(shde.address, root);
     });
   });
 
@@ -298,7 +297,7 @@ describe("EvidenceAnchor", function () {
         .to.emit(evidence, "EvidenceAnchored")
         .withArgs(tree.root, gzde.address, assetId, 2, CID);
       const [d, a] = tree.at(1)!;
-      expect(await evidence.verifyItem(tree.root, d, a, tree.getProof(1))).to.equal(true);
+      expect(await evidence.verifyItem(gzde.address, tree.root, d, a, tree.getProof(1))).to.equal(true);
     });
 
     it("should anchor evidence of an asset before it is registered, and keep its proof valid after registration", async function () {
@@ -313,7 +312,7 @@ describe("EvidenceAnchor", function () {
       await registerAsset(registry, shde, alice.address, label);
       expect(await registry.exists(BigInt(future))).to.equal(true);
       const [d, a] = tree.at(0)!;
-      expect(await evidence.verifyItem(tree.root, d, a, tree.getProof(0))).to.equal(true);
+      expect(await evidence.verifyItem(shde.address, tree.root, d, a, tree.getProof(0))).to.equal(true);
     });
   });
 });

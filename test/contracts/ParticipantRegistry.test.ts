@@ -12,6 +12,7 @@ import {
   exchangeCode,
   participantsFixture,
 } from "../helpers/fixture";
+import { signedOnboard } from "../helpers/consent";
 
 describe("ParticipantRegistry", function () {
   async function deployBare() {
@@ -184,7 +185,7 @@ describe("ParticipantRegistry", function () {
     it("should make the suspended exchange's own actions fail", async function () {
       const { participants, regulator, gzde, outsider, alice, bob } = await loadFixture(participantsFixture);
       await participants.connect(regulator).suspendExchange(gzde.address, "r");
-      await expect(participants.connect(gzde).onboardMerchant(outsider.address, 0, digest("c")))
+      await expect(signedOnboard(participants, gzde, outsider.address, 0, digest("c")))
         .to.be.revertedWithCustomError(participants, "ParticipantsExchangeNotActive")
         .withArgs(gzde.address);
       await expect(participants.connect(gzde).recogniseMerchant(bob.address))
@@ -253,7 +254,7 @@ describe("ParticipantRegistry", function () {
     it("should store the merchant with the caller as home exchange and emit MerchantOnboarded", async function () {
       const { participants, shde, outsider } = await loadFixture(participantsFixture);
       const cred = digest("credential:outsider");
-      await expect(participants.connect(shde).onboardMerchant(outsider.address, MerchantCategory.Technology, cred))
+      await expect(signedOnboard(participants, shde, outsider.address, MerchantCategory.Technology, cred))
         .to.emit(participants, "MerchantOnboarded")
         .withArgs(outsider.address, shde.address, MerchantCategory.Technology, cred);
       const m = await participants.getMerchant(outsider.address);
@@ -270,7 +271,7 @@ describe("ParticipantRegistry", function () {
       it("should revert with ParticipantsRoleConflict", async function () {
         const { participants, shde, gzde } = await loadFixture(participantsFixture);
         for (const account of [gzde, shde]) {
-          await expect(participants.connect(shde).onboardMerchant(account.address, MerchantCategory.Technology, digest("x")))
+          await expect(signedOnboard(participants, shde, account.address, MerchantCategory.Technology, digest("x")))
             .to.be.revertedWithCustomError(participants, "ParticipantsRoleConflict")
             .withArgs(account.address);
         }
@@ -280,7 +281,7 @@ describe("ParticipantRegistry", function () {
     context("when the caller is not an accredited exchange", function () {
       it("should revert with ParticipantsExchangeNotActive", async function () {
         const { participants, bjde, outsider } = await loadFixture(participantsFixture);
-        await expect(participants.connect(bjde).onboardMerchant(outsider.address, 0, digest("c")))
+        await expect(signedOnboard(participants, bjde, outsider.address, 0, digest("c")))
           .to.be.revertedWithCustomError(participants, "ParticipantsExchangeNotActive")
           .withArgs(bjde.address);
       });
@@ -290,17 +291,25 @@ describe("ParticipantRegistry", function () {
       it("should revert with ParticipantsZeroAddress", async function () {
         const { participants, shde } = await loadFixture(participantsFixture);
         await expect(
-          participants.connect(shde).onboardMerchant(ethers.ZeroAddress, 0, digest("c")),
+          signedOnboard(participants, shde, ethers.ZeroAddress, 0, digest("c")),
         ).to.be.revertedWithCustomError(participants, "ParticipantsZeroAddress");
       });
     });
 
     context("when the merchant already has a home exchange", function () {
-      it("should revert with ParticipantsMerchantAlreadyOnboarded, even at another exchange", async function () {
-        const { participants, gzde, alice, shde } = await loadFixture(participantsFixture);
-        await expect(participants.connect(gzde).onboardMerchant(alice.address, 0, digest("c")))
+      it("should revert with ParticipantsMerchantAlreadyOnboarded at its own home", async function () {
+        const { participants, alice, shde } = await loadFixture(participantsFixture);
+        await expect(signedOnboard(participants, shde, alice.address, 0, digest("c")))
           .to.be.revertedWithCustomError(participants, "ParticipantsMerchantAlreadyOnboarded")
           .withArgs(alice.address, shde.address);
+      });
+
+      it("should move its home to another exchange with the merchant's consent (MerchantMoved)", async function () {
+        const { participants, gzde, alice, shde } = await loadFixture(participantsFixture);
+        await expect(signedOnboard(participants, gzde, alice.address, 1, digest("c")))
+          .to.emit(participants, "MerchantMoved")
+          .withArgs(alice.address, shde.address, gzde.address, 1, digest("c"));
+        expect((await participants.getMerchant(alice.address)).homeExchange).to.equal(gzde.address);
       });
     });
   });

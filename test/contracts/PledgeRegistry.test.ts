@@ -8,6 +8,7 @@ import { licenceTerms, recordTrade, registerAsset, tradeOf } from "../helpers/as
 import { signTrade, tradeDigest } from "../helpers/signing";
 import { PLEDGE_TYPES, type PledgeTermsValue, currency, pledgeDigest, signPledge, typeHash } from "../helpers/signing";
 import { sha256Of } from "../helpers/evidence";
+import { signedOnboard } from "../helpers/consent";
 
 /** Unit tests against a registry test double (MockAssetRegistry); see PledgeRegistry.integration below for the
  * real DataAssetRegistry and TradeRecorder. */
@@ -39,12 +40,14 @@ describe("PledgeRegistry", function () {
     const now = BigInt(await time.latest());
     return {
       assetId,
+      holder,
       lender,
       amount: 5_000_000_00n, // 5,000,000.00 CNY in fen
       currency: currency("CNY"),
       start: now,
       end: now + 365n * 86_400n,
       agreementDigest: digest("pledge agreement #1"),
+      stateNonce: 0n, // the test double's assets stay at state 0
       nonce: await pledges.nonces(holder),
       deadline: now + 3_600n,
       ...overrides,
@@ -157,9 +160,7 @@ describe("PledgeRegistry", function () {
         const f = await pledgeFixture();
         const wallet = await (await ethers.getContractFactory("MockERC1271Wallet")).deploy(f.bob.address);
         const walletAssetId = BigInt(sha256Of("asset held by a wallet"));
-        await f.participants
-          .connect(f.shde)
-          .onboardMerchant(await wallet.getAddress(), MerchantCategory.DataResource, digest("credential:wallet"));
+        await signedOnboard(f.participants, f.shde, await wallet.getAddress(), MerchantCategory.DataResource, digest("credential:wallet"), f.bob);
         await f.registry.setAsset(walletAssetId, f.shde.address, await wallet.getAddress());
         return { ...f, wallet, walletAssetId };
       }
@@ -570,9 +571,9 @@ describe("PledgeRegistry", function () {
     context("when the asset is pledged", function () {
       it("should refuse a holding-transfer trade with RegistryAssetPledged", async function () {
         const { tradeRecorder, registry, shde, alice, carol, assetId } = await loadFixture(pledgedWiredFixture);
-        const trade = await tradeOf(shde.address, assetId, alice.address, carol.address, Right.Holding);
+        const trade = await tradeOf(shde.address, assetId, alice.address, carol.address, Right.Holding, { stateNonce: (await registry.getAsset(assetId)).stateNonce });
         const sig = await signTrade(alice, tradeRecorder, trade);
-        await expect(tradeRecorder.connect(shde).recordTrade(trade, sig))
+        await expect(tradeRecorder.connect(shde).recordTrade(trade, sig, await signTrade(carol, tradeRecorder, trade)))
           .to.be.revertedWithCustomError(registry, "RegistryAssetPledged")
           .withArgs(assetId);
         expect(await registry.ownerOf(assetId)).to.equal(alice.address);
@@ -588,7 +589,7 @@ describe("PledgeRegistry", function () {
           licence: exclusive,
         });
         const sig = await signTrade(alice, tradeRecorder, trade);
-        await expect(tradeRecorder.connect(shde).recordTrade(trade, sig))
+        await expect(tradeRecorder.connect(shde).recordTrade(trade, sig, await signTrade(carol, tradeRecorder, trade)))
           .to.be.revertedWithCustomError(registry, "RegistryAssetPledged")
           .withArgs(assetId);
       });
@@ -616,7 +617,8 @@ describe("PledgeRegistry", function () {
         await expect(pledges.connect(lender).releasePledge(pledgeId))
           .to.emit(registry, "AssetPledgeLockChanged")
           .withArgs(assetId, false, pledgeId);
-        const trade = await tradeOf(shde.address, assetId, alice.address, carol.address, Right.Holding);
+        // locking and unlocking each advanced the asset's state nonce: the parties sign the current one
+        const trade = await tradeOf(shde.address, assetId, alice.address, carol.address, Right.Holding, { stateNonce: (await registry.getAsset(assetId)).stateNonce });
         await recordTrade(tradeRecorder, shde, alice, trade);
         expect(await registry.ownerOf(assetId)).to.equal(carol.address);
       });
@@ -636,11 +638,14 @@ describe("PledgeRegistry", function () {
     });
 
     context("when the asset has changed holder since the consent was signed", function () {
-      it("should revert with PledgeInvalidSignature: only the current holder can consent", async function () {
+      it("should revert with PledgeHolderMismatch: the consent names the former holder, and only the current holder can consent", async function () {
         const { pledges, tradeRecorder, shde, alice, carol, lender, assetId, terms, sig } =
           await loadFixture(wiredFixture);
         await recordTrade(tradeRecorder, shde, alice, await tradeOf(shde.address, assetId, alice.address, carol.address));
         await expect(pledges.connect(lender).registerPledge(terms, sig))
+          .to.be.revertedWithCustomError(pledges, "PledgeHolderMismatch")
+          .withArgs(alice.address, carol.address);
+        await expect(pledges.connect(lender).registerPledge({ ...terms, holder: carol.address }, sig))
           .to.be.revertedWithCustomError(pledges, "PledgeInvalidSignature")
           .withArgs(carol.address);
       });

@@ -5,6 +5,7 @@ import type { DataAssetRegistry, RegistrationLifecycle } from "../../typechain-t
 import { Right, digest, shuquanFixture } from "../helpers/fixture";
 import { licenceTerms, recordTrade, registerAsset, registrationOf, tradeOf } from "../helpers/assets";
 import { currency, signPledge } from "../helpers/signing";
+import { signedRegister } from "../helpers/consent";
 
 const DAY = 86_400;
 const Status = { Registered: 1, Notice: 2, Objected: 3, Refused: 4, Cancelled: 5 } as const;
@@ -76,7 +77,7 @@ describe("RegistrationLifecycle", function () {
     it("should start a registration under notice at an exchange that practises notice, in force at one that does not", async function () {
       const f = await loadFixture(lifecycleFixture);
       const r = registrationOf(f.alice.address, "announced");
-      await expect(f.registry.connect(f.shde).register(r))
+      await expect(signedRegister(f.registry, f.shde, r))
         .to.emit(f.registry, "AssetStatusChanged")
         .withArgs(BigInt(r.contentDigest as string), Status.Notice, midnightAfter((await time.latest()) + 1, 10));
       expect(await statusOf(f.registry, f.assetN)).to.deep.equal([Status.Notice, midnightAfter(f.registeredN, 10)]);
@@ -367,12 +368,14 @@ describe("RegistrationLifecycle", function () {
       const now = await time.latest();
       const terms = {
         assetId: f.assetG,
+        holder: f.carol.address,
         lender: f.lender.address,
         amount: 1_000_000n,
         currency: currency("CNY"),
         start: now,
         end: now + 100 * DAY,
         agreementDigest: digest("pledge agreement"),
+        stateNonce: (await f.registry.getAsset(f.assetG)).stateNonce,
         nonce: await f.pledges.nonces(f.carol.address),
         deadline: now + DAY,
       };
@@ -457,12 +460,12 @@ describe("RegistrationLifecycle", function () {
 
     it("should refuse a holding transfer and a pledge lock of an asset not in force, and allow unlocking", async function () {
       const f = await loadFixture(roleFixture);
-      await f.registry.connect(f.pledges).setPledgeLock(f.id, true, 1);
+      await f.registry.connect(f.pledges).setPledgeLock(f.id, true, 1, (await time.latest()) + 100 * DAY);
       await f.registry.connect(f.lifecycleStub).setStatus(f.id, Status.Notice, 0);
-      await expect(f.registry.connect(f.recorder).transferByTrade(f.id, f.alice.address, f.bob.address, 1))
+      await expect(f.registry.connect(f.recorder).transferByTrade(f.id, f.alice.address, f.bob.address, 1, 1))
         .to.be.revertedWithCustomError(f.registry, "RegistryAssetNotInForce");
-      await f.registry.connect(f.pledges).setPledgeLock(f.id, false, 1); // a pledge can always be released
-      await expect(f.registry.connect(f.pledges).setPledgeLock(f.id, true, 2))
+      await f.registry.connect(f.pledges).setPledgeLock(f.id, false, 1, 0); // a pledge can always be released
+      await expect(f.registry.connect(f.pledges).setPledgeLock(f.id, true, 2, (await time.latest()) + 100 * DAY))
         .to.be.revertedWithCustomError(f.registry, "RegistryAssetNotInForce")
         .withArgs(f.id, Status.Notice);
     });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { AssetSource, DataLevel, Right, digest, shuquanFixture } from "../helpers/fixture";
-import { registerAsset, tradeOf } from "../helpers/assets";
+import { licenceTerms, registerAsset, tradeOf } from "../helpers/assets";
 import { signCrossBorderTrade, signTrade, typeHash, domainOf } from "../helpers/signing";
 import { CROSS_BORDER_TRADE_TYPES, crossBorderTradeMessage, destinationBytes2, type CrossBorderTermsValue } from "../../service/src/digest";
 
@@ -32,9 +32,11 @@ describe("TradeRecorder — cross-border trades (数据出境)", function () {
   });
 
   async function crossTrade(f: Awaited<ReturnType<typeof crossBorderFixture>>, assetId: bigint, t: CrossBorderTermsValue) {
-    const trade = await tradeOf(f.shde.address, assetId, f.alice.address, f.carol.address, Right.Holding);
+    const stateNonce = (await f.registry.getAsset(assetId)).stateNonce;
+    const trade = await tradeOf(f.shde.address, assetId, f.alice.address, f.carol.address, Right.Holding, { stateNonce });
     const sig = await signCrossBorderTrade(f.alice, f.tradeRecorder, trade, t);
-    return { trade, sig, call: () => f.tradeRecorder.connect(f.shde).recordCrossBorderTrade(trade, t, sig) };
+    const buyerSig = await signCrossBorderTrade(f.carol, f.tradeRecorder, trade, t);
+    return { trade, sig, buyerSig, call: () => f.tradeRecorder.connect(f.shde).recordCrossBorderTrade(trade, t, sig, buyerSig) };
   }
 
   it("should declare the EIP-712 type the helpers sign and hash it as ethers does", async function () {
@@ -117,22 +119,71 @@ describe("TradeRecorder — cross-border trades (数据出境)", function () {
     it("should refuse a domestic signature, or one over another destination", async function () {
       const f = await loadFixture(crossBorderFixture);
       const trade = await tradeOf(f.shde.address, f.general, f.alice.address, f.carol.address);
+      const none = terms(Mechanism.None);
+      const buyerSig = await signCrossBorderTrade(f.carol, f.tradeRecorder, trade, none);
       const domestic = await signTrade(f.alice, f.tradeRecorder, trade);
-      await expect(f.tradeRecorder.connect(f.shde).recordCrossBorderTrade(trade, terms(Mechanism.None), domestic))
+      await expect(f.tradeRecorder.connect(f.shde).recordCrossBorderTrade(trade, none, domestic, buyerSig))
         .to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature")
         .withArgs(f.alice.address);
       const toSg = await signCrossBorderTrade(f.alice, f.tradeRecorder, trade, terms(Mechanism.None, ethers.ZeroHash, destinationBytes2("SG")));
-      await expect(f.tradeRecorder.connect(f.shde).recordCrossBorderTrade(trade, terms(Mechanism.None), toSg)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature");
-      // and a cross-border signature cannot be recorded as a domestic trade
-      const cross = await signCrossBorderTrade(f.alice, f.tradeRecorder, trade, terms(Mechanism.None));
-      await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, cross)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature");
+      await expect(f.tradeRecorder.connect(f.shde).recordCrossBorderTrade(trade, none, toSg, buyerSig)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature");
+      // and a cross-border signature (of both parties) cannot be recorded as a domestic trade
+      const cross = await signCrossBorderTrade(f.alice, f.tradeRecorder, trade, none);
+      await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, cross, buyerSig))
+        .to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature")
+        .withArgs(f.alice.address);
+    });
+  });
+
+  context("when the buyer did not accept these cross-border terms", function () {
+    it("should refuse a missing acceptance, the buyer's domestic acceptance, one over another destination or mechanism, or the seller's signature twice", async function () {
+      const f = await loadFixture(crossBorderFixture);
+      const t = terms(Mechanism.StandardContract);
+      const { trade, sig } = await crossTrade(f, f.personal, t);
+      const record = (buyerSig: string) => f.tradeRecorder.connect(f.shde).recordCrossBorderTrade(trade, t, sig, buyerSig);
+      const rejects = [
+        "0x",
+        await signTrade(f.carol, f.tradeRecorder, trade),
+        await signCrossBorderTrade(f.carol, f.tradeRecorder, trade, terms(Mechanism.StandardContract, t.filingDigest, destinationBytes2("SG"))),
+        await signCrossBorderTrade(f.carol, f.tradeRecorder, trade, terms(Mechanism.Certification, t.filingDigest)),
+        sig,
+      ];
+      for (const buyerSig of rejects) {
+        await expect(record(buyerSig)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature").withArgs(f.carol.address);
+      }
+      expect(await f.registry.ownerOf(f.personal)).to.equal(f.alice.address);
+      expect(await f.tradeRecorder.isRecorded(trade.tradeId)).to.equal(false);
+      await expect(record(await signCrossBorderTrade(f.carol, f.tradeRecorder, trade, t))).to.emit(f.tradeRecorder, "CrossBorderTradeRecorded");
+      expect(await f.registry.ownerOf(f.personal)).to.equal(f.carol.address);
+    });
+  });
+
+  context("when the asset's rights changed after both signed (a licence came in between)", function () {
+    it("should revert a holding transfer abroad with RegistryStateChanged, and record it once both sign the new state", async function () {
+      const f = await loadFixture(crossBorderFixture);
+      const t = terms(Mechanism.SecurityAssessment);
+      const stale = await crossTrade(f, f.important, t);
+      await f.registry.connect(f.alice).grantLicence(f.important, f.bob.address, Right.Processing, await licenceTerms());
+      await expect(stale.call())
+        .to.be.revertedWithCustomError(f.registry, "RegistryStateChanged")
+        .withArgs(f.important, stale.trade.stateNonce, BigInt(stale.trade.stateNonce) + 1n);
+      // the buyer's acceptance binds the state too: a buyer signature at the old nonce does not cover the new one
+      const fresh = { ...stale.trade, tradeId: (await tradeOf(f.shde.address, f.important, f.alice.address, f.carol.address)).tradeId, stateNonce: (await f.registry.getAsset(f.important)).stateNonce };
+      const sellerNew = await signCrossBorderTrade(f.alice, f.tradeRecorder, fresh, t);
+      await expect(f.tradeRecorder.connect(f.shde).recordCrossBorderTrade(fresh, t, sellerNew, stale.buyerSig))
+        .to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature")
+        .withArgs(f.carol.address);
+      await expect(f.tradeRecorder.connect(f.shde).recordCrossBorderTrade(fresh, t, sellerNew, await signCrossBorderTrade(f.carol, f.tradeRecorder, fresh, t)))
+        .to.emit(f.tradeRecorder, "CrossBorderTradeRecorded")
+        .withArgs(fresh.tradeId, f.important, Mechanism.SecurityAssessment, t.filingDigest, HK);
+      expect(await f.registry.ownerOf(f.important)).to.equal(f.carol.address);
     });
   });
 
   it("should leave domestic trades as they were: recordTrade emits no CrossBorderTradeRecorded", async function () {
     const f = await loadFixture(crossBorderFixture);
     const trade = await tradeOf(f.shde.address, f.important, f.alice.address, f.bob.address);
-    await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, await signTrade(f.alice, f.tradeRecorder, trade)))
+    await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, await signTrade(f.alice, f.tradeRecorder, trade), await signTrade(f.bob, f.tradeRecorder, trade)))
       .to.emit(f.tradeRecorder, "TradeRecorded")
       .and.not.to.emit(f.tradeRecorder, "CrossBorderTradeRecorded");
   });

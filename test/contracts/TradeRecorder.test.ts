@@ -18,6 +18,7 @@ import {
   type TradeValue,
   type LicenceTermsValue,
 } from "../helpers/signing";
+import { FAR_DEADLINE, signedRegister, signedOnboard } from "../helpers/consent";
 
 const DAY = 86_400;
 const CID = "bafkreiaik25br4i43dguxfnclnv5bfjwn5dguigdcmkb3zovgriht6msua";
@@ -50,6 +51,8 @@ let serial = 0;
 /** A holding-transfer trade of asset A from alice to bob at SHDE, disclosed price, on-exchange. */
 async function makeTrade(f: Fixture, overrides: Partial<TradeValue> = {}): Promise<TradeValue> {
   serial += 1;
+  const assetId = overrides.assetId ?? f.assetA;
+  const stateNonce = (await f.registry.exists(assetId)) ? (await f.registry.getAsset(assetId)).stateNonce : 0n;
   return {
     tradeId: tradeIdOf(f.shde.address, serial),
     assetId: f.assetA,
@@ -64,15 +67,24 @@ async function makeTrade(f: Fixture, overrides: Partial<TradeValue> = {}): Promi
     venue: Venue.OnExchange,
     linkedTradeId: 0n,
     deadline: (await time.latest()) + DAY,
+    stateNonce,
     ...overrides,
   };
 }
 
 /** The trade signed by its seller (or `signer`) and recorded by `exchange` (default: the id's exchange). */
-async function record(f: Fixture, trade: TradeValue, exchange?: HardhatEthersSigner, signer?: Signer) {
+async function record(f: Fixture, trade: TradeValue, exchange?: HardhatEthersSigner, signer?: Signer, buyer?: Signer) {
   const sig = await sign(signer ?? (await ethers.getSigner(trade.seller)), f, trade);
   const by = exchange ?? (await ethers.getSigner(exchangeOfTradeId(trade.tradeId)));
-  return f.tradeRecorder.connect(by).recordTrade(trade, sig);
+  return f.tradeRecorder.connect(by).recordTrade(trade, sig, await buyerSignature(f, trade, buyer));
+}
+
+/** The buyer's acceptance: its signature of the same digest (by `buyer`, or the buyer's well-known account; "0x" for
+ * an account without a key, so that the checks before the signatures are what the test sees). */
+async function buyerSignature(f: Fixture, trade: TradeValue, buyer?: Signer): Promise<string> {
+  if (buyer) return sign(buyer, f, trade);
+  const known = (await ethers.getSigners()).find((s) => s.address.toLowerCase() === trade.buyer.toLowerCase());
+  return known ? sign(known, f, trade) : "0x";
 }
 
 /**
@@ -106,7 +118,7 @@ async function windowOf(f: Fixture, exchange: string): Promise<[bigint, bigint]>
 /** A bit mask with the given bit positions set. */
 const bitsAt = (...positions: number[]): bigint => positions.reduce((m, i) => m | (1n << BigInt(i)), 0n);
 
-async function registerAsset(f: Awaited<ReturnType<typeof shuquanFixture>>, label: string, holder: string, level: number = DataLevel.General) {
+async function registerAsset(f: Awaited<ReturnType<typeof shuquanFixture>>, label: string, holder: string, level: number = DataLevel.General, signer?: Signer) {
   const r = {
     contentDigest: digest(`content:${label}`),
     holder,
@@ -117,8 +129,10 @@ async function registerAsset(f: Awaited<ReturnType<typeof shuquanFixture>>, labe
     metadataCid: CID,
     consentDigest: ZERO,
     parents: [] as bigint[],
+    nonce: 0n,
+    deadline: FAR_DEADLINE,
   };
-  await f.registry.connect(f.shde).register(r);
+  await signedRegister(f.registry, f.shde, r, signer);
   return BigInt(r.contentDigest);
 }
 
@@ -206,7 +220,7 @@ describe("TradeRecorder", function () {
           const f = await loadFixture(tradeFixture);
           const trade = await makeTrade(f);
           const sig = await sign(f.alice, f, trade);
-          expect(await f.tradeRecorder.connect(f.shde).recordTrade.staticCall(trade, sig)).to.equal(ZERO);
+          expect(await f.tradeRecorder.connect(f.shde).recordTrade.staticCall(trade, sig, await buyerSignature(f, trade))).to.equal(ZERO);
         });
       });
 
@@ -248,8 +262,8 @@ describe("TradeRecorder", function () {
           const trade = await makeTrade(f, { right: Right.Processing, licence: terms });
           const id = await f.registry.licenceIdOf(f.assetA, f.bob.address, Right.Processing);
           const sig = await sign(f.alice, f, trade);
-          expect(await f.tradeRecorder.connect(f.shde).recordTrade.staticCall(trade, sig)).to.equal(id);
-          const tx = await f.tradeRecorder.connect(f.shde).recordTrade(trade, sig);
+          expect(await f.tradeRecorder.connect(f.shde).recordTrade.staticCall(trade, sig, await buyerSignature(f, trade))).to.equal(id);
+          const tx = await f.tradeRecorder.connect(f.shde).recordTrade(trade, sig, await buyerSignature(f, trade));
           await expect(tx)
             .to.emit(f.registry, "LicenceGranted")
             .withArgs(id, f.assetA, f.bob.address, f.alice.address, Right.Processing, SCOPE, terms.start, terms.end, true, false, false, trade.tradeId);
@@ -311,8 +325,8 @@ describe("TradeRecorder", function () {
         const f = await tradeFixture();
         const wallet = await ethers.deployContract("MockERC1271Wallet", [f.bob.address]);
         const walletAddress = await wallet.getAddress();
-        await f.participants.connect(f.shde).onboardMerchant(walletAddress, MerchantCategory.DataResource, digest("credential:wallet"));
-        const assetW = await registerAsset(f, "W", walletAddress);
+        await signedOnboard(f.participants, f.shde, walletAddress, MerchantCategory.DataResource, digest("credential:wallet"), f.bob);
+        const assetW = await registerAsset(f, "W", walletAddress, DataLevel.General, f.bob);
         return { ...f, wallet, walletAddress, assetW };
       }
 
@@ -353,7 +367,7 @@ describe("TradeRecorder", function () {
           const broken = await ethers.deployContract("TradeRecorder", [f.outsider.address, await f.registry.getAddress()]);
           const trade = await makeTrade(f);
           const sig = await f.alice.signTypedData(await domainOf(broken), TRADE_TYPES, { ...trade, exchange: f.shde.address });
-          await expect(broken.connect(f.shde).recordTrade(trade, sig)).to.be.revertedWithoutReason();
+          await expect(broken.connect(f.shde).recordTrade(trade, sig, await buyerSignature(f, trade))).to.be.revertedWithoutReason();
         });
       });
 
@@ -401,9 +415,9 @@ describe("TradeRecorder", function () {
         it("should revert with TradeZeroAddress", async function () {
           const f = await loadFixture(tradeFixture);
           const trade = await makeTrade(f, { buyer: ethers.ZeroAddress });
-          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, await sign(f.alice, f, trade))).to.be.revertedWithCustomError(f.tradeRecorder, "TradeZeroAddress");
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, await sign(f.alice, f, trade), await buyerSignature(f, trade))).to.be.revertedWithCustomError(f.tradeRecorder, "TradeZeroAddress");
           const trade2 = await makeTrade(f, { seller: ethers.ZeroAddress });
-          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade2, await sign(f.alice, f, trade2))).to.be.revertedWithCustomError(f.tradeRecorder, "TradeZeroAddress");
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade2, await sign(f.alice, f, trade2), await buyerSignature(f, trade2))).to.be.revertedWithCustomError(f.tradeRecorder, "TradeZeroAddress");
         });
       });
     });
@@ -434,7 +448,7 @@ describe("TradeRecorder", function () {
             { assetId: f.assetB },
           ];
           for (const change of changes) {
-            await expect(f.tradeRecorder.connect(f.shde).recordTrade({ ...trade, ...change }, sig))
+            await expect(f.tradeRecorder.connect(f.shde).recordTrade({ ...trade, ...change }, sig, await buyerSignature(f, trade)))
               .to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature")
               .withArgs(f.alice.address);
           }
@@ -446,7 +460,7 @@ describe("TradeRecorder", function () {
           const f = await loadFixture(tradeFixture);
           const trade = await makeTrade(f);
           const sig = await f.alice.signTypedData(await domainOf(f.tradeRecorder), TRADE_TYPES_WITHOUT_EXCHANGE, trade);
-          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, sig))
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, sig, await buyerSignature(f, trade)))
             .to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature")
             .withArgs(f.alice.address);
         });
@@ -456,14 +470,14 @@ describe("TradeRecorder", function () {
           const other = await ethers.deployContract("TradeRecorder", [await f.participants.getAddress(), await f.registry.getAddress()]);
           const trade = await makeTrade(f);
           const sig = await f.alice.signTypedData(await domainOf(other), TRADE_TYPES, { ...trade, exchange: f.shde.address });
-          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, sig))
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, sig, await buyerSignature(f, trade)))
             .to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature")
             .withArgs(f.alice.address);
         });
 
         it("should refuse a malformed signature", async function () {
           const f = await loadFixture(tradeFixture);
-          await expect(f.tradeRecorder.connect(f.shde).recordTrade(await makeTrade(f), "0x1234"))
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(await makeTrade(f), "0x1234", "0x"))
             .to.be.revertedWithCustomError(f.tradeRecorder, "TradeInvalidSignature")
             .withArgs(f.alice.address);
         });
@@ -475,12 +489,12 @@ describe("TradeRecorder", function () {
           const trade = await makeTrade(f);
           const sig = await sign(f.alice, f, trade);
           await time.setNextBlockTimestamp(BigInt(trade.deadline) + 1n);
-          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, sig)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeExpired").withArgs(trade.deadline);
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, sig, await buyerSignature(f, trade))).to.be.revertedWithCustomError(f.tradeRecorder, "TradeExpired").withArgs(trade.deadline);
 
           const onTime = await makeTrade(f);
           const sig2 = await sign(f.alice, f, onTime);
           await time.setNextBlockTimestamp(BigInt(onTime.deadline));
-          await expect(f.tradeRecorder.connect(f.shde).recordTrade(onTime, sig2)).to.emit(f.tradeRecorder, "TradeRecorded");
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(onTime, sig2, await buyerSignature(f, onTime))).to.emit(f.tradeRecorder, "TradeRecorded");
         });
       });
 
@@ -489,9 +503,9 @@ describe("TradeRecorder", function () {
           const f = await loadFixture(tradeFixture);
           const trade = await makeTrade(f, { right: Right.Processing, licence: await licence({ end: (await time.latest()) + 20 }) });
           const sig = await sign(f.alice, f, trade);
-          await f.tradeRecorder.connect(f.shde).recordTrade(trade, sig);
+          await f.tradeRecorder.connect(f.shde).recordTrade(trade, sig, await buyerSignature(f, trade));
           await time.increase(30); // the licence has expired, so only the id stops a replay
-          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, sig)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeIdUsed").withArgs(trade.tradeId);
+          await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, sig, await buyerSignature(f, trade))).to.be.revertedWithCustomError(f.tradeRecorder, "TradeIdUsed").withArgs(trade.tradeId);
           const sameId = { ...trade, assetId: f.assetB };
           await expect(record(f, sameId)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeIdUsed").withArgs(trade.tradeId);
         });
@@ -803,12 +817,14 @@ describe("TradeRecorder", function () {
           const now = await time.latest();
           const terms = {
             assetId: f.assetA,
+            holder: f.alice.address,
             lender: f.lender.address,
             amount: 5_000_000n,
             currency: currency("CNY"),
             start: now,
             end: now + 365 * DAY,
             agreementDigest: digest("pledge agreement"),
+            stateNonce: (await f.registry.getAsset(f.assetA)).stateNonce,
             nonce: await f.pledges.nonces(f.alice.address),
             deadline: now + DAY,
           };

@@ -126,6 +126,11 @@ describe("newcomer, end to end (separate processes)", function () {
     expect((await getJson(`${apiUrl}/v1/assessments`)).body.data).to.have.length(1);
     const pledges = (await getJson(`${apiUrl}/v1/pledges?status=active`)).body.data as unknown[];
     expect(pledges.length).to.equal(1);
+    // and the registration lifecycle's demo beside them: one registration under notice with an open objection, one
+    // cancelled (注销) — both seeded by the same `--demo` (issue 11 with issues 9 and 13)
+    expect((await getJson(`${apiUrl}/v1/assets?status=objected`)).body.data).to.have.length(1);
+    expect((await getJson(`${apiUrl}/v1/assets?status=cancelled`)).body.data).to.have.length(1);
+    expect(((await getJson(`${apiUrl}/v1/objections`)).body.data as unknown[]).length).to.be.at.least(1);
   });
 
   it("should refuse a second instance on the same data directory, and leave the first one serving", function () {
@@ -143,10 +148,14 @@ describe("newcomer, end to end (separate processes)", function () {
   it("should register a file, anchor a folder, verify both on chain, and show them in the API", async function () {
     const hello = path.join(work, "hello.txt");
     fs.writeFileSync(hello, "hello 数权\n");
-    const reg = cli(
-      ["asset", "register", hello, "--holder", alice.address, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", "docs/examples/metadata.json"],
-      shde.privateKey,
+    // the holder applies (signs), the exchange registers
+    const application = path.join(work, "hello.application.json");
+    const applied = cli(
+      ["asset", "apply", hello, "--exchange", shde.address, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", "docs/examples/metadata.json", "--out", application],
+      alice.privateKey,
     );
+    expect(applied.status, applied.stderr).to.equal(0);
+    const reg = cli(["asset", "register", "--application", application], shde.privateKey);
     expect(reg.status, reg.stderr).to.equal(0);
     const assetId = reg.json.assetId as string;
     expect(assetId).to.equal(sha256Hex(fs.readFileSync(hello)));
@@ -221,10 +230,14 @@ describe("newcomer, end to end (separate processes)", function () {
   it("should refuse a registration signed by a key that is not an accredited exchange, and change nothing", async function () {
     const file = path.join(work, "rogue.txt");
     fs.writeFileSync(file, "rogue registration\n");
-    const r = cli(
-      ["asset", "register", file, "--holder", alice.address, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", "docs/examples/metadata.json"],
+    const application = path.join(work, "rogue.application.json");
+    const applied = cli(
+      ["asset", "apply", file, "--exchange", shde.address, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", "docs/examples/metadata.json", "--out", application],
       alice.privateKey,
     );
+    expect(applied.status, applied.stderr).to.equal(0);
+    // alice holds her own application but is no exchange: the CLI refuses (the application names SHDE), and --force lets the chain refuse
+    const r = cli(["asset", "register", "--application", application, "--force"], alice.privateKey);
     expect(r.status).to.equal(1);
     expect(r.json.ok).to.equal(false);
     expect((r.json.error as { message: string }).message).to.match(/exchange/i);

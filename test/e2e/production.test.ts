@@ -60,7 +60,10 @@ describe("production install, scaled out on PostgreSQL (separate processes)", fu
   const register = (name: string): string => {
     const file = path.join(work, name);
     fs.writeFileSync(file, `${name} ${Math.random()}\n`);
-    const r = cli(["asset", "register", file, "--holder", alice.address, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", path.join(install.dir, "docs/examples/metadata.json")], shde.privateKey);
+    const application = `${file}.application.json`;
+    const a = cli(["asset", "apply", file, "--exchange", shde.address, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", path.join(install.dir, "docs/examples/metadata.json"), "--out", application], alice.privateKey);
+    expect(a.status, a.out).to.equal(0);
+    const r = cli(["asset", "register", "--application", application], shde.privateKey);
     expect(r.status, r.out).to.equal(0);
     return sha256Hex(fs.readFileSync(file));
   };
@@ -134,7 +137,10 @@ describe("production install, scaled out on PostgreSQL (separate processes)", fu
     serviceEnv.DEPLOYMENT = deploymentFile;
     let r = cli(["exchange", "accredit", shde.address, "--code", "SHDE", "--name", "Shanghai Data Exchange"], deployer.privateKey);
     expect(r.status, r.out).to.equal(0);
-    r = cli(["merchant", "onboard", alice.address, "--category", "data-resource", "--credential-digest", "0x" + "11".repeat(32)], shde.privateKey);
+    const consent = path.join(work, "alice.consent.json");
+    r = cli(["merchant", "consent", "--exchange", shde.address, "--category", "data-resource", "--credential-digest", "0x" + "11".repeat(32), "--out", consent], alice.privateKey);
+    expect(r.status, r.out).to.equal(0);
+    r = cli(["merchant", "onboard", alice.address, "--consent", consent], shde.privateKey);
     expect(r.status, r.out).to.equal(0);
   });
 

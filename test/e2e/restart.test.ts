@@ -54,7 +54,10 @@ describe("npm start remembers (separate processes)", function () {
   const register = (name: string): string => {
     const file = path.join(work, name);
     fs.writeFileSync(file, `${name} ${Date.now()} ${Math.random()}\n`);
-    const r = cli(["asset", "register", file, "--holder", alice.address, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", path.join(ROOT, "docs/examples/metadata.json")], shde.privateKey);
+    const application = `${file}.application.json`;
+    const a = cli(["asset", "apply", file, "--exchange", shde.address, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", path.join(ROOT, "docs/examples/metadata.json"), "--out", application], alice.privateKey);
+    expect(a.status, a.stdout + a.stderr).to.equal(0);
+    const r = cli(["asset", "register", "--application", application], shde.privateKey);
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     const id = sha256Hex(fs.readFileSync(file));
     expect(r.json.assetId).to.equal(id);

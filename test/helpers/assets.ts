@@ -8,6 +8,7 @@ import type { DataAssetRegistry, TradeRecorder } from "../../typechain-types";
 import type { IDataAssetRegistry } from "../../typechain-types/contracts/DataAssetRegistry";
 import { AssetKind, AssetSource, DataLevel, Right, Venue, digest } from "./fixture";
 import { sha256Of } from "./evidence";
+import { FAR_DEADLINE, signedRegister } from "./consent";
 import { EMPTY_LICENCE_TERMS, type LicenceTermsValue, type TradeValue, currency, signTrade, tradeIdOf } from "./signing";
 
 export type RegistrationValue = IDataAssetRegistry.RegistrationStruct;
@@ -24,6 +25,8 @@ export function registrationOf(holder: string, label: string, overrides: Partial
     metadataCid: "bafkreiaik25br4i43dguxfnclnv5bfjwn5dguigdcmkb3zovgriht6msua",
     consentDigest: ethers.ZeroHash,
     parents: [],
+    nonce: 0n,
+    deadline: FAR_DEADLINE,
     ...overrides,
   };
 }
@@ -32,12 +35,14 @@ export function registrationOf(holder: string, label: string, overrides: Partial
 export async function registerAsset(
   registry: DataAssetRegistry,
   exchange: Signer,
-  holder: string,
+  holder: string | { address: string },
   label: string,
   overrides: Partial<RegistrationValue> = {},
 ): Promise<bigint> {
-  const r = registrationOf(holder, label, overrides);
-  await (await registry.connect(exchange).register(r)).wait();
+  const address = typeof holder === "string" ? holder : holder.address;
+  // the holder's current application nonce, unless the test names one
+  const r = registrationOf(address, label, { nonce: await registry.applicationNonce(address), ...overrides });
+  await (await signedRegister(registry, exchange, r)).wait();
   return BigInt(r.contentDigest as string);
 }
 
@@ -81,12 +86,22 @@ export async function tradeOf(
     venue: Venue.OnExchange,
     linkedTradeId: 0n,
     deadline: now + 3_600n,
+    stateNonce: 0n,
     ...overrides,
   };
 }
 
-/** Signs `trade` as `seller` and records it through `exchange`; returns the receipt. */
-export async function recordTrade(recorder: TradeRecorder, exchange: Signer, seller: Signer, trade: TradeValue) {
+/**
+ * Signs `trade` as `seller` and as the buyer (`buyer`, or the well-known account of `trade.buyer`) and records it
+ * through `exchange`; returns the receipt.
+ */
+export async function recordTrade(recorder: TradeRecorder, exchange: Signer, seller: Signer, trade: TradeValue, buyer?: Signer) {
   const sig = await signTrade(seller, recorder, trade);
-  return (await recorder.connect(exchange).recordTrade(trade, sig)).wait();
+  const buyerSig = await signTrade(buyer ?? (await ethers.getSigner(trade.buyer)), recorder, trade);
+  return (await recorder.connect(exchange).recordTrade(trade, sig, buyerSig)).wait();
+}
+
+/** The asset's current state nonce (what a holding trade's parties sign). */
+export async function stateNonceOf(registry: DataAssetRegistry, assetId: bigint): Promise<bigint> {
+  return (await registry.getAsset(assetId)).stateNonce;
 }

@@ -21,6 +21,7 @@ import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ParticipantRegistry } from "../../typechain-types";
 import { deployShuquan } from "../../service/src/contracts/deploy";
+import { signedOnboard } from "./consent";
 
 /** Merchant categories, as in contracts/common/Types.sol. */
 export const MerchantCategory = { DataResource: 0, Technology: 1, ThirdPartyService: 2 } as const;
@@ -34,7 +35,7 @@ export const AssetSource = { Public: 0, Enterprise: 1, Personal: 2 } as const;
 export const DataLevel = { General: 0, Important: 1, Core: 2 } as const;
 export const Right = { Holding: 0, Processing: 1, Operating: 2, ProductUse: 3 } as const;
 export const Venue = { OnExchange: 0, OffExchange: 1 } as const;
-export const PledgeStatus = { None: 0, Active: 1, Released: 2, Lifted: 3 } as const;
+export const PledgeStatus = { None: 0, Active: 1, Released: 2, Lifted: 3, Defaulted: 4, Enforced: 5 } as const;
 
 /** Default admin-transfer delay used by the fixtures (1 day). */
 export const ADMIN_DELAY = 24n * 60n * 60n;
@@ -88,11 +89,11 @@ export async function seedParticipants(participants: ParticipantRegistry, a: Act
 
   const sh = participants.connect(a.shde);
   const gz = participants.connect(a.gzde);
-  await sh.onboardMerchant(a.alice.address, MerchantCategory.DataResource, digest("credential:alice"));
-  await sh.onboardMerchant(a.bob.address, MerchantCategory.Technology, digest("credential:bob"));
-  await gz.onboardMerchant(a.carol.address, MerchantCategory.DataResource, digest("credential:carol"));
-  await gz.onboardMerchant(a.dave.address, MerchantCategory.ThirdPartyService, digest("credential:dave"));
-  await gz.onboardMerchant(a.lender.address, MerchantCategory.ThirdPartyService, digest("credential:lender"));
+  await signedOnboard(participants, a.shde, a.alice.address, MerchantCategory.DataResource, digest("credential:alice"));
+  await signedOnboard(participants, a.shde, a.bob.address, MerchantCategory.Technology, digest("credential:bob"));
+  await signedOnboard(participants, a.gzde, a.carol.address, MerchantCategory.DataResource, digest("credential:carol"));
+  await signedOnboard(participants, a.gzde, a.dave.address, MerchantCategory.ThirdPartyService, digest("credential:dave"));
+  await signedOnboard(participants, a.gzde, a.lender.address, MerchantCategory.ThirdPartyService, digest("credential:lender"));
 
   await sh.recogniseExchange(a.gzde.address); // SHDE accepts every GZDE merchant
   await gz.recogniseMerchant(a.alice.address); // GZDE accepts SHDE's alice only

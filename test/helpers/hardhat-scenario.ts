@@ -4,8 +4,9 @@
  */
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { shuquanFixture, Right, Venue, digest } from "./fixture";
-import { licenceTerms, recordTrade, registerAsset, tradeOf } from "./assets";
+import { shuquanFixture, MerchantCategory, Right, Venue, digest } from "./fixture";
+import { licenceTerms, recordTrade, registerAsset, registrationOf, tradeOf } from "./assets";
+import { signApplication, signedOnboard } from "./consent";
 import { currency, signPledge } from "./signing";
 import { buildManifest, sha256Hex } from "../../service/src/digest";
 import type { FollowedContract } from "../../service/src/indexer";
@@ -61,12 +62,14 @@ export async function deployAndDrive(): Promise<{ d: Deployed; manifests: Uint8A
     const now = BigInt(await time.latest());
     const terms = {
       assetId: a1,
+      holder: alice.address,
       lender: d.lender.address,
       amount: 500_000_000n + BigInt(i),
       currency: currency("CNY"),
       start: now,
       end: now + 365n * 86_400n,
       agreementDigest: digest(`pledge ${i}`),
+      stateNonce: (await d.registry.getAsset(a1)).stateNonce,
       nonce: await pledges.nonces(alice.address),
       deadline: now + 3_600n,
     };
@@ -78,7 +81,7 @@ export async function deployAndDrive(): Promise<{ d: Deployed; manifests: Uint8A
   }
 
   // the registration lifecycle: GZDE practises a 1-day notice and a 30-day term (renewable at once)
-  const { lifecycle, dave } = d;
+  const { lifecycle, dave, lender } = d;
   await (await lifecycle.connect(gzde).setTerms(1, 30, 30)).wait();
   const a4 = await registerAsset(registry, gzde, carol.address, "berth schedule");
   const a5 = await registerAsset(registry, gzde, carol.address, "berth forecast");
@@ -95,6 +98,39 @@ export async function deployAndDrive(): Promise<{ d: Deployed; manifests: Uint8A
   await (await lifecycle.connect(gzde).limitValidity(a4, renewed - 86_400, "authorisation ends earlier")).wait();
   await (await lifecycle.connect(carol).requestCancellation(a4, "withdrawn")).wait();
   await (await lifecycle.connect(gzde).cancel(a4, "on request")).wait();
+  // consent and the regulator's corrections (issue 9): one of each event
+  await (await participants.connect(shde).suspendMerchant(bob.address, "home")).wait();
+  await (await participants.connect(regulator).suspendMerchant(bob.address, "regulator")).wait();
+  await (await participants.connect(regulator).reinstateMerchant(bob.address, "hold lifted")).wait(); // MerchantSuspensionLifted
+  await (await participants.connect(shde).reinstateMerchant(bob.address, "home lifts")).wait();
+  await (await signedOnboard(participants, shde, dave.address, MerchantCategory.ThirdPartyService, digest("moved to SHDE"))).wait(); // MerchantMoved
+  await (await participants.connect(regulator).rehomeMerchant(dave.address, gzde.address, "back home")).wait();
+  await (await participants.connect(d.signers[13]!).cancelOnboardingConsent()).wait();
+  await (await signedOnboard(participants, gzde, d.signers[13]!.address, MerchantCategory.DataResource, digest("newcomer"))).wait();
+  await (await participants.connect(regulator).offboardMerchant(d.signers[13]!.address, "left the market")).wait();
+  const squatted = await registerAsset(registry, shde, bob.address, "registered in bad faith");
+  await (await registry.connect(regulator).cancelRegistration(squatted, digest("bad faith"))).wait();
+  const disputed = await registerAsset(registry, shde, bob.address, "disputed");
+  const claim = registrationOf(alice.address, "disputed", { nonce: await registry.applicationNonce(alice.address) });
+  await (await registry.connect(regulator).reassignRegistration(disputed, claim, await signApplication(alice, registry, claim, shde.address), digest("court order"))).wait();
+  const personal = await registerAsset(registry, shde, alice.address, "personal records", { source: 2, consentDigest: digest("consents") });
+  await (await registry.connect(regulator).recordDeidentification(personal, digest("finding"))).wait();
+  await (await registry.connect(carol).cancelApplications()).wait();
+  const collateral = await registerAsset(registry, shde, alice.address, "collateral");
+  const t0 = BigInt(await time.latest());
+  const pTerms = {
+    assetId: collateral, holder: alice.address, lender: lender.address, amount: 1_000n, currency: currency("CNY"), start: t0, end: t0 + 86_400n,
+    agreementDigest: digest("collateral agreement"), stateNonce: 0n, nonce: await pledges.nonces(alice.address), deadline: t0 + 3_600n,
+  };
+  await (await pledges.connect(lender).registerPledge(pTerms, await signPledge(alice, pledges, pTerms))).wait();
+  const pid = await pledges.activePledgeOf(collateral);
+  await (await pledges.connect(lender).approveDerivation(pid, digest("a derived product"))).wait();
+  await time.increase(86_400);
+  await (await pledges.connect(lender).declareDefault(pid)).wait();
+  await (await pledges.connect(regulator).objectToEnforcement(pid, "disputed default")).wait();
+  await (await pledges.connect(lender).declareDefault(pid)).wait();
+  await time.increase(await pledges.OBJECTION_WINDOW());
+  await (await pledges.connect(lender).enforcePledge(pid, { to: lender.address, price: 0n, currency: "0x000000", contractDigest: digest("enforcement") }, "0x")).wait();
 
   // evidence
   const manifests: Uint8Array[] = [];

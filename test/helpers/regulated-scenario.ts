@@ -76,7 +76,9 @@ export async function driveRegulated(d: Deployed): Promise<RegulatedScenario> {
   const personal = await registerAsset(registry, shde, alice.address, "personal travel records", { source: 2, consentDigest: digest("consent proof") });
   const xb = { mechanism: 2, filingDigest: digest("standard contract filing 2026-17"), destination: destinationBytes2("HK") };
   const abroad = await tradeOf(shde.address, personal, alice.address, carol.address, Right.Processing, { price: 4_200_000n });
-  await (await tradeRecorder.connect(shde).recordCrossBorderTrade(abroad, xb, await signCrossBorderTrade(alice, tradeRecorder, abroad, xb))).wait();
+  // seller and buyer both sign the CrossBorderTrade (the buyer accepts the export terms and the asset's state)
+  const [sellerSig, buyerSig] = [await signCrossBorderTrade(alice, tradeRecorder, abroad, xb), await signCrossBorderTrade(carol, tradeRecorder, abroad, xb)];
+  await (await tradeRecorder.connect(shde).recordCrossBorderTrade(abroad, xb, sellerSig, buyerSig)).wait();
   await recordTrade(tradeRecorder, shde, alice, await tradeOf(shde.address, personal, alice.address, bob.address, Right.Processing, { price: 1_000_000n }));
 
   return {

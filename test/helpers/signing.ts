@@ -35,16 +35,19 @@ export interface TradeValue {
   venue: number;
   linkedTradeId: bigint;
   deadline: bigint | number;
+  stateNonce: bigint | number;
 }
 
 export interface PledgeTermsValue {
   assetId: bigint;
+  holder: string;
   lender: string;
   amount: bigint;
   currency: string;
   start: bigint | number;
   end: bigint | number;
   agreementDigest: string;
+  stateNonce: bigint | number;
   nonce: bigint;
   deadline: bigint | number;
 }
@@ -93,7 +96,7 @@ export async function tradeDigest(recorder: BaseContract, trade: TradeValue): Pr
   return ethers.TypedDataEncoder.hash(await domainOf(recorder), TRADE_TYPES, tradeMessage(trade));
 }
 
-/** `seller` signs `trade` with its cross-border `terms` for the TradeRecorder at `recorder`. */
+/** `seller` (or the buyer, accepting) signs `trade` with its cross-border `terms` for the TradeRecorder at `recorder`. */
 export async function signCrossBorderTrade(seller: Signer, recorder: BaseContract, trade: TradeValue, terms: CrossBorderTermsValue): Promise<string> {
   return seller.signTypedData(await domainOf(recorder), CROSS_BORDER_TRADE_TYPES, crossBorderTradeMessage(trade, terms));
 }

@@ -209,7 +209,10 @@ describe("web page in a browser, against npm start -- --demo", function () {
     it("should find a registered file, reading the registration from the chain", async () => {
       const hello = path.join(svc.work, "hello.txt");
       fs.writeFileSync(hello, "hello 数权 from the web test\n");
-      const reg = cli(svc, ["asset", "register", hello, "--holder", alice.address, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", "docs/examples/metadata.json"], shde.privateKey);
+      const application = `${hello}.application.json`;
+      const applied = cli(svc, ["asset", "apply", hello, "--exchange", shde.address, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", "docs/examples/metadata.json", "--out", application], alice.privateKey);
+      expect(applied.status, applied.stderr).to.equal(0);
+      const reg = cli(svc, ["asset", "register", "--application", application], shde.privateKey);
       expect(reg.status, reg.stderr).to.equal(0);
       await chooseFiles(hello);
       const v = page.getByTestId("verdict");

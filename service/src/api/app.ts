@@ -28,6 +28,7 @@ import { activityRoutes } from "./routes/activity";
 import { lineageRoutes } from "./routes/lineage";
 import { relationRoutes } from "./routes/relations";
 import { searchRoutes } from "./routes/search";
+import { consentEventRoutes } from "./routes/consent-events";
 import type { CreateApiParameters } from "./types";
 import { corsMiddleware } from "./cors";
 import { createEvidenceLookup, EVIDENCE_ITEM_ROUTE, withLeanPath } from "./evidence-lookup";
@@ -56,6 +57,7 @@ export const V1_GROUPS: readonly RouteGroup[] = [
   { prefix: "/v1", routes: receiptRoutes },
   { prefix: "/v1", routes: assessmentRoutes },
   { prefix: "/v1", routes: crossBorderRoutes },
+  { prefix: "/v1", routes: consentEventRoutes },
 ];
 
 /**

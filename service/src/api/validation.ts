@@ -99,7 +99,7 @@ export const venue = hyphenEnum(["on-exchange", "off-exchange"]);
 /** Merchant categories. */
 export const merchantCategory = hyphenEnum(["data-resource", "technology", "third-party-service"]);
 /** Pledge states. */
-export const pledgeStatus = z.enum(["active", "released", "lifted"]);
+export const pledgeStatus = z.enum(["active", "released", "lifted", "defaulted", "enforced"]);
 export const participantStatus = z.enum(["active", "suspended"]);
 
 /** Both spellings of a hyphenated enum name, for `IN (?, ?)` filters whatever the store wrote. */

@@ -68,7 +68,8 @@ export function rootProgram(): Command {
     `
 Keys are never printed. Exit codes: 0 ok, 1 error (or could not check), 2 checked and not found (verify).
 Docs: docs/cli.md. Examples:
-  shuquan asset register data/ --holder 0x… --kind resource --source enterprise --level general --metadata meta.json
+  shuquan asset apply data/ --exchange 0x… --kind resource --source enterprise --level general --metadata meta.json --out app.json   (holder)
+  shuquan asset register --application app.json   (exchange)
   shuquan evidence anchor receipts/ --proofs-out receipts.proofs.json
   shuquan verify receipts/2026-01-01.pdf`,
   );

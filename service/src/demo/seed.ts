@@ -127,19 +127,23 @@ export async function seedDemo(p: {
     });
     const bytes = canonicalJsonBytes(metadata);
     const metadataCid = await content.put(bytes);
-    await wait(
-      registry(o.exchange).register({
-        contentDigest: root,
-        holder: addr(o.holder),
-        kind: enumValue(ASSET_KIND, o.kind, "kind"),
-        source: enumValue(ASSET_SOURCE, o.source, "source"),
-        level: enumValue(DATA_LEVEL, o.level, "level"),
-        metadataDigest: sha256Hex(bytes),
-        metadataCid,
-        consentDigest: o.source === "personal" ? sha256Hex(`consent records of ${o.name}`) : ZERO32,
-        parents: (o.parents ?? []).map((k) => assets[k]),
-      }),
-    );
+    const application = {
+      contentDigest: root,
+      holder: addr(o.holder),
+      kind: enumValue(ASSET_KIND, o.kind, "kind"),
+      source: enumValue(ASSET_SOURCE, o.source, "source"),
+      level: enumValue(DATA_LEVEL, o.level, "level"),
+      metadataDigest: sha256Hex(bytes),
+      metadataCid,
+      consentDigest: o.source === "personal" ? sha256Hex(`consent records of ${o.name}`) : ZERO32,
+      parents: (o.parents ?? []).map((k) => assets[k]),
+      nonce: await registry(o.exchange).applicationNonce(addr(o.holder)),
+      deadline: 2n ** 40n,
+    };
+    // the holder signs its application (the contract's own digest, with its development key)
+    const applicationDigest = await registry(o.exchange).hashApplication(application, addr(o.exchange));
+    const holderSignature = Signature.from(devWallet(o.holder).signingKey.sign(applicationDigest)).serialized;
+    await wait(registry(o.exchange).register(application, holderSignature));
     assets[o.key] = root;
     return root;
   }
@@ -202,17 +206,19 @@ export async function seedDemo(p: {
       venue: enumValue(VENUE, o.venue, "venue"),
       linkedTradeId: o.linkedTo ? tradeIds[o.linkedTo] : 0n,
       deadline: t + DAY,
+      // the asset's state both sides agree on (checked for a holding transfer)
+      stateNonce: (await registry(o.exchange).getAsset(assets[o.key])).stateNonce,
     };
-    // The seller signs the EIP-712 digest the recorder itself computes for these terms.
-    if (o.crossBorder) {
-      const x = { mechanism: o.crossBorder.mechanism, filingDigest: sha256Hex(o.crossBorder.filingNumber), destination: destinationBytes2(o.crossBorder.destination) };
-      const digest = await trades(o.exchange).hashCrossBorderTrade(request, x);
-      await wait(trades(o.exchange).recordCrossBorderTrade(request, x, Signature.from(devWallet(o.seller).signingKey.sign(digest)).serialized));
-    } else {
-      const digest = await trades(o.exchange).hashTrade(request);
-      const signature = Signature.from(devWallet(o.seller).signingKey.sign(digest)).serialized;
-      await wait(trades(o.exchange).recordTrade(request, signature));
-    }
+    // The seller and the buyer sign the EIP-712 digest the recorder itself computes for these terms (for a
+    // cross-border trade, the CrossBorderTrade around them: both accept the export terms).
+    const x = o.crossBorder
+      ? { mechanism: o.crossBorder.mechanism, filingDigest: sha256Hex(o.crossBorder.filingNumber), destination: destinationBytes2(o.crossBorder.destination) }
+      : undefined;
+    const digest = x ? await trades(o.exchange).hashCrossBorderTrade(request, x) : await trades(o.exchange).hashTrade(request);
+    const signature = Signature.from(devWallet(o.seller).signingKey.sign(digest)).serialized;
+    const acceptance = Signature.from(devWallet(o.buyer).signingKey.sign(digest)).serialized;
+    if (x) await wait(trades(o.exchange).recordCrossBorderTrade(request, x, signature, acceptance));
+    else await wait(trades(o.exchange).recordTrade(request, signature, acceptance));
     tradeIds[`${o.key}:${o.right}:${serial}@${o.exchange}`] = tradeId;
     if (!o.linkedTo) tradeIds[o.key + ":" + o.right] = tradeId;
   }
@@ -258,8 +264,9 @@ export async function seedDemo(p: {
 
   const t = await now(provider);
   const consentTerms = {
-    assetId: assets.throughput, lender: addr(DEV.lender), amount: 3_000_000_00n, currency: "0x434e59",
+    assetId: assets.throughput, holder: addr(DEV.alice), lender: addr(DEV.lender), amount: 3_000_000_00n, currency: "0x434e59",
     start: t, end: t + 365 * DAY, agreementDigest: sha256Hex("pledge agreement SHDE-PL-2026-001"),
+    stateNonce: (await registry(DEV.alice).getAsset(assets.throughput)).stateNonce,
     nonce: await pledges(DEV.alice).nonces(addr(DEV.alice)), deadline: t + DAY,
   };
   const pledgeDigest = await pledges(DEV.lender).hashPledge(consentTerms);

@@ -6,7 +6,7 @@
  * registered can trade at once; `shuquan asset terms --notice-days 10 …` turns the notice on). GZDE grants its
  * third-party service merchant dave every assessor category (quality, compliance, valuation, security).
  */
-import { JsonRpcProvider, NonceManager, type Signer } from "ethers";
+import { JsonRpcProvider, NonceManager, Signature, type Signer } from "ethers";
 import {
   IAssessmentRegistry__factory,
   IParticipantRegistry__factory,
@@ -53,11 +53,18 @@ export async function bootstrapRoles(
 
   const shde = as(DEV.shde);
   const gzde = as(DEV.gzde);
-  await send(shde.onboardMerchant(address(DEV.alice), category("data-resource"), credential("alice")));
-  await send(shde.onboardMerchant(address(DEV.bob), category("technology"), credential("bob")));
-  await send(gzde.onboardMerchant(address(DEV.carol), category("data-resource"), credential("carol")));
-  await send(gzde.onboardMerchant(address(DEV.dave), category("third-party-service"), credential("dave")));
-  await send(gzde.onboardMerchant(address(DEV.lender), category("third-party-service"), credential("lender")));
+  // Each merchant signs its own onboarding consent (the contract's digest, signed with its development key).
+  const deadline = 2n ** 40n;
+  const onboard = async (exchange: number, merchant: number, name: string, cat: string) => {
+    const digest = await regulator.hashOnboarding(address(merchant), address(exchange), category(cat), credential(name), 0n, deadline);
+    const signature = Signature.from(devWallet(merchant).signingKey.sign(digest)).serialized;
+    await send(as(exchange).onboardMerchant(address(merchant), category(cat), credential(name), deadline, signature));
+  };
+  await onboard(DEV.shde, DEV.alice, "alice", "data-resource");
+  await onboard(DEV.shde, DEV.bob, "bob", "technology");
+  await onboard(DEV.gzde, DEV.carol, "carol", "data-resource");
+  await onboard(DEV.gzde, DEV.dave, "dave", "third-party-service");
+  await onboard(DEV.gzde, DEV.lender, "lender", "third-party-service");
   await send(shde.recogniseExchange(address(DEV.gzde)));
   await send(gzde.recogniseMerchant(address(DEV.alice)));
   if (addresses.AssessmentRegistry) {

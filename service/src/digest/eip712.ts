@@ -36,6 +36,7 @@ export const TRADE_TYPES: Record<string, TypedDataField[]> = {
     { name: "venue", type: "uint8" },
     { name: "linkedTradeId", type: "uint256" },
     { name: "deadline", type: "uint64" },
+    { name: "stateNonce", type: "uint64" },
   ],
   LicenceTerms: LICENCE_TERMS_TYPE,
 };
@@ -76,18 +77,94 @@ export function destinationBytes2(code: string): string {
 export const PLEDGE_TYPES: Record<string, TypedDataField[]> = {
   PledgeTerms: [
     { name: "assetId", type: "uint256" },
+    { name: "holder", type: "address" },
     { name: "lender", type: "address" },
     { name: "amount", type: "uint128" },
     { name: "currency", type: "bytes3" },
     { name: "start", type: "uint40" },
     { name: "end", type: "uint40" },
     { name: "agreementDigest", type: "bytes32" },
+    { name: "stateNonce", type: "uint64" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint64" },
+  ],
+};
+
+/** EIP-712 types a buyer signs to take a pledged asset in an enforcement (PledgeRegistry.ENFORCEMENT_ACCEPTANCE_TYPEHASH). */
+export const ENFORCEMENT_ACCEPTANCE_TYPES: Record<string, TypedDataField[]> = {
+  EnforcementAcceptance: [
+    { name: "pledgeId", type: "uint256" },
+    { name: "buyer", type: "address" },
+    { name: "price", type: "uint128" },
+    { name: "currency", type: "bytes3" },
+    { name: "contractDigest", type: "bytes32" },
   ],
 };
 
 /** The typed-data message of a trade: the struct plus the recording exchange taken from its id. */
 export function tradeMessage<T extends { tradeId: bigint }>(trade: T): T & { exchange: string } {
   return { ...trade, exchange: parseTradeId(trade.tradeId).exchange };
+}
+
+/**
+ * EIP-712 types the holder signs to apply for a registration (DataAssetRegistry.APPLICATION_TYPEHASH): the
+ * registration's terms with the registering `exchange`; enums are uint8. The metadata CID is not signed: its digest is.
+ */
+export const APPLICATION_TYPES: Record<string, TypedDataField[]> = {
+  Application: [
+    { name: "contentDigest", type: "bytes32" },
+    { name: "holder", type: "address" },
+    { name: "exchange", type: "address" },
+    { name: "kind", type: "uint8" },
+    { name: "source", type: "uint8" },
+    { name: "level", type: "uint8" },
+    { name: "metadataDigest", type: "bytes32" },
+    { name: "consentDigest", type: "bytes32" },
+    { name: "parents", type: "uint256[]" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint64" },
+  ],
+};
+
+/** EIP-712 types the merchant signs to be onboarded by (or to move its home to) `exchange` (ONBOARDING_TYPEHASH). */
+export const ONBOARDING_TYPES: Record<string, TypedDataField[]> = {
+  Onboarding: [
+    { name: "merchant", type: "address" },
+    { name: "exchange", type: "address" },
+    { name: "category", type: "uint8" },
+    { name: "credentialDigest", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint64" },
+  ],
+};
+
+/** The registration fields an application signs (IDataAssetRegistry.Registration without the metadata CID). */
+export interface ApplicationFields {
+  contentDigest: string;
+  holder: string;
+  kind: unknown;
+  source: unknown;
+  level: unknown;
+  metadataDigest: string;
+  consentDigest: string;
+  parents: readonly unknown[];
+  nonce: unknown;
+  deadline: unknown;
+}
+
+/** The typed-data message of an application: the registration's signed fields plus the registering `exchange`. */
+export function applicationMessage(r: ApplicationFields, exchange: string) {
+  return {
+    contentDigest: r.contentDigest,
+    holder: r.holder,
+    exchange,
+    kind: r.kind,
+    source: r.source,
+    level: r.level,
+    metadataDigest: r.metadataDigest,
+    consentDigest: r.consentDigest,
+    parents: r.parents,
+    nonce: r.nonce,
+    deadline: r.deadline,
+  };
 }

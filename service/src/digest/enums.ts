@@ -20,7 +20,7 @@ export const PARTICIPANT_STATUS = ["none", "active", "suspended"] as const;
 /** RecognitionPath of a merchant at an exchange. */
 export const RECOGNITION_PATH = ["none", "home", "whole-exchange", "single-merchant"] as const;
 /** PledgeStatus. */
-export const PLEDGE_STATUS = ["none", "active", "released", "lifted"] as const;
+export const PLEDGE_STATUS = ["none", "active", "released", "lifted", "defaulted", "enforced"] as const;
 /**
  * IDataAssetRegistry.Asset.status, the registration lifecycle: registered (in force, unless its validity end has
  * passed), notice (公示), objected (异议 open during the notice), refused (an objection upheld), cancelled (注销).

@@ -55,8 +55,9 @@ export function banner(p: BannerParameters): string {
   lines.push(
     "",
     "Try (in another terminal, in this directory):",
-    `  1. register a file as exchange SHDE, held by alice:`,
-    `     ${pre}echo 'hello 数权' > hello.txt && SHUQUAN_PRIVATE_KEY=${shde.privateKey} npx shuquan asset register hello.txt --holder ${alice.address} --kind resource --source enterprise --level general --metadata docs/examples/metadata.json`,
+    `  1. alice applies to register a file (signs her application), and exchange SHDE registers it:`,
+    `     ${pre}echo 'hello 数权' > hello.txt && SHUQUAN_PRIVATE_KEY=${alice.privateKey} npx shuquan asset apply hello.txt --exchange ${shde.address} --kind resource --source enterprise --level general --metadata docs/examples/metadata.json --out hello.application.json`,
+    `     SHUQUAN_PRIVATE_KEY=${shde.privateKey} npx shuquan asset register --application hello.application.json`,
     `  2. anchor a folder of files as evidence (writes their proofs to evidence.proofs.json):`,
     `     SHUQUAN_PRIVATE_KEY=${shde.privateKey} npx shuquan evidence anchor docs --proofs-out evidence.proofs.json`,
     `  3. verify both against the chain, as an auditor:`,

@@ -370,6 +370,26 @@ export const SCHEMA = {
     indexes: { pledge: ["pledge_id"], asset: ["asset_id"], tx: TX },
   }),
 
+  // Consent and the regulator's corrections (issue 9), from every contract: one row per event. `kind` names it
+  // (application-cancelled, registration-cancelled, registration-reassigned, asset-deidentified, merchant-moved,
+  // merchant-rehomed, merchant-offboarded, onboarding-consent-cancelled, derivation-approved); `subject` is the asset
+  // id or the merchant; `party` the holder, the new home or the approved child; `counterparty` the former holder or
+  // home; `digest` the reason, finding or credential digest; `detail` a reason text or number (epoch, nonce, pledge).
+  consent_events: eventTable({
+    since: 8,
+    columns: [
+      text("kind"),
+      text("subject"),
+      text("party", { nullable: true }),
+      text("counterparty", { nullable: true }),
+      text("by_account"),
+      text("digest", { nullable: true }),
+      text("detail", { nullable: true }),
+    ],
+    // key-ordered as the lists read them (newest first by subject or kind); tx_hash as every event table since 6
+    indexes: { subject: ["subject", ...POSITION], kind: ["kind", ...POSITION], tx: ["tx_hash"] },
+  }),
+
   // EvidenceAnchor
   evidence_batches: eventTable({
     since: 1,
@@ -592,6 +612,7 @@ export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   5: "lifecycle_events: registration status history, objections, renewals, changes, cancellations",
   6: "indexes in each list's filter and key order; tx_hash for transaction search",
   7: "regulated use: processing receipts and violations, third-party assessments, cross-border trades",
+  8: "consent_events: registration corrections, merchant moves, de-identification findings, consent cancellations",
 };
 
 type Schema = typeof SCHEMA;

@@ -18,7 +18,7 @@ import { RECOGNITION_PATH, buildManifest, formatAssetId, sha256Hex } from "../..
 import { createIndexer, type FollowedContract } from "../../../service/src/indexer";
 import type { ContractName } from "../../../service/src/contracts";
 import { createSilentLogger } from "../../../service/src/logger";
-import { licenceTerms, recordTrade, registerAsset, tradeOf } from "../../helpers/assets";
+import { licenceTerms, recordTrade, registerAsset, tradeOf, stateNonceOf } from "../../helpers/assets";
 import { Right, Venue, digest, shuquanFixture } from "../../helpers/fixture";
 import { currency, signPledge } from "../../helpers/signing";
 import { BACKENDS, quietLogger } from "./fixture";
@@ -64,7 +64,8 @@ describe("API over the indexed chain (full scenario)", function () {
     await (await participants.connect(shde).reinstateMerchant(bob.address, "documents renewed")).wait();
 
     blockBeforeT1 = await ethers.provider.getBlockNumber();
-    const t1 = await tradeOf(shde.address, a1, alice.address, carol.address, Right.Holding, { price: 100_000n });
+    // the licence granted on a1 advanced its state nonce: seller and buyer sign the current one
+    const t1 = await tradeOf(shde.address, a1, alice.address, carol.address, Right.Holding, { price: 100_000n, stateNonce: await stateNonceOf(registry, a1) });
     await recordTrade(tradeRecorder, shde, alice, t1);
     const t2 = await tradeOf(shde.address, a2, alice.address, bob.address, Right.Processing, { price: 250_000n, venue: Venue.OffExchange, linkedTradeId: t1.tradeId });
     await recordTrade(tradeRecorder, shde, alice, t2);
@@ -76,8 +77,8 @@ describe("API over the indexed chain (full scenario)", function () {
 
     const now = BigInt(await time.latest());
     const terms = {
-      assetId: a2, lender: lender.address, amount: 5_000_000n, currency: currency("CNY"), start: now, end: now + 365n * 86_400n,
-      agreementDigest: digest("pledge agreement"), nonce: await pledges.nonces(alice.address), deadline: now + 3_600n,
+      assetId: a2, holder: alice.address, lender: lender.address, amount: 5_000_000n, currency: currency("CNY"), start: now, end: now + 365n * 86_400n,
+      agreementDigest: digest("pledge agreement"), stateNonce: (await registry.getAsset(a2)).stateNonce, nonce: await pledges.nonces(alice.address), deadline: now + 3_600n,
     };
     await (await pledges.connect(lender).registerPledge(terms, await signPledge(alice, pledges, terms))).wait();
     await (await registry.connect(regulator).freeze(a3, "complaint under review")).wait();
@@ -207,11 +208,11 @@ describe("API over the indexed chain (full scenario)", function () {
         for (const it of items) {
           const o = (await request(app).get(`/v1/evidence/items/${it.digest}`).expect(200)).body.data.occurrences[0];
           expect(o.batch).to.include({ root: goodRoot, manifestStatus: "valid" });
-          expect(await d.evidence.verify(goodRoot, o.leaf, o.proof)).to.equal(true);
-          expect(await d.evidence.verifyItem(goodRoot, it.digest, it.assetId, o.proof)).to.equal(true);
+          expect(await d.evidence.verify(o.batch.exchange, goodRoot, o.leaf, o.proof)).to.equal(true);
+          expect(await d.evidence.verifyItem(o.batch.exchange, goodRoot, it.digest, it.assetId, o.proof)).to.equal(true);
           // the API's own values go to the contract as they are (an item without asset is 0x00…00, never null)
           expect(o.hasAsset).to.equal(it.assetId !== 0n);
-          expect(await d.evidence.verifyItem(goodRoot, o.itemDigest, o.assetId, o.proof)).to.equal(true);
+          expect(await d.evidence.verifyItem(o.batch.exchange, goodRoot, o.itemDigest, o.assetId, o.proof)).to.equal(true);
         }
         await request(app).get(`/v1/evidence/items/${orphan.digest}`).expect(404);
         const bad = (await request(app).get(`/v1/evidence/batches/${badRoot}`).expect(200)).body.data;

@@ -51,17 +51,36 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     let r = await cli(env, ["exchange", "accredit", EXCHANGE, "--code", "SHDE", "--name", "Shanghai Data Exchange", "--json"], { key: REGULATOR_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect(r.json.ok).to.equal(true);
-    for (const m of [HOLDER, BUYER]) {
-      r = await cli(env, ["merchant", "onboard", m, "--category", "data-resource", "--credential-digest", "0x" + "11".repeat(32), "--json"], { key: EXCHANGE_KEY });
+    for (const [m, key] of [[HOLDER, HOLDER_KEY], [BUYER, BUYER_KEY]] as const) {
+      // the merchant signs its consent; the exchange onboards with it
+      r = await cli(env, ["merchant", "consent", "--exchange", EXCHANGE, "--category", "data-resource", "--credential-digest", "0x" + "11".repeat(32), "--out", `consent-${m}.json`, "--json"], { key });
+      expect(r.code, r.stdout + r.stderr).to.equal(0);
+      r = await cli(env, ["merchant", "onboard", m, "--consent", `consent-${m}.json`, "--json"], { key: EXCHANGE_KEY });
       expect(r.code, r.stdout + r.stderr).to.equal(0);
     }
+    // an exchange cannot consent to be a merchant: the CLI refuses to sign what the chain must reject
+    r = await cli(env, ["merchant", "consent", "--exchange", EXCHANGE, "--category", "technology", "--credential-digest", "0x" + "11".repeat(32), "--out", "consent-exchange.json"], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/not signing/).and.match(/accredited exchange/);
+    // a consent for one merchant cannot onboard another
+    r = await cli(env, ["merchant", "onboard", DEV_ADDRESSES[4], "--consent", `consent-${HOLDER}.json`], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/not sending: the consent is/);
     r = await cli(env, ["recognise", "status", HOLDER, EXCHANGE, "--json"]);
     expect(r.json.path).to.equal("home");
   });
 
   it("registers a file: prints asset id and registration number equal to the contract view and the TS twin", async () => {
     const file = path.join(env.dir, "report.csv");
-    const r = await cli(env, ["asset", "register", file, "--holder", HOLDER, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile, "--json"], { key: EXCHANGE_KEY });
+    const applied = await cli(env, ["asset", "apply", file, "--exchange", EXCHANGE, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile, "--out", "application-file.json", "--json"], { key: HOLDER_KEY });
+    expect(applied.code, applied.stdout + applied.stderr).to.equal(0);
+    // the exchange cannot register it in the holder's name without the application
+    const forged = JSON.parse(await fsp.readFile(path.join(env.dir, "application-file.json"), "utf8")) as { signature: string };
+    await fsp.writeFile(path.join(env.dir, "forged.json"), JSON.stringify({ ...forged, signature: "0x" + "00".repeat(65) }));
+    const refused = await cli(env, ["asset", "register", "--application", "forged.json", "--force"], { key: EXCHANGE_KEY });
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.match(/RegistryInvalidSignature|signature/);
+    const r = await cli(env, ["asset", "register", "--application", "application-file.json", "--json"], { key: EXCHANGE_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     fileAssetId = r.json.assetId as string;
     expect(fileAssetId).to.equal(sha256Hex(await fsp.readFile(file)));
@@ -83,12 +102,15 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     const meta2 = path.join(env.dir, "meta2.json");
     // a data product is described as objectType "product" (the CLI checks objectType against --kind)
     await fsp.writeFile(meta2, JSON.stringify({ ...EXAMPLE_METADATA, asset: { ...EXAMPLE_METADATA.asset, name: "dataset", objectType: "product" } }));
-    const r = await cli(env, ["asset", "register", path.join(env.dir, "dataset"), "--holder", HOLDER, "--kind", "product", "--source", "enterprise", "--level", "important", "--metadata", meta2, "--parent", fileAssetId, "--listing-out", listing, "--json"], { key: EXCHANGE_KEY });
+    const r = await cli(env, ["asset", "apply", path.join(env.dir, "dataset"), "--exchange", EXCHANGE, "--kind", "product", "--source", "enterprise", "--level", "important", "--metadata", meta2, "--parent", fileAssetId, "--listing-out", listing, "--out", "application-dataset.json", "--json"], { key: HOLDER_KEY });
     // the metadata says level general: the CLI refuses the mismatch before anything is sent
     expect(r.code).to.equal(1);
     expect(r.json.error).to.have.property("message").that.matches(/security\.level is "general" but --level is "important"/);
-    const ok = await cli(env, ["asset", "register", path.join(env.dir, "dataset"), "--holder", HOLDER, "--kind", "product", "--source", "enterprise", "--level", "general", "--metadata", meta2, "--parent", fileAssetId, "--listing-out", listing, "--json"], { key: EXCHANGE_KEY });
+    const ok = await cli(env, ["asset", "apply", path.join(env.dir, "dataset"), "--exchange", EXCHANGE, "--kind", "product", "--source", "enterprise", "--level", "general", "--metadata", meta2, "--parent", fileAssetId, "--listing-out", listing, "--out", "application-dataset.json", "--json"], { key: HOLDER_KEY });
     expect(ok.code, ok.stdout + ok.stderr).to.equal(0);
+    const reg = await cli(env, ["asset", "register", "--application", "application-dataset.json", "--json"], { key: EXCHANGE_KEY });
+    expect(reg.code, reg.stdout + reg.stderr).to.equal(0);
+    expect(reg.json.assetId).to.equal(ok.json.assetId);
     expect(ok.json.contentKind).to.equal("dataset");
     expect(ok.json.files).to.equal(2);
     const l = JSON.parse(await fsp.readFile(listing, "utf8")) as { root: string; files: { path: string }[] };
@@ -108,12 +130,12 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     const store = createLocalContentStore(path.join(env.dir, "data", "content"));
     const manifest = parseManifest(await store.get(r.json.manifestCid as string));
     expect(rebuildManifestRoot(manifest)).to.equal(r.json.root);
-    const batch = await env.deployment.evidence.getBatch(r.json.root as string);
+    const batch = await env.deployment.evidence.getBatch(r.json.exchange as string, r.json.root as string);
     expect(Number(batch.leafCount)).to.equal(5);
-    const p = JSON.parse(await fsp.readFile(proofs, "utf8")) as { root: string; items: { label: string; digest: string; assetId: string; proof: string[] }[] };
+    const p = JSON.parse(await fsp.readFile(proofs, "utf8")) as { root: string; exchange: string; items: { label: string; digest: string; assetId: string; proof: string[] }[] };
     for (const it of p.items) {
       expect(StandardMerkleTree.verify(p.root, ["bytes32", "uint256"], [it.digest, it.assetId], it.proof)).to.equal(true);
-      expect(await env.deployment.evidence.verifyItem(p.root, it.digest, it.assetId, it.proof)).to.equal(true);
+      expect(await env.deployment.evidence.verifyItem(p.exchange, p.root, it.digest, it.assetId, it.proof)).to.equal(true);
     }
     expect(p.items.map((i) => i.label)).to.include("receipts/r3.txt");
   });
@@ -201,7 +223,17 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     await fsp.writeFile(path.join(env.dir, "contract.pdf"), "signed contract\n");
     let r = await cli(env, ["trade", "authorise", "--asset", fileAssetId, "--buyer", BUYER, "--right", "processing", "--exchange", EXCHANGE, "--serial", "1", "--price", "120000", "--currency", "CNY", "--contract-file", "contract.pdf", "--scope-file", scope, "--end", "+30d", "--revocable", "--out", "auth.json", "--json"], { key: HOLDER_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
-    r = await cli(env, ["trade", "record", "--authorisation", "auth.json", "--json"], { key: EXCHANGE_KEY });
+    // without the buyer's acceptance the exchange cannot record it
+    r = await cli(env, ["trade", "record", "--authorisation", "auth.json"], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/no buyer acceptance/);
+    // the seller cannot accept for the buyer
+    r = await cli(env, ["trade", "accept", "--authorisation", "auth.json", "--out", "accepted.json"], { key: HOLDER_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/names buyer/);
+    r = await cli(env, ["trade", "accept", "--authorisation", "auth.json", "--out", "accepted.json", "--json"], { key: BUYER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["trade", "record", "--authorisation", "accepted.json", "--json"], { key: EXCHANGE_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     const chainNow = (await hre.ethers.provider.getBlock("latest"))!.timestamp; // the chain's clock, not this machine's
     expect(await env.deployment.registry.isLicensed(fileAssetId, BUYER, 1, chainNow + 60)).to.equal(true);
@@ -217,7 +249,7 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     expect(ev).to.deep.include({ seller: HOLDER, buyer: BUYER, right: "processing", venue: "on-exchange", price: "120000" });
     expect(ev.licenceId).to.equal(r.json.licenceId);
     // replay is refused with the contract's reason and a hint
-    r = await cli(env, ["trade", "record", "--authorisation", "auth.json"], { key: EXCHANGE_KEY });
+    r = await cli(env, ["trade", "record", "--authorisation", "accepted.json"], { key: EXCHANGE_KEY });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/TradeIdUsed/).and.match(/what to do/);
   });
@@ -228,7 +260,24 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     // No --serial: the CLI takes the next serial above the exchange's window (serial 1 was recorded above).
     expect(parseTradeId(r.json.tradeId as string).serial).to.equal(2n);
-    r = await cli(env, ["trade", "record", "--authorisation", "auth-holding.json"], { key: EXCHANGE_KEY });
+    // a licence slipped in after the seller signed: the buyer's CLI refuses to accept the changed asset
+    const slipped = await cli(env, ["licence", "grant", dataset, "--grantee", BUYER, "--right", "operating", "--scope-file", "scope.txt", "--end", "+1d", "--revocable"], { key: HOLDER_KEY });
+    expect(slipped.code, slipped.stdout + slipped.stderr).to.equal(0);
+    r = await cli(env, ["trade", "accept", "--authorisation", "auth-holding.json", "--out", "accepted-holding.json"], { key: BUYER_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/rights changed since the seller signed/);
+    // with --force it signs, and the chain refuses (RegistryStateChanged)
+    r = await cli(env, ["trade", "accept", "--authorisation", "auth-holding.json", "--out", "accepted-holding.json", "--force"], { key: BUYER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["trade", "record", "--authorisation", "accepted-holding.json"], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/RegistryStateChanged/);
+    // signed again on the current state, the trade is recorded
+    r = await cli(env, ["trade", "authorise", "--asset", dataset, "--buyer", BUYER, "--right", "holding", "--exchange", EXCHANGE, "--venue", "off-exchange", "--price-commitment", "0x" + "ab".repeat(32), "--contract-digest", "0x" + "cd".repeat(32), "--out", "auth-holding-2.json", "--json"], { key: HOLDER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["trade", "accept", "--authorisation", "auth-holding-2.json", "--out", "accepted-holding-2.json"], { key: BUYER_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["trade", "record", "--authorisation", "accepted-holding-2.json"], { key: EXCHANGE_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.match(/holding transferred/);
     expect(await env.deployment.registry.ownerOf(dataset)).to.equal(BUYER);
@@ -365,23 +414,23 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     r = await cli(env, ["asset", "show", "0x" + "0".repeat(63) + "1", "--json"]);
     expect(r.code).to.equal(1);
     expect((r.json.error as { message: string }).message).to.match(/RegistryAssetNotFound/);
-    r = await cli(env, ["asset", "register", "report.csv", "--holder", HOLDER, "--kind", "dataset", "--source", "enterprise", "--level", "general", "--metadata", metaFile], { key: EXCHANGE_KEY });
+    r = await cli(env, ["asset", "apply", "report.csv", "--exchange", EXCHANGE, "--kind", "dataset", "--source", "enterprise", "--level", "general", "--metadata", metaFile, "--out", "application-x.json"], { key: HOLDER_KEY });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/invalid kind "dataset": expected one of resource, product, compute, model/);
-    r = await cli(env, ["asset", "register", "report.csv", "--holder", HOLDER, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile], { key: EXCHANGE_KEY });
+    r = await cli(env, ["asset", "apply", "report.csv", "--exchange", EXCHANGE, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile, "--out", "application-x.json"], { key: HOLDER_KEY });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/registered already as SHDE-\d{4}-RE-00000001-/);
   });
 
   it("checks the key before any long work (hashing, reading inputs) in write commands", async () => {
     // the content path does not exist: without the fix, that is reported first (after hashing, for a real file)
-    let r = await cli(env, ["asset", "register", "missing-300MB.bin", "--holder", HOLDER, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile]);
+    let r = await cli(env, ["asset", "apply", "missing-300MB.bin", "--exchange", EXCHANGE, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile, "--out", "application-x.json"]);
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.match(/signed by the exchange's key, and none was given/);
+    expect(r.stderr).to.match(/signed by the holder's key, and none was given/);
     r = await cli(env, ["evidence", "anchor", "missing-dir"]);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/none was given/);
-    r = await cli(env, ["--keystore", "no-such.keystore.json", "asset", "register", "missing-300MB.bin", "--holder", HOLDER, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile]);
+    r = await cli(env, ["--keystore", "no-such.keystore.json", "asset", "apply", "missing-300MB.bin", "--exchange", EXCHANGE, "--out", "application-x.json", "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile]);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/cannot read keystore/);
     r = await cli(env, ["trade", "authorise", "--asset", "SHDE-2026-RE-00000001-X", "--buyer", BUYER, "--right", "holding", "--exchange", EXCHANGE, "--price", "1", "--currency", "CNY", "--contract-digest", "0x" + "cd".repeat(32), "--out", "never.json"], { key: "0x12" });
@@ -390,15 +439,15 @@ describe("shuquan CLI (child processes against a local chain)", function () {
   });
 
   it("asset register checks the metadata against --kind and --source", async () => {
-    let r = await cli(env, ["asset", "register", "report.csv", "--holder", HOLDER, "--kind", "product", "--source", "enterprise", "--level", "general", "--metadata", metaFile], { key: EXCHANGE_KEY });
+    let r = await cli(env, ["asset", "apply", "report.csv", "--exchange", EXCHANGE, "--kind", "product", "--source", "enterprise", "--level", "general", "--metadata", metaFile, "--out", "application-x.json"], { key: HOLDER_KEY });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/asset\.objectType is "resource" but --kind is "product"/);
-    r = await cli(env, ["asset", "register", "report.csv", "--holder", HOLDER, "--kind", "resource", "--source", "personal", "--consent-digest", "0x" + "33".repeat(32), "--level", "general", "--metadata", metaFile], { key: EXCHANGE_KEY });
+    r = await cli(env, ["asset", "apply", "report.csv", "--exchange", EXCHANGE, "--kind", "resource", "--source", "personal", "--consent-digest", "0x" + "33".repeat(32), "--level", "general", "--metadata", metaFile, "--out", "application-x.json"], { key: HOLDER_KEY });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/--source is "personal" but the metadata says security\.personalInformation\.contains: false/);
     const pi = path.join(env.dir, "meta-pi.json");
     await fsp.writeFile(pi, JSON.stringify({ ...EXAMPLE_METADATA, security: { ...EXAMPLE_METADATA.security, personalInformation: { contains: true, sensitive: false } } }));
-    r = await cli(env, ["asset", "register", "report.csv", "--holder", HOLDER, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", pi], { key: EXCHANGE_KEY });
+    r = await cli(env, ["asset", "apply", "report.csv", "--exchange", EXCHANGE, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", pi, "--out", "application-x.json"], { key: HOLDER_KEY });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/contains personal information, but no consent proof/);
   });
@@ -414,10 +463,12 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     const wallet = new Wallet(EXCHANGE_KEY!);
     await fsp.writeFile(path.join(env.dir, "exchange.keystore.json"), await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, "correct horse", { scrypt: { N: 1024 } }));
     const newcomer = DEV_ADDRESSES[4];
-    let r = await cli(env, ["--keystore", "exchange.keystore.json", "merchant", "onboard", newcomer, "--category", "technology", "--credential-digest", "0x" + "22".repeat(32)], { extraEnv: { SHUQUAN_KEYSTORE_PASSWORD: "wrong" } });
+    let r = await cli(env, ["merchant", "consent", "--exchange", EXCHANGE, "--category", "technology", "--credential-digest", "0x" + "22".repeat(32), "--out", "consent-newcomer.json"], { key: DEV_KEYS[4] });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["--keystore", "exchange.keystore.json", "merchant", "onboard", newcomer, "--consent", "consent-newcomer.json"], { extraEnv: { SHUQUAN_KEYSTORE_PASSWORD: "wrong" } });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/cannot decrypt keystore/);
-    r = await cli(env, ["--keystore", "exchange.keystore.json", "merchant", "onboard", newcomer, "--category", "technology", "--credential-digest", "0x" + "22".repeat(32)], { extraEnv: { SHUQUAN_KEYSTORE_PASSWORD: "correct horse" } });
+    r = await cli(env, ["--keystore", "exchange.keystore.json", "merchant", "onboard", newcomer, "--consent", "consent-newcomer.json"], { extraEnv: { SHUQUAN_KEYSTORE_PASSWORD: "correct horse" } });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout + r.stderr).to.not.contain(EXCHANGE_KEY!.slice(2));
   });

@@ -15,6 +15,7 @@ import type { ContractName } from "../../../service/src/contracts";
 import { createSilentLogger } from "../../../service/src/logger";
 import { createSqliteDb, migrate } from "../../../service/src/store";
 import { registrationOf } from "../../helpers/assets";
+import { signedOnboard, signedRegister } from "../../helpers/consent";
 import { quietLogger } from "../api/fixture";
 import { cli, DEV_ADDRESSES, DEV_KEYS, startCliEnv, type CliEnv } from "./helpers";
 
@@ -35,7 +36,7 @@ describe("shuquan CLI: the registration lifecycle and certificates", function ()
     const p = env.deployment.participants; // signed by the deployer, the regulator of startCliEnv's deployment
     const ex = await hre.ethers.getSigner(EXCHANGE!);
     await (await p.accreditExchange(EXCHANGE!, "0x53484445", "Shanghai Data Exchange")).wait();
-    for (const m of [HOLDER!, OBJECTOR!]) await (await p.connect(ex).onboardMerchant(m, 0, "0x" + "11".repeat(32))).wait();
+    for (const m of [HOLDER!, OBJECTOR!]) await (await signedOnboard(p, ex, m, 0, "0x" + "11".repeat(32))).wait();
     const db = createSqliteDb(":memory:");
     await migrate(db);
     const contracts: FollowedContract[] = (Object.entries(env.deployment.addresses) as [ContractName, string][]).map(([name, address]) => ({ name, address, startBlock: env.deployment.startBlock }));
@@ -58,7 +59,7 @@ describe("shuquan CLI: the registration lifecycle and certificates", function ()
     expect(bad.code).to.not.equal(0);
     expect(bad.stderr).to.contain("--window-days");
     const reg = registrationOf(HOLDER!, "cli lifecycle asset");
-    await (await env.deployment.registry.connect(await hre.ethers.getSigner(EXCHANGE!)).register(reg)).wait();
+    await (await signedRegister(env.deployment.registry, await hre.ethers.getSigner(EXCHANGE!), reg)).wait();
     assetId = reg.contentDigest as string;
     const show = await cli(env, ["asset", "show", assetId, "--json"]);
     expect((show.json.asset as Record<string, unknown>).status).to.equal("notice");

@@ -9,6 +9,8 @@ import * as path from "node:path";
 import hre from "hardhat";
 import { exchangeCodeBytes4, licenceIdOf, sha256Hex } from "../../../service/src/digest";
 import { registrationOf } from "../../helpers/assets";
+import { signedOnboard, signedRegister } from "../../helpers/consent";
+import { toCrossBorderStruct, toTradeStruct } from "../../../service/src/cli/commands/trade-file";
 import { cli, DEV_ADDRESSES, DEV_KEYS, startCliEnv, type CliEnv } from "./helpers";
 
 const [, EXCHANGE_KEY, HOLDER_KEY, LICENSEE_KEY, ASSESSOR_KEY] = DEV_KEYS;
@@ -29,10 +31,10 @@ describe("shuquan CLI: receipts and assessments", function () {
     const { participants, registry } = env.deployment;
     await (await participants.connect(regulator!).accreditExchange(EXCHANGE, exchangeCodeBytes4("SHDE"), "Shanghai Data Exchange")).wait();
     for (const [m, category] of [[HOLDER, 0], [LICENSEE, 1], [ASSESSOR, 2]] as const) {
-      await (await participants.connect(exchange!).onboardMerchant(m, category, sha256Hex(`credential ${m}`))).wait();
+      await (await signedOnboard(participants, exchange!, m, category, sha256Hex(`credential ${m}`))).wait();
     }
     const r = registrationOf(HOLDER, "cli regulated dataset");
-    await (await registry.connect(exchange!).register(r)).wait();
+    await (await signedRegister(registry, exchange!, r)).wait();
     assetId = BigInt(r.contentDigest as string);
     const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
     start = now;
@@ -40,7 +42,7 @@ describe("shuquan CLI: receipts and assessments", function () {
     licenceId = licenceIdOf(assetId, LICENSEE.toLowerCase(), "processing");
     void licensee;
     const imp = registrationOf(HOLDER, "cli important dataset", { level: 1 });
-    await (await registry.connect(exchange!).register(imp)).wait();
+    await (await signedRegister(registry, exchange!, imp)).wait();
     importantId = imp.contentDigest as string;
     await hre.network.provider.send("evm_increaseTime", [86_400]);
     await hre.network.provider.send("evm_mine", []);
@@ -106,7 +108,13 @@ describe("shuquan CLI: receipts and assessments", function () {
     // signed anyway (--force), the recorder refuses it
     r = await authorise(path.join(env.dir, "x1.json"), ["--force"]);
     expect(r.code, r.stdout + r.stderr).to.equal(0);
-    r = await cli(env, ["trade", "record", "--authorisation", path.join(env.dir, "x1.json")], { key: EXCHANGE_KEY });
+    // the buyer accepts the same CrossBorderTrade only with --force too (the CLI refuses to sign what would fail)
+    r = await cli(env, ["trade", "accept", "--authorisation", path.join(env.dir, "x1.json"), "--out", path.join(env.dir, "x1-accepted.json")], { key: LICENSEE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stdout + r.stderr).to.contain("important data");
+    r = await cli(env, ["trade", "accept", "--authorisation", path.join(env.dir, "x1.json"), "--out", path.join(env.dir, "x1-accepted.json"), "--force"], { key: LICENSEE_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["trade", "record", "--authorisation", path.join(env.dir, "x1-accepted.json")], { key: EXCHANGE_KEY });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.contain("TradeCrossBorderMechanismRequired");
     // a mechanism without its filing number is refused before signing
@@ -118,7 +126,23 @@ describe("shuquan CLI: receipts and assessments", function () {
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     const file = JSON.parse(await fsp.readFile(path.join(env.dir, "x3.json"), "utf8"));
     expect(file.crossBorder).to.deep.equal({ mechanism: "security-assessment", filingDigest: sha256Hex("CAC-2026-0042"), destination: "HK" });
-    r = await cli(env, ["trade", "record", "--authorisation", path.join(env.dir, "x3.json"), "--json"], { key: EXCHANGE_KEY });
+    // not without the buyer's acceptance, nor with the seller's signature in its place
+    r = await cli(env, ["trade", "record", "--authorisation", path.join(env.dir, "x3.json")], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.contain("no buyer acceptance");
+    r = await cli(env, ["trade", "record", "--authorisation", path.join(env.dir, "x3.json"), "--buyer-signature", file.signature], { key: EXCHANGE_KEY });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.contain("not the buyer");
+    // the buyer signs the same CrossBorderTrade digest (trade, state nonce, mechanism, filing, destination)
+    r = await cli(env, ["trade", "accept", "--authorisation", path.join(env.dir, "x3.json"), "--out", path.join(env.dir, "x3-accepted.json"), "--json"], { key: LICENSEE_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    const accepted = JSON.parse(await fsp.readFile(path.join(env.dir, "x3-accepted.json"), "utf8"));
+    expect(accepted.digest).to.equal(file.digest);
+    expect(accepted.digest).to.equal(await env.deployment.tradeRecorder.hashCrossBorderTrade(
+      { ...toTradeStruct(accepted) },
+      toCrossBorderStruct(accepted)!,
+    ));
+    r = await cli(env, ["trade", "record", "--authorisation", path.join(env.dir, "x3-accepted.json"), "--json"], { key: EXCHANGE_KEY });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect(await env.deployment.registry.ownerOf(BigInt(importantId))).to.equal(LICENSEE);
   });

@@ -64,21 +64,31 @@ export interface AssetFilters {
   cursor?: string;
 }
 
+/**
+ * Rows of `alias` logged after asset row `a`. The regulator can cancel a registration and the digest be registered
+ * again (same asset id, next epoch): state rows of the cancelled registration must not leak into the new one.
+ */
+const AFTER_A = (alias: string): string => `(${alias}.block_number > a.block_number OR (${alias}.block_number = a.block_number AND ${alias}.log_index > a.log_index))`;
+
 /** Current holder of asset row `a`. */
-export const HOLDER_SQL = `COALESCE((SELECT h.to_address FROM holdings h WHERE h.chain_id = a.chain_id AND h.contract = a.contract AND h.asset_id = a.asset_id ORDER BY h.block_number DESC, h.log_index DESC LIMIT 1), a.holder)`;
-const FROZEN_SQL = `COALESCE((SELECT f.frozen FROM freezes f WHERE f.chain_id = a.chain_id AND f.contract = a.contract AND f.asset_id = a.asset_id ORDER BY f.block_number DESC, f.log_index DESC LIMIT 1), 0)`;
+export const HOLDER_SQL = `COALESCE((SELECT h.to_address FROM holdings h WHERE h.chain_id = a.chain_id AND h.contract = a.contract AND h.asset_id = a.asset_id AND ${AFTER_A("h")} ORDER BY h.block_number DESC, h.log_index DESC LIMIT 1), a.holder)`;
+const FROZEN_SQL = `COALESCE((SELECT f.frozen FROM freezes f WHERE f.chain_id = a.chain_id AND f.contract = a.contract AND f.asset_id = a.asset_id AND ${AFTER_A("f")} ORDER BY f.block_number DESC, f.log_index DESC LIMIT 1), 0)`;
+const PLEDGED_SQL = `COALESCE((SELECT p.pledged FROM pledge_locks p WHERE p.chain_id = a.chain_id AND p.contract = a.contract AND p.asset_id = a.asset_id AND ${AFTER_A("p")} ORDER BY p.block_number DESC, p.log_index DESC LIMIT 1), 0)`;
+/** Only the latest registration of an asset id in a registry (an earlier one was cancelled). */
+const CURRENT_SQL = `NOT EXISTS (SELECT 1 FROM assets b WHERE b.asset_id = a.asset_id AND b.chain_id = a.chain_id AND b.contract = a.contract AND ${AFTER_A("b")})`;
+/** The latest lifecycle status row of this registration (its own AssetStatusChanged rows come after it). */
 const LATEST_STATUS = (column: string) =>
-  `(SELECT e.${column} FROM lifecycle_events e WHERE e.chain_id = a.chain_id AND e.contract = a.contract AND e.asset_id = a.asset_id AND e.event = 'status' ORDER BY e.block_number DESC, e.log_index DESC LIMIT 1)`;
+  `(SELECT e.${column} FROM lifecycle_events e WHERE e.chain_id = a.chain_id AND e.contract = a.contract AND e.asset_id = a.asset_id AND e.event = 'status'
+    AND ${AFTER_A("e")} ORDER BY e.block_number DESC, e.log_index DESC LIMIT 1)`;
 const REG_STATUS_SQL = `COALESCE(${LATEST_STATUS("status")}, 'registered')`;
 const VALID_UNTIL_SQL = `COALESCE(${LATEST_STATUS("valid_until")}, 0)`;
 /** The indexed head's block time: "now" for the validity check, so that the answer follows the chain's clock. */
 const HEAD_TIME_SQL = `COALESCE((SELECT c.block_time FROM checkpoints c WHERE c.chain_id = a.chain_id), 0)`;
-const PLEDGED_SQL = `COALESCE((SELECT p.pledged FROM pledge_locks p WHERE p.chain_id = a.chain_id AND p.contract = a.contract AND p.asset_id = a.asset_id ORDER BY p.block_number DESC, p.log_index DESC LIMIT 1), 0)`;
 
 const SELECT = `SELECT * FROM (SELECT ${eventCols("a")}, a.asset_id, a.holder, a.exchange, a.exchange_code, a.sequence, a.kind,
   a.source, a.level, a.metadata_digest, a.metadata_cid, a.consent_digest, a.registration_number,
   ${HOLDER_SQL} AS current_holder, ${FROZEN_SQL} AS frozen, ${PLEDGED_SQL} AS pledged,
-  ${REG_STATUS_SQL} AS reg_status, ${VALID_UNTIL_SQL} AS valid_until, ${HEAD_TIME_SQL} AS head_time FROM assets a) x`;
+  ${REG_STATUS_SQL} AS reg_status, ${VALID_UNTIL_SQL} AS valid_until, ${HEAD_TIME_SQL} AS head_time FROM assets a WHERE ${CURRENT_SQL}) x`;
 
 type AssetRow = RowOf<
   "assets",
@@ -215,7 +225,8 @@ export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityC
   return { ...page, items: await withParents(db, page.items, isFinal) };
 }
 
-/** One asset by id (= content digest), or undefined. The first registration wins across deployments. */
+/** One asset by id (= content digest), or undefined. The first registration wins across deployments (within one, the
+ * latest: CURRENT_SQL). */
 export async function getAsset(db: ReadDb, assetId: string, isFinal: FinalityCheck): Promise<AssetView | undefined> {
   const rows = await db.all<AssetRow>(`${SELECT} WHERE x.asset_id = ? ORDER BY x.block_number, x.log_index LIMIT 1`, [assetId]);
   return (await withParents(db, rows, isFinal))[0];

@@ -112,11 +112,19 @@ export async function statusHistory(db: ReadDb, assetId: string, isFinal: Finali
   return [registration, ...rows.map((r) => toEntry(r, isFinal))];
 }
 
+/** Row `alias` comes after the objection `o` in the log. */
+const AFTER_OBJECTION = (alias: string) =>
+  `(${alias}.block_number > o.block_number OR (${alias}.block_number = o.block_number AND ${alias}.log_index > o.log_index))`;
+
+/** An objection is moot when never resolved and its registration was refused or cancelled since — by the lifecycle
+ * (注销) or by the regulator for bad faith (consent_events registration-cancelled, the digest freed). */
 const SELECT_OBJECTIONS = `SELECT * FROM (SELECT ${eventCols("o")}, o.asset_id, o.objection_id, o.actor, o.digest, o.own_earlier_right, o.ref_digest,
   COALESCE((SELECT CASE WHEN r.upheld = 1 THEN 'upheld' ELSE 'dismissed' END FROM lifecycle_events r
     WHERE r.chain_id = o.chain_id AND r.contract = o.contract AND r.objection_id = o.objection_id AND r.event = 'resolution' LIMIT 1),
     (SELECT 'moot' FROM lifecycle_events s WHERE s.chain_id = o.chain_id AND s.asset_id = o.asset_id AND s.event = 'status'
-      AND s.status IN ('refused', 'cancelled') LIMIT 1), 'open') AS state
+      AND s.status IN ('refused', 'cancelled') AND ${AFTER_OBJECTION("s")} LIMIT 1),
+    (SELECT 'moot' FROM consent_events c WHERE c.chain_id = o.chain_id AND c.subject = o.asset_id AND c.kind = 'registration-cancelled'
+      AND ${AFTER_OBJECTION("c")} LIMIT 1), 'open') AS state
   FROM lifecycle_events o WHERE o.event = 'objection') x`;
 
 type ObjectionRow = LifecycleRow & { state: ObjectionView["state"] };

@@ -43,7 +43,7 @@ export interface MerchantView {
   homeExchange: string;
   category: string;
   credentialDigest: string;
-  /** Own status (active / suspended). */
+  /** Own status (active / suspended / offboarded). */
   status: string;
   /** Own status active and home exchange active (ParticipantRegistry.isActiveMerchant). */
   active: boolean;
@@ -73,14 +73,18 @@ export interface RecognitionView {
 // status rows are correlated on the chain and the emitting registry of the record they change
 const EX_STATUS = (alias: string): string =>
   `COALESCE((SELECT s.status FROM exchange_status_changes s WHERE s.exchange = ${alias}.exchange AND s.chain_id = ${alias}.chain_id AND s.contract = ${alias}.contract ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
-const M_STATUS = `COALESCE((SELECT s.status FROM merchant_status_changes s WHERE s.merchant = m.merchant AND s.chain_id = m.chain_id AND s.contract = m.contract ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active')`;
+// offboarded by the regulator after this onboarding row (consent_events) wins over any status row
+const M_STATUS = `CASE WHEN EXISTS (SELECT 1 FROM consent_events c WHERE c.subject = m.merchant AND c.kind = 'merchant-offboarded' AND c.chain_id = m.chain_id AND c.contract = m.contract AND (c.block_number > m.block_number OR (c.block_number = m.block_number AND c.log_index > m.log_index))) THEN 'offboarded' ELSE COALESCE((SELECT s.status FROM merchant_status_changes s WHERE s.merchant = m.merchant AND s.chain_id = m.chain_id AND s.contract = m.contract ORDER BY s.block_number DESC, s.log_index DESC LIMIT 1), 'active') END`;
+
+// the home follows the merchant's consented moves and the regulator's re-homings (consent_events)
+const M_HOME = `COALESCE((SELECT c.party FROM consent_events c WHERE c.subject = m.merchant AND c.kind IN ('merchant-moved', 'merchant-rehomed') AND c.chain_id = m.chain_id AND c.contract = m.contract ORDER BY c.block_number DESC, c.log_index DESC LIMIT 1), m.home_exchange)`;
 
 type ExchangeRow = StoredRow<"exchanges"> & { status: string };
 type MerchantRow = StoredRow<"merchants"> & { status: string; home_status: string | null };
 
 const EX_SELECT = `SELECT * FROM (SELECT ${eventCols("e")}, e.exchange, e.code, e.name, e.regulator, ${EX_STATUS("e")} AS status FROM exchanges e) x`;
-const M_SELECT = `SELECT * FROM (SELECT ${eventCols("m")}, m.merchant, m.home_exchange, m.category, m.credential_digest, ${M_STATUS} AS status,
-  (SELECT ${EX_STATUS("h")} FROM exchanges h WHERE h.exchange = m.home_exchange AND h.chain_id = m.chain_id AND h.contract = m.contract LIMIT 1) AS home_status FROM merchants m) x`;
+const M_SELECT = `SELECT * FROM (SELECT ${eventCols("m")}, m.merchant, ${M_HOME} AS home_exchange, m.category, m.credential_digest, ${M_STATUS} AS status,
+  (SELECT ${EX_STATUS("h")} FROM exchanges h WHERE h.exchange = ${M_HOME} AND h.chain_id = m.chain_id AND h.contract = m.contract LIMIT 1) AS home_status FROM merchants m) x`;
 
 function exchangeView(r: ExchangeRow, isFinal: FinalityCheck): ExchangeView {
   return { address: r.exchange, code: r.code, name: r.name, status: r.status, regulator: r.regulator, accredited: eventRef(r, isFinal) };
@@ -219,7 +223,7 @@ async function recognises(db: ReadDb, recogniser: string, subject: string, kind:
 export async function recognition(db: ReadDb, merchant: string, exchange: string, scopeIn: RegistryScope = {}): Promise<RecognitionView> {
   const msc = scopeSql("m", scopeIn);
   const m = await db.get<ColumnsOf<"merchants", "home_exchange" | "chain_id" | "contract"> & { status: string }>(
-    `SELECT m.home_exchange, m.chain_id, m.contract, ${M_STATUS} AS status FROM merchants m WHERE m.merchant = ?${msc.sql} ORDER BY m.block_number, m.log_index LIMIT 1`,
+    `SELECT ${M_HOME} AS home_exchange, m.chain_id, m.contract, ${M_STATUS} AS status FROM merchants m WHERE m.merchant = ?${msc.sql} ORDER BY m.block_number, m.log_index LIMIT 1`,
     [merchant, ...msc.params],
   );
   const scope: RegistryScope = m ? { chainId: Number(m.chain_id), registry: m.contract } : scopeIn;

@@ -1,5 +1,6 @@
 /**
- * Pledges (数据资产质押): registration rows plus the latest status change (released / lifted) of each.
+ * Pledges (数据资产质押): registration rows plus the latest status change (released / lifted / defaulted / back to
+ * active on the regulator's objection / enforced) of each.
  */
 import type { RowOf, StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
@@ -19,9 +20,9 @@ export interface PledgeView {
   start: number;
   end: number;
   agreementDigest: string;
-  status: "active" | "released" | "lifted";
+  status: "active" | "released" | "lifted" | "defaulted" | "enforced";
   registered: EventRef;
-  /** The release or lift, when closed. */
+  /** The latest status change (release, lift, default, objection or enforcement), if any. */
   closed: { status: string; by: string; reason: string; event: EventRef } | null;
 }
 
@@ -30,7 +31,7 @@ export interface PledgeFilters {
   asset?: string;
   lender?: string;
   holder?: string;
-  status?: "active" | "released" | "lifted";
+  status?: "active" | "released" | "lifted" | "defaulted" | "enforced";
   chainId?: number;
   limit?: number;
   cursor?: string;

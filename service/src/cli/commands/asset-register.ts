@@ -1,15 +1,18 @@
 import type { Command } from "commander";
-import { ASSET_KIND, ASSET_SOURCE, DATA_LEVEL, canonicalJsonBytes, formatAssetId, sha256Hex } from "../../digest";
+import { TypedDataEncoder, verifyTypedData } from "ethers";
+import { z } from "zod";
+import { APPLICATION_TYPES, ASSET_KIND, ASSET_SOURCE, DATA_LEVEL, applicationMessage, canonicalJsonBytes, formatAssetId, sha256Hex } from "../../digest";
 import { validateMetadata } from "../../metadata";
-import { digestFrom, parseAddress, parseEnum, resolveAsset } from "../args";
+import { digestFrom, parseAddress, parseEnum, parseTime, resolveAsset } from "../args";
 import { findEvent, send, view } from "../chain";
+import { domainOf } from "../eip712";
 import { CliError } from "../errors";
 import { assertWritable, readJsonFile, toJson, writeFileAtomic } from "../files";
 import { hashPath } from "../hashing";
 import { act, collect } from "../program";
 
-interface RegisterOptions {
-  holder: string;
+interface ApplyOptions {
+  exchange: string;
   kind: string;
   source: string;
   level: string;
@@ -18,6 +21,8 @@ interface RegisterOptions {
   consentDigest?: string;
   parent?: string[];
   listingOut?: string;
+  deadline: string;
+  out: string;
   force?: boolean;
 }
 
@@ -81,12 +86,66 @@ export function checkMetadataAgainstFlags(doc: unknown, flags: { kind: string; s
   }
 }
 
-/** `shuquan asset register <file|dir>` — an exchange registers an asset (登记). */
-export function registerAssetRegisterCommand(asset: Command): void {
+/** What `asset apply` writes and `asset register --application` reads. */
+const applicationFileSchema = z.object({
+  type: z.literal("shuquan/asset-application"),
+  version: z.literal(1),
+  chainId: z.number(),
+  registry: z.string(),
+  exchange: z.string(),
+  registration: z.object({
+    contentDigest: z.string(),
+    holder: z.string(),
+    kind: z.number(),
+    source: z.number(),
+    level: z.number(),
+    metadataDigest: z.string(),
+    metadataCid: z.string(),
+    consentDigest: z.string(),
+    parents: z.array(z.string()),
+    nonce: z.string(),
+    deadline: z.number(),
+  }),
+  signature: z.string(),
+});
+
+/**
+ * What the chain would refuse about this application now: the holder not recognised at the exchange, a parent above
+ * the child's level, personal lineage without a consent digest. Each is a reason not to sign.
+ */
+async function applicationProblems(
+  ctx: Parameters<Parameters<typeof act>[0]>[0],
+  r: { contentDigest: string; holder: string; level: number; consentDigest: string; parents: string[] },
+  exchange: string,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const participants = await ctx.reader("participants");
+  if (!(await view<boolean>(participants, "isRecognised", [r.holder, exchange], "check recognition"))) {
+    problems.push(`the holder ${r.holder} is not recognised at exchange ${exchange}`);
+  }
+  const registry = await ctx.reader("registry");
+  const zero = /^0x0{64}$/;
+  for (const parent of r.parents) {
+    const a = await view<{ level: bigint; personalLineage: boolean; deidentified: boolean; pledged: boolean; frozen: boolean }>(registry, "getAsset", [parent], "read parent");
+    if (a.frozen) problems.push(`parent ${parent} is frozen by the regulator: it cannot be derived from`);
+    if (a.pledged) {
+      const pledges = await ctx.reader("pledges");
+      if (!(await view<boolean>(pledges, "isDerivationApproved", [parent, r.contentDigest], "check the lender's approval"))) {
+        problems.push(`parent ${parent} is pledged: deriving from it needs the lender's approval (PledgeRegistry.approveDerivation)`);
+      }
+    }
+    if (Number(a.level) > r.level) problems.push(`parent ${parent} is ${DATA_LEVEL[Number(a.level)]}: a derived asset's level is at least its parents'`);
+    if (a.personalLineage && !a.deidentified && zero.test(r.consentDigest)) problems.push(`parent ${parent} is personal data (no de-identification finding): a consent digest is required`);
+  }
+  return problems;
+}
+
+/** `shuquan asset apply <file|dir>` — the holder signs its registration application for an exchange. */
+export function registerAssetApplyCommand(asset: Command): void {
   asset
-    .command("register <path>")
-    .description("hash a file or directory locally, store its metadata, and register it (exchange key)")
-    .requiredOption("--holder <address>", "the merchant who will hold the asset (must be recognised at this exchange)")
+    .command("apply <path>")
+    .description("hash a file or directory locally, store its metadata, and sign the registration application (holder key)")
+    .requiredOption("--exchange <address>", "the exchange that will register it (the application names it)")
     .requiredOption("--kind <kind>", ASSET_KIND.join("|"))
     .requiredOption("--source <source>", ASSET_SOURCE.join("|"))
     .requiredOption("--level <level>", `${DATA_LEVEL.join("|")} (core is refused)`)
@@ -95,15 +154,18 @@ export function registerAssetRegisterCommand(asset: Command): void {
     .option("--consent-digest <0x…>", "SHA-256 of the consent proof")
     .option("--parent <asset>", "an asset this one derives from (id or registration number); repeat for several", collect, [])
     .option("--listing-out <file>", "for a directory: write the file list (path, sha256) — needed later to prove a file is in the dataset")
-    .option("--force", "overwrite --listing-out")
+    .option("--deadline <time>", "the application is void after", "+7d")
+    .requiredOption("--out <file>", "where to write the signed application (give it to the exchange)")
+    .option("--force", "overwrite --out / --listing-out, and sign even when the chain would refuse the registration now")
     .action(
-      act<RegisterOptions>(async (ctx, [p], o) => {
-        const holder = parseAddress(o.holder, "--holder");
+      act<ApplyOptions>(async (ctx, [p], o) => {
+        const exchange = parseAddress(o.exchange, "--exchange");
         const kind = parseEnum(ASSET_KIND, o.kind, "kind");
         const source = parseEnum(ASSET_SOURCE, o.source, "source");
         const level = parseEnum(DATA_LEVEL, o.level, "level");
         if (DATA_LEVEL[level] === "core") throw new CliError("core data is never registered for trading (核心数据)", "classify the data again; only general and important data can be registered");
-        await ctx.requireKey("exchange");
+        await assertWritable(o.out, o.force);
+        await ctx.requireKey("holder");
         const consent = await digestFrom(o.consentDigest, o.consentFile, "consent", false);
         if (ASSET_SOURCE[source] === "personal" && !consent) throw new CliError("personal data needs a consent proof", "pass --consent-file <file> or --consent-digest <0x…>");
         if (o.listingOut) await assertWritable(o.listingOut, o.force);
@@ -118,23 +180,22 @@ export function registerAssetRegisterCommand(asset: Command): void {
         } catch (e) {
           throw new CliError((e as Error).message, `fix ${o.metadata}; the schema is docs/metadata.schema.json`);
         }
-        const registry = await ctx.reader("registry");
+        const { contract: registry, wallet } = await ctx.writer("registry", "holder");
         if (await view<boolean>(registry, "exists", [content.digest], "check registration")) {
           const number = await view<string>(registry, "registrationNumber", [content.digest], "registration number");
           throw new CliError(`this content is registered already as ${number} (asset ${content.digest})`, "one content digest is registered once across all exchanges");
         }
-        const parents = [];
-        for (const ref of o.parent ?? []) parents.push((await resolveAsset(ctx, ref)).assetId);
+        const parents: string[] = [];
+        for (const ref of o.parent ?? []) parents.push(formatAssetId((await resolveAsset(ctx, ref)).assetId));
 
         const metaBytes = canonicalJsonBytes(validated);
         const metadataDigest = sha256Hex(metaBytes);
         const store = await ctx.content();
         const metadataCid = await store.put(metaBytes);
-
-        const { contract } = await ctx.writer("registry", "exchange");
+        const chainNow = await ctx.chainNow();
         const registration = {
           contentDigest: content.digest,
-          holder,
+          holder: wallet.address,
           kind,
           source,
           level,
@@ -142,34 +203,84 @@ export function registerAssetRegisterCommand(asset: Command): void {
           metadataCid,
           consentDigest: consent ?? "0x" + "0".repeat(64),
           parents,
+          nonce: await view<bigint>(registry, "applicationNonce", [wallet.address], "read application nonce"),
+          deadline: parseTime(o.deadline, "--deadline", chainNow),
         };
-        const tx = await send(contract, "register", [registration], "register asset");
-        const ev = findEvent(contract, tx.logs, "AssetRegistered");
-        const registrationNumber = await view<string>(contract, "registrationNumber", [content.digest], "registration number");
+        const problems = await applicationProblems(ctx, registration, exchange);
+        if (problems.length > 0 && !o.force) throw new CliError(`not signing: the registration would be refused: ${problems.join("; ")}`, "fix the cause, or pass --force to sign anyway");
+        for (const x of problems) process.stderr.write(`warning: ${x} (signing anyway: --force)\n`);
+
+        const domain = await domainOf(registry);
+        const message = applicationMessage(registration, exchange);
+        const digest = TypedDataEncoder.hash(domain, APPLICATION_TYPES, message);
+        const onChain = await view<string>(registry, "hashApplication", [registration, exchange], "hashApplication");
+        if (onChain.toLowerCase() !== digest.toLowerCase()) {
+          throw new CliError(`the contract's EIP-712 digest (hashApplication) differs from the CLI's: ${onChain} ≠ ${digest}`, "the CLI and the deployed contracts are different versions; update one of them");
+        }
+        const signature = await wallet.signTypedData(domain, APPLICATION_TYPES, message);
+        const { chainId } = await ctx.chain();
+        const file = {
+          type: "shuquan/asset-application",
+          version: 1,
+          chainId,
+          registry: String(registry.target),
+          exchange,
+          registration: { ...registration, nonce: registration.nonce.toString() },
+          signature,
+        };
+        await writeFileAtomic(o.out, toJson(file));
         if (o.listingOut && content.files) {
           await writeFileAtomic(o.listingOut, toJson({ type: "shuquan/dataset-listing", version: 1, root: content.digest, files: content.files.map((f) => ({ path: f.path, digest: f.digest, size: f.size })) }));
         }
         const assetId = formatAssetId(content.digest);
+        ctx.print({ out: o.out, assetId, holder: wallet.address, exchange, digest, metadataCid, metadataDigest, contentKind: content.kind, digestAlgorithm: content.algorithm, bytes: content.bytes, files: content.files?.length }, [
+          `signed registration application written to ${o.out} (give it to exchange ${exchange})`,
+          `  asset id      ${assetId}`,
+          `  content       ${content.kind}${content.files ? `, ${content.files.length} files` : ""}, ${content.bytes} bytes (${content.algorithm})`,
+          `  metadata      ${metadataCid} (sha256 ${metadataDigest})`,
+        ]);
+      }),
+    );
+}
+
+/** `shuquan asset register --application <file>` — an exchange registers an asset (登记) the holder applied for. */
+export function registerAssetRegisterCommand(asset: Command): void {
+  asset
+    .command("register")
+    .description("register an asset from the holder's signed application (exchange key)")
+    .requiredOption("--application <file>", "the holder's signed application (written by `asset apply`)")
+    .option("--force", "send even when the application looks void (the chain decides)")
+    .action(
+      act<{ application: string; force?: boolean }>(async (ctx, _a, o) => {
+        const parsed = applicationFileSchema.safeParse(await readJsonFile(o.application, "application"));
+        if (!parsed.success) throw new CliError(`${o.application} is not a registration application: ${parsed.error.issues[0]?.message ?? "invalid"}`, "use the file written by `asset apply`");
+        const f = parsed.data;
+        const { contract, wallet } = await ctx.writer("registry", "exchange");
+        const registration = { ...f.registration, nonce: BigInt(f.registration.nonce) };
+        const problems: string[] = [];
+        if (f.exchange.toLowerCase() !== wallet.address.toLowerCase()) problems.push(`the application names exchange ${f.exchange}, not this key's ${wallet.address}`);
+        if (String(contract.target).toLowerCase() !== f.registry.toLowerCase()) problems.push(`the application is for registry ${f.registry}, not ${String(contract.target)}`);
+        let signer = "no one (the signature does not recover)";
+        try {
+          signer = verifyTypedData(await domainOf(contract), APPLICATION_TYPES, applicationMessage(registration, f.exchange), f.signature);
+        } catch {
+          /* reported below */
+        }
+        if (signer.toLowerCase() !== registration.holder.toLowerCase()) problems.push(`the signature is ${signer}'s, not the holder ${registration.holder}'s (a contract wallet's may still pass ERC-1271)`);
+        if (registration.deadline < (await ctx.chainNow())) problems.push("the application's deadline has passed");
+        if (problems.length > 0 && !o.force) throw new CliError(`not sending: ${problems.join("; ")}`, "ask the holder for a new application, or pass --force to let the chain decide");
+        const tx = await send(contract, "register", [registration, f.signature], "register asset");
+        const ev = findEvent(contract, tx.logs, "AssetRegistered");
+        const digest = registration.contentDigest;
+        const registrationNumber = await view<string>(contract, "registrationNumber", [digest], "registration number");
+        const assetId = formatAssetId(digest);
         ctx.print(
-          {
-            assetId,
-            registrationNumber,
-            contentKind: content.kind,
-            digestAlgorithm: content.algorithm,
-            bytes: content.bytes,
-            files: content.files?.length,
-            metadataCid,
-            metadataDigest,
-            holder,
-            sequence: ev ? Number(ev.sequence) : undefined,
-            ...tx,
-          },
+          { assetId, registrationNumber, metadataCid: registration.metadataCid, metadataDigest: registration.metadataDigest, holder: registration.holder, sequence: ev ? Number(ev.sequence) : undefined, ...tx },
           [
             `registered ${registrationNumber}`,
             `  asset id      ${assetId}`,
-            `  content       ${content.kind}${content.files ? `, ${content.files.length} files` : ""}, ${content.bytes} bytes (${content.algorithm})`,
-            `  holder        ${holder}`,
-            `  metadata      ${metadataCid} (sha256 ${metadataDigest})`,
+            `  holder        ${registration.holder}`,
+            `  metadata      ${registration.metadataCid} (sha256 ${registration.metadataDigest})`,
             `  tx            ${tx.txHash} in block ${tx.blockNumber}`,
           ],
         );

@@ -4,7 +4,7 @@ import { resolveAsset } from "../args";
 import { send, view } from "../chain";
 import { commandSummary } from "./index";
 import { act } from "../program";
-import { registerAssetRegisterCommand } from "./asset-register";
+import { registerAssetApplyCommand, registerAssetRegisterCommand } from "./asset-register";
 import { registerAssetLifecycleCommands } from "./asset-lifecycle";
 
 /** The on-chain Asset struct as ethers returns it. */
@@ -18,6 +18,10 @@ export interface AssetStruct {
   status: bigint;
   frozen: boolean;
   pledged: boolean;
+  personalLineage: boolean;
+  deidentified: boolean;
+  epoch: bigint;
+  stateNonce: bigint;
   /** End of the notice (status notice/objected) or of the validity; 0 = none. */
   validUntil: bigint;
 }
@@ -25,6 +29,7 @@ export interface AssetStruct {
 /** `shuquan asset register|show|freeze|unfreeze`. */
 export function registerAssetCommands(program: Command): void {
   const asset = program.command("asset").description(commandSummary("asset"));
+  registerAssetApplyCommand(asset);
   registerAssetRegisterCommand(asset);
   registerAssetLifecycleCommands(asset);
 

@@ -78,6 +78,8 @@ export function registerEvidenceCommands(program: Command): void {
           chainId,
           evidenceAnchor: String(contract.target),
           root: manifest.root,
+          // batches are keyed by (anchoring exchange, root): a verifier needs both
+          exchange: event?.exchange,
           leafCount: manifest.leafCount,
           manifestCid,
           txHash: tx.txHash,

@@ -19,8 +19,8 @@ const consentSchema = z.object({
   pledgeRegistry: addr,
   holder: addr,
   terms: z.object({
-    assetId: hex32, lender: addr, amount: z.string().regex(/^\d+$/), currency: z.string().regex(/^[A-Z]{3}$/),
-    start: z.number().int(), end: z.number().int(), agreementDigest: hex32, nonce: z.string().regex(/^\d+$/), deadline: z.number().int(),
+    assetId: hex32, holder: addr, lender: addr, amount: z.string().regex(/^\d+$/), currency: z.string().regex(/^[A-Z]{3}$/),
+    start: z.number().int(), end: z.number().int(), agreementDigest: hex32, stateNonce: z.string().regex(/^\d+$/), nonce: z.string().regex(/^\d+$/), deadline: z.number().int(),
   }),
   digest: hex32.optional(),
   signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
@@ -42,7 +42,7 @@ export function registerPledgeCommands(program: Command): void {
     .option("--agreement-digest <0x…>", "SHA-256 of the pledge agreement")
     .option("--deadline <time>", "consent void after", "+7d")
     .requiredOption("--out <file>", "where to write the signed consent")
-    .option("--force", "overwrite --out")
+    .option("--force", "overwrite --out, and sign even when this key does not hold the asset")
     .action(
       act<{ asset: string; lender: string; amount: string; currency: string; start: string; end: string; agreementFile?: string; agreementDigest?: string; deadline: string; out: string; force?: boolean }>(
         async (ctx, _a, o) => {
@@ -55,9 +55,14 @@ export function registerPledgeCommands(program: Command): void {
           const { chainId } = await ctx.chain();
           const nonce = await view<bigint>(contract, "nonces", [wallet.address], "read pledge nonce");
           const chainNow = await ctx.chainNow();
+          // the consent names its signer (the holder) and the asset's current state
+          const registry = await ctx.reader("registry");
+          const asset = await view<{ stateNonce: bigint }>(registry, "getAsset", [assetId], "read asset");
+          const holder = await view<string>(registry, "ownerOf", [assetId], "holder");
+          if (holder.toLowerCase() !== wallet.address.toLowerCase() && !o.force) throw new CliError(`not signing: ${wallet.address} does not hold the asset (${holder} does)`, "only the holder consents to a pledge; --force signs anyway");
           const terms = {
-            assetId, lender, amount: parseUint(o.amount, "--amount", (1n << 128n) - 1n), currency: currencyBytes3(o.currency),
-            start: parseTime(o.start, "--start", chainNow), end: parseTime(o.end, "--end", chainNow), agreementDigest, nonce, deadline: parseTime(o.deadline, "--deadline", chainNow),
+            assetId, holder: wallet.address, lender, amount: parseUint(o.amount, "--amount", (1n << 128n) - 1n), currency: currencyBytes3(o.currency),
+            start: parseTime(o.start, "--start", chainNow), end: parseTime(o.end, "--end", chainNow), agreementDigest, stateNonce: asset.stateNonce, nonce, deadline: parseTime(o.deadline, "--deadline", chainNow),
           };
           const domain = await domainOf(contract);
           const digest = TypedDataEncoder.hash(domain, PLEDGE_TYPES, terms);
@@ -65,7 +70,7 @@ export function registerPledgeCommands(program: Command): void {
           const signature = await wallet.signTypedData(domain, PLEDGE_TYPES, terms);
           const file = {
             type: "shuquan/pledge-consent", version: 1, chainId, pledgeRegistry: String(contract.target), holder: wallet.address,
-            terms: { ...terms, assetId: formatAssetId(assetId), amount: terms.amount.toString(), currency: o.currency, nonce: nonce.toString() },
+            terms: { ...terms, assetId: formatAssetId(assetId), amount: terms.amount.toString(), currency: o.currency, stateNonce: terms.stateNonce.toString(), nonce: nonce.toString() },
             digest, signature,
           };
           await writeFileAtomic(o.out, toJson(file));
@@ -85,7 +90,7 @@ export function registerPledgeCommands(program: Command): void {
         await ctx.requireKey("lender");
         const { contract, wallet } = await ctx.writer("pledges", "lender");
         if (c.terms.lender.toLowerCase() !== wallet.address.toLowerCase()) throw new CliError(`the consent names lender ${c.terms.lender}, but the key is ${wallet.address}`, "sign with the lender's key");
-        const terms = { ...c.terms, assetId: BigInt(c.terms.assetId), amount: BigInt(c.terms.amount), currency: currencyBytes3(c.terms.currency), nonce: BigInt(c.terms.nonce) };
+        const terms = { ...c.terms, assetId: BigInt(c.terms.assetId), amount: BigInt(c.terms.amount), currency: currencyBytes3(c.terms.currency), stateNonce: BigInt(c.terms.stateNonce), nonce: BigInt(c.terms.nonce) };
         const signer = verifyTypedData(await domainOf(contract), PLEDGE_TYPES, terms, c.signature);
         if (signer.toLowerCase() !== c.holder.toLowerCase()) throw new CliError(`the consent is signed by ${signer}, not the holder ${c.holder}`);
         const tx = await send(contract, "registerPledge", [terms, c.signature], "register pledge");

@@ -25,6 +25,7 @@ export const authorisationSchema = z.object({
     venue: z.enum(VENUE),
     linkedTradeId: hex32,
     deadline: z.number().int().nonnegative(),
+    stateNonce: z.number().int().nonnegative(),
   }),
   /** Present when the trade crosses the border: the seller signed CrossBorderTrade (docs/regulated-use.md). */
   crossBorder: z
@@ -32,6 +33,8 @@ export const authorisationSchema = z.object({
     .optional(),
   digest: hex32.optional(),
   signature: z.string().regex(/^0x[0-9a-fA-F]+$/).optional(),
+  /** The buyer's signature of the same digest (`trade accept`). */
+  buyerSignature: z.string().regex(/^0x[0-9a-fA-F]+$/).optional(),
 });
 
 /** The CrossBorderTerms struct of an authorisation, or undefined for a domestic trade. */
@@ -48,7 +51,7 @@ export type TradeAuthorisation = z.infer<typeof authorisationSchema>;
 export function toTradeStruct(a: TradeAuthorisation): {
   tradeId: bigint; assetId: bigint; seller: string; buyer: string; right: number;
   licence: TradeAuthorisation["trade"]["licence"]; price: bigint; currency: string; priceCommitment: string;
-  contractDigest: string; venue: number; linkedTradeId: bigint; deadline: number;
+  contractDigest: string; venue: number; linkedTradeId: bigint; deadline: number; stateNonce: number;
 } {
   const t = a.trade;
   return {
@@ -65,5 +68,6 @@ export function toTradeStruct(a: TradeAuthorisation): {
     venue: enumValue(VENUE, t.venue, "venue"),
     linkedTradeId: BigInt(t.linkedTradeId),
     deadline: t.deadline,
+    stateNonce: t.stateNonce,
   };
 }

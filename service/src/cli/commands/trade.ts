@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { TypedDataEncoder, verifyTypedData } from "ethers";
+import { TypedDataEncoder, verifyTypedData, type Contract, type TypedDataField } from "ethers";
 import {
   ASSET_SOURCE,
   CROSS_BORDER_MECHANISM,
@@ -74,6 +74,27 @@ async function nextSerial(ctx: Context, exchange: string): Promise<bigint> {
  * Refuses to sign an authorisation the recorder would reject whatever happens next: a frozen asset, core data, or a
  * deadline already past (by the chain's clock). With `force` it only warns (the regulator may unfreeze first).
  */
+/** The EIP-712 types and message seller and buyer both sign: the Trade, or the CrossBorderTrade around it. */
+function signedTypedData(
+  struct: ReturnType<typeof toTradeStruct>,
+  crossBorder: ReturnType<typeof toCrossBorderStruct>,
+): [Record<string, TypedDataField[]>, Parameters<typeof TypedDataEncoder.hash>[2]] {
+  return crossBorder
+    ? [CROSS_BORDER_TRADE_TYPES, crossBorderTradeMessage(struct, crossBorder)]
+    : [TRADE_TYPES, tradeMessage(struct)];
+}
+
+/** Throws when the deployed recorder's hashCrossBorderTrade differs from the CLI's digest (version skew). */
+async function assertSameCrossBorderDigest(
+  recorder: Contract,
+  struct: ReturnType<typeof toTradeStruct>,
+  crossBorder: NonNullable<ReturnType<typeof toCrossBorderStruct>>,
+  digest: string,
+): Promise<void> {
+  const onChain = await view<string>(recorder, "hashCrossBorderTrade", [struct, crossBorder], "hashCrossBorderTrade");
+  if (onChain.toLowerCase() !== digest.toLowerCase()) throw new CliError(`the contract's EIP-712 digest (hashCrossBorderTrade) differs from the CLI's: ${onChain} ≠ ${digest}`, "the CLI and the deployed contracts are different versions");
+}
+
 async function refuseDoomed(ctx: Context, assetId: bigint, deadline: number, force: boolean, crossBorder?: { mechanism: number }): Promise<void> {
   const registry = await ctx.reader("registry");
   const a = await view<AssetStruct>(registry, "getAsset", [assetId], "read asset");
@@ -158,6 +179,9 @@ export function registerTradeCommands(program: Command): void {
         }
         const { contract: recorder, wallet } = await ctx.writer("trades", "seller");
         const { chainId } = await ctx.chain();
+        const registry = await ctx.reader("registry");
+        // the asset's state as the seller sees it: a holding transfer is recorded only in this state
+        const stateNonce = Number((await view<AssetStruct>(registry, "getAsset", [assetId], "read asset")).stateNonce);
         const value = {
           tradeId: tradeIdOf(exchange, serial),
           assetId,
@@ -172,6 +196,7 @@ export function registerTradeCommands(program: Command): void {
           venue,
           linkedTradeId: o.linkedTrade ? parseUint(o.linkedTrade, "--linked-trade") : 0n,
           deadline: parseTime(o.deadline, "--deadline", chainNow),
+          stateNonce,
         };
         await refuseDoomed(ctx, value.assetId, value.deadline, Boolean(o.force), crossBorder);
         const domain = await domainOf(recorder);
@@ -180,8 +205,7 @@ export function registerTradeCommands(program: Command): void {
         if (crossBorder) {
           const terms = { mechanism: crossBorder.mechanism, filingDigest: crossBorder.filingDigest, destination: crossBorder.destination };
           digest = TypedDataEncoder.hash(domain, CROSS_BORDER_TRADE_TYPES, crossBorderTradeMessage(value, terms));
-          const onChain = await view<string>(recorder, "hashCrossBorderTrade", [value, terms], "hashCrossBorderTrade");
-          if (onChain.toLowerCase() !== digest.toLowerCase()) throw new CliError(`the contract's EIP-712 digest (hashCrossBorderTrade) differs from the CLI's: ${onChain} ≠ ${digest}`, "the CLI and the deployed contracts are different versions");
+          await assertSameCrossBorderDigest(recorder, value, terms, digest);
           signature = await wallet.signTypedData(domain, CROSS_BORDER_TRADE_TYPES, crossBorderTradeMessage(value, terms));
         } else {
           digest = TypedDataEncoder.hash(domain, TRADE_TYPES, tradeMessage(value));
@@ -207,6 +231,7 @@ export function registerTradeCommands(program: Command): void {
             venue: VENUE[venue] as (typeof VENUE)[number],
             linkedTradeId: formatAssetId(value.linkedTradeId),
             deadline: value.deadline,
+            stateNonce,
           },
           ...(crossBorder ? { crossBorder: { mechanism: CROSS_BORDER_MECHANISM[crossBorder.mechanism] as (typeof CROSS_BORDER_MECHANISM)[number], filingDigest: crossBorder.filingDigest, destination: crossBorder.code } } : {}),
           digest,
@@ -224,12 +249,60 @@ export function registerTradeCommands(program: Command): void {
     );
 
   trade
-    .command("record")
-    .description("record a seller-authorised trade (exchange key); the right moves in the same transaction")
+    .command("accept")
+    .description("the buyer accepts a seller's authorisation: signs the same terms and asset state (buyer key)")
     .requiredOption("--authorisation <file>", "file written by `shuquan trade authorise`")
-    .option("--signature <0x…>", "the seller's signature, if not in the file")
+    .requiredOption("--out <file>", "where to write the authorisation with the buyer's acceptance (give it to the exchange)")
+    .option("--force", "overwrite --out, and sign even when the trade cannot be recorded now (asset state changed, frozen, past deadline)")
     .action(
-      act<{ authorisation: string; signature?: string }>(async (ctx, _args, o) => {
+      act<{ authorisation: string; out: string; force?: boolean }>(async (ctx, _args, o) => {
+        await assertWritable(o.out, o.force);
+        await ctx.requireKey("buyer");
+        const parsed = authorisationSchema.safeParse(await readJsonFile(o.authorisation, "authorisation"));
+        if (!parsed.success) {
+          const i = parsed.error.issues[0];
+          throw new CliError(`authorisation ${o.authorisation} is invalid at ${i?.path.join(".")}: ${i?.message}`, "use the file written by `shuquan trade authorise`");
+        }
+        const auth = parsed.data;
+        const { contract: recorder, wallet } = await ctx.writer("trades", "buyer");
+        const struct = toTradeStruct(auth);
+        if (struct.buyer.toLowerCase() !== wallet.address.toLowerCase()) throw new CliError(`the authorisation names buyer ${struct.buyer}, not this key's ${wallet.address}`);
+        const domain = await domainOf(recorder);
+        // a cross-border authorisation: the buyer signs the same CrossBorderTrade (trade, state nonce, mechanism,
+        // filing, destination) the seller signed, so it accepts the export terms too
+        const crossBorder = toCrossBorderStruct(auth);
+        const [types, message] = signedTypedData(struct, crossBorder);
+        const digest = TypedDataEncoder.hash(domain, types, message);
+        if (crossBorder) await assertSameCrossBorderDigest(recorder, struct, crossBorder, digest);
+        else await assertSameDigest(recorder, "hashTrade", struct, digest);
+        if (!auth.signature || verifyTypedData(domain, types, message, auth.signature).toLowerCase() !== struct.seller.toLowerCase()) {
+          throw new CliError("the authorisation carries no valid signature of the seller", "ask the seller for a signed authorisation (shuquan trade authorise)");
+        }
+        // what the buyer accepts must still hold: the asset's rights as they are now (holding transfers are checked)
+        const registry = await ctx.reader("registry");
+        const now = Number((await view<AssetStruct>(registry, "getAsset", [struct.assetId], "read asset")).stateNonce);
+        if (RIGHT[struct.right] === "holding" && now !== struct.stateNonce) {
+          const msg = `the asset's rights changed since the seller signed (state ${struct.stateNonce}, now ${now}): a licence, revocation or pledge came in between (RegistryStateChanged)`;
+          if (!o.force) throw new CliError(`not signing: ${msg}`, "look at the asset's licences (shuquan asset show) and ask the seller for a new authorisation, or pass --force");
+          process.stderr.write(`warning: ${msg} (signing anyway: --force)\n`);
+        }
+        await refuseDoomed(ctx, struct.assetId, struct.deadline, Boolean(o.force), crossBorder);
+        const buyerSignature = await wallet.signTypedData(domain, types, message);
+        await writeFileAtomic(o.out, toJson({ ...auth, digest, buyerSignature }));
+        ctx.print({ out: o.out, tradeId: auth.trade.tradeId, digest, buyer: wallet.address }, [
+          `accepted trade ${auth.trade.tradeId}: written to ${o.out} (give it to the exchange)`,
+        ]);
+      }),
+    );
+
+  trade
+    .command("record")
+    .description("record a trade the seller authorised and the buyer accepted (exchange key); the right moves in the same transaction")
+    .requiredOption("--authorisation <file>", "file written by `shuquan trade accept` (or `trade authorise`, with --buyer-signature)")
+    .option("--signature <0x…>", "the seller's signature, if not in the file")
+    .option("--buyer-signature <0x…>", "the buyer's signature, if not in the file")
+    .action(
+      act<{ authorisation: string; signature?: string; buyerSignature?: string }>(async (ctx, _args, o) => {
         const parsed = authorisationSchema.safeParse(await readJsonFile(o.authorisation, "authorisation"));
         if (!parsed.success) {
           const i = parsed.error.issues[0];
@@ -254,9 +327,16 @@ export function registerTradeCommands(program: Command): void {
         if (signer.toLowerCase() !== struct.seller.toLowerCase()) {
           throw new CliError(`the signature is by ${signer}, not the seller ${struct.seller}`, "ask the seller to sign again (shuquan trade authorise)");
         }
+        const buyerSignature = o.buyerSignature ?? auth.buyerSignature;
+        if (!buyerSignature) throw new CliError("no buyer acceptance: the buyer must sign the same terms", "the buyer runs `shuquan trade accept --authorisation <file> --out <file>`");
+        const [types, message] = signedTypedData(struct, crossBorder);
+        const buyer = verifyTypedData(domain, types, message, buyerSignature);
+        if (buyer.toLowerCase() !== struct.buyer.toLowerCase()) {
+          throw new CliError(`the acceptance is signed by ${buyer}, not the buyer ${struct.buyer}`, "ask the buyer to accept again (shuquan trade accept)");
+        }
         const tx = crossBorder
-          ? await send(contract, "recordCrossBorderTrade", [struct, crossBorder, signature], "record cross-border trade")
-          : await send(contract, "recordTrade", [struct, signature], "record trade");
+          ? await send(contract, "recordCrossBorderTrade", [struct, crossBorder, signature, buyerSignature], "record cross-border trade")
+          : await send(contract, "recordTrade", [struct, signature, buyerSignature], "record trade");
         const ev = plainEvent(contract, tx.logs, "TradeRecorded", { right: RIGHT, venue: VENUE });
         ctx.print({ tradeId: auth.trade.tradeId, licenceId: ev?.licenceId, exchange: wallet.address, crossBorder: auth.crossBorder ?? null, ...tx, event: ev }, [
           `recorded trade ${auth.trade.tradeId} (${enumName(RIGHT, struct.right, "right")}: ${struct.seller} → ${struct.buyer})`,

@@ -13,6 +13,8 @@ import type { AssetStruct } from "./asset";
 
 interface ProofCandidate {
   root: string;
+  /** The anchoring exchange: batches are keyed by (exchange, root). */
+  exchange: string | undefined;
   assetId: string;
   proof: string[];
   from: "api" | "proofs-file";
@@ -22,8 +24,8 @@ interface ProofCandidate {
 async function proofCandidates(ctx: Context, digest: string, proofsFile: string | undefined, useApi: boolean): Promise<{ candidates: ProofCandidate[]; apiError?: string }> {
   const out: ProofCandidate[] = [];
   if (proofsFile) {
-    const f = (await readJsonFile(proofsFile, "proofs file")) as { root?: string; items?: { digest: string; assetId: string; proof: string[] }[] };
-    for (const it of f.items ?? []) if (it.digest?.toLowerCase() === digest && f.root) out.push({ root: f.root, assetId: it.assetId, proof: it.proof, from: "proofs-file" });
+    const f = (await readJsonFile(proofsFile, "proofs file")) as { root?: string; exchange?: string; items?: { digest: string; assetId: string; proof: string[] }[] };
+    for (const it of f.items ?? []) if (it.digest?.toLowerCase() === digest && f.root) out.push({ root: f.root, exchange: f.exchange, assetId: it.assetId, proof: it.proof, from: "proofs-file" });
   }
   let apiError: string | undefined;
   if (useApi) {
@@ -37,7 +39,8 @@ async function proofCandidates(ctx: Context, digest: string, proofsFile: string 
         const batch = e.batch as Record<string, unknown> | undefined;
         const root = (e.root ?? e.batchId ?? e.batchRoot ?? batch?.root ?? batch?.id) as string | undefined;
         const proof = e.proof as string[] | undefined;
-        if (typeof root === "string" && Array.isArray(proof)) out.push({ root, assetId: formatAssetId(typeof e.assetId === "string" ? e.assetId : 0n), proof, from: "api" });
+        const exchange = (e.exchange ?? batch?.exchange) as string | undefined;
+        if (typeof root === "string" && Array.isArray(proof)) out.push({ root, exchange, assetId: formatAssetId(typeof e.assetId === "string" ? e.assetId : 0n), proof, from: "api" });
       }
     } catch (e) {
       apiError = (e as Error).message;
@@ -113,8 +116,12 @@ export function registerVerifyCommand(program: Command): void {
           for (const c of candidates) {
             let ok = false;
             let reason = "proof does NOT verify on chain";
+            if (c.exchange === undefined) {
+              rejected.push({ root: c.root, from: c.from, reason: "names no anchoring exchange (batches are keyed by exchange and root)" });
+              continue;
+            }
             try {
-              ok = await view<boolean>(anchor, "verifyItem", [c.root, digest, c.assetId, c.proof], "verify evidence proof");
+              ok = await view<boolean>(anchor, "verifyItem", [c.exchange, c.root, digest, c.assetId, c.proof], "verify evidence proof");
             } catch (e) {
               // verifyItem reverts with EvidenceBatchNotFound for an unknown root: not anchored, not a bad proof
               reason = /EvidenceBatchNotFound/.test((e as Error).message) ? "batch not anchored on this chain" : `could not be checked: ${(e as Error).message}`;
@@ -123,7 +130,7 @@ export function registerVerifyCommand(program: Command): void {
               rejected.push({ root: c.root, from: c.from, reason });
               continue;
             }
-            const b = await view<{ exchange: string; anchoredAt: bigint; leafCount: bigint }>(anchor, "getBatch", [c.root], "read batch");
+            const b = await view<{ exchange: string; anchoredAt: bigint; leafCount: bigint }>(anchor, "getBatch", [c.exchange, c.root], "read batch");
             if (anchored.some((x) => x.root === c.root && x.assetId === c.assetId)) continue;
             anchored.push({ root: c.root, assetId: c.assetId, exchange: b.exchange, anchoredAt: new Date(Number(b.anchoredAt) * 1000).toISOString(), leafCount: Number(b.leafCount), proofFrom: c.from });
           }

@@ -66,8 +66,9 @@ export interface ChainReader {
   head: number;
   asset(id: string): Promise<ChainAsset>;
   ownerAt(id: string, block: number | "latest"): Promise<string | null>;
-  batch(root: string): Promise<ChainBatch | null>;
-  verifyLeaf(root: string, leaf: string, proof: string[]): Promise<boolean>;
+  /** The batch `root` as `exchange` anchored it (batches are keyed by exchange and root), or null. */
+  batch(exchange: string, root: string): Promise<ChainBatch | null>;
+  verifyLeaf(exchange: string, root: string, leaf: string, proof: string[]): Promise<boolean>;
 }
 
 /** Connects to `url` and checks it serves `chain`; throws (unreachable, wrong chain) otherwise. */
@@ -113,17 +114,17 @@ export async function connectChain(url: string, chain: PublicChain): Promise<Cha
         throw e;
       }
     },
-    async batch(root) {
+    async batch(exchange, root) {
       try {
-        const [b] = await call(anchorAddr, anchor, "getBatch", [root]);
+        const [b] = await call(anchorAddr, anchor, "getBatch", [exchange, root]);
         return { exchange: String(b.exchange).toLowerCase(), anchoredAt: Number(b.anchoredAt), leafCount: Number(b.leafCount) };
       } catch (e) {
         if (e instanceof RpcError) return null; // EvidenceBatchNotFound
         throw e;
       }
     },
-    async verifyLeaf(root, leaf, proof) {
-      return Boolean((await call(anchorAddr, anchor, "verify", [root, leaf, proof]))[0]);
+    async verifyLeaf(exchange, root, leaf, proof) {
+      return Boolean((await call(anchorAddr, anchor, "verify", [exchange, root, leaf, proof]))[0]);
     },
   };
 }

@@ -91,8 +91,8 @@ export async function verifyDigest(digest: string, subject: Verdict["subject"]):
     }
     const c: CheckedOccurrence = { occurrence: o, leafMatches, proofValid };
     if (chain.reader) {
-      c.chainBatch = await chain.reader.batch(o.batch.root);
-      c.chainVerified = await chain.reader.verifyLeaf(o.batch.root, o.leaf, o.proof);
+      c.chainBatch = await chain.reader.batch(o.batch.exchange, o.batch.root);
+      c.chainVerified = await chain.reader.verifyLeaf(o.batch.exchange, o.batch.root, o.leaf, o.proof);
       if (!c.chainBatch) conflicts.push(`the service names batch ${o.batch.root}, but the chain has no such root`);
     }
     evidence.push(c);
