@@ -87,7 +87,7 @@ for (const backend of BACKENDS) {
         RPC_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         CONTRACTS: JSON.stringify(followed(d)),
         RANGE: "2",
-        DELAY_MS: "3",
+        DELAY_MS: "20",
       };
       const head = Number(await network.provider.send("eth_blockNumber", []));
       const progress: number[] = [];
