@@ -483,6 +483,8 @@ export const SCHEMA = {
       text("manifest_error", { nullable: true, later: true }),
       integer("manifest_attempts", { default: "0", later: true }),
       bigint("manifest_checked_at", { nullable: true, later: true }),
+      // when an unavailable manifest is due again (ms since the epoch; null: at once), as evidence_batches since 4
+      bigint("manifest_retry_at", { nullable: true, later: true, since: 9 }),
     ],
     indexes: { root: ["root"], submitter: ["submitter"], status: ["manifest_status"] },
   }),
@@ -613,6 +615,7 @@ export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   6: "indexes in each list's filter and key order; tx_hash for transaction search",
   7: "regulated use: processing receipts and violations, third-party assessments, cross-border trades",
   8: "consent_events: registration corrections, merchant moves, de-identification findings, consent cancellations",
+  9: "receipt manifests: the evidence manifests' retry queue (an unavailable one never holds up later batches)",
 };
 
 type Schema = typeof SCHEMA;
