@@ -3,6 +3,7 @@
  * head/finality bookkeeping and evidence manifest results. Reads for the API are the API's own SQL.
  */
 import type { Db, SqlValue } from "./db";
+import { DERIVED_SOURCE_TABLES, deriveRange, prepareRollback } from "./derived";
 import { markManifest, queuedBatches, type QueuedBatch } from "./manifest-queue";
 import { INDEXED_TABLES, type IndexedTable } from "./schema";
 import { createStatisticsKeeper } from "./statistics";
@@ -221,6 +222,12 @@ async function putCheckpoint(db: Db, c: Checkpoint): Promise<void> {
   );
 }
 
+/** The block of `chainId`'s checkpoint, or -1 before the first. */
+async function checkpointBlock(db: Db, chainId: number): Promise<number> {
+  const r = await db.get<{ block_number: number | string }>("SELECT block_number FROM checkpoints WHERE chain_id = ?", [chainId]);
+  return r ? Number(r.block_number) : -1;
+}
+
 /** Creates the indexer's store over a migrated {@link Db}. */
 export function createIndexStore(db: Db): IndexStore {
   // statistics follow the index's growth (store/statistics.ts); a failed refresh is simply retried later
@@ -233,7 +240,11 @@ export function createIndexStore(db: Db): IndexStore {
     },
     async writeRange(w) {
       await db.transaction(async (tx) => {
+        // derived tables follow the rows above the previous checkpoint (store/derived.ts); read it only when needed
+        const derive = [...w.rows.keys()].some((t) => DERIVED_SOURCE_TABLES.has(t) && (w.rows.get(t)?.values.length ?? 0) > 0);
+        const above = derive ? await checkpointBlock(tx, w.chainId) : -1;
         for (const [table, set] of w.rows) await insertValues(tx, table, set.columns, set.values);
+        if (derive) await deriveRange(tx, w.chainId, above, new Set([...w.rows].filter(([, set]) => set.values.length > 0).map(([t]) => t)));
         for (const k of w.blocks) {
           await tx.run(
             `INSERT INTO block_hashes (chain_id, block_number, block_hash, parent_hash, block_time) VALUES (?, ?, ?, ?, ?)
@@ -257,9 +268,12 @@ export function createIndexStore(db: Db): IndexStore {
     async rollback(chainId, block) {
       await db.transaction(async (tx) => {
         const above = block ? block.blockNumber : -1;
+        // the derived tables lose what the deleted rows gave them (store/derived.ts)
+        const rederive = await prepareRollback(tx, chainId, above);
         for (const t of INDEXED_TABLES) {
           await tx.run(`DELETE FROM ${t} WHERE chain_id = ? AND block_number > ?`, [chainId, above]);
         }
+        await rederive();
         if (!block) {
           await tx.run("DELETE FROM checkpoints WHERE chain_id = ?", [chainId]);
           return;
