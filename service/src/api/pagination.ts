@@ -42,6 +42,11 @@ export function decodeCursor(cursor: string, arity: number): KeyValue[] {
 export interface KeyColumn {
   sql: string;
   field: string;
+  /**
+   * For a text column (a cursor holds integers only): its value as a cursor integer, and back. `fromKey` throws for
+   * an integer no value maps to (a 400 on `query.cursor`).
+   */
+  codec?: { toKey(v: unknown): number; fromKey(n: number): SqlValue };
 }
 
 /**
@@ -92,10 +97,22 @@ export interface Fixed {
   value: SqlValue;
 }
 
+/**
+ * Of equality filters (column, value or undefined) each served by a key-ordered index, the first given leads the
+ * read (`fixed`); the rest are plain conditions on what that index hands over.
+ */
+export function leadingFilter(filters: readonly (readonly [string, SqlValue | undefined])[]): { fixed: Fixed[]; rest: (readonly [string, SqlValue | undefined])[] } {
+  const first = filters.findIndex(([, v]) => v !== undefined);
+  if (first < 0) return { fixed: [], rest: [] };
+  const [sql, value] = filters[first]!;
+  return { fixed: [{ sql, value: value as SqlValue }], rest: filters.filter((_, i) => i !== first) };
+}
+
 /** Runs a keyset-paginated query and maps its rows. */
 export async function paginate<R extends object, T>(p: PaginateParameters<R, T>): Promise<Page<T>> {
   const limit = Math.min(p.limit ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   const key = p.cursor !== undefined ? decodeCursor(p.cursor, p.keys.length) : undefined;
+  const sqlKey: SqlValue[] = key ? key.map((v, i) => (p.keys[i]!.codec ? p.keys[i]!.codec!.fromKey(v) : v)) : [];
   const dir = p.direction.toUpperCase();
   const op = p.direction === "desc" ? "<" : ">";
   const read = (w: readonly string[], ps: readonly SqlValue[], fixed: readonly Fixed[]): Promise<R[]> => {
@@ -105,7 +122,7 @@ export async function paginate<R extends object, T>(p: PaginateParameters<R, T>)
       // the fixed columns lead the row comparison too, so that it bounds the index read rather than filtering it
       const cols = [...fixed.map((f) => f.sql), ...p.keys.map((k) => k.sql)];
       conds.push(`(${cols.join(", ")}) ${op} (${cols.map(() => "?").join(", ")})`);
-      params.push(...fixed.map((f) => f.value), ...key);
+      params.push(...fixed.map((f) => f.value), ...sqlKey);
     }
     const order = [...fixed.map((f) => `${f.sql} ${dir}`), ...p.keys.map((k) => `${k.sql} ${dir}`)].join(", ");
     return p.db.all<R>(`${p.select}${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ?`, [...params, limit + 1]);
@@ -124,17 +141,17 @@ export async function paginate<R extends object, T>(p: PaginateParameters<R, T>)
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
   const nextCursor =
-    more && last ? encodeCursor(p.keys.map((k) => normaliseKey((last as Record<string, unknown>)[k.field]))) : null;
+    more && last ? encodeCursor(p.keys.map((k) => keyOf(k, (last as Record<string, unknown>)[k.field]))) : null;
   return { items: page.map(p.map), nextCursor, limit };
 }
 
 /** Merges pages sorted by `keys` into one, each row once, the first `n`. */
 function mergePages<R extends object>(pages: R[][], keys: KeyColumn[], direction: "asc" | "desc", n: number): R[] {
-  const keyOf = (r: R): KeyValue[] => keys.map((k) => normaliseKey((r as Record<string, unknown>)[k.field]));
+  const rowKey = (r: R): KeyValue[] => keys.map((k) => keyOf(k, (r as Record<string, unknown>)[k.field]));
   const sign = direction === "asc" ? 1 : -1;
   const compare = (a: R, b: R): number => {
-    const ka = keyOf(a);
-    const kb = keyOf(b);
+    const ka = rowKey(a);
+    const kb = rowKey(b);
     for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return (ka[i] < kb[i] ? -1 : 1) * sign;
     return 0;
   };
@@ -144,4 +161,20 @@ function mergePages<R extends object>(pages: R[][], keys: KeyColumn[], direction
 
 function normaliseKey(v: unknown): KeyValue {
   return Number(v);
+}
+
+function keyOf(k: KeyColumn, v: unknown): KeyValue {
+  return k.codec ? k.codec.toKey(v) : normaliseKey(v);
+}
+
+/** A {@link KeyColumn} codec for a text column whose values are the members of `values` (cursor: the index). */
+export function listCodec(values: readonly string[]): NonNullable<KeyColumn["codec"]> {
+  return {
+    toKey: (v) => values.indexOf(String(v)),
+    fromKey: (n) => {
+      const v = values[n];
+      if (v === undefined) throw badRequest("query.cursor", "not a cursor of this list");
+      return v;
+    },
+  };
 }

@@ -71,6 +71,16 @@ async function refreshHolders(tx: Db, chainId: number, ids: { sql: string; param
 export const TRADE_KIND_SQL = `COALESCE((SELECT a.kind FROM assets a WHERE a.chain_id = t.chain_id AND a.asset_id = t.asset_id AND
   (a.block_number < t.block_number OR (a.block_number = t.block_number AND a.log_index < t.log_index))
   ORDER BY a.block_number DESC, a.log_index DESC LIMIT 1), '')`;
+/**
+ * The destination of trade `t` when it crossed a border ('' when the terms name none), else NULL: a correlated
+ * lookup by the trade id's index, so that neither planner reads the cross-border table whole for a few trades.
+ */
+const DESTINATION = `(SELECT x.destination FROM cross_border_trades x WHERE x.chain_id = t.chain_id AND x.contract = t.contract
+  AND x.trade_id = t.trade_id LIMIT 1)`;
+/** Trade `t` crossed a border: 1, else 0. */
+export const CROSS_BORDER_SQL = `CASE WHEN ${DESTINATION} IS NULL THEN 0 ELSE 1 END`;
+/** Trade `t`'s destination, '' for a domestic trade. */
+export const DESTINATION_SQL = `COALESCE(${DESTINATION}, '')`;
 /** A trade whose price is not disclosed (confidential, or no price or currency): counted, never priced. */
 export const UNPRICED_SQL = "(t.confidential = 1 OR t.price IS NULL OR t.currency IS NULL)";
 
@@ -81,9 +91,9 @@ async function addTradeDays(tx: Db, where: { sql: string; params: SqlValue[] }, 
   await tx.run(
     `INSERT INTO trade_days (${TRADE_DAY_KEY.join(", ")}, trades)
      SELECT t.block_time / ${DAY_SECONDS}, t.chain_id, t.exchange, ${TRADE_KIND_SQL}, t."right", t.venue,
-       CASE WHEN x.trade_id IS NULL THEN 0 ELSE 1 END, COALESCE(x.destination, ''),
+       ${CROSS_BORDER_SQL}, ${DESTINATION_SQL},
        CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.currency END, CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.price END, ${sign} * COUNT(*)
-     FROM trades t LEFT JOIN cross_border_trades x ON x.chain_id = t.chain_id AND x.contract = t.contract AND x.trade_id = t.trade_id
+     FROM trades t
      WHERE ${where.sql}
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
      ON CONFLICT (${TRADE_DAY_KEY.join(", ")}) DO UPDATE SET trades = trade_days.trades + excluded.trades`,

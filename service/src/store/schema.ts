@@ -108,6 +108,15 @@ const replaced = <const C extends string>(...columns: C[]) => ({ on: columns, si
  * added by migration 11 (on trades it replaces the version-1 block_time index, which it serves as well).
  */
 const BY_TIME = { on: ["block_time", ...POSITION], since: 11 } as const;
+/**
+ * Migration 12 puts the regulated-use, lifecycle and consent lists on key-ordered indexes (as migration 6 did the
+ * others): an equality filter on `column`, then the key, then `rest` (the receipts' leaf index, a violation's code).
+ */
+const byKey12 = <const C extends string>(column: C, ...rest: C[]) => ({ on: [column, ...POSITION, ...rest], since: 12 }) as const;
+/** A version-7 index that a key-ordered one of migration 12 replaces. */
+const replaced7 = <const C extends string>(...columns: C[]) => ({ on: columns, since: 7, dropped: 12 }) as const;
+/** Transaction search over the tables of migrations 5 and 7 (migration 12). */
+const TX12 = { on: ["tx_hash"], since: 12 } as const;
 
 /** A table of indexed chain data: event columns first, rolled back on a reorg. */
 export interface EventTable<C extends readonly Column[] = readonly Column[], W extends Writer = Writer> {
@@ -478,7 +487,16 @@ export const SCHEMA = {
       integer("term_days", { nullable: true }),
       integer("window_days", { nullable: true }),
     ],
-    indexes: { asset: ["asset_id", "event", "block_number"], event: ["event", "block_number"], objection: ["objection_id"], actor: ["actor"] },
+    indexes: {
+      asset: ["asset_id", "event", "block_number"],
+      event: { on: ["event", "block_number"], since: 5, dropped: 12 },
+      objection: ["objection_id"],
+      actor: { on: ["actor"], since: 5, dropped: 12 },
+      asset_key: byKey12("asset_id"),
+      event_key: byKey12("event"),
+      actor_key: byKey12("actor"),
+      tx: TX12,
+    },
   }),
 
   // ReceiptAnchor (docs/regulated-use.md)
@@ -496,12 +514,19 @@ export const SCHEMA = {
       // when an unavailable manifest is due again (ms since the epoch; null: at once), as evidence_batches since 4
       bigint("manifest_retry_at", { nullable: true, later: true, since: 9 }),
     ],
-    indexes: { root: ["root"], submitter: ["submitter"], status: ["manifest_status"] },
+    indexes: {
+      root: ["root"],
+      submitter: replaced7("submitter"),
+      status: replaced7("manifest_status"),
+      submitter_key: byKey12("submitter"),
+      status_key: byKey12("manifest_status"),
+      tx: TX12,
+    },
   }),
   receipt_operators: eventTable({
     since: 7,
     columns: [text("licensee"), text("operator"), integer("authorised")],
-    indexes: { pair: ["licensee", "operator", "block_number"] },
+    indexes: { pair: ["licensee", "operator", "block_number"], tx: TX12 },
   }),
   // one row per receipt of a batch whose manifest rebuilds the anchored root; the licence's asset and grantor as
   // indexed at the batch's position
@@ -530,11 +555,15 @@ export const SCHEMA = {
     ],
     key: ["leaf_index"],
     indexes: {
-      licence: ["licence_id", "block_number"],
-      asset: ["asset_id", "block_number"],
-      licensee: ["licensee", "block_number"],
+      licence: replaced7("licence_id", "block_number"),
+      asset: replaced7("asset_id", "block_number"),
+      licensee: replaced7("licensee", "block_number"),
       batch: ["batch_root", "leaf_index"],
       leaf: ["leaf_hash"],
+      licence_key: byKey12("licence_id", "leaf_index"),
+      asset_key: byKey12("asset_id", "leaf_index"),
+      licensee_key: byKey12("licensee", "leaf_index"),
+      batch_key: byKey12("batch_root", "leaf_index"),
     },
   }),
   // what a receipt did outside its licence (one row per receipt and reason); never dropped
@@ -555,10 +584,15 @@ export const SCHEMA = {
     key: ["leaf_index", "code"],
     indexes: {
       batch: ["batch_root", "leaf_index"],
-      licensor: ["licensor", "block_number"],
-      licensee: ["licensee", "block_number"],
-      asset: ["asset_id"],
+      licensor: replaced7("licensor", "block_number"),
+      licensee: replaced7("licensee", "block_number"),
+      asset: replaced7("asset_id"),
       time: ["block_number"],
+      licensor_key: byKey12("licensor", "leaf_index", "code"),
+      licensee_key: byKey12("licensee", "leaf_index", "code"),
+      asset_key: byKey12("asset_id", "leaf_index", "code"),
+      licence_key: byKey12("licence_id", "leaf_index", "code"),
+      code_key: byKey12("code", "leaf_index"),
     },
   }),
 
@@ -566,14 +600,22 @@ export const SCHEMA = {
   cross_border_trades: eventTable({
     since: 7,
     columns: [text("trade_id"), text("asset_id"), text("mechanism"), text("filing_digest", { nullable: true }), text("destination")],
-    indexes: { trade: ["trade_id"], asset: ["asset_id"], destination: ["destination", "block_time"] },
+    indexes: {
+      trade: ["trade_id"],
+      asset: replaced7("asset_id"),
+      destination: replaced7("destination", "block_time"),
+      asset_key: byKey12("asset_id"),
+      destination_key: byKey12("destination"),
+      mechanism_key: byKey12("mechanism"),
+      tx: TX12,
+    },
   }),
 
   // AssessmentRegistry
   assessor_grants: eventTable({
     since: 7,
     columns: [text("merchant"), text("by_account"), integer("categories"), integer("by_regulator")],
-    indexes: { merchant: ["merchant", "block_number"] },
+    indexes: { merchant: ["merchant", "block_number"], tx: TX12 },
   }),
   assessments: eventTable({
     since: 7,
@@ -589,22 +631,30 @@ export const SCHEMA = {
       text("report_cid"),
       bigint("valid_until"),
     ],
-    indexes: { assessment: ["assessment_id"], asset: ["asset_id", "block_number"], assessor: ["assessor"] },
+    indexes: {
+      assessment: ["assessment_id"],
+      asset: replaced7("asset_id", "block_number"),
+      assessor: replaced7("assessor"),
+      asset_key: byKey12("asset_id"),
+      assessor_key: byKey12("assessor"),
+      kind_key: byKey12("kind"),
+      tx: TX12,
+    },
   }),
   assessment_responses: eventTable({
     since: 7,
     columns: [text("assessment_id"), text("asset_id"), text("holder"), text("response_digest"), text("response_cid")],
-    indexes: { assessment: ["assessment_id"], asset: ["asset_id"] },
+    indexes: { assessment: ["assessment_id"], asset: ["asset_id"], tx: TX12 },
   }),
   assessment_withdrawals: eventTable({
     since: 7,
     columns: [text("assessment_id"), text("asset_id"), text("by_account"), integer("by_regulator"), text("reason")],
-    indexes: { assessment: ["assessment_id"], asset: ["asset_id"] },
+    indexes: { assessment: ["assessment_id"], asset: ["asset_id"], tx: TX12 },
   }),
   assessment_policies: eventTable({
     since: 7,
     columns: [text("exchange"), integer("listing_kinds"), integer("pledge_kinds")],
-    indexes: { exchange: ["exchange", "block_number"] },
+    indexes: { exchange: ["exchange", "block_number"], tx: TX12 },
   }),
 
   // Derived tables (store/derived.ts): kept by the store in the same transaction as each range's rows and each
@@ -676,6 +726,7 @@ export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   9: "receipt manifests: the evidence manifests' retry queue (an unavailable one never holds up later batches)",
   10: "current_holders: each asset's current holder kept at index time (assets by current holder, in key order)",
   11: "trade_days, activity_days: per-day totals kept at index time; block_time indexes for the reports' partial days",
+  12: "regulated-use, lifecycle and consent lists on key-ordered indexes; tx_hash on their tables for transaction search",
 };
 
 type Schema = typeof SCHEMA;

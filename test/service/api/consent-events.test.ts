@@ -111,6 +111,13 @@ describe("API: consent events and the regulator's corrections", function () {
         await request(app).get("/v1/consent-events?subject=0x1234").expect(400);
       });
 
+      it("should find a consent event's transaction by its hash", async () => {
+        const cancel = ((await request(app).get("/v1/consent-events?kind=registration-cancelled").expect(200)).body.data as { event: { txHash: string } }[])[0]!;
+        const hits = (await request(app).get(`/v1/search?q=${cancel.event.txHash}`).expect(200)).body.data.hits as { type: string; events?: { what: string; ref: string }[] }[];
+        const events = hits.find((h) => h.type === "transaction")!.events!.map((e) => [e.what, e.ref]);
+        expect(events).to.deep.include(["consent-registration-cancelled", formatAssetId(cancelled)]);
+      });
+
       it("should follow a merchant's home through its move and the regulator's re-homing, as the chain does", async () => {
         for (const m of [d.bob, d.dave]) {
           const api = (await request(app).get(`/v1/merchants/${m.address}`).expect(200)).body.data;

@@ -151,6 +151,14 @@ describe("API: the registration lifecycle (indexed)", function () {
         await request(app).get(`/v1/objections?state=pending`).expect(400);
       });
 
+      it("should find an objection's and its resolution's transactions by their hash", async () => {
+        const own = (await request(app).get(`/v1/objections?ownEarlierRight=true`).expect(200)).body.data[0];
+        const events = async (txHash: string): Promise<{ what: string; ref: string }[]> =>
+          ((await request(app).get(`/v1/search?q=${txHash}`).expect(200)).body.data.hits as { type: string; events?: { what: string; ref: string }[] }[]).find((h) => h.type === "transaction")?.events ?? [];
+        expect((await events(own.lodged.txHash)).map((e) => [e.what, e.ref])).to.deep.include(["lifecycle-objection", hex(id.closed!)]);
+        expect((await events(own.resolution.event.txHash)).map((e) => e.what)).to.include("lifecycle-resolution");
+      });
+
       it("should give each exchange the registration terms it set last", async () => {
         const gz = (await request(app).get(`/v1/exchanges/${d.gzde.address}`).expect(200)).body.data;
         expect(gz.registrationTerms).to.include({ noticeDays: 0, termDays: 0, renewalWindowDays: 0 });

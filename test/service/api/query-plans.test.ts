@@ -7,6 +7,7 @@
  * PostgreSQL: `Seq Scan` of a large table).
  */
 import { expect } from "chai";
+import { createHash } from "node:crypto";
 import request from "supertest";
 import { createApi, type IndexerStatus, type ReadDb } from "../../../service/src/api";
 import { EVENT_TABLES, insertValues, rebuildDerived, refreshStatistics, type Db, type SqlValue } from "../../../service/src/store";
@@ -20,6 +21,14 @@ import {
   syntheticTradeId,
   SYNTHETIC_CHAIN,
 } from "../../helpers/synthetic-market";
+import {
+  regulatedRows,
+  syntheticAssessmentId,
+  syntheticReceiptLeaf,
+  syntheticReceiptLicence,
+  syntheticReceiptRoot,
+  REGULATED_FIRST_BLOCK,
+} from "../../helpers/synthetic-regulated";
 import { BACKENDS, quietLogger } from "./fixture";
 
 /**
@@ -97,6 +106,9 @@ const SYNTHETIC_START = 1_767_225_600;
 /** The last trade's block time (read in `before`). */
 let LAST_TRADE_TIME = SYNTHETIC_START;
 
+/** The transaction hash of a regulated block (synthetic-regulated.ts). */
+const regulatedTx = (block: number): string => `0x${createHash("sha256").update(`regulated-tx:${block}`).digest("hex")}`;
+
 /** A request per list endpoint and filter; `{next:path}` also asks for that list's second page. */
 function requests(): string[] {
   const hot = syntheticAssetId(0);
@@ -151,6 +163,46 @@ function requests(): string[] {
     `/v1/search?q=${m}`,
     `/v1/search?q=0x${"ab".repeat(32)}`,
     "/v1/search?q=EX2-2026-PR",
+    // regulated use, lifecycle and consent lists (synthetic-regulated.ts)
+    "/v1/receipts",
+    `/v1/receipts?licence=${syntheticReceiptLicence(7)}`,
+    `/v1/receipts?asset=${syntheticAssetId(17)}`,
+    `/v1/receipts?licensee=${syntheticMerchant(5)}`,
+    `/v1/receipts?batch=${syntheticReceiptRoot(9)}`,
+    "/v1/receipts?violating=true",
+    "/v1/receipts/batches",
+    `/v1/receipts/batches?submitter=${syntheticMerchant(9)}`,
+    "/v1/receipts/batches?status=pending",
+    `/v1/receipts/leaf/${syntheticReceiptLeaf(33)}`,
+    `/v1/receipts/${syntheticReceiptRoot(3)}/4`,
+    "/v1/violations",
+    `/v1/violations?licensor=${syntheticMerchant(3)}`,
+    `/v1/violations?licensee=${syntheticMerchant(4)}`,
+    `/v1/violations?asset=${syntheticAssetId(18)}`,
+    `/v1/violations?licence=${syntheticReceiptLicence(8)}`,
+    "/v1/violations?code=outside-window",
+    "/v1/assessments",
+    `/v1/assessments?asset=${syntheticAssetId(21)}`,
+    `/v1/assessments?assessor=${syntheticMerchant(6)}`,
+    "/v1/assessments?kind=valuation",
+    `/v1/assessments/${syntheticAssessmentId(44)}`,
+    "/v1/assessors",
+    `/v1/assessment-policies/${x}?asset=${syntheticAssetId(21)}`,
+    "/v1/cross-border-trades",
+    `/v1/cross-border-trades?asset=${syntheticAssetId(22)}`,
+    "/v1/cross-border-trades?destination=SG",
+    "/v1/cross-border-trades?mechanism=security-assessment",
+    `/v1/assets/${syntheticAssetId(23)}/status-history`,
+    "/v1/objections",
+    `/v1/objections?asset=${syntheticAssetId(25)}`,
+    `/v1/objections?objector=${syntheticMerchant(25)}`,
+    "/v1/objections?state=open",
+    "/v1/objections?ownEarlierRight=true",
+    "/v1/consent-events",
+    `/v1/consent-events?subject=${syntheticAssetId(26)}`,
+    "/v1/consent-events?kind=merchant-moved",
+    // transaction search over the regulated, lifecycle and consent tables too
+    `/v1/search?q=${regulatedTx(REGULATED_FIRST_BLOCK + 10)}`,
     // the reports: whole days from the per-day totals, partial days at a window's edges by the time indexes (the
     // store's rows lie within its first ~6 hours: windows of minutes, as a window's edge is a share of a day's rows)
     "/v1/stats/prices?groupBy=exchange",
@@ -181,6 +233,8 @@ for (const backend of BACKENDS) {
       close = opened.close;
       await db.transaction(async (tx) => {
         for (const c of marketRows({ trades: 30_000, items: 30_000, batchSize: 100, assets: 10_000 })) await insertValues(tx, c.table, c.columns, c.values);
+        const regulated = { receipts: 12_000, assessments: 6000, crossBorder: 6000, lifecycle: 9000, consent: 6000, assets: 10_000, merchants: 200, exchanges: 4 };
+        for (const c of regulatedRows(regulated)) await insertValues(tx, c.table, c.columns, c.values);
       });
       await rebuildDerived(db);
       await refreshStatistics(db);
@@ -190,6 +244,7 @@ for (const backend of BACKENDS) {
         if (Number(n?.n) >= LARGE_ROWS) LARGE.push(t);
       }
       expect(LARGE).to.include.members(["trades", "holdings", "licences", "assets", "evidence_items"]);
+      expect(LARGE).to.include.members(["receipts", "receipt_violations", "assessments", "cross_border_trades", "lifecycle_events", "consent_events"]);
       app = createApi({ db: recording(db, log, () => path), indexerStatus: () => status, logger: quietLogger });
     });
     after(async () => close?.());

@@ -168,6 +168,43 @@ describe("regulated use: receipts, violations and assessments through the indexe
         expect(all.map((g: { group: string }) => g.group)).to.deep.equal(["HK", "domestic"]);
       });
 
+      it("should page violations and receipts by cursor, each row once", async () => {
+        for (const [path, size] of [["/v1/violations", 6], ["/v1/receipts", 5], [`/v1/violations?licensor=${d.alice.address}`, 5]] as const) {
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          for (let pages = 0; pages < 20; pages++) {
+            const res: request.Response = await request(app).get(`${path}${path.includes("?") ? "&" : "?"}limit=2${cursor ? `&cursor=${cursor}` : ""}`).expect(200);
+            const items = res.body.data as { batchRoot: string; leafIndex: number; code?: string }[];
+            expect(items.length, path).to.be.at.most(2);
+            seen.push(...items.map((v) => `${v.batchRoot}:${v.leafIndex}:${v.code ?? ""}`));
+            cursor = res.body.page.nextCursor;
+            if (!cursor) break;
+          }
+          expect(cursor, path).to.equal(null);
+          expect(new Set(seen).size, path).to.equal(seen.length);
+          expect(seen.length, path).to.be.at.least(size);
+          const all = ((await request(app).get(`${path}${path.includes("?") ? "&" : "?"}limit=100`).expect(200)).body.data as { batchRoot: string; leafIndex: number; code?: string }[])
+            .map((v) => `${v.batchRoot}:${v.leafIndex}:${v.code ?? ""}`);
+          expect(seen, path).to.deep.equal(all);
+        }
+      });
+
+      it("should find the anchoring, assessment and cross-border transactions by their hash", async () => {
+        const events = async (txHash: string): Promise<{ what: string; ref: string }[]> => {
+          const hits = (await request(app).get(`/v1/search?q=${txHash}`).expect(200)).body.data.hits as { type: string; events?: { what: string; ref: string }[] }[];
+          return hits.find((h) => h.type === "transaction")?.events ?? [];
+        };
+        const batch = (await request(app).get(`/v1/receipts/batches?status=mismatch`).expect(200)).body.data[0];
+        expect((await events(batch.anchored.txHash)).map((e) => [e.what, e.ref])).to.deep.include(["receipts-anchored", s.roots.mismatched]);
+        const assessment = (await request(app).get(`/v1/assessments?kind=valuation`).expect(200)).body.data[0];
+        expect((await events(assessment.attached.txHash)).map((e) => e.what)).to.include("assessment-attached");
+        expect((await events(assessment.withdrawal.event.txHash)).map((e) => e.what)).to.include("assessment-withdrawn");
+        const cross = (await request(app).get("/v1/cross-border-trades?destination=HK").expect(200)).body.data[0];
+        const tx = await events(cross.event.txHash);
+        expect(tx.map((e) => e.what)).to.include.members(["cross-border-trade", "trade-recorded"]);
+        expect(tx.find((e) => e.what === "cross-border-trade")!.ref).to.equal(formatAssetId(s.crossBorder.tradeId));
+      });
+
       it("should document the new routes in the OpenAPI document", async () => {
         const doc = (await request(app).get("/v1/openapi.json").expect(200)).body;
         for (const p of ["/v1/receipts", "/v1/receipts/batches", "/v1/receipts/{batchRoot}/{leafIndex}", "/v1/receipts/leaf/{leafHash}", "/v1/violations", "/v1/assessments", "/v1/assessments/{assessmentId}", "/v1/assessors", "/v1/assessment-policies/{exchange}", "/v1/cross-border-trades"]) {

@@ -5,7 +5,7 @@
 import { assessmentKindsOf } from "../../digest";
 import type { StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { paginate, eventPositionKeys, type Page } from "../pagination";
+import { leadingFilter, paginate, eventPositionKeys, type Page } from "../pagination";
 import type { ReadDb } from "../types";
 import { bool, conditions, eventRef, num, placeholders, type EventRef } from "./rows";
 import { indexedChainTime } from "./rights";
@@ -99,9 +99,12 @@ export interface AssessmentFilters {
 /** Assessments, newest first. */
 export async function listAssessments(db: ReadDb, f: AssessmentFilters, isFinal: FinalityCheck, now: number): Promise<Page<AssessmentView>> {
   const { where, params, eq } = conditions();
-  eq("x.asset_id", f.asset);
-  eq("x.assessor", f.assessor);
-  eq("x.kind", f.kind);
+  const { fixed, rest } = leadingFilter([
+    ["x.asset_id", f.asset],
+    ["x.assessor", f.assessor],
+    ["x.kind", f.kind],
+  ]);
+  for (const [col, v] of rest) eq(col, v);
   eq("x.chain_id", f.chainId);
   const page = await paginate<Row, Row>({
     db,
@@ -113,6 +116,7 @@ export async function listAssessments(db: ReadDb, f: AssessmentFilters, isFinal:
     limit: f.limit,
     cursor: f.cursor,
     map: (r) => r,
+    fixed,
   });
   const asOf = (await indexedChainTime(db, f.chainId)) ?? Math.floor(now / 1000);
   return { ...page, items: await toViews(db, page.items, isFinal, asOf) };

@@ -5,7 +5,7 @@
  */
 import type { StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { paginate, type Page, eventPositionKeys } from "../pagination";
+import { leadingFilter, paginate, type Page, eventPositionKeys } from "../pagination";
 import type { ReadDb } from "../types";
 import { conditions, eventCols, eventRef, type EventRef } from "./rows";
 
@@ -56,8 +56,11 @@ const SELECT = `SELECT * FROM (SELECT ${eventCols("c")}, c.kind, c.subject, c.pa
 /** Consent events, newest first. */
 export async function listConsentEvents(db: ReadDb, f: ConsentEventFilters, isFinal: FinalityCheck): Promise<Page<ConsentEventView>> {
   const { where, params, eq } = conditions();
-  eq("x.subject", f.subject);
-  eq("x.kind", f.kind);
+  const { fixed, rest } = leadingFilter([
+    ["x.subject", f.subject],
+    ["x.kind", f.kind],
+  ]);
+  for (const [col, v] of rest) eq(col, v);
   eq("x.chain_id", f.chainId);
   return paginate<Row, ConsentEventView>({
     db,
@@ -68,6 +71,7 @@ export async function listConsentEvents(db: ReadDb, f: ConsentEventFilters, isFi
     direction: "desc",
     limit: f.limit,
     cursor: f.cursor,
+    fixed,
     map: (r) => ({
       kind: r.kind as ConsentEventView["kind"],
       subject: r.subject,

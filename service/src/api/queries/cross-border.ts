@@ -4,7 +4,7 @@
  */
 import type { StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { paginate, eventPositionKeys, type Page } from "../pagination";
+import { leadingFilter, paginate, eventPositionKeys, type Page } from "../pagination";
 import type { ReadDb } from "../types";
 import { conditions, eventRef, type EventRef } from "./rows";
 import { TRADE_COLS, tradeCore, type TradeCore, type TradeRow } from "./trades";
@@ -36,9 +36,12 @@ type Row = StoredRow<"cross_border_trades">;
 /** Cross-border trades, newest first. */
 export async function listCrossBorderTrades(db: ReadDb, f: CrossBorderFilters, isFinal: FinalityCheck): Promise<Page<CrossBorderTradeView>> {
   const { where, params, eq } = conditions();
-  eq("x.asset_id", f.asset);
-  eq("x.destination", f.destination);
-  eq("x.mechanism", f.mechanism);
+  const { fixed, rest } = leadingFilter([
+    ["x.asset_id", f.asset],
+    ["x.destination", f.destination],
+    ["x.mechanism", f.mechanism],
+  ]);
+  for (const [col, v] of rest) eq(col, v);
   eq("x.chain_id", f.chainId);
   const page = await paginate<Row, Row>({
     db,
@@ -50,6 +53,7 @@ export async function listCrossBorderTrades(db: ReadDb, f: CrossBorderFilters, i
     limit: f.limit,
     cursor: f.cursor,
     map: (r) => r,
+    fixed,
   });
   const trades = new Map<string, TradeRow>();
   for (const r of page.items) {

@@ -3,7 +3,7 @@
  */
 import type { StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { paginate, type Page, eventPositionKeys } from "../pagination";
+import { leadingFilter, paginate, type Page, eventPositionKeys } from "../pagination";
 import type { ReadDb } from "../types";
 import { bool, eventCols, eventRef, type EventRef, conditions } from "./rows";
 
@@ -118,7 +118,7 @@ const AFTER_OBJECTION = (alias: string) =>
 
 /** An objection is moot when never resolved and its registration was refused or cancelled since — by the lifecycle
  * (注销) or by the regulator for bad faith (consent_events registration-cancelled, the digest freed). */
-const SELECT_OBJECTIONS = `SELECT * FROM (SELECT ${eventCols("o")}, o.asset_id, o.objection_id, o.actor, o.digest, o.own_earlier_right, o.ref_digest,
+const SELECT_OBJECTIONS = `SELECT * FROM (SELECT ${eventCols("o")}, o.event, o.asset_id, o.objection_id, o.actor, o.digest, o.own_earlier_right, o.ref_digest,
   COALESCE((SELECT CASE WHEN r.upheld = 1 THEN 'upheld' ELSE 'dismissed' END FROM lifecycle_events r
     WHERE r.chain_id = o.chain_id AND r.contract = o.contract AND r.objection_id = o.objection_id AND r.event = 'resolution' LIMIT 1),
     (SELECT 'moot' FROM lifecycle_events s WHERE s.chain_id = o.chain_id AND s.asset_id = o.asset_id AND s.event = 'status'
@@ -159,8 +159,13 @@ async function objectionViews(db: ReadDb, rows: ObjectionRow[], isFinal: Finalit
 /** Objections, newest first. */
 export async function listObjections(db: ReadDb, f: ObjectionFilters, isFinal: FinalityCheck): Promise<Page<ObjectionView>> {
   const { where, params, eq } = conditions();
-  eq("x.asset_id", f.asset);
-  eq("x.actor", f.objector);
+  // an asset's or an objector's objections by their key-ordered index, else every objection by the event's
+  const { fixed, rest } = leadingFilter([
+    ["x.asset_id", f.asset],
+    ["x.actor", f.objector],
+    ["x.event", "objection"],
+  ]);
+  for (const [col, v] of rest) eq(col, v);
   eq("x.state", f.state);
   eq("x.chain_id", f.chainId);
   if (f.ownEarlierRight !== undefined) eq("x.own_earlier_right", f.ownEarlierRight ? 1 : 0);
@@ -174,6 +179,7 @@ export async function listObjections(db: ReadDb, f: ObjectionFilters, isFinal: F
     limit: f.limit,
     cursor: f.cursor,
     map: (r) => r,
+    fixed,
   });
   return { ...page, items: await objectionViews(db, page.items, isFinal) };
 }

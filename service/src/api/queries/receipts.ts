@@ -4,7 +4,7 @@
  */
 import type { StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { paginate, eventPositionKeys, type KeyColumn, type Page } from "../pagination";
+import { leadingFilter, listCodec, paginate, eventPositionKeys, type KeyColumn, type Page } from "../pagination";
 import type { ReadDb } from "../types";
 import { conditions, eventCols, eventRef, num, placeholders, type EventRef } from "./rows";
 
@@ -122,20 +122,23 @@ export interface ReceiptFilters {
   cursor?: string;
 }
 
+/** The receipts' key order (chain, block, log, leaf): the primary key and the key-ordered indexes serve the page. */
 const receiptKeys = (alias: string): KeyColumn[] => [
-  { sql: `${alias}.block_number`, field: "block_number" },
-  { sql: `${alias}.log_index`, field: "log_index" },
+  ...eventPositionKeys(alias),
   { sql: `${alias}.leaf_index`, field: "leaf_index" },
-  { sql: `${alias}.chain_id`, field: "chain_id" },
 ];
+
 
 /** Receipts, newest batch first (then by leaf). */
 export async function listReceipts(db: ReadDb, f: ReceiptFilters, isFinal: FinalityCheck): Promise<Page<ReceiptView>> {
   const { where, params, eq } = conditions();
-  eq("r.licence_id", f.licence);
-  eq("r.asset_id", f.asset);
-  eq("r.licensee", f.licensee);
-  eq("r.batch_root", f.batch);
+  const { fixed, rest } = leadingFilter([
+    ["r.batch_root", f.batch],
+    ["r.licence_id", f.licence],
+    ["r.asset_id", f.asset],
+    ["r.licensee", f.licensee],
+  ]);
+  for (const [col, v] of rest) eq(col, v);
   eq("r.chain_id", f.chainId);
   if (f.violating !== undefined) where.push(f.violating ? "r.violation_count > 0" : "r.violation_count = 0");
   const page = await paginate<ReceiptRow, ReceiptRow>({
@@ -148,6 +151,7 @@ export async function listReceipts(db: ReadDb, f: ReceiptFilters, isFinal: Final
     limit: f.limit,
     cursor: f.cursor,
     map: (r) => r,
+    fixed,
   });
   return { ...page, items: await withViolations(db, page.items, isFinal) };
 }
@@ -176,8 +180,11 @@ export interface ReceiptBatchFilters {
 /** Receipt batches, newest first, with their manifest status (a mismatch or unavailable manifest stays listed). */
 export async function listReceiptBatches(db: ReadDb, f: ReceiptBatchFilters, isFinal: FinalityCheck): Promise<Page<ReceiptBatchView>> {
   const { where, params, eq } = conditions();
-  eq("b.submitter", f.submitter);
-  eq("b.manifest_status", f.status);
+  const { fixed, rest } = leadingFilter([
+    ["b.submitter", f.submitter],
+    ["b.manifest_status", f.status],
+  ]);
+  for (const [col, v] of rest) eq(col, v);
   eq("b.chain_id", f.chainId);
   return paginate<BatchRow, ReceiptBatchView>({
     db,
@@ -188,6 +195,7 @@ export async function listReceiptBatches(db: ReadDb, f: ReceiptBatchFilters, isF
     direction: "desc",
     limit: f.limit,
     cursor: f.cursor,
+    fixed,
     map: (b) => ({
       root: b.root,
       submitter: b.submitter,
@@ -199,6 +207,17 @@ export async function listReceiptBatches(db: ReadDb, f: ReceiptBatchFilters, isF
     }),
   });
 }
+
+/** The violation codes (indexer/receipt-manifests.ts `ViolationCode`). */
+export const VIOLATION_CODES = [
+  "unknown-licence",
+  "wrong-licensee",
+  "unauthorised-submitter",
+  "purpose-mismatch",
+  "outside-window",
+  "after-revocation",
+  "ends-after-anchoring",
+] as const;
 
 /** Filters of {@link listViolations}. */
 export interface ViolationFilters {
@@ -215,18 +234,23 @@ export interface ViolationFilters {
 /** Violations, newest first: what a licensor sees of its licences (`licensor`), or the regulator of all. */
 export async function listViolations(db: ReadDb, f: ViolationFilters, isFinal: FinalityCheck): Promise<Page<ViolationView>> {
   const { where, params, eq } = conditions();
-  eq("v.licensor", f.licensor);
-  eq("v.licensee", f.licensee);
-  eq("v.asset_id", f.asset);
-  eq("v.licence_id", f.licence);
-  eq("v.code", f.code);
+  const { fixed, rest } = leadingFilter([
+    ["v.licence_id", f.licence],
+    ["v.asset_id", f.asset],
+    ["v.licensee", f.licensee],
+    ["v.licensor", f.licensor],
+    ["v.code", f.code],
+  ]);
+  for (const [col, v] of rest) eq(col, v);
   eq("v.chain_id", f.chainId);
   return paginate<ViolationRow, ViolationView>({
     db,
     select: `SELECT v.* FROM receipt_violations v`,
     where,
     params,
-    keys: [...receiptKeys("v").slice(0, 3), { sql: "v.code", field: "code" }, { sql: "v.chain_id", field: "chain_id" }],
+    // the code makes the key unique (one receipt, several findings); the cursor carries its place in VIOLATION_CODES
+    keys: [...receiptKeys("v"), { sql: "v.code", field: "code", codec: listCodec(VIOLATION_CODES) }],
+    fixed,
     direction: "desc",
     limit: f.limit,
     cursor: f.cursor,

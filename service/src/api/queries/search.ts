@@ -35,8 +35,10 @@ export interface SearchResult {
 /** Most hits returned for a name search. */
 export const SEARCH_NAME_LIMIT = 20;
 
-// Every indexed table whose rows a transaction can have written, with the column naming what it touched.
-const TX_TABLES: readonly { table: string; what: string; ref: string }[] = [
+// Every indexed table whose rows a transaction's own logs wrote, with the column naming what it touched. `what` is
+// a name, or (`whatSql`) an expression naming each row (lifecycle and consent rows name their event). Receipts and
+// violations are not listed: the verifier writes them later under their batch's log (`receipts-anchored`).
+const TX_TABLES: readonly { table: string; what: string; ref: string; whatSql?: string }[] = [
   { table: "exchanges", what: "exchange-accredited", ref: "exchange" },
   { table: "exchange_status_changes", what: "exchange-status", ref: "exchange" },
   { table: "merchants", what: "merchant-onboarded", ref: "merchant" },
@@ -51,6 +53,16 @@ const TX_TABLES: readonly { table: string; what: string; ref: string }[] = [
   { table: "pledges", what: "pledge-registered", ref: "pledge_id" },
   { table: "pledge_status_changes", what: "pledge-status", ref: "pledge_id" },
   { table: "evidence_batches", what: "evidence-anchored", ref: "root" },
+  { table: "cross_border_trades", what: "cross-border-trade", ref: "trade_id" },
+  { table: "receipt_batches", what: "receipts-anchored", ref: "root" },
+  { table: "receipt_operators", what: "receipt-operator", ref: "licensee" },
+  { table: "assessor_grants", what: "assessor-categories", ref: "merchant" },
+  { table: "assessments", what: "assessment-attached", ref: "assessment_id" },
+  { table: "assessment_responses", what: "assessment-responded", ref: "assessment_id" },
+  { table: "assessment_withdrawals", what: "assessment-withdrawn", ref: "assessment_id" },
+  { table: "assessment_policies", what: "assessment-policy", ref: "exchange" },
+  { table: "lifecycle_events", what: "lifecycle", whatSql: "'lifecycle-' || event", ref: "COALESCE(asset_id, '')" },
+  { table: "consent_events", what: "consent", whatSql: "'consent-' || kind", ref: "subject" },
 ];
 
 /** Resolves a search query. */
@@ -144,7 +156,7 @@ async function hashHits(db: ReadDb, h: string, hits: SearchHit[]): Promise<void>
 /** What a transaction wrote to the index, in log order (empty when the index has no row from it). */
 export async function transactionEvents(db: ReadDb, txHash: string): Promise<NonNullable<SearchHit["events"]>> {
   const sql = TX_TABLES.map(
-    (t) => `SELECT '${t.what}' AS what, ${t.ref} AS ref, block_number, log_index FROM ${t.table} WHERE tx_hash = ?`,
+    (t) => `SELECT ${t.whatSql ?? `'${t.what}'`} AS what, ${t.ref} AS ref, block_number, log_index FROM ${t.table} WHERE tx_hash = ?`,
   ).join(" UNION ALL ");
   const rows = await db.all<{ what: string; ref: string; block_number: number | string; log_index: number | string }>(
     `SELECT * FROM (${sql}) x ORDER BY block_number, log_index`,

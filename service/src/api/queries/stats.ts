@@ -3,7 +3,7 @@
  * uint128 decimal strings and are computed with BigInt; quartiles are exact decimals. Confidential-price trades
  * are counted but never priced.
  */
-import { DAY_SECONDS, TRADE_KIND_SQL, UNPRICED_SQL } from "../../store/derived";
+import { CROSS_BORDER_SQL, DAY_SECONDS, DESTINATION_SQL, TRADE_KIND_SQL, UNPRICED_SQL } from "../../store/derived";
 import type { ReadDb, SqlValue } from "../types";
 import { spellings } from "../validation";
 import { forEachChunk } from "./chunked";
@@ -175,11 +175,10 @@ export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStat
       {
         select: `SELECT * FROM (SELECT t.chain_id, t.block_number, t.log_index, t.block_time, t.exchange, t."right", t.venue,
           t.block_time / ${DAY_SECONDS} AS day, ${TRADE_KIND_SQL} AS kind,
-          CASE WHEN x.trade_id IS NULL THEN 0 ELSE 1 END AS cross_border, COALESCE(x.destination, '') AS destination,
+          ${CROSS_BORDER_SQL} AS cross_border, ${DESTINATION_SQL} AS destination,
           CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.currency END AS currency, CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.price END AS price,
           1 AS trades
-          FROM trades t LEFT JOIN cross_border_trades x ON x.chain_id = t.chain_id AND x.contract = t.contract AND x.trade_id = t.trade_id
-          WHERE t.block_time >= ? AND t.block_time < ?) k`,
+          FROM trades t WHERE t.block_time >= ? AND t.block_time < ?) k`,
         alias: "k",
         where: c.where,
         params: [edge.from, edge.to, ...c.params],

@@ -4,19 +4,10 @@
  */
 import { z } from "zod";
 import { notFound } from "../errors";
-import { getReceipt, listReceiptBatches, listReceipts, listViolations, receiptsByLeaf } from "../queries/receipts";
+import { getReceipt, listReceiptBatches, listReceipts, listViolations, receiptsByLeaf, VIOLATION_CODES } from "../queries/receipts";
 import { defineRoute, listResult, type RouteDef } from "../route";
 import { address, chainId, hex32, pageQuery } from "../validation";
 
-const VIOLATION_CODES = [
-  "unknown-licence",
-  "wrong-licensee",
-  "unauthorised-submitter",
-  "purpose-mismatch",
-  "outside-window",
-  "after-revocation",
-  "ends-after-anchoring",
-] as const;
 
 const list = defineRoute({
   method: "get",
