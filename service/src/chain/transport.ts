@@ -4,6 +4,8 @@
  * {@link RetryableError}s; a JSON-RPC error object becomes an {@link RpcResponseError}.
  */
 import { isAscii } from "node:buffer";
+import http from "node:http";
+import https from "node:https";
 import { RetryableError, RpcResponseError } from "../errors";
 
 /** One JSON-RPC call. */
@@ -47,35 +49,61 @@ interface JsonRpcResponse {
   error?: { code: number; message: string; data?: unknown };
 }
 
-/** Creates a transport that POSTs JSON-RPC to `url` with `fetch`. */
+/** Creates a transport that POSTs JSON-RPC to `url` (node:http, kept-alive connections). */
 export function createHttpTransport(url: string, options: HttpTransportOptions = {}): Transport {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxBatch = options.maxBatchSize ?? 100;
   const parallelBatches = Math.max(1, options.parallelBatches ?? 4);
   let nextId = 1;
 
-  async function postRaw(body: unknown, what: string): Promise<Buffer> {
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (e) {
-      throw new RetryableError(`RPC ${what}: cannot reach ${url}`, { cause: e });
-    }
-    if (res.status === 429 || res.status >= 500) {
-      throw new RetryableError(`RPC ${what}: HTTP ${res.status} from ${url}`, { details: await res.text().catch(() => "") });
-    }
-    if (res.status === 413) throw new RpcResponseError(what, 413, "response too large");
-    if (!res.ok) throw new RpcResponseError(what, res.status, `HTTP ${res.status}: ${await res.text().catch(() => "")}`);
-    try {
-      return Buffer.from(await res.arrayBuffer());
-    } catch (e) {
-      throw new RetryableError(`RPC ${what}: malformed or truncated response`, { cause: e });
-    }
+  // node:http rather than fetch: profiled at 1,000 events a block, fetch's body streams (undici) and the copy of the
+  // whole answer into an ArrayBuffer were ~20 % of the indexer's CPU; here each answer's chunks are joined once.
+  const target = new URL(url);
+  const client = target.protocol === "https:" ? https : http;
+  const agent = new client.Agent({ keepAlive: true });
+
+  function postRaw(body: unknown, what: string): Promise<Buffer> {
+    const payload = Buffer.from(JSON.stringify(body));
+    return new Promise<Buffer>((resolve, reject) => {
+      let settled = false;
+      const fail = (e: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        req.destroy();
+        reject(e);
+      };
+      const req = client.request(
+        target,
+        { method: "POST", agent, headers: { "content-type": "application/json", "content-length": payload.length } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (c: Buffer) => {
+            chunks.push(c);
+            size += c.length;
+          });
+          res.on("error", (e) => fail(new RetryableError(`RPC ${what}: malformed or truncated response`, { cause: e })));
+          res.on("aborted", () => fail(new RetryableError(`RPC ${what}: malformed or truncated response`)));
+          res.on("end", () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+            const status = res.statusCode ?? 0;
+            if (status === 429 || status >= 500) {
+              reject(new RetryableError(`RPC ${what}: HTTP ${status} from ${url}`, { details: buf.toString("utf8") }));
+            } else if (status === 413) reject(new RpcResponseError(what, 413, "response too large"));
+            else if (status < 200 || status >= 300) reject(new RpcResponseError(what, status, `HTTP ${status}: ${buf.toString("utf8")}`));
+            else resolve(buf);
+          });
+        },
+      );
+      // the whole exchange, answer included, within timeoutMs (as a fetch with AbortSignal.timeout)
+      const timer = setTimeout(() => fail(new RetryableError(`RPC ${what}: no answer from ${url} within ${timeoutMs} ms`)), timeoutMs);
+      req.on("error", (e) => fail(new RetryableError(`RPC ${what}: cannot reach ${url}`, { cause: e })));
+      req.end(payload);
+    });
   }
 
   const parse = (buf: Buffer, what: string): unknown => {
