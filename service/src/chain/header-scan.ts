@@ -5,7 +5,7 @@
  * headers are most of the bytes a backfill reads.
  *
  * Only the plain shape is scanned — one object per call, `"key":"value"` without spaces, no error, no null result —
- * and only when every field lies in the object of its own answer; anything else returns undefined and the transport
+ * and only when every field is a top-level key of its own answer's header; anything else returns undefined and the transport
  * parses the answer as JSON (chain/transport.ts), so an odd node is slower, never misread.
  */
 import type { RpcCall } from "./transport";
@@ -22,30 +22,16 @@ export interface BlockHeader {
 
 const FIELDS = ['"hash":"', '"parentHash":"', '"number":"', '"timestamp":"', '"logsBloom":"'].map((f) => Buffer.from(f, "latin1"));
 const SEPARATOR = Buffer.from('"jsonrpc":', "latin1");
-const ERROR = Buffer.from('"error"', "latin1");
-const NULL_RESULT = Buffer.from('"result":null', "latin1");
+const RESULT = Buffer.from('"result":{', "latin1");
 const QUOTE = 0x22;
+const OPEN_BRACKET = 0x5b;
+const OPEN_BRACE = 0x7b;
 
 /** Start offsets of every occurrence of `needle` in `body`. */
 function positions(body: Buffer, needle: Buffer): number[] {
   const out: number[] = [];
   for (let at = body.indexOf(needle); at >= 0; at = body.indexOf(needle, at + needle.length)) out.push(at);
   return out;
-}
-
-/**
- * True when the k-th occurrence of a field lies in the k-th answer object for every k: between the k-th and the
- * (k+1)-th `"jsonrpc":` key (a node that puts it first) or between the (k-1)-th and the k-th (a node that puts it last).
- */
-function aligned(at: readonly number[], sep: readonly number[]): boolean {
-  let first = true;
-  let last = true;
-  for (let k = 0; k < at.length; k++) {
-    if (!(at[k] > sep[k] && (k + 1 === sep.length || at[k] < sep[k + 1]))) first = false;
-    if (!(at[k] < sep[k] && (k === 0 || at[k] > sep[k - 1]))) last = false;
-    if (!first && !last) return false;
-  }
-  return true;
 }
 
 /** The string value that starts at `from` (after `"key":"`), up to its closing quote: a string of its own (a copy). */
@@ -57,25 +43,40 @@ function valueAt(body: Buffer, from: number): string {
 /**
  * The headers in `body` (a batch answer to `calls`, each `eth_getBlockByNumber(n, false)`), in call order; or
  * undefined when it is not the plain shape (see the file's header).
+ *
+ * Each answer object lies between two `"jsonrpc":` keys (one per answer, whether a node writes it first or last).
+ * In it, the header must be `"result":{…}` and the five fields must come before any nested array or object of the
+ * header (its transaction list, withdrawals …): then each is the header's own top-level key, found by searching
+ * forward from the header's start (about two passes over the bytes in all, where JSON.parse builds every value).
  */
 export function scanHeaders(body: Buffer, calls: readonly RpcCall[]): BlockHeader[] | undefined {
   const n = calls.length;
-  if (body.includes(ERROR) || body.includes(NULL_RESULT)) return undefined;
   const sep = positions(body, SEPARATOR);
-  if (sep.length !== n) return undefined;
-  const at: number[][] = [];
-  for (const f of FIELDS) {
-    const p = positions(body, f);
-    if (p.length !== n || !aligned(p, sep)) return undefined;
-    at.push(p);
-  }
+  if (sep.length !== n || n === 0) return undefined;
+  // jsonrpc first in each answer (anvil, geth): answer k is [sep[k], sep[k+1]); last: (sep[k-1], sep[k]]
+  const first = body.indexOf(RESULT) > sep[0];
   const byNumber = new Map<number, BlockHeader>();
+  const at: number[] = new Array(FIELDS.length);
   for (let k = 0; k < n; k++) {
-    const hash = valueAt(body, at[0][k] + FIELDS[0].length).toLowerCase();
-    const parentHash = valueAt(body, at[1][k] + FIELDS[1].length).toLowerCase();
-    const number = Number(valueAt(body, at[2][k] + FIELDS[2].length));
-    const timestamp = Number(valueAt(body, at[3][k] + FIELDS[3].length));
-    const logsBloom = valueAt(body, at[4][k] + FIELDS[4].length);
+    const lo = first ? sep[k] : k === 0 ? 0 : sep[k - 1];
+    const hi = first ? (k + 1 < n ? sep[k + 1] : body.length) : sep[k];
+    const start = body.indexOf(RESULT, lo);
+    if (start < 0 || start >= hi) return undefined; // an error, a null result, another layout
+    const from = start + RESULT.length;
+    let nested = body.indexOf(OPEN_BRACKET, from);
+    const brace = body.indexOf(OPEN_BRACE, from);
+    if (nested < 0 || (brace >= 0 && brace < nested)) nested = brace;
+    const end = nested < 0 || nested > hi ? hi : nested;
+    for (let f = 0; f < FIELDS.length; f++) {
+      const p = body.indexOf(FIELDS[f], from);
+      if (p < 0 || p >= end) return undefined;
+      at[f] = p + FIELDS[f].length;
+    }
+    const hash = valueAt(body, at[0]).toLowerCase();
+    const parentHash = valueAt(body, at[1]).toLowerCase();
+    const number = Number(valueAt(body, at[2]));
+    const timestamp = Number(valueAt(body, at[3]));
+    const logsBloom = valueAt(body, at[4]);
     if (hash.length !== 66 || parentHash.length !== 66 || !Number.isSafeInteger(number) || !Number.isSafeInteger(timestamp)) return undefined;
     byNumber.set(number, { number, hash, parentHash, timestamp, logsBloom });
   }

@@ -31,6 +31,11 @@ describe("chain/header-scan", () => {
     expect(scanHeaders(body, calls(ns))).to.deep.equal(ns.map(expected));
   });
 
+  it("should read the header's own fields when a nested object after them has fields of the same names", () => {
+    const nested = answer([{ jsonrpc: "2.0", id: 1, result: { ...header(5), transactions: [{ hash: h32(1, "b"), number: "0x1" }] } }]);
+    expect(scanHeaders(nested, calls([5]))).to.deep.equal([expected(5)]);
+  });
+
   it("should read answers whose jsonrpc key comes last, and lower-case the hashes", () => {
     const body = answer([5, 6].map((n, i) => ({ id: i + 1, result: { ...header(n), hash: h32(n, "a").toUpperCase().replace("0X", "0x") }, jsonrpc: "2.0" })));
     expect(scanHeaders(body, calls([5, 6]))).to.deep.equal([5, 6].map(expected));
@@ -46,9 +51,9 @@ describe("chain/header-scan", () => {
   it("should leave to the JSON path any shape whose fields could be misread", () => {
     const spaced = Buffer.from(JSON.stringify([{ jsonrpc: "2.0", id: 1, result: header(5) }], null, 1), "latin1");
     expect(scanHeaders(spaced, calls([5])), "spaces").to.equal(undefined);
-    // a nested object with a "hash" of its own: one field too many in the answer
-    const nested = answer([{ jsonrpc: "2.0", id: 1, result: { ...header(5), transactions: [{ hash: h32(1, "b") }] } }]);
-    expect(scanHeaders(nested, calls([5])), "nested").to.equal(undefined);
+    // a nested object with a "hash" of its own before the header's fields: not read as the header's
+    const nestedFirst = answer([{ jsonrpc: "2.0", id: 1, result: { transactions: [{ hash: h32(1, "b") }], ...header(5) } }]);
+    expect(scanHeaders(nestedFirst, calls([5])), "nested first").to.equal(undefined);
     // a header without a hash beside one with an extra one: counts match, but a field lies in another answer's object
     const { hash: _dropped, ...noHash } = header(5);
     const shifted = answer([
