@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const hex = (n: number): string => "0x" + n.toString(16);
   const loadBefore = os.loadavg()[0].toFixed(2);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let events = 0;
   let requests = 0;
   for (let b = start; b <= head; b += per) {
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     requests++;
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   process.stdout.write(
     JSON.stringify({
       kind: "raw",
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
       requests,
       seconds: Number(seconds.toFixed(3)),
       eventsPerSecond: Math.round(events / seconds),
+      cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
       maxRssMB: peakRssMB(),
       loadBefore,
       loadAfter: os.loadavg()[0].toFixed(2),

@@ -244,6 +244,24 @@ function runJson(script: string, env: Record<string, string>): Promise<Record<st
 
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 
+/** CPU seconds (user + system) a process has used so far (Linux /proc; NaN elsewhere). */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs `f` and adds the node's CPU seconds during it (`nodeCpuSeconds`): what the run asked of the node. */
+async function withNodeCpu(node: ChildProcess, f: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  const before = cpuSecondsOf(node.pid);
+  const r = await f();
+  return { ...r, nodeCpuSeconds: Number((cpuSecondsOf(node.pid) - before).toFixed(2)) };
+}
+
 async function main(): Promise<void> {
   const emitterCode = compileEmitter();
   const trees = prepareTrees();
@@ -259,7 +277,7 @@ async function main(): Promise<void> {
       const rawEnv = { RPC_URL: URL_, EMITTER: chain.emitter, START_BLOCK: String(chain.startBlock), HEAD: String(chain.head), BLOCKS_PER_REQUEST: String(blocksPerRequest) };
       for (let round = 0; round < ROUNDS; round++) {
         const raw = async (): Promise<Record<string, unknown>> => {
-          const r = { density, round, ...(await runJson(path.join(trees[0].js, "bench/indexer/raw-fetch.js"), rawEnv)) };
+          const r = { density, round, ...(await withNodeCpu(node, () => runJson(path.join(trees[0].js, "bench/indexer/raw-fetch.js"), rawEnv))) };
           process.stderr.write(JSON.stringify(r) + "\n");
           results.push(r);
           return r;
@@ -270,7 +288,7 @@ async function main(): Promise<void> {
           for (const backend of BACKENDS) {
             for (const tree of trees) {
               const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shuquan-bench-"));
-              const res = await runJson(path.join(tree.js, "bench/indexer/measure.js"), {
+              const res = await withNodeCpu(node, () => runJson(path.join(tree.js, "bench/indexer/measure.js"), {
                 ...tree.env,
                 BACKEND: backend,
                 MODE: mode,
@@ -280,7 +298,7 @@ async function main(): Promise<void> {
                 DB_FILE: path.join(dir, "bench.sqlite"),
                 PG_URL,
                 REPLAY_FILE: replayFile,
-              });
+              }));
               fs.rmSync(dir, { recursive: true, force: true });
               if (res.events !== chain.events) throw new Error(`${tree.name} ${backend} indexed ${String(res.events)} of ${chain.events} events`);
               const r = { density, round, tree: tree.name, ...res };
@@ -326,19 +344,19 @@ async function main(): Promise<void> {
 
   const rows = results.filter((r) => r.kind === "shuquan");
   const table = [
-    "| events/block | backend | mode | tree | Shuquan events/s | raw eth_getLogs events/s | ratio | peak RSS (MB) | CPU µs/event (main thread) | load before → after |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| events/block | backend | mode | tree | Shuquan events/s | raw eth_getLogs events/s | ratio | peak RSS (MB) | CPU µs/event (main thread) | node CPU µs/event | load before → after |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
-        `| ${String(r.density)} | ${String(r.backend)} | ${String(r.mode)} | ${String(r.tree)} | ${fmt(r.eventsPerSecond as number)} | ${fmt(r.rawEventsPerSecond as number)} | **${Math.round((r.ratio as number) * 100)} %** | ${String(r.maxRssMB)} | ${Math.round(((r.cpuSeconds as number) * 1e6) / (r.events as number))} (${Math.round(((r.mainCpuSeconds as number) * 1e6) / (r.events as number))}) | ${String(r.loadBefore)} → ${String(r.loadAfter)} |`,
+        `| ${String(r.density)} | ${String(r.backend)} | ${String(r.mode)} | ${String(r.tree)} | ${fmt(r.eventsPerSecond as number)} | ${fmt(r.rawEventsPerSecond as number)} | **${Math.round((r.ratio as number) * 100)} %** | ${String(r.maxRssMB)} | ${Math.round(((r.cpuSeconds as number) * 1e6) / (r.events as number))} (${Math.round(((r.mainCpuSeconds as number) * 1e6) / (r.events as number))}) | ${Math.round(((r.nodeCpuSeconds as number) * 1e6) / (r.events as number))} | ${String(r.loadBefore)} → ${String(r.loadAfter)} |`,
     ),
   ].join("\n");
   const rawTable = [
-    "| events/block | round | raw events/s | requests | seconds | peak RSS (MB) | load before → after |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    "| events/block | round | raw events/s | requests | seconds | peak RSS (MB) | client CPU µs/event | node CPU µs/event | load before → after |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...results
       .filter((r) => r.kind === "raw")
-      .map((r) => `| ${String(r.density)} | ${String(r.round)} | ${fmt(r.eventsPerSecond as number)} | ${String(r.requests)} | ${String(r.seconds)} | ${String(r.maxRssMB)} | ${String(r.loadBefore)} → ${String(r.loadAfter)} |`),
+      .map((r) => `| ${String(r.density)} | ${String(r.round)} | ${fmt(r.eventsPerSecond as number)} | ${String(r.requests)} | ${String(r.seconds)} | ${String(r.maxRssMB)} | ${Math.round(((r.cpuSeconds as number) * 1e6) / (r.events as number))} | ${Math.round(((r.nodeCpuSeconds as number) * 1e6) / (r.events as number))} | ${String(r.loadBefore)} → ${String(r.loadAfter)} |`),
   ].join("\n");
   const md = [
     "# Indexer throughput against the node's limit",
@@ -352,7 +370,8 @@ async function main(): Promise<void> {
     `**raw eth_getLogs**: the same node, the same blocks, ${fmt(TARGET_LOGS)} logs' worth of blocks per request (the indexer's target), one request after`,
     "another, each answer read and JSON-parsed and nothing else; measured before and after the backfills of each density, ratio = Shuquan / mean raw.",
     "mode `replay` (when present): the node's answers recorded and served from memory (the indexer's own cost; its RSS includes the recording).",
-    "Load = 1-minute load average of the machine (2 cores) before → after each run.",
+    "Load = 1-minute load average of the machine (2 cores) before → after each run. Node CPU = the anvil process's CPU time during the run",
+    "(what the run asked of the node, start-up and the tip reads included), per event.",
     "",
     table,
     "",

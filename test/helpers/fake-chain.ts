@@ -154,7 +154,7 @@ export function createFakeChain(chainId = 31337): FakeChain {
         const b = n <= top() ? blocks[n] : undefined;
         if (!b) return null;
         const logs = rawLogs(b);
-        return [...new Set(b.txHashes)].map((tx) => ({ transactionHash: tx, logs: logs.filter((l) => l.transactionHash === tx) }));
+        return [...new Set(b.txHashes)].map((tx) => ({ transactionHash: tx, blockHash: b.hash, logs: logs.filter((l) => l.transactionHash === tx) }));
       }
       case "eth_getLogs": {
         const f = params[0] as { address: string[]; fromBlock: string; toBlock: string };

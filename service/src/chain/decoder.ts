@@ -78,15 +78,22 @@ function asciiFromHex(data: string, start: number, len: number): string | undefi
 
 const ZERO_OFFSET = 2; // "0x"
 
+/**
+ * "0x" + hex, lower-case, as a string of its own. `word` is a slice of the log's `data` (V8 keeps the whole `data`
+ * text alive while a slice of it lives); lower-casing the joined string flattens it into a copy, so the log's text
+ * can be collected as soon as the log is decoded rather than when the range has been written.
+ */
+const hex0x = (word: string): string => ("0x" + word).toLowerCase();
+
 function readerFor(p: ParamType): SlotReader {
   const t = p.type;
-  if (t === "address") return (w) => "0x" + w.slice(24).toLowerCase();
+  if (t === "address") return (w) => hex0x(w.slice(24));
   if (t === "bool") return (w) => w.charCodeAt(63) === 49; // "…01"
-  if (t === "uint256") return (w) => "0x" + w.toLowerCase();
-  if (t === "bytes32") return (w) => "0x" + w.toLowerCase();
+  if (t === "uint256") return hex0x;
+  if (t === "bytes32") return hex0x;
   if (/^bytes\d+$/.test(t)) {
     const n = Number(t.slice(5));
-    return (w) => "0x" + w.slice(0, 2 * n).toLowerCase();
+    return (w) => hex0x(w.slice(0, 2 * n));
   }
   const m = /^uint(\d+)$/.exec(t);
   if (m) {
@@ -113,7 +120,7 @@ function readerFor(p: ParamType): SlotReader {
       const len = parseInt(data.slice(off, off + 64), 16);
       if (!(len >= 0) || off + 64 + len * 64 > data.length) throw new Error("array out of bounds");
       const out: string[] = new Array(len);
-      for (let i = 0; i < len; i++) out[i] = "0x" + data.slice(off + 64 + i * 64, off + 128 + i * 64).toLowerCase();
+      for (let i = 0; i < len; i++) out[i] = hex0x(data.slice(off + 64 + i * 64, off + 128 + i * 64));
       return out;
     };
   }

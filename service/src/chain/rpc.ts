@@ -4,7 +4,8 @@
  */
 import { LogRangeTooLargeError, RetryableError, RpcResponseError } from "../errors";
 import { withRetry, type RetryOptions } from "./retry";
-import type { Transport } from "./transport";
+import { scanHeaders, type BlockHeader } from "./header-scan";
+import type { RpcCall, Transport } from "./transport";
 
 /** A log as eth_getLogs returns it. */
 export interface RawLog {
@@ -18,15 +19,7 @@ export interface RawLog {
   removed?: boolean;
 }
 
-/** The header fields the indexer keeps. */
-export interface BlockHeader {
-  number: number;
-  hash: string;
-  parentHash: string;
-  timestamp: number;
-  /** The 256-byte bloom of the block's logs (0x hex), checked against each eth_getLogs answer. */
-  logsBloom: string;
-}
+export type { BlockHeader };
 
 /** Typed JSON-RPC client. */
 export interface Rpc {
@@ -73,19 +66,25 @@ export function createRpc(transport: Transport, retry: RetryOptions = {}): Rpc {
 
   const getHeaders = async (numbers: readonly number[]): Promise<(BlockHeader | null)[]> => {
     if (numbers.length === 0) return [];
-    const res = (await transport.batch(
-      numbers.map((n) => ({ method: "eth_getBlockByNumber", params: [hex(n), false] })),
-    )) as (RawHeader | null)[];
+    const calls: RpcCall[] = numbers.map((n) => ({ method: "eth_getBlockByNumber", params: [hex(n), false] }));
+    // Over HTTP the five fields kept are read from the answer's bytes (chain/header-scan.ts); else parsed JSON.
+    const res = (transport.batchScanned ? await transport.batchScanned(calls, scanHeaders) : await transport.batch(calls)) as (
+      | BlockHeader
+      | RawHeader
+      | null
+    )[];
     return res.map((b) =>
-      b
-        ? {
+      b === null || b === undefined
+        ? null
+        : isScanned(b)
+          ? b
+          : {
             number: Number(b.number),
             hash: b.hash.toLowerCase(),
             parentHash: b.parentHash.toLowerCase(),
             timestamp: Number(b.timestamp),
             logsBloom: b.logsBloom ?? "",
-          }
-        : null,
+          },
     );
   };
 
@@ -116,6 +115,8 @@ export function createRpc(transport: Transport, retry: RetryOptions = {}): Rpc {
     eth_getBlocksOrNull: (numbers) => r(() => getHeaders(numbers)),
   };
 }
+
+const isScanned = (b: BlockHeader | RawHeader): b is BlockHeader => typeof b.number === "number";
 
 /** JSON-RPC errors worth retrying: rate limits, node busy, header not found yet, internal errors. */
 function isTransientRpc(e: RpcResponseError): boolean {

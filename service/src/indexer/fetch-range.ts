@@ -1,19 +1,21 @@
 /**
- * Fetches one block range consistently: the range's last block header before and after eth_getLogs must agree,
- * the block below the range must be the one it is fetched on top of, the headers read must form one chain, every
- * log must belong to the header of its block, and every block whose bloom names a followed contract must be
- * accounted for (`range-check.ts`): an empty or short answer is asked again, then refused.
+ * Fetches one block range consistently: the block below the range must be the one it is fetched on top of, the
+ * headers read must form one chain, every log must belong to the header of its block, and every block whose bloom
+ * names a followed contract must be accounted for (`range-check.ts`): an empty or short answer is asked again, then
+ * refused.
  *
- * Headers read: the range's last block and the block below it before the logs; after the logs, the header of EVERY
- * block of the range (its logsBloom is what an empty answer is checked against) and the block below again. The header
- * batches go out a few at once (chain/transport.ts). Block times come from these headers, so a log's
- * `blockTimestamp` is not needed (nor trusted). Blooms are dropped once checked: a range keeps small headers only.
+ * Read at once (one round trip's latency, not three): eth_getLogs, and the header of EVERY block of the range plus
+ * the block below it (raw JSON-RPC batches, a few in flight: chain/transport.ts). Block times come from these
+ * headers, so a log's `blockTimestamp` is not needed (nor trusted). Blooms are dropped once checked: a range keeps
+ * small headers only.
  */
 import { RetryableError } from "../errors";
 import type { Decoder, DecodedEvent, UnknownEvent } from "../chain/decoder";
 import type { BlockHeader, RawLog, Rpc } from "../chain/rpc";
 import type { TableRows } from "./handlers";
-import { addressBloom, IncompleteLogsError, verifyRange, type AddressBloom } from "./range-check";
+import { addressBloom, IncompleteLogsError, RangeChangedError, verifyRange, type AddressBloom } from "./range-check";
+
+export { RangeChangedError };
 
 /** What the caller knows about the indexed tip. */
 export interface TipRef {
@@ -54,8 +56,6 @@ export class ReorgDetectedError extends RetryableError {
   }
 }
 
-/** The chain changed while the range was being read; read it again. */
-export class RangeChangedError extends RetryableError {}
 
 /** Times an empty or short answer is asked again before the range is refused. */
 const REFETCHES = 2;
@@ -66,22 +66,6 @@ function bloomOf(addresses: readonly string[]): AddressBloom {
   let b = blooms.get(key);
   if (!b) blooms.set(key, (b = addressBloom(addresses)));
   return b;
-}
-
-/**
- * Checks that `base` is still canonical: throws {@link ReorgDetectedError} when the node has another block there, or
- * RangeChangedError when it has none (a node behind is not a reorg). Returns the header of `to`.
- */
-async function readEnds(rpc: Rpc, base: RangeBase | undefined, to: number): Promise<BlockHeader> {
-  const nums = base ? [base.blockNumber, to] : [to];
-  const hs = await rpc.eth_getBlocksOrNull(nums);
-  if (base?.blockHash !== undefined) {
-    if (!hs[0]) throw new RangeChangedError(`block ${base.blockNumber} (the indexed tip) is not on the node (a node behind?)`);
-    if (hs[0].hash !== base.blockHash) throw new ReorgDetectedError(base.blockNumber, base.blockHash, hs[0].hash);
-  }
-  const last = hs[hs.length - 1];
-  if (!last) throw new RangeChangedError(`block ${to} disappeared`);
-  return last;
 }
 
 /**
@@ -99,25 +83,29 @@ export async function fetchRange(
   /** Called before an empty or short answer is asked again (logging, status). */
   onRefetch?: (e: IncompleteLogsError) => void,
 ): Promise<FetchedRange> {
-  const before = await readEnds(rpc, base, to);
-  let raw: RawLog[] = await rpc.eth_getLogs(addresses, from, to);
+  // The logs and every header of the range (and the block below) are read at once: nothing in the checks below
+  // depends on which answer came first. Every log must sit in its block as these headers have it (hash), the headers
+  // must form one chain on top of `base`, and every block without logs in the answer is accounted for by its bloom
+  // or, when suspect, by its receipts (checked against the same header's hash): so the answer is the logs of the
+  // chain these headers describe, whichever order the node answered in.
   const nums: number[] = [];
   for (let n = from; n <= to; n++) nums.push(n);
   if (base) nums.push(base.blockNumber);
-  const hs = await rpc.eth_getBlocksOrNull(nums);
+  const [first, hs] = await Promise.all([rpc.eth_getLogs(addresses, from, to), rpc.eth_getBlocksOrNull(nums)]);
+  let raw: RawLog[] = first;
   const headers = new Map<number, BlockHeader>();
-  hs.forEach((h, i) => {
+  const below = base ? hs[hs.length - 1] ?? undefined : undefined;
+  if (base) {
+    if (!below) throw new RangeChangedError(`block ${base.blockNumber} (below ${from}) is not on the node (a node behind?)`);
+    if (base.blockHash !== undefined && below.hash !== base.blockHash) throw new ReorgDetectedError(base.blockNumber, base.blockHash, below.hash);
+  }
+  for (let i = 0; i < to - from + 1; i++) {
+    const h = hs[i];
     if (!h) throw new RangeChangedError(`block ${nums[i]} disappeared while reading ${from}-${to}`);
     headers.set(h.number, h);
-  });
-  const toHeader = headers.get(to)!;
-  if (toHeader.hash !== before.hash) throw new RangeChangedError(`block ${to} changed while reading ${from}-${to}`);
-  const below = base ? headers.get(base.blockNumber) : undefined;
-  if (base) headers.delete(base.blockNumber);
-  if (base?.blockHash !== undefined && below!.hash !== base.blockHash) {
-    throw new ReorgDetectedError(base.blockNumber, base.blockHash, below!.hash);
   }
-  // One chain from `below` to `to` (whose hash held across the logs): the blooms checked are the canonical blocks'.
+  const toHeader = headers.get(to)!;
+  // One chain from `below` to `to`: the blooms checked are those of one chain's blocks.
   for (let n = from; n <= to; n++) {
     const parent = n === from ? below : headers.get(n - 1);
     if (parent && headers.get(n)!.parentHash !== parent.hash) throw new RangeChangedError(`block ${n} does not sit on block ${n - 1} as read in ${from}-${to}`);

@@ -9,6 +9,9 @@ import { getBytes, keccak256 } from "ethers";
 import { LogRangeTooLargeError, RetryableError, RpcResponseError } from "../errors";
 import type { BlockHeader, RawLog, Rpc } from "../chain/rpc";
 
+/** The chain changed while the range was being read; read it again. */
+export class RangeChangedError extends RetryableError {}
+
 /** An eth_getLogs answer for a range missed logs its blocks' receipts hold (the node answered empty or short). */
 export class IncompleteLogsError extends RetryableError {
   constructor(
@@ -67,6 +70,7 @@ export function suspectBlocks(from: number, to: number, headers: ReadonlyMap<num
 }
 
 interface Receipt {
+  blockHash?: string;
   logs?: { address: string }[];
 }
 
@@ -110,6 +114,11 @@ export async function verifyRange(
   const missing: number[] = [];
   for (const n of suspects) {
     const receipts = await blockReceipts(rpc, n);
+    // the receipts must be those of the header whose bloom made the block a suspect (read by number, maybe later)
+    const hash = headers.get(n)?.hash;
+    if (hash && receipts.some((r) => r?.blockHash !== undefined && r.blockHash.toLowerCase() !== hash)) {
+      throw new RangeChangedError(`block ${n} changed while its receipts were read`);
+    }
     if (receipts.some((r) => r?.logs?.some((l) => addresses.has(l.address.toLowerCase())))) missing.push(n);
   }
   if (missing.length > 0) throw new IncompleteLogsError(from, to, missing);

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { createSilentLogger } from "../../../service/src/logger";
 import { createIndexer, type ChainParams } from "../../../service/src/indexer";
-import { addressBloom, IncompleteLogsError } from "../../../service/src/indexer/range-check";
+import type { BlockHeader, Rpc } from "../../../service/src/chain/rpc";
+import { addressBloom, IncompleteLogsError, RangeChangedError, verifyRange } from "../../../service/src/indexer/range-check";
 import { INDEXED_TABLES } from "../../../service/src/store";
 import { BACKENDS, dumpTables, type OpenedDb } from "../../helpers/backends";
 import { createFakeChain, logsBloomOf, type FakeChain } from "../../helpers/fake-chain";
@@ -31,6 +32,33 @@ describe("indexer/range-check", () => {
     it("should treat a missing or malformed bloom as a possible match", () => {
       expect(addressBloom([ADDR.registry]).mayContain("")).to.equal(true);
       expect(addressBloom([ADDR.registry]).mayContain("0x1234")).to.equal(true);
+    });
+  });
+
+  describe("verifyRange", () => {
+    // block 7's bloom names the registry, the answer has no log there: a suspect, settled by its receipts
+    const suspectBloom = logsBloomOf([{ ...L.onboarded(account(1), account(2)), address: ADDR.registry }]);
+    const header = (n: number, hash: string): BlockHeader => ({ number: n, hash, parentHash: "0x" + "0".repeat(64), timestamp: 0, logsBloom: suspectBloom });
+    const rpcAnswering = (receipts: unknown): Rpc =>
+      ({ transport: { request: async () => receipts, batch: async () => [] } }) as unknown as Rpc;
+    const hashA = "0x" + "a".repeat(64);
+    const hashB = "0x" + "b".repeat(64);
+    const run = (receipts: unknown): Promise<void> =>
+      verifyRange(rpcAnswering(receipts), new Set([ADDR.registry]), addressBloom([ADDR.registry]), 7, 7, new Map([[7, header(7, hashA)]]), []);
+
+    it("should take a suspect's receipts without a followed log as a bloom false positive", async () => {
+      await run([{ blockHash: hashA, logs: [] }]);
+    });
+
+    it("should refuse the answer when a suspect's receipts hold a followed log", async () => {
+      const e = await run([{ blockHash: hashA, logs: [{ address: ADDR.registry }] }]).then(() => undefined, (x: unknown) => x);
+      expect(e).to.be.instanceOf(IncompleteLogsError);
+    });
+
+    it("should read the range again when a suspect's receipts are another block's than the header checked", async () => {
+      // the headers and the logs are read at once: a block replaced in between must not pass as a false positive
+      const e = await run([{ blockHash: hashB, logs: [] }]).then(() => undefined, (x: unknown) => x);
+      expect(e).to.be.instanceOf(RangeChangedError);
     });
   });
 
