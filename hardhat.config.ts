@@ -60,7 +60,7 @@ subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
-    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: EVM_TARGET },
+    settings: { optimizer: { enabled: true, runs: 200 }, viaIR: true, evmVersion: EVM_TARGET },
   },
   networks: {
     hardhat: { chainId: 31337 },

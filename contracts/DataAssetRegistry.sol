@@ -65,6 +65,10 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
     uint8 private constant _LICENCE_REVOKED = 8;
     uint8 private constant _LICENCE_REGRANTED = 16; // an earlier licence of this id was overwritten
 
+    // `_accounts` word: bit 127 marks an opened slot (it never returns to zero), bits 0-126 count the assets held.
+    uint256 private constant _ACCOUNT_OPEN = 1 << 127;
+    uint256 private constant _BALANCE_MASK = _ACCOUNT_OPEN - 1;
+
     /// @dev The stored asset record: exactly one slot (4 + 5 + 4 + 1 + 1 + 1 + 1 + 5 + 8 + 2 = 32 bytes).
     struct AssetRecord {
         bytes4 exchangeCode; // registering exchange's code (unique for the participant registry's life)
@@ -108,9 +112,12 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
     mapping(uint256 assetId => AssetRecord record) private _assets;
     /// @dev Holder and non-exclusive licence ends by asset id.
     mapping(uint256 assetId => Holding holding) private _holdings;
-    /// @dev Per account, one slot: the ERC-721 balance in bits 0-127 (replaces OpenZeppelin's private `_balances`, with
-    /// `_holdings`) and the application nonce in bits 128-255, so that checking a new holder's nonce and counting its
-    /// first asset touch one slot.
+    /// @dev Per account, one slot: the ERC-721 balance in bits 0-126 (replaces OpenZeppelin's private `_balances`, with
+    /// `_holdings`), the "open" mark in bit 127 and the application nonce in bits 128-255, so that checking a new
+    /// holder's nonce and counting its first asset touch one slot. The mark, set by `openAccount`, keeps the slot
+    /// non-zero when the balance and nonce are zero: the zero-to-non-zero write (20k) is paid once, ahead, outside a
+    /// registration or trade, and the slot is never cleared (so selling the last asset earns no refund). Without it the
+    /// slot behaves as OpenZeppelin's balance: 0→1 costs 20k, 1→0 refunds 4.8k.
     mapping(address account => uint256 countAndNonce) private _accounts;
     /// @dev Exclusive windows by asset: right r (1..3) has start at bits 80*(r-1), end at 80*(r-1)+40 (uint40s).
     mapping(uint256 assetId => uint256 windows) private _exclusiveWindows;
@@ -197,6 +204,19 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
         uint256 nonce = (_accounts[msg.sender] >> 128) + 1;
         _accounts[msg.sender] += 1 << 128;
         emit ApplicationsCancelled(msg.sender, nonce);
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    function openAccount(address account) external {
+        if (account == address(0)) revert RegistryZeroAddress();
+        if (_accounts[account] != 0) revert RegistryAccountAlreadyOpen(account);
+        _accounts[account] = _ACCOUNT_OPEN;
+        emit AccountOpened(account, msg.sender);
+    }
+
+    /// @inheritdoc IDataAssetRegistry
+    function isAccountOpen(address account) external view returns (bool) {
+        return _accounts[account] != 0;
     }
 
     /// @inheritdoc IDataAssetRegistry
@@ -470,6 +490,12 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
     }
 
     /// @inheritdoc IDataAssetRegistry
+    function assetClass(uint256 assetId) external view returns (AssetKind kind, AssetSource source, DataLevel level) {
+        uint8 class = _requireAsset(assetId).class;
+        return (AssetKind(class & 3), AssetSource((class >> 2) & 3), DataLevel((class >> 4) & 3));
+    }
+
+    /// @inheritdoc IDataAssetRegistry
     function exists(uint256 assetId) external view returns (bool) {
         return _assets[assetId].status != 0;
     }
@@ -526,7 +552,7 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
 
     /// @inheritdoc IDataAssetRegistry
     function version() external pure returns (string memory) {
-        return "1.1.0";
+        return "1.2.0";
     }
 
     /// @inheritdoc ERC721
@@ -537,7 +563,7 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
     /// @inheritdoc ERC721
     function balanceOf(address owner) public view override returns (uint256) {
         if (owner == address(0)) revert ERC721InvalidOwner(address(0));
-        return uint128(_accounts[owner]);
+        return _accounts[owner] & _BALANCE_MASK;
     }
 
     // ------------------------------------------------------------------ ERC-721 transfers are closed
@@ -784,7 +810,7 @@ contract DataAssetRegistry is ERC721, EIP712Verifier, IDataAssetRegistry {
         // Cannot overflow or underflow: at most one token per id, and `from` holds `tokenId`.
         unchecked {
             if (from != address(0)) --_accounts[from]; // the count is the low 128 bits, never 0 here: no borrow
-            if (to != address(0)) ++_accounts[to];
+            if (to != address(0)) ++_accounts[to]; // the count stays below 2^127: the open mark is never carried into
         }
         h.holder = to;
         emit Transfer(from, to, tokenId);

@@ -384,11 +384,12 @@ contract TradeRecorder is EIP712Verifier, ITradeRecorder {
         if (destination == bytes2(0) || destination == bytes2("CN") || none != noFiling) {
             revert TradeCrossBorderInvalidTerms();
         }
-        IDataAssetRegistry.Asset memory asset = _registry.getAsset(assetId);
-        if (asset.level == DataLevel.Core) revert TradeCrossBorderCoreData(assetId);
+        // assetClass, not getAsset: the class alone, without getAsset's lookup of the registering exchange (~3k)
+        (, AssetSource source, DataLevel level) = _registry.assetClass(assetId);
+        if (level == DataLevel.Core) revert TradeCrossBorderCoreData(assetId);
         if (
-            (asset.level == DataLevel.Important && mechanism != CrossBorderMechanism.SecurityAssessment
-                    && mechanism != CrossBorderMechanism.Exemption) || (asset.source == AssetSource.Personal && none)
+            (level == DataLevel.Important && mechanism != CrossBorderMechanism.SecurityAssessment
+                    && mechanism != CrossBorderMechanism.Exemption) || (source == AssetSource.Personal && none)
         ) revert TradeCrossBorderMechanismRequired(assetId, mechanism);
     }
 

@@ -21,6 +21,7 @@ import { destinationBytes2 } from "../../service/src/digest";
 import { evidenceTree, sha256Of } from "../../test/helpers/evidence";
 import { buildReceiptTree } from "../../service/src/digest/receipt";
 import { signedOnboard, signedRegister } from "../../test/helpers/consent";
+import { profileTx } from "./profile";
 
 interface Row {
   id: string;
@@ -35,9 +36,13 @@ const TARGET = { register: 110_000, trade: 100_000, anchor: 52_000 };
 const FLOOR = { register: 150_000, trade: 120_000, anchor: 60_000 };
 const CID = "bafkreiaik25br4i43dguxfnclnv5bfjwn5dguigdcmkb3zovgriht6msua";
 
+// The hash of the transaction last measured, so that each row can be profiled (GAS_PROFILE=1).
+let lastHash = "";
+
 async function gasOf(tx: Promise<ContractTransactionResponse | TransactionResponse>): Promise<number> {
   const receipt = await (await tx).wait();
   if (!receipt || receipt.status !== 1) throw new Error("transaction failed");
+  lastHash = receipt.hash;
   return Number(receipt.gasUsed);
 }
 
@@ -57,6 +62,12 @@ async function main(): Promise<void> {
   void newHolderCarol;
 
   const rows: Row[] = [];
+  const rowHashes = new Map<string, string>();
+  const pushRow = rows.push.bind(rows);
+  rows.push = (...added: Row[]) => {
+    for (const r of added) rowHashes.set(r.id, lastHash);
+    return pushRow(...added);
+  };
   rows.push({
     id: "merchant.onboard",
     operation: "onboard a merchant with its signed consent",
@@ -79,7 +90,20 @@ async function main(): Promise<void> {
   const sigTx = async (signer: string) =>
     (await gasOf(a.deployer.sendTransaction({ to: await verifier.getAddress(), data: verifier.interface.encodeFunctionData("requireValid", [signer, structHash, sig]) }))) - 21_000;
   rows.push({ id: "signature.ecdsa", operation: "one added EIP-712 signature, EOA (ECDSA), without the 21,000 base", gasUsed: await sigTx(key.address), notes: "calldata of the signature and struct hash + domain hashing + ecrecover: what each consent adds" });
+  const compactSig = ethers.Signature.from(sig).compactSerialized;
+  const compactGas =
+    (await gasOf(a.deployer.sendTransaction({ to: await verifier.getAddress(), data: verifier.interface.encodeFunctionData("requireValid", [key.address, structHash, compactSig]) }))) - 21_000;
+  rows.push({ id: "signature.ecdsaCompact", operation: "one added EIP-712 signature, EOA, ERC-2098 compact (64 bytes), without the 21,000 base", gasUsed: compactGas, notes: "the same signature as (r, vs): one calldata word fewer" });
   rows.push({ id: "signature.erc1271", operation: "one added EIP-712 signature, contract wallet (ERC-1271), without the 21,000 base", gasUsed: await sigTx(await wallet.getAddress()), notes: "ECDSA attempt first, then the wallet's isValidSignature (cold account)" });
+
+  // A new merchant with its own key (it signs its onboarding, applications and acceptances; it sends no transaction),
+  // its holding account opened ahead by the exchange (DataAssetRegistry.openAccount) when `open` is set.
+  const newMerchant = async (exchange: typeof a.shde, open: boolean) => {
+    const w = ethers.Wallet.createRandom();
+    await signedOnboard(participants, exchange, w.address, MerchantCategory.DataResource, digest(w.address), w);
+    if (open) await (await registry.connect(exchange).openAccount(w.address)).wait();
+    return w;
+  };
 
   // Warm-up: SHDE's first registration (its sequence counter 0→1) is measured separately.
   const firstAtExchange = await gasOf(signedRegister(registry, a.shde, registrationOf(a.alice.address, "warm-up: alice's first asset")));
@@ -94,11 +118,28 @@ async function main(): Promise<void> {
   const regNew = await gasOf(signedRegister(registry, a.shde, registrationOf(newHolder1.address, "asset of a new holder")));
   rows.push({
     id: "register.newHolder",
-    operation: "register — no parents, new holder",
+    operation: "register — no parents, new holder, account not opened",
     gasUsed: regNew,
     target: TARGET.register,
     floor: FLOOR.register,
-    notes: "holder's ERC-721 balance 0→1",
+    notes: "holder's ERC-721 balance 0→1 in a zero slot (20k)",
+  });
+
+  const openedHolder = await newMerchant(a.shde, false);
+  rows.push({
+    id: "account.open",
+    operation: "open a holder's account (openAccount, once per holder, e.g. by its exchange at onboarding)",
+    gasUsed: await gasOf(registry.connect(a.shde).openAccount(openedHolder.address)),
+    notes: "pays the zero-to-non-zero write of the holder's balance/nonce slot outside any registration or trade",
+  });
+  const regOpened = await gasOf(signedRegister(registry, a.shde, registrationOf(openedHolder.address, "asset of an opened new holder"), openedHolder));
+  rows.push({
+    id: "register.newHolderOpened",
+    operation: "register — no parents, new holder whose account was opened",
+    gasUsed: regOpened,
+    target: TARGET.register,
+    floor: FLOOR.register,
+    notes: "holder's balance 0→1 in a slot already non-zero (2.9k instead of 20k)",
   });
 
   const regExisting = await gasOf(signedRegister(registry, a.shde, registrationOf(a.alice.address, "alice's second asset")));
@@ -167,7 +208,7 @@ async function main(): Promise<void> {
   const tradeBuyerNew = await trade(t1, sellerOf(newHolder1.address));
   rows.push({
     id: "trade.holding.buyerNew",
-    operation: "trade — holding transfer, buyer new",
+    operation: "trade — holding transfer, buyer new, accounts not opened",
     gasUsed: tradeBuyerNew,
     target: TARGET.trade,
     floor: FLOOR.trade,
@@ -197,6 +238,40 @@ async function main(): Promise<void> {
     target: TARGET.trade,
     floor: FLOOR.trade,
     notes: "new licence slot written through the registry",
+  });
+
+  // The same holding transfer between merchants whose accounts were opened at onboarding: the seller sells its only
+  // asset (its slot stays non-zero: no refund), the buyer receives its first (0→1 in a non-zero slot).
+  const openedBuyer = await newMerchant(a.shde, true);
+  const assetO = BigInt(registrationOf(openedHolder.address, "asset of an opened new holder").contentDigest as string);
+  const t4 = await tradeOf(ex, assetO, openedHolder.address, openedBuyer.address, Right.Holding, { tradeId: tradeIdOf(ex, 4) });
+  const t4Nonce = { ...t4, stateNonce: (await registry.getAsset(assetO)).stateNonce };
+  rows.push({
+    id: "trade.holding.buyerNewOpened",
+    operation: "trade — holding transfer, buyer new, accounts opened",
+    gasUsed: await gasOf(
+      tradeRecorder.connect(a.shde).recordTrade(t4Nonce, await signTrade(openedHolder, tradeRecorder, t4Nonce), await signTrade(openedBuyer, tradeRecorder, t4Nonce)),
+    ),
+    target: TARGET.trade,
+    floor: FLOOR.trade,
+    notes: "seller's only asset (1→0, slot stays non-zero: no refund), buyer's first (0→1 in an opened slot)",
+  });
+  // and with both signatures in the ERC-2098 compact form (64 bytes): the buyer sells the asset on to another
+  const openedBuyer2 = await newMerchant(a.shde, true);
+  const t5 = await tradeOf(ex, assetO, openedBuyer.address, openedBuyer2.address, Right.Holding, { tradeId: tradeIdOf(ex, 5) });
+  const t5Nonce = { ...t5, stateNonce: (await registry.getAsset(assetO)).stateNonce };
+  const compact = (s: string) => ethers.Signature.from(s).compactSerialized;
+  rows.push({
+    id: "trade.holding.buyerNewOpenedCompact",
+    operation: "trade — holding transfer, buyer new, accounts opened, both signatures compact (ERC-2098)",
+    gasUsed: await gasOf(
+      tradeRecorder
+        .connect(a.shde)
+        .recordTrade(t5Nonce, compact(await signTrade(openedBuyer, tradeRecorder, t5Nonce)), compact(await signTrade(openedBuyer2, tradeRecorder, t5Nonce))),
+    ),
+    target: TARGET.trade,
+    floor: FLOOR.trade,
+    notes: "as the row above, each signature 64 bytes instead of 65",
   });
 
   // Worst cases we know of: a seller recognised at GZDE only as a single merchant (the longest recognition path) and
@@ -236,6 +311,24 @@ async function main(): Promise<void> {
     target: TARGET.trade,
     floor: FLOOR.trade,
     notes: "window slot non-zero, serial slides it by one + single-merchant recognition path + buyer's balance 0→1",
+  });
+
+  // ... and the same for a buyer whose account its exchange opened at onboarding
+  const gzdeBuyer3 = await newMerchant(a.gzde, true);
+  await signedRegister(registry, a.shde, registrationOf(a.alice.address, "alice's third asset sold at GZDE"));
+  const assetG3 = BigInt(registrationOf(a.alice.address, "alice's third asset sold at GZDE").contentDigest as string);
+  const tw3 = await tradeOf(a.gzde.address, assetG3, a.alice.address, gzdeBuyer3.address, Right.Holding, {
+    tradeId: tradeIdOf(a.gzde.address, 161),
+  });
+  rows.push({
+    id: "trade.holding.worstOpened",
+    operation: "trade — holding transfer, worst recurring case, buyer's account opened",
+    gasUsed: await gasOf(
+      tradeRecorder.connect(a.gzde).recordTrade(tw3, await signTrade(a.alice, tradeRecorder, tw3), await signTrade(gzdeBuyer3, tradeRecorder, tw3)),
+    ),
+    target: TARGET.trade,
+    floor: FLOOR.trade,
+    notes: "window slides by one + single-merchant recognition path + buyer's balance 0→1 in an opened slot",
   });
 
   // The same worst case at an exchange that opened its trade window once (closeTradeIds(1)) before its first trade:
@@ -446,8 +539,27 @@ async function main(): Promise<void> {
     ),
     target: TARGET.trade,
     floor: FLOOR.trade,
-    notes: "as 'holding transfer, buyer new' (seller + buyer sign the CrossBorderTrade) + the asset's class read (getAsset) + the CrossBorderTrade hash + CrossBorderTradeRecorded",
+    notes: "as 'holding transfer, buyer new' (seller + buyer sign the CrossBorderTrade) + the asset's class read (assetClass) + the CrossBorderTrade hash + CrossBorderTradeRecorded",
   });
+  // ... and between merchants whose accounts were opened at onboarding (the seller sells its only asset: no refund)
+  const xSeller2 = await newMerchant(a.shde, true);
+  const xBuyer2 = await newMerchant(a.shde, true);
+  await signedRegister(registry, a.shde, registrationOf(xSeller2.address, "personal data going abroad 2", { source: 2, consentDigest: digest("consent") }), xSeller2);
+  const xAsset2 = BigInt(registrationOf(xSeller2.address, "personal data going abroad 2").contentDigest as string);
+  const xTrade2 = await tradeOf(a.shde.address, xAsset2, xSeller2.address, xBuyer2.address, Right.Holding, { tradeId: tradeIdOf(a.shde.address, xSerial + 1n) });
+  rows.push({
+    id: "trade.crossBorder.buyerNewOpened",
+    operation: "cross-border trade — holding transfer of personal data, standard contract, buyer new, accounts opened",
+    gasUsed: await gasOf(
+      tradeRecorder
+        .connect(a.shde)
+        .recordCrossBorderTrade(xTrade2, xTerms, await signCrossBorderTrade(xSeller2, tradeRecorder, xTrade2, xTerms), await signCrossBorderTrade(xBuyer2, tradeRecorder, xTrade2, xTerms)),
+    ),
+    target: TARGET.trade,
+    floor: FLOOR.trade,
+    notes: "as the row above; seller's slot stays non-zero (no refund), buyer's 0→1 in an opened slot",
+  });
+
   // ---- the registration lifecycle (GZDE practises a 10-day notice, a 3-year term and a 60-day renewal window)
   const { lifecycle } = d;
   const gzNewHolder = ethers.Wallet.createRandom().connect(ethers.provider);
@@ -501,13 +613,28 @@ async function main(): Promise<void> {
   const cancelReg = await gasOf(lifecycle.connect(a.regulator).cancel(cancelledAsset, "unlawful source"));
   rows.push({ id: "lifecycle.cancelByRegulator", operation: "lifecycle — regulator cancels", gasUsed: cancelReg, notes: "status → cancelled" });
 
+  if (process.env.GAS_PROFILE === "1") {
+    const names: Record<string, string> = {};
+    for (const [name, c] of Object.entries(d)) {
+      if (c && typeof c === "object" && "getAddress" in c) names[(await (c as { getAddress(): Promise<string> }).getAddress()).toLowerCase()] = name;
+    }
+    names[(await verifier.getAddress()).toLowerCase()] = "verifier";
+    for (const r of rows) {
+      if (r.target === undefined && !process.env.GAS_PROFILE_ALL) continue;
+      const p = await profileTx(rowHashes.get(r.id)!, names);
+      console.log(`\n${r.operation}: ${p.gasUsed} (calldata ${p.calldata})`);
+      console.log("  by kind:", JSON.stringify(p.byKind));
+      console.log("  by frame:", JSON.stringify(p.byFrame));
+    }
+  }
+
   // ---- output
   const outDir = path.join(__dirname, "..", "results");
   mkdirSync(outDir, { recursive: true });
   const meta = {
     generatedAt: new Date().toISOString(),
     solc: "0.8.28",
-    optimizer: { enabled: true, runs: 200 },
+    optimizer: { enabled: true, runs: 200, viaIR: true },
     evmVersion: "cancun",
     network: "hardhat (in-process)",
   };
@@ -527,7 +654,7 @@ async function main(): Promise<void> {
   const lines = [
     "# Gas per operation (measured)",
     "",
-    `Generated by \`npx hardhat run bench/gas/run.ts\` — solc ${meta.solc}, optimizer ${meta.optimizer.runs} runs, ` +
+    `Generated by \`npx hardhat run bench/gas/run.ts\` — solc ${meta.solc}, optimizer ${meta.optimizer.runs} runs, via IR, ` +
       `EVM ${meta.evmVersion}, ${meta.network}. gasUsed from transaction receipts (includes the 21,000 base and calldata).`,
     "",
     "Registration carries the holder's signed application and a trade the buyer's acceptance (issue 9): the rows",

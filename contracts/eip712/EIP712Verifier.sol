@@ -9,7 +9,11 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 /// @notice Builds the EIP-712 digest of a struct hash under this contract's domain and checks it against the
 /// expected signer: ECDSA first (OpenZeppelin ECDSA, malleable `s` values rejected), then, if that fails and the
 /// signer has code, ERC-1271 `isValidSignature` through OpenZeppelin's SignatureChecker (multisigs, smart
-/// accounts). Trying ECDSA first spares an EOA signer the cold EXTCODESIZE (2,600 gas) that
+/// accounts). An ECDSA signature may be the usual 65 bytes (r, s, v) or the 64-byte ERC-2098 compact form (r, vs:
+/// the parity of v in the top bit of s), which saves a calldata word (about 100 gas net) per signature; both forms go
+/// through the same low-`s` and `v` checks. Accepting both means one signature has two byte encodings: nothing here
+/// uses signature bytes as an identifier (replay protection is by nonce, trade id or registered digest). Trying
+/// ECDSA first spares an EOA signer the cold EXTCODESIZE (2,600 gas) that
 /// `SignatureChecker.isValidSignatureNow` pays before recovering; a contract cannot be the ECDSA signer of a digest
 /// unless someone holds a private key for its address, which is as hard as breaking secp256k1/keccak.
 /// @dev The domain is (name, version, chainId, verifyingContract); ERC-5267 `eip712Domain()` is inherited from
@@ -39,7 +43,9 @@ abstract contract EIP712Verifier is EIP712 {
     function _isValidSignature(address signer, bytes32 structHash, bytes calldata sig) internal view returns (bool) {
         if (signer == address(0)) return false;
         bytes32 digest = _hashTypedDataV4(structHash);
-        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, sig);
+        // 65 bytes (r, s, v) or ERC-2098's 64 (r, vs); any other length parses to v = 0, which never recovers
+        (uint8 v, bytes32 r, bytes32 s) = ECDSA.parseCalldata(sig);
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, v, r, s);
         if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
         return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, sig);
     }

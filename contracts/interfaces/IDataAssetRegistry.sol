@@ -86,6 +86,7 @@ interface IDataAssetRegistry {
     error RegistryAssetNotInForce(uint256 assetId, uint8 status); // under notice or objection, refused or cancelled
     error RegistryRegistrationExpired(uint256 assetId, uint40 validUntil); // validity ended: renew first
     error RegistryInvalidStatusChange(uint256 assetId, uint8 from, uint8 to); // final status, or no such status
+    error RegistryAccountAlreadyOpen(address account); // the account's slot is non-zero already (v1.2.0)
 
     /// @notice Emitted when an exchange registers an asset (the ERC-721 Transfer from zero follows it).
     event AssetRegistered(
@@ -157,6 +158,9 @@ interface IDataAssetRegistry {
     event AssetStatusChanged(uint256 indexed assetId, uint8 status, uint40 validUntil);
     /// @notice Emitted once, when the deployer wires the registration lifecycle module.
     event LifecycleWired(address lifecycle);
+    /// @notice Emitted when someone pays, ahead of time, for the first write of an account's holding slot (v1.2.0):
+    /// no right, balance or nonce changes.
+    event AccountOpened(address indexed account, address indexed by);
 
     /// @notice Registers an asset. Caller: an active exchange at which `r.holder` is recognised, holding the
     /// holder's signed application (EIP-712 `Application`, ECDSA or ERC-1271) that names this exchange.
@@ -286,6 +290,24 @@ interface IDataAssetRegistry {
         external
         view
         returns (uint32 lastSequence, uint16 noticeDays, uint16 termDays);
+
+    // ----- additive (v1.2.0): gas -----
+
+    /// @notice Pays, once, for the first write of `account`'s holding slot (its ERC-721 balance and application
+    /// nonce), so that its first registration or purchase costs what any later one does (about 17k less). Anyone may
+    /// call it for any non-zero account (an exchange when it onboards a merchant, the merchant itself); nothing else
+    /// changes. An opened slot stays non-zero for good: selling the last asset then earns no 4.8k refund. Reverts with
+    /// RegistryAccountAlreadyOpen when the slot is non-zero already (opened, holding, or a cancelled application).
+    /// Emits AccountOpened.
+    function openAccount(address account) external;
+
+    /// @notice True when `account`'s holding slot is non-zero (opened, holding an asset, or a cancelled application):
+    /// receiving an asset then pays no zero-to-non-zero write.
+    function isAccountOpen(address account) external view returns (bool);
+
+    /// @notice An asset's kind, source and level, without the registering exchange's address lookup of `getAsset`
+    /// (what the cross-border check needs). Reverts with RegistryAssetNotFound if unknown.
+    function assetClass(uint256 assetId) external view returns (AssetKind kind, AssetSource source, DataLevel level);
 
     /// @notice The most parents a registration may name.
     function MAX_PARENTS() external view returns (uint256);

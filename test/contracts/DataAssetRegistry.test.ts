@@ -123,7 +123,7 @@ describe("DataAssetRegistry", function () {
         const f = await loadFixture(shuquanFixture);
         expect(await f.registry.name()).to.equal("Shuquan Data Asset");
         expect(await f.registry.symbol()).to.equal("SQDA");
-        expect(await f.registry.version()).to.equal("1.1.0");
+        expect(await f.registry.version()).to.equal("1.2.0");
         expect(await f.registry.MAX_PARENTS()).to.equal(8n);
         expect(await f.registry.STATUS_REGISTERED()).to.equal(1n);
         expect(await f.registry.participants()).to.equal(await f.participants.getAddress());
@@ -143,6 +143,7 @@ describe("DataAssetRegistry", function () {
           "cancelApplications", "applicationNonce", "hashApplication", "cancelRegistration", "reassignRegistration",
           "recordDeidentification",
           "wireLifecycle", "setStatus", "setExchangeTerms", "lifecycle", "exchangeTerms",
+          "openAccount", "isAccountOpen", "assetClass",
         ] as const;
         let id = 0n;
         for (const fn of fns) id ^= BigInt(iface.getFunction(fn)!.selector);
@@ -570,6 +571,92 @@ describe("DataAssetRegistry", function () {
       it("should equal keccak256(abi.encode(assetId, grantee, uint8 right))", async function () {
         const f = await loadFixture(shuquanFixture);
         expect(await f.registry.licenceIdOf(5n, f.bob.address, Right.Operating)).to.equal(licenceId(5n, f.bob.address, Right.Operating));
+      });
+    });
+
+    context("for asset classes", function () {
+      it("should return kind, source and level, and refuse an unknown asset", async function () {
+        const f = await loadFixture(shuquanFixture);
+        const id = await register(f, "class", f.alice, f.shde, {
+          kind: AssetKind.Model,
+          source: AssetSource.Personal,
+          level: DataLevel.Important,
+          consentDigest: digest("consent"),
+        });
+        expect(await f.registry.assetClass(id)).to.deep.equal([BigInt(AssetKind.Model), BigInt(AssetSource.Personal), BigInt(DataLevel.Important)]);
+        await expect(f.registry.assetClass(7n)).to.be.revertedWithCustomError(f.registry, "RegistryAssetNotFound").withArgs(7n);
+      });
+    });
+  });
+
+  describe("openAccount", function () {
+    context("for an account that never held an asset", function () {
+      it("should mark its slot open, emit AccountOpened, and change no balance or nonce", async function () {
+        const f = await loadFixture(shuquanFixture);
+        expect(await f.registry.isAccountOpen(f.dave.address)).to.equal(false);
+        await expect(f.registry.connect(f.shde).openAccount(f.dave.address))
+          .to.emit(f.registry, "AccountOpened")
+          .withArgs(f.dave.address, f.shde.address);
+        expect(await f.registry.isAccountOpen(f.dave.address)).to.equal(true);
+        expect(await f.registry.balanceOf(f.dave.address)).to.equal(0n);
+        expect(await f.registry.applicationNonce(f.dave.address)).to.equal(0n);
+        // the nonce above the mark still counts and still voids applications
+        await f.registry.connect(f.dave).cancelApplications();
+        expect(await f.registry.applicationNonce(f.dave.address)).to.equal(1n);
+        expect(await f.registry.balanceOf(f.dave.address)).to.equal(0n);
+      });
+
+      it("should let its first registration cost what a later one does (no fresh slot)", async function () {
+        const f = await loadFixture(shuquanFixture);
+        const g = async (p: Promise<{ wait(): Promise<unknown> }>) => ((await (await p).wait()) as { gasUsed: bigint }).gasUsed;
+        await register(f, "warm-up", f.alice); // the exchange's sequence slot is non-zero from here on
+        // carol and dave are both GZDE merchants registering at SHDE (the same recognition path)
+        const unopened = await g(signedRegister(f.registry, f.shde, registration("first of carol", f.carol.address)));
+        await f.registry.openAccount(f.dave.address);
+        const opened = await g(signedRegister(f.registry, f.shde, registration("first of dave", f.dave.address)));
+        const later = await g(signedRegister(f.registry, f.shde, registration("second of dave", f.dave.address)));
+        expect(await f.registry.balanceOf(f.dave.address)).to.equal(2n);
+        // 20,000 (zero to non-zero) against 2,900 (non-zero to non-zero); the rest of the two registrations is equal
+        expect(unopened - opened).to.be.within(17_000n, 17_200n);
+        expect(opened - later).to.be.within(-100n, 100n);
+      });
+    });
+
+    context("for the zero address or an account already open", function () {
+      it("should revert with RegistryZeroAddress or RegistryAccountAlreadyOpen", async function () {
+        const f = await loadFixture(assetsFixture);
+        await expect(f.registry.openAccount(ethers.ZeroAddress)).to.be.revertedWithCustomError(f.registry, "RegistryZeroAddress");
+        // alice holds assets: her slot is open
+        await expect(f.registry.openAccount(f.alice.address))
+          .to.be.revertedWithCustomError(f.registry, "RegistryAccountAlreadyOpen")
+          .withArgs(f.alice.address);
+        await f.registry.openAccount(f.dave.address);
+        await expect(f.registry.connect(f.dave).openAccount(f.dave.address))
+          .to.be.revertedWithCustomError(f.registry, "RegistryAccountAlreadyOpen")
+          .withArgs(f.dave.address);
+      });
+    });
+
+    context("when an account sells its last asset", function () {
+      it("should clear a slot never opened (as ERC-721 does) and keep an opened one, counting from zero", async function () {
+        const f = await loadFixture(hooksFixture);
+        const move = (from: string, to: string, id: bigint) =>
+          f.hooks.connect(f.recorderStub).transferByTrade(id, from, to, 1n, 0n);
+        await move(f.alice.address, f.bob.address, f.assetH);
+        expect(await f.hooks.isAccountOpen(f.bob.address)).to.equal(true); // holding
+        await move(f.bob.address, f.carol.address, f.assetH);
+        expect(await f.hooks.balanceOf(f.bob.address)).to.equal(0n);
+        expect(await f.hooks.isAccountOpen(f.bob.address)).to.equal(false); // cleared: the 4.8k refund
+        await f.hooks.openAccount(f.dave.address);
+        await move(f.carol.address, f.dave.address, f.assetH);
+        expect(await f.hooks.balanceOf(f.dave.address)).to.equal(1n);
+        await move(f.dave.address, f.bob.address, f.assetH);
+        expect(await f.hooks.balanceOf(f.dave.address)).to.equal(0n);
+        expect(await f.hooks.isAccountOpen(f.dave.address)).to.equal(true); // opened: stays non-zero
+        await move(f.bob.address, f.dave.address, f.assetH);
+        expect(await f.hooks.balanceOf(f.dave.address)).to.equal(1n);
+        expect(await f.hooks.balanceOf(f.bob.address)).to.equal(0n);
+        expect(await f.hooks.balanceOf(f.alice.address)).to.equal(1n);
       });
     });
   });

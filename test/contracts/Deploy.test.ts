@@ -39,7 +39,7 @@ describe("contracts/deploy (deployShuquan)", function () {
       for (const c of [d.participants, d.tradeRecorder, d.pledges, d.evidence, d.lifecycle, d.receipts, d.assessments]) {
         expect(await c.version()).to.equal("1.0.0");
       }
-      expect(await d.registry.version()).to.equal("1.1.0");
+      expect(await d.registry.version()).to.equal("1.2.0");
     });
 
     it("should make the deployer the regulator by default, with the default admin delay", async function () {

@@ -70,6 +70,19 @@ describe("shuquan CLI (child processes against a local chain)", function () {
     expect(r.json.path).to.equal("home");
   });
 
+  it("onboards with --open-account: the merchant's holding slot is paid at onboarding", async () => {
+    const newcomer = Wallet.createRandom();
+    let r = await cli(env, ["merchant", "consent", "--exchange", EXCHANGE, "--category", "technology", "--credential-digest", "0x" + "22".repeat(32), "--out", "consent-open.json", "--json"], { key: newcomer.privateKey });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    r = await cli(env, ["merchant", "onboard", newcomer.address, "--consent", "consent-open.json", "--open-account", "--json"], { key: EXCHANGE_KEY });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect((r.json.accountOpened as { txHash: string }).txHash).to.match(/^0x[0-9a-f]{64}$/);
+    const registry = env.deployment.registry;
+    expect(await registry.isAccountOpen(newcomer.address)).to.equal(true);
+    expect(await registry.balanceOf(newcomer.address)).to.equal(0n);
+    expect(await registry.applicationNonce(newcomer.address)).to.equal(0n);
+  });
+
   it("registers a file: prints asset id and registration number equal to the contract view and the TS twin", async () => {
     const file = path.join(env.dir, "report.csv");
     const applied = await cli(env, ["asset", "apply", file, "--exchange", EXCHANGE, "--kind", "resource", "--source", "enterprise", "--level", "general", "--metadata", metaFile, "--out", "application-file.json", "--json"], { key: HOLDER_KEY });
