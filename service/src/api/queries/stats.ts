@@ -160,12 +160,14 @@ export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStat
   if (window.days) {
     const c = filters(f, { right: 'd."right"', venue: "d.venue", exchange: "d.exchange", chainId: "d.chain_id", kind: "d.kind", crossBorder: "d.cross_border" });
     const where = [...window.days.where, ...c.where];
-    const rows = await db.all<TradeBucket>(
-      `SELECT d.day, d.exchange, d.kind, d.cross_border, d.destination, d.currency, d.price, d.trades FROM trade_days d
-       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`,
+    // summed over what the grouping leaves out, in SQL: one row per group, currency and distinct price
+    const by = f.groupBy === "kind" ? ["d.kind"] : f.groupBy === "exchange" ? ["d.exchange"] : f.groupBy === "destination" ? ["d.cross_border", "d.destination"] : ["d.day"];
+    const rows = await db.all<Partial<TradeBucket> & Pick<TradeBucket, "currency" | "price" | "trades">>(
+      `SELECT ${by.join(", ")}, d.currency, d.price, SUM(d.trades) AS trades FROM trade_days d
+       ${where.length ? `WHERE ${where.join(" AND ")}` : ""} GROUP BY ${by.join(", ")}, d.currency, d.price`,
       [...window.days.params, ...c.params],
     );
-    rows.forEach(fold);
+    for (const r of rows) fold({ day: 0, exchange: "", kind: "", cross_border: 0, destination: "", ...r });
   }
   for (const edge of window.edges) {
     const c = filters(f, { right: 'k."right"', venue: "k.venue", exchange: "k.exchange", chainId: "k.chain_id", kind: "k.kind", crossBorder: "k.cross_border" });
