@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const replay = process.env.MODE === "replay";
   const transport = replay ? await recordedTransport(process.env.RPC_URL!, process.env.EMITTER!, Number(process.env.START_BLOCK)) : undefined;
   const indexer = await createIndexer(
-    { logger: createLogger({ level: "warn" }) },
+    { logger: createLogger({ level: "warn", stream: process.stderr }) }, // warnings (RPC retries, refetches) beside the figures
     {
       db,
       chains: [

@@ -263,7 +263,10 @@ export function createIndexStore(db: Db): IndexStore {
       });
       let rows = 0;
       for (const set of w.rows.values()) rows += set.values.length;
-      await statistics.wrote(rows);
+      // PostgreSQL analyses on another connection (and in the server) while the next ranges are written: awaited here,
+      // each refresh held the writer for its whole ANALYZE of every event table. SQLite's runs on this thread either way.
+      if (db.dialect === "postgres") void statistics.wrote(rows);
+      else await statistics.wrote(rows);
     },
     async rollback(chainId, block) {
       await db.transaction(async (tx) => {
