@@ -501,10 +501,10 @@ describe("TradeRecorder", function () {
       context("when the trade id was recorded already", function () {
         it("should revert with TradeIdUsed, so a signature cannot be replayed", async function () {
           const f = await loadFixture(tradeFixture);
-          const trade = await makeTrade(f, { right: Right.Processing, licence: await licence({ end: (await time.latest()) + 20 }) });
+          const trade = await makeTrade(f, { right: Right.Processing, licence: await licence({ end: (await time.latest()) + 600 }) });
           const sig = await sign(f.alice, f, trade);
           await f.tradeRecorder.connect(f.shde).recordTrade(trade, sig, await buyerSignature(f, trade));
-          await time.increase(30); // the licence has expired, so only the id stops a replay
+          await time.increase(700); // the licence has expired, so only the id stops a replay
           await expect(f.tradeRecorder.connect(f.shde).recordTrade(trade, sig, await buyerSignature(f, trade))).to.be.revertedWithCustomError(f.tradeRecorder, "TradeIdUsed").withArgs(trade.tradeId);
           const sameId = { ...trade, assetId: f.assetB };
           await expect(record(f, sameId)).to.be.revertedWithCustomError(f.tradeRecorder, "TradeIdUsed").withArgs(trade.tradeId);
