@@ -40,6 +40,19 @@ export function t(key: Key, vars: Record<string, string | number> = {}): string 
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
 }
 
+/**
+ * What a transaction wrote to the index (`/v1/search` `events[].what`) in the current language: lifecycle and consent
+ * rows name their event (`lifecycle-objection`, `consent-merchant-moved`); anything unlisted by its own name.
+ */
+export function txLabel(what: string): string {
+  const table = lang === "zh-CN" ? ZH : EN;
+  const key = `tx.${what}` as Key;
+  if (key in table) return table[key];
+  const m = /^(lifecycle|consent)-(.+)$/.exec(what);
+  if (m) return t(m[1] === "lifecycle" ? "tx.lifecycle" : "tx.consent", { event: m[2]!.replace(/[-_]/g, " ") });
+  return what.replace(/-/g, " ");
+}
+
 /** The label of an enum value (kind, source, level, right, venue, status …) in the current language. */
 export function term(value: string | null | undefined): string {
   if (value === null || value === undefined) return "—";

@@ -2,7 +2,7 @@
 import { useApi } from "../api";
 import { TradesTable } from "../components/trades-table";
 import { Addr, AssetLink, ChainRef, Facts, Time, short } from "../format";
-import { t, term, useLang } from "../i18n";
+import { t, term, txLabel, useLang } from "../i18n";
 import type { Batch, Occurrence, TradeView } from "../types";
 import { Load, Section, useTitle } from "./common";
 
@@ -45,7 +45,7 @@ export function TxPage({ hash }: { hash: string }) {
             const p = refPath(e.what, e.ref);
             return (
               <li key={e.logIndex}>
-                {t(`tx.${e.what}` as Parameters<typeof t>[0])} · {p ? <a href={p}>{e.ref.startsWith("0x") ? <code>{short(e.ref)}</code> : e.ref}</a> : e.ref} ·{" "}
+                {txLabel(e.what)} · {p ? <a href={p}>{e.ref.startsWith("0x") ? <code>{short(e.ref)}</code> : e.ref}</a> : e.ref} ·{" "}
                 {t("block")} {e.blockNumber}, log {e.logIndex}
               </li>
             );
