@@ -56,8 +56,23 @@ describe("newcomer, end to end (separate processes)", function () {
   }
 
   async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await fetch(url);
+    const res = await fetchIdempotent(url);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  /**
+   * A GET retried once when its kept-alive socket turns out closed, as browsers and HTTP clients do for idempotent
+   * requests: the CLI runs (spawnSync) block this process's event loop, so under load the pool can hand out a socket
+   * the server closed after its 65 s idle limit before undici has noticed ("other side closed").
+   */
+  async function fetchIdempotent(url: string): Promise<Response> {
+    try {
+      return await fetch(url);
+    } catch (e) {
+      const code = (e as { cause?: { code?: string } }).cause?.code;
+      if (code !== "UND_ERR_SOCKET") throw e;
+      return fetch(url);
+    }
   }
 
   async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
@@ -79,6 +94,8 @@ describe("newcomer, end to end (separate processes)", function () {
   });
 
   after(async function () {
+    // a failed test shows what the service said (its exit, its last log lines), not only the client's socket error
+    if (this.test?.parent?.tests.some((t) => t.state === "failed")) console.error(`npm start said:\n${banner.slice(-6000)}`);
     if (service?.pid) {
       try {
         process.kill(-service.pid, "SIGINT");
