@@ -12,16 +12,17 @@
  * Results merge into bench/results/api.json (keyed by backend and level) and bench/results/api.md is re-rendered.
  *
  *   nice -n 10 node -r ts-node/register/transpile-only bench/api/scale.ts [--levels 10000,1000000] [--backend sqlite|postgres|both]
- *     [--seconds 3] [--lookup-seconds 5] [--warmup 1] [--workers 2] [--keep] (keep the store)
+ *     [--seconds 3] [--lookup-seconds 5] [--warmup 1] [--workers 2] [--keep] (keep the store) [--reuse] (measure a kept one)
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createApi, type ReadDb } from "../../service/src/api";
-import { createPostgresDb, createSqliteDb, dropPostgresSchema, type Db, type SqlValue } from "../../service/src/store";
+import { createPostgresDb, createSqliteDb, dropPostgresSchema, migrate, refreshStatistics, type Db, type SqlValue } from "../../service/src/store";
 import {
   marketShape,
   syntheticAssetId,
@@ -47,6 +48,8 @@ const SECONDS = Number(arg("seconds", "3"));
 const LOOKUP_SECONDS = Number(arg("lookup-seconds", "5"));
 const WARMUP = Number(arg("warmup", "1"));
 const KEEP = process.argv.includes("--keep");
+/** Measure a store a previous `--keep` run left (migrated to the current code first) instead of filling one. */
+const REUSE = process.argv.includes("--reuse");
 const WORKERS = Number(arg("workers", "2"));
 /** Fill time limit per backend at 10M items / 1M trades (issue 10). */
 const FILL_LIMIT_S = 20 * 60;
@@ -65,18 +68,52 @@ interface Store {
   drop: () => Promise<void>;
 }
 
-async function openStore(backend: string, level: number): Promise<Store> {
+/** Opens the level's store: emptied, or with `reuse` as a previous `--keep` run left it (`kept` says whether one was there). */
+async function openStore(backend: string, level: number, reuse: boolean): Promise<Store & { kept: boolean }> {
   if (backend === "postgres") {
     const schema = `bench_api_${level}`;
-    await dropPostgresSchema(PG_URL, schema);
+    const kept = reuse && (await schemaHasItems(schema));
+    if (!kept) await dropPostgresSchema(PG_URL, schema);
     const db = await createPostgresDb(PG_URL, { schema });
-    return { db, env: { BENCH_BACKEND: "postgres", BENCH_PG_URL: PG_URL, BENCH_PG_SCHEMA: schema }, pg: { url: PG_URL, schema }, drop: () => dropPostgresSchema(PG_URL, schema) };
+    return { db, kept, env: { BENCH_BACKEND: "postgres", BENCH_PG_URL: PG_URL, BENCH_PG_SCHEMA: schema }, pg: { url: PG_URL, schema }, drop: () => dropPostgresSchema(PG_URL, schema) };
   }
   const file = path.join(os.tmpdir(), `shuquan-bench-api-${level}.sqlite`);
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  const kept = reuse && fs.existsSync(file);
+  if (!kept) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   const db = createSqliteDb(file);
-  return { db, env: { BENCH_BACKEND: "sqlite", BENCH_SQLITE_FILE: file }, drop: async () => void [file, `${file}-wal`, `${file}-shm`].forEach((f) => fs.rmSync(f, { force: true })) };
+  return { db, kept, env: { BENCH_BACKEND: "sqlite", BENCH_SQLITE_FILE: file }, drop: async () => void [file, `${file}-wal`, `${file}-shm`].forEach((f) => fs.rmSync(f, { force: true })) };
 }
+
+async function schemaHasItems(schema: string): Promise<boolean> {
+  const db = await createPostgresDb(PG_URL, { max: 1 });
+  try {
+    const r = await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = 'evidence_items'", [schema]);
+    return Number(r?.n ?? 0) > 0;
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * A kept store (`--reuse`) brought to the current code: the migrations it lacks applied, then the statistics refreshed.
+ * Its rows are the fill's; the fill's figures are the run's that filled it.
+ */
+async function refreshKept(db: Db, backend: string, level: number): Promise<FillResult & Record<string, unknown>> {
+  const prior = fs.existsSync(RESULTS_JSON) ? (JSON.parse(fs.readFileSync(RESULTS_JSON, "utf8")) as { runs?: Record<string, unknown>[] }).runs ?? [] : [];
+  const before = prior.find((x) => x.backend === backend && x.level === level);
+  const t0 = performance.now();
+  const applied = await migrate(db);
+  const migrateSeconds = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  await refreshStatistics(db);
+  const statisticsSeconds = (performance.now() - t1) / 1000;
+  log(`  reused the kept store: migrations ${JSON.stringify(applied)} in ${migrateSeconds.toFixed(1)} s, statistics ${statisticsSeconds.toFixed(1)} s`);
+  const fill = (before?.fill ?? {}) as FillResult & Record<string, unknown>;
+  return { ...fill, reusedFrom: String(fill.reusedFrom ?? before?.at ?? "?"), reuseMigrations: applied, reuseMigrateSeconds: migrateSeconds, reuseStatisticsSeconds: statisticsSeconds };
+}
+
+/** The transaction hash of the synthetic market's block `n` (its events' tx_hash). */
+const syntheticTxHash = (block: number): string => `0x${createHash("sha256").update(`tx:${block}`).digest("hex")}`;
 
 /** The endpoints measured: name → paths (round robin). Later pages are added after the first pages are known. */
 function endpoints(sample: string[], assetCount: number): Record<string, string[]> {
@@ -117,6 +154,21 @@ function endpoints(sample: string[], assetCount: number): Record<string, string[
     "GET /v1/accounts/{a}/licences": m.slice(0, 5).map((a) => `/v1/accounts/${a}/licences`),
     "GET /v1/search?q= (asset id)": assets.map((a) => `/v1/search?q=${a}`),
     "GET /v1/search?q= (merchant)": m.map((a) => `/v1/search?q=${a}`),
+    "GET /v1/search?q= (tx hash)": Array.from({ length: 20 }, (_, i) => `/v1/search?q=${syntheticTxHash(1 + ((i * 97) % 2000))}`),
+    "GET /v1/exchanges": ["/v1/exchanges"],
+    "GET /v1/merchants?exchange=": [`/v1/merchants?exchange=${x}`],
+    "GET /v1/evidence/batches/{root}": roots.map((r) => `/v1/evidence/batches/${r}`),
+    "GET /v1/assets/{id}/status-history": assets.map((a) => `/v1/assets/${a}/status-history`),
+    // lists whose tables the synthetic market leaves empty (regulated use, lifecycle, consent): their plans are in
+    // the query-plan test; measured here so that every list endpoint has a figure
+    "GET /v1/receipts (empty)": ["/v1/receipts"],
+    "GET /v1/receipts/batches (empty)": ["/v1/receipts/batches"],
+    "GET /v1/violations (empty)": ["/v1/violations"],
+    "GET /v1/assessments (empty)": ["/v1/assessments"],
+    "GET /v1/assessors (empty)": ["/v1/assessors"],
+    "GET /v1/cross-border-trades (empty)": ["/v1/cross-border-trades"],
+    "GET /v1/consent-events (empty)": ["/v1/consent-events"],
+    "GET /v1/objections (empty)": ["/v1/objections"],
     "GET /v1/stats/activity (aggregate)": ["/v1/stats/activity"],
     "GET /v1/stats/prices (aggregate)": ["/v1/stats/prices?groupBy=exchange"],
   };
@@ -241,11 +293,15 @@ function indexesIn(plans: string[]): string[] {
 async function runLevel(backend: string, level: number): Promise<Record<string, unknown>> {
   log(`${backend} ${level.toLocaleString("en")} items, ${Math.min(level, 1e6).toLocaleString("en")} trades: fill`);
   const loadBefore = loadavg();
-  const store = await openStore(backend, level);
+  const store = await openStore(backend, level, REUSE);
   const sampleFile = path.join(os.tmpdir(), `shuquan-bench-sample-${backend}-${level}.txt`);
-  const filled: FillResult = await fillStore(store.db, {
-    items: level, trades: Math.min(level, 1_000_000), workers: WORKERS, sampleFile, sampleSize: 20_000, ...(store.pg ? { pg: store.pg } : {}), log,
-  });
+  const filled: FillResult & Record<string, unknown> =
+    store.kept && fs.existsSync(sampleFile)
+      ? await refreshKept(store.db, backend, level)
+      : { ...(await fillStore(store.db, {
+          items: level, trades: Math.min(level, 1_000_000), workers: WORKERS, sampleFile, sampleSize: 20_000, ...(store.pg ? { pg: store.pg } : {}), log,
+        })) };
+  const loadAfterFill = loadavg();
   const shape = marketShape({ trades: Math.min(level, 1_000_000), items: 0 });
   const sample = fs.readFileSync(sampleFile, "utf8").split("\n").filter(Boolean);
   const eps = endpoints(sample, shape.assets);
@@ -286,7 +342,7 @@ async function runLevel(backend: string, level: number): Promise<Record<string, 
   }
   return {
     backend, level, items: level, trades: shape.trades, assets: shape.assets, hotAssetTrades: shape.hotTrades,
-    at: new Date().toISOString(), loadBefore, loadAfter: loadavg(), fill: filled, results, plans,
+    at: new Date().toISOString(), loadBefore, loadAfterFill, loadAfter: loadavg(), fill: filled, results, plans,
   };
 }
 
@@ -308,12 +364,14 @@ function render(runs: Record<string, unknown>[]): string {
     out.push(`## ${backend}`, "");
     for (const r of mine) {
       const f = r.fill as Record<string, number>;
+      const reused = (r.fill as Record<string, unknown>).reusedFrom;
       out.push(
         `- ${Number(r.items).toLocaleString("en")} items, ${Number(r.trades).toLocaleString("en")} trades (hot asset ${Number(r.hotAssetTrades).toLocaleString("en")} trades), ` +
           `filled in ${Math.round(f.totalSeconds ?? 0)} s (market ${Math.round(f.marketSeconds ?? 0)} s, evidence ${Math.round(f.evidenceSeconds ?? 0)} s, indexes ${Math.round(f.indexSeconds ?? 0)} s, ` +
           `statistics ${Math.round(f.statisticsSeconds ?? 0)} s${Number(r.items) >= 10_000_000 ? `; ratio to the ${FILL_LIMIT_S / 60}-minute limit ${((f.totalSeconds ?? 0) / FILL_LIMIT_S).toFixed(2)}` : ""}); ` +
           `${f.crossChecked ? `${Number(f.crossChecked).toLocaleString("en")} items equal checkManifest's rows, ${String(f.verified)} sampled items verify against their root; ` : ""}` +
-          `load ${JSON.stringify(r.loadBefore)} → ${JSON.stringify(r.loadAfter)}; ${String(r.at)}`,
+          `${reused ? `store kept from the fill of ${String(reused)}, migrations ${JSON.stringify((r.fill as Record<string, unknown>).reuseMigrations)} applied to it; ` : ""}` +
+          `load ${JSON.stringify(r.loadBefore)} before → ${JSON.stringify(r.loadAfterFill ?? "?")} after the fill → ${JSON.stringify(r.loadAfter)} after the run; ${String(r.at)}`,
       );
     }
     out.push("");
