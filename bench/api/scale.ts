@@ -13,6 +13,7 @@
  *
  *   nice -n 10 node -r ts-node/register/transpile-only bench/api/scale.ts [--levels 10000,1000000] [--backend sqlite|postgres|both]
  *     [--seconds 3] [--lookup-seconds 5] [--warmup 1] [--workers 2] [--keep] (keep the store) [--reuse] (measure a kept one)
+ *     [--fill-only] (fill and keep the store, for a later --reuse)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -50,6 +51,8 @@ const WARMUP = Number(arg("warmup", "1"));
 const KEEP = process.argv.includes("--keep");
 /** Measure a store a previous `--keep` run left (migrated to the current code first) instead of filling one. */
 const REUSE = process.argv.includes("--reuse");
+/** Fill and keep the store, measure nothing (a later `--reuse` run measures it). */
+const FILL_ONLY = process.argv.includes("--fill-only");
 const WORKERS = Number(arg("workers", "2"));
 /** Fill time limit per backend at 10M items / 1M trades (issue 10). */
 const FILL_LIMIT_S = 20 * 60;
@@ -302,6 +305,10 @@ async function runLevel(backend: string, level: number): Promise<Record<string, 
           items: level, trades: Math.min(level, 1_000_000), workers: WORKERS, sampleFile, sampleSize: 20_000, ...(store.pg ? { pg: store.pg } : {}), log,
         })) };
   const loadAfterFill = loadavg();
+  if (FILL_ONLY) {
+    await store.db.close();
+    return { backend, level, items: level, trades: Math.min(level, 1_000_000), at: new Date().toISOString(), loadBefore, loadAfterFill, loadAfter: loadAfterFill, fill: filled, results: [], plans: {} };
+  }
   const shape = marketShape({ trades: Math.min(level, 1_000_000), items: 0 });
   const sample = fs.readFileSync(sampleFile, "utf8").split("\n").filter(Boolean);
   const eps = endpoints(sample, shape.assets);
@@ -338,7 +345,7 @@ async function runLevel(backend: string, level: number): Promise<Record<string, 
   } finally {
     await stopChild(api.child);
     await stopChild(floor.child);
-    if (!KEEP) await store.drop();
+    if (!KEEP && !REUSE) await store.drop();
   }
   return {
     backend, level, items: level, trades: shape.trades, assets: shape.assets, hotAssetTrades: shape.hotTrades,
