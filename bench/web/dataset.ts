@@ -5,7 +5,7 @@
  */
 import { keccak256, toUtf8Bytes } from "ethers";
 import { formatAssetId, formatRegistrationNumber, sha256Hex, tradeIdOf } from "../../service/src/digest";
-import { insertRows, type Db, type SqlValue } from "../../service/src/store";
+import { insertRows, rebuildDerived, type Db, type SqlValue } from "../../service/src/store";
 
 export const CHAIN = 31337;
 export const T0 = 1767225600; // 2026-01-01
@@ -77,6 +77,7 @@ export async function populate(db: Db): Promise<{ target: string; nodes: number;
     });
   }
   for (const [table, list] of rows) await insertRows(db, table, list);
+  await rebuildDerived(db);
   await db.run(
     "INSERT INTO checkpoints (chain_id, block_number, block_hash, block_time, head_block, finalized_block, confirmations, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     [CHAIN, block, keccak256(toUtf8Bytes("head")), T0 + block * 600, block, block, 0, Date.now()],

@@ -83,6 +83,11 @@ for (const backend of BACKENDS) {
         expect(await count("SELECT COUNT(*) AS n FROM evidence_items WHERE proof IS NULL")).to.equal(0);
         expect(await count("SELECT COUNT(*) AS n FROM trades")).to.equal(300);
         expect(await migrate(db)).to.deep.equal([]); // already at the latest version
+        // the derived tables the indexer's store keeps per range, built from the loaded rows
+        expect(await count("SELECT COUNT(*) AS n FROM current_holders")).to.equal(await count("SELECT COUNT(DISTINCT asset_id) AS n FROM assets"));
+        expect(await count("SELECT SUM(trades) AS n FROM activity_days")).to.equal(300);
+        expect(await count("SELECT SUM(evidence_items) AS n FROM activity_days")).to.equal(2500);
+        expect(await count("SELECT SUM(trades) AS n FROM trade_days")).to.equal(300);
 
         // the indexes dropped for the load are all back: the same set a migrated empty store has
         const names = async (d: typeof db): Promise<string[]> =>

@@ -7,6 +7,7 @@
  */
 import { buildEvidenceTree, parseManifest } from "../digest";
 import type { IndexStore, PendingBatch } from "../store/index-store";
+import { nextRetryAt } from "../store/manifest-queue";
 import type { StoredRow } from "../store/schema";
 import type { Common, ManifestSource } from "./types";
 
@@ -98,7 +99,7 @@ export function createManifestVerifier(common: Common, p: CreateManifestVerifier
           check = { status: "unavailable", error: `cannot fetch manifest ${b.manifestCid}: ${(e as Error).message}` };
         }
         // attempts so far + this one: the wait doubles per attempt, up to an hour
-        const retryAt = check.status === "unavailable" ? Date.now() + Math.min(3_600_000, base * 2 ** b.manifestAttempts) : null;
+        const retryAt = check.status === "unavailable" ? nextRetryAt(b.manifestAttempts, base) : null;
         const ok = await p.store.recordManifest(
           b,
           check.status,

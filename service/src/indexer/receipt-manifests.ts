@@ -4,12 +4,14 @@
  * count with what was anchored; on a match, judge each receipt against its licence as indexed before the batch's
  * log, and store the receipts with their violations in one transaction. A violation is a row, never a dropped
  * receipt. A manifest that does not rebuild the root is `mismatch` (shown with the batch); a fetch failure is
- * `unavailable` and retried with backoff.
+ * `unavailable` and queued for a retry with backoff (`manifest_retry_at`, the evidence verifier's queue:
+ * store/manifest-queue.ts); it never holds up the batches after it.
  */
 import { buildReceiptTree, inputsRoot, parseReceiptManifest, receiptLeafHash, type ManifestReceipt, type ReceiptManifest } from "../digest";
 import type { StoreRow } from "../store/index-store";
 import { pendingReceiptBatches, receiptContext, recordReceiptManifest, type PendingReceiptBatch, type ReceiptContext } from "../store/receipt-store";
 import type { Db } from "../store/db";
+import { nextRetryAt } from "../store/manifest-queue";
 import type { Common, ManifestSource } from "./types";
 
 /** Why a receipt falls outside its licence. */
@@ -181,12 +183,7 @@ export function createReceiptVerifier(common: Common, p: CreateReceiptVerifierPa
   return {
     async runOnce(chainId) {
       const res: ReceiptPassResult = { valid: 0, mismatch: 0, unavailable: 0, violations: 0 };
-      const now = Date.now();
       for (const b of await pendingReceiptBatches(p.db, chainId, limit)) {
-        if (b.manifestStatus === "unavailable" && b.manifestCheckedAt !== null) {
-          const due = b.manifestCheckedAt * 1000 + Math.min(3_600_000, base * 2 ** Math.max(0, b.manifestAttempts - 1));
-          if (due > now) continue;
-        }
         let check: ReceiptManifestCheck;
         try {
           const bytes = await p.content.get(b.manifestCid);
@@ -199,7 +196,9 @@ export function createReceiptVerifier(common: Common, p: CreateReceiptVerifierPa
           const ctx = await receiptContext(p.db, b, check.manifest.receipts.map((r) => r.licenceId));
           rows = receiptRows(b, check.manifest, ctx);
         }
-        const ok = await recordReceiptManifest(p.db, b, check.status, check.status === "valid" ? null : check.error, rows.receipts, rows.violations);
+        const retryAt = check.status === "unavailable" ? nextRetryAt(b.manifestAttempts, base) : null;
+        const error = check.status === "valid" ? null : check.error;
+        const ok = await recordReceiptManifest(p.db, b, check.status, error, rows.receipts, rows.violations, retryAt);
         if (!ok) continue;
         res[check.status]++;
         res.violations += rows.violations.length;

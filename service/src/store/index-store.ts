@@ -3,6 +3,8 @@
  * head/finality bookkeeping and evidence manifest results. Reads for the API are the API's own SQL.
  */
 import type { Db, SqlValue } from "./db";
+import { DERIVED_SOURCE_TABLES, deriveRange, prepareRollback } from "./derived";
+import { markManifest, queuedBatches, type QueuedBatch } from "./manifest-queue";
 import { INDEXED_TABLES, type IndexedTable } from "./schema";
 import { createStatisticsKeeper } from "./statistics";
 
@@ -43,21 +45,8 @@ export interface RangeWrite {
   pruneFrom?: number;
 }
 
-/** An evidence batch whose manifest is still to be checked. */
-export interface PendingBatch {
-  chainId: number;
-  blockNumber: number;
-  logIndex: number;
-  contract: string;
-  txHash: string;
-  blockTime: number;
-  root: string;
-  leafCount: number;
-  manifestCid: string;
-  manifestStatus: string;
-  manifestAttempts: number;
-  manifestCheckedAt: number | null;
-}
+/** An evidence batch whose manifest is still to be checked (the shared retry queue, manifest-queue.ts). */
+export type PendingBatch = QueuedBatch;
 
 /** The indexer's view of the store. */
 export interface IndexStore {
@@ -233,6 +222,12 @@ async function putCheckpoint(db: Db, c: Checkpoint): Promise<void> {
   );
 }
 
+/** The block of `chainId`'s checkpoint, or -1 before the first. */
+async function checkpointBlock(db: Db, chainId: number): Promise<number> {
+  const r = await db.get<{ block_number: number | string }>("SELECT block_number FROM checkpoints WHERE chain_id = ?", [chainId]);
+  return r ? Number(r.block_number) : -1;
+}
+
 /** Creates the indexer's store over a migrated {@link Db}. */
 export function createIndexStore(db: Db): IndexStore {
   // statistics follow the index's growth (store/statistics.ts); a failed refresh is simply retried later
@@ -245,7 +240,11 @@ export function createIndexStore(db: Db): IndexStore {
     },
     async writeRange(w) {
       await db.transaction(async (tx) => {
+        // derived tables follow the rows above the previous checkpoint (store/derived.ts); read it only when needed
+        const derive = [...w.rows.keys()].some((t) => DERIVED_SOURCE_TABLES.has(t) && (w.rows.get(t)?.values.length ?? 0) > 0);
+        const above = derive ? await checkpointBlock(tx, w.chainId) : -1;
         for (const [table, set] of w.rows) await insertValues(tx, table, set.columns, set.values);
+        if (derive) await deriveRange(tx, w.chainId, above, new Set([...w.rows].filter(([, set]) => set.values.length > 0).map(([t]) => t)));
         for (const k of w.blocks) {
           await tx.run(
             `INSERT INTO block_hashes (chain_id, block_number, block_hash, parent_hash, block_time) VALUES (?, ?, ?, ?, ?)
@@ -269,9 +268,12 @@ export function createIndexStore(db: Db): IndexStore {
     async rollback(chainId, block) {
       await db.transaction(async (tx) => {
         const above = block ? block.blockNumber : -1;
+        // the derived tables lose what the deleted rows gave them (store/derived.ts)
+        const rederive = await prepareRollback(tx, chainId, above);
         for (const t of INDEXED_TABLES) {
           await tx.run(`DELETE FROM ${t} WHERE chain_id = ? AND block_number > ?`, [chainId, above]);
         }
+        await rederive();
         if (!block) {
           await tx.run("DELETE FROM checkpoints WHERE chain_id = ?", [chainId]);
           return;
@@ -317,46 +319,11 @@ export function createIndexStore(db: Db): IndexStore {
       });
     },
     async pendingBatches(chainId, limit, nowMs = Date.now()) {
-      const cols = `chain_id, block_number, log_index, contract, tx_hash, block_time, root, leaf_count, manifest_cid,
-                manifest_status, manifest_attempts, manifest_checked_at`;
-      const rows = await db.all<Record<string, unknown>>(
-        `SELECT ${cols} FROM evidence_batches WHERE chain_id = ? AND manifest_status = 'pending' ORDER BY block_number, log_index LIMIT ?`,
-        [chainId, limit],
-      );
-      if (rows.length < limit) {
-        rows.push(
-          ...(await db.all<Record<string, unknown>>(
-            `SELECT ${cols} FROM evidence_batches
-             WHERE chain_id = ? AND manifest_status = 'unavailable' AND (manifest_retry_at IS NULL OR manifest_retry_at <= ?)
-             ORDER BY block_number, log_index LIMIT ?`,
-            [chainId, nowMs, limit - rows.length],
-          )),
-        );
-      }
-      return rows.map((r) => ({
-        chainId: Number(r.chain_id),
-        blockNumber: Number(r.block_number),
-        logIndex: Number(r.log_index),
-        contract: String(r.contract),
-        txHash: String(r.tx_hash),
-        blockTime: Number(r.block_time),
-        root: String(r.root),
-        leafCount: Number(r.leaf_count),
-        manifestCid: String(r.manifest_cid),
-        manifestStatus: String(r.manifest_status),
-        manifestAttempts: Number(r.manifest_attempts),
-        manifestCheckedAt: r.manifest_checked_at === null ? null : Number(r.manifest_checked_at),
-      }));
+      return queuedBatches(db, "evidence_batches", chainId, limit, nowMs);
     },
     async recordManifest(batch, status, error, items, retryAt = null) {
       const ok = await db.transaction(async (tx) => {
-        const res = await tx.run(
-          `UPDATE evidence_batches SET manifest_status = ?, manifest_error = ?, manifest_attempts = manifest_attempts + 1,
-             manifest_checked_at = ?, manifest_retry_at = ?
-           WHERE chain_id = ? AND block_number = ? AND log_index = ? AND root = ? AND manifest_status <> 'valid'`,
-          [status, error, Math.floor(Date.now() / 1000), retryAt, batch.chainId, batch.blockNumber, batch.logIndex, batch.root],
-        );
-        if (res.changes === 0) return false;
+        if (!(await markManifest(tx, "evidence_batches", batch, status, error, retryAt))) return false;
         if (status === "valid") await insertRows(tx, "evidence_items", items);
         return true;
       });

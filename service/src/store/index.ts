@@ -12,6 +12,7 @@ export { createPostgresDb, dropPostgresSchema } from "./postgres";
 export { migrate, migrations } from "./migrations";
 export { refreshStatistics } from "./statistics";
 export { blockTimeAt } from "./block-time";
+export { rebuildDerived, CURRENT_HOLDER_SQL, DAY_SECONDS } from "./derived";
 export { SCHEMA, EVENT_TABLES, INDEXED_TABLES, writtenColumns, type IndexedTable } from "./schema";
 export { createIndexStore, insertRows, insertValues, toRowSet, type RowSet, type Checkpoint, type StoreRow } from "./index-store";
 

@@ -5,22 +5,11 @@
  */
 import type { Db, SqlValue } from "./db";
 import { insertRows, type StoreRow } from "./index-store";
+import { markManifest, queuedBatches, type QueuedBatch } from "./manifest-queue";
 
-/** A receipt batch whose manifest is still to be checked. */
-export interface PendingReceiptBatch {
-  chainId: number;
-  blockNumber: number;
-  logIndex: number;
-  contract: string;
-  txHash: string;
-  blockTime: number;
-  root: string;
+/** A receipt batch whose manifest is still to be checked: the shared queue's columns and its submitter. */
+export interface PendingReceiptBatch extends QueuedBatch {
   submitter: string;
-  leafCount: number;
-  manifestCid: string;
-  manifestStatus: string;
-  manifestAttempts: number;
-  manifestCheckedAt: number | null;
 }
 
 /** A licence grant as indexed. */
@@ -55,30 +44,12 @@ export interface ReceiptContext {
 const CHUNK = 500;
 const BEFORE = "(block_number < ? OR (block_number = ? AND log_index < ?))";
 
-/** Batches with manifest_status pending or unavailable, oldest first. */
-export async function pendingReceiptBatches(db: Db, chainId: number, limit: number): Promise<PendingReceiptBatch[]> {
-  const rows = await db.all<Record<string, unknown>>(
-    `SELECT chain_id, block_number, log_index, contract, tx_hash, block_time, root, submitter, leaf_count, manifest_cid,
-            manifest_status, manifest_attempts, manifest_checked_at
-     FROM receipt_batches WHERE chain_id = ? AND manifest_status IN ('pending', 'unavailable')
-     ORDER BY block_number, log_index LIMIT ?`,
-    [chainId, limit],
-  );
-  return rows.map((r) => ({
-    chainId: Number(r.chain_id),
-    blockNumber: Number(r.block_number),
-    logIndex: Number(r.log_index),
-    contract: String(r.contract),
-    txHash: String(r.tx_hash),
-    blockTime: Number(r.block_time),
-    root: String(r.root),
-    submitter: String(r.submitter),
-    leafCount: Number(r.leaf_count),
-    manifestCid: String(r.manifest_cid),
-    manifestStatus: String(r.manifest_status),
-    manifestAttempts: Number(r.manifest_attempts),
-    manifestCheckedAt: r.manifest_checked_at === null ? null : Number(r.manifest_checked_at),
-  }));
+/**
+ * Receipt batches to check: `pending` ones oldest first, then `unavailable` ones due again at `nowMs` (the retry
+ * queue evidence batches use, manifest-queue.ts): a missing receipt manifest never holds up the batches after it.
+ */
+export async function pendingReceiptBatches(db: Db, chainId: number, limit: number, nowMs = Date.now()): Promise<PendingReceiptBatch[]> {
+  return queuedBatches(db, "receipt_batches", chainId, limit, nowMs, ["submitter"], (base, r) => ({ ...base, submitter: String(r.submitter) }));
 }
 
 /** The licences named by `licenceIds` and the submitter's operator grants, as indexed before `batch`'s log. */
@@ -148,15 +119,11 @@ export async function recordReceiptManifest(
   error: string | null,
   receipts: readonly StoreRow[],
   violations: readonly StoreRow[],
+  /** For `unavailable`: when to try again (ms since the epoch, manifest-queue.ts `nextRetryAt`). */
+  retryAt: number | null = null,
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const res = await tx.run(
-      `UPDATE receipt_batches SET manifest_status = ?, manifest_error = ?, manifest_attempts = manifest_attempts + 1,
-         manifest_checked_at = ?
-       WHERE chain_id = ? AND block_number = ? AND log_index = ? AND root = ? AND manifest_status <> 'valid'`,
-      [status, error, Math.floor(Date.now() / 1000), batch.chainId, batch.blockNumber, batch.logIndex, batch.root],
-    );
-    if (res.changes === 0) return false;
+    if (!(await markManifest(tx, "receipt_batches", batch, status, error, retryAt))) return false;
     if (status === "valid") {
       await insertRows(tx, "receipts", receipts);
       await insertRows(tx, "receipt_violations", violations);

@@ -103,6 +103,11 @@ const byKey = <const C extends string>(...columns: C[]) => ({ on: [...columns, .
 const TX = { on: ["tx_hash"], since: 6 } as const;
 /** A version-1 index that migration 6 replaces with a key-ordered one. */
 const replaced = <const C extends string>(...columns: C[]) => ({ on: columns, since: 1, dropped: 6 }) as const;
+/**
+ * The reports' partial days (api/queries/day-totals.ts) read a time window in chunks ordered by time then key:
+ * added by migration 11 (on trades it replaces the version-1 block_time index, which it serves as well).
+ */
+const BY_TIME = { on: ["block_time", ...POSITION], since: 11 } as const;
 
 /** A table of indexed chain data: event columns first, rolled back on a reorg. */
 export interface EventTable<C extends readonly Column[] = readonly Column[], W extends Writer = Writer> {
@@ -250,6 +255,9 @@ export const SCHEMA = {
       exchange_key: byKey("exchange"),
       kind_key: byKey("kind"),
       tx: TX,
+      time_key: BY_TIME,
+      // an asset id's registrations in key order: the derived tables' "registration at or before" reads (migration 11)
+      asset_key: { on: ["asset_id", ...POSITION], since: 11 },
     },
   }),
   asset_parents: eventTable({
@@ -338,7 +346,8 @@ export const SCHEMA = {
       seller: replaced("seller"),
       buyer: replaced("buyer"),
       exchange: replaced("exchange", "block_time"),
-      time: ["block_time"],
+      time: { on: ["block_time"], since: 1, dropped: 11 },
+      time_key: BY_TIME,
       linked: ["linked_trade_id"],
       asset_key: byKey("asset_id"),
       seller_key: byKey("seller"),
@@ -362,7 +371,7 @@ export const SCHEMA = {
       bigint("end_time"),
       text("agreement_digest"),
     ],
-    indexes: { pledge: ["pledge_id"], asset: ["asset_id"], lender: ["lender"], holder_key: byKey("holder"), tx: TX },
+    indexes: { pledge: ["pledge_id"], asset: ["asset_id"], lender: ["lender"], holder_key: byKey("holder"), tx: TX, time_key: BY_TIME },
   }),
   pledge_status_changes: eventTable({
     since: 1,
@@ -413,6 +422,7 @@ export const SCHEMA = {
       asset_key: byKey("asset_id"),
       status: ["manifest_status"],
       tx: TX,
+      time_key: BY_TIME,
     },
   }),
   evidence_items: eventTable({
@@ -483,6 +493,8 @@ export const SCHEMA = {
       text("manifest_error", { nullable: true, later: true }),
       integer("manifest_attempts", { default: "0", later: true }),
       bigint("manifest_checked_at", { nullable: true, later: true }),
+      // when an unavailable manifest is due again (ms since the epoch; null: at once), as evidence_batches since 4
+      bigint("manifest_retry_at", { nullable: true, later: true, since: 9 }),
     ],
     indexes: { root: ["root"], submitter: ["submitter"], status: ["manifest_status"] },
   }),
@@ -595,6 +607,54 @@ export const SCHEMA = {
     indexes: { exchange: ["exchange", "block_number"] },
   }),
 
+  // Derived tables (store/derived.ts): kept by the store in the same transaction as each range's rows and each
+  // rollback, from the event tables alone, so that a reorg leaves them exactly as a rebuild would (`rebuildDerived`).
+
+  // the current holder of each asset's current registration (the latest holdings row after it, else the holder it
+  // was registered to), at the registration's position: `/v1/assets?holder=` reads a holder's page in key order
+  current_holders: storeTable({
+    since: 10,
+    columns: [integer("chain_id"), text("contract"), text("asset_id"), bigint("block_number"), integer("log_index"), text("holder")],
+    primaryKey: ["chain_id", "asset_id", "contract"],
+    indexes: { holder_key: ["holder", "chain_id", "block_number", "log_index"] },
+  }),
+  // trades per UTC day (block_time / 86400) and everything the price report filters or groups by, one row per
+  // distinct price: the report reads the days asked, not the trades. '' stands for none (kind: asset not indexed;
+  // destination: domestic; currency and price: not disclosed)
+  trade_days: storeTable({
+    since: 11,
+    columns: [
+      bigint("day"),
+      integer("chain_id"),
+      text("exchange"),
+      text("kind"),
+      text("right"),
+      text("venue"),
+      integer("cross_border"),
+      text("destination"),
+      text("currency"),
+      text("price"),
+      bigint("trades"),
+    ],
+    primaryKey: ["day", "chain_id", "exchange", "kind", "right", "venue", "cross_border", "destination", "currency", "price"],
+  }),
+  // the activity report's counters per UTC day, chain and exchange ('' for pledges, which name none)
+  activity_days: storeTable({
+    since: 11,
+    columns: [
+      bigint("day"),
+      integer("chain_id"),
+      text("exchange"),
+      bigint("registrations"),
+      bigint("trades"),
+      bigint("confidential_trades"),
+      bigint("pledges"),
+      bigint("evidence_batches"),
+      bigint("evidence_items"),
+    ],
+    primaryKey: ["day", "chain_id", "exchange"],
+  }),
+
   // any other log of a followed contract (AccessControl, ERC-721 Approval …), kept raw
   other_events: eventTable({
     since: 1,
@@ -613,6 +673,9 @@ export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   6: "indexes in each list's filter and key order; tx_hash for transaction search",
   7: "regulated use: processing receipts and violations, third-party assessments, cross-border trades",
   8: "consent_events: registration corrections, merchant moves, de-identification findings, consent cancellations",
+  9: "receipt manifests: the evidence manifests' retry queue (an unavailable one never holds up later batches)",
+  10: "current_holders: each asset's current holder kept at index time (assets by current holder, in key order)",
+  11: "trade_days, activity_days: per-day totals kept at index time; block_time indexes for the reports' partial days",
 };
 
 type Schema = typeof SCHEMA;

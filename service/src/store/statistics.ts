@@ -7,6 +7,9 @@
 import type { Db } from "./db";
 import { EVENT_TABLES } from "./schema";
 
+/** The derived tables (store/derived.ts): planned like the event tables they stand for. */
+const DERIVED_TABLES = ["current_holders", "trade_days", "activity_days"] as const;
+
 /** Rows SQLite's ANALYZE samples per index: enough for the planner's choices, bounded in time at any size. */
 const SQLITE_ANALYSIS_LIMIT = 4000;
 
@@ -17,7 +20,7 @@ export async function refreshStatistics(db: Db): Promise<void> {
     return;
   }
   // by name, so that only this store's schema (the search_path's) is analysed
-  await db.exec(`ANALYZE ${EVENT_TABLES.join(", ")}`);
+  await db.exec(`ANALYZE ${[...EVENT_TABLES, ...DERIVED_TABLES].join(", ")}`);
 }
 
 /** Counts rows written and refreshes the statistics when the index has grown by half since the last refresh. */

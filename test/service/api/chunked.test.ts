@@ -7,7 +7,7 @@ import { ApiError } from "../../../service/src/api/errors";
 import { forEachChunk } from "../../../service/src/api/queries/chunked";
 import { activity } from "../../../service/src/api/queries/activity";
 import { priceStats } from "../../../service/src/api/queries/stats";
-import { createSqliteDb, insertValues, migrate, type Db } from "../../../service/src/store";
+import { createSqliteDb, insertValues, migrate, rebuildDerived, type Db } from "../../../service/src/store";
 import { marketRows } from "../../helpers/synthetic-market";
 
 describe("Aggregate reports in chunks", function () {
@@ -19,6 +19,7 @@ describe("Aggregate reports in chunks", function () {
     await db.transaction(async (tx) => {
       for (const c of marketRows({ trades: 12_345, items: 0 })) await insertValues(tx, c.table, c.columns, c.values);
     });
+    await rebuildDerived(db);
   });
   after(async () => db.close());
 

@@ -5,7 +5,7 @@
 import { Wallet, keccak256, toUtf8Bytes } from "ethers";
 import { buildEvidenceTree, formatAssetId, formatRegistrationNumber, licenceIdOf, sha256Hex, tradeIdOf } from "../../../service/src/digest";
 import type { IndexerStatus } from "../../../service/src/api";
-import { createPostgresDb, createSqliteDb, dropPostgresSchema, insertRows, migrate, type Db, type SqlValue } from "../../../service/src/store";
+import { createPostgresDb, createSqliteDb, dropPostgresSchema, insertRows, migrate, rebuildDerived, type Db, type SqlValue } from "../../../service/src/store";
 
 export const CHAIN = 31337;
 /** 2026-01-01T00:00:00Z. */
@@ -175,6 +175,7 @@ export async function writeFixture(db: Db): Promise<void> {
   trade(39, T5, ASSET1, A.exA, A.m2, A.m1, "processing", "300000", "CNY", "on_exchange", null, L5);
 
   for (const [table, rows] of batches) await insertRows(db, table, rows);
+  await rebuildDerived(db); // rows written around the indexer's store: derive its tables once (store/derived.ts)
   await db.run(
     "INSERT INTO checkpoints (chain_id, block_number, block_hash, block_time, head_block, finalized_block, confirmations, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     [CHAIN, INDEXED_BLOCK, keccak256(toUtf8Bytes("block 40")), timeOf(INDEXED_BLOCK), HEAD, HEAD - CONFIRMATIONS, CONFIRMATIONS, Date.now()],

@@ -1,8 +1,10 @@
 /**
- * Asset queries: search, lookups, and each asset's derived current state (holder from the latest holding row,
+ * Asset queries: search, lookups, and each asset's derived current state (holder from the latest holding row, kept
+ * per asset at index time in current_holders for the holder filter,
  * frozen from the latest freeze row, pledged from the latest pledge-lock row, registration status and validity end
  * from the latest AssetStatusChanged row of lifecycle_events; "expired" against the indexed head's block time).
  */
+import { CURRENT_HOLDER_SQL } from "../../store/derived";
 import type { ColumnsOf, RowOf } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import { paginate, type Page, eventPositionKeys } from "../pagination";
@@ -70,8 +72,8 @@ export interface AssetFilters {
  */
 const AFTER_A = (alias: string): string => `(${alias}.block_number > a.block_number OR (${alias}.block_number = a.block_number AND ${alias}.log_index > a.log_index))`;
 
-/** Current holder of asset row `a`. */
-export const HOLDER_SQL = `COALESCE((SELECT h.to_address FROM holdings h WHERE h.chain_id = a.chain_id AND h.contract = a.contract AND h.asset_id = a.asset_id AND ${AFTER_A("h")} ORDER BY h.block_number DESC, h.log_index DESC LIMIT 1), a.holder)`;
+/** Current holder of asset row `a` (the latest holding row after it, else the registered holder: store/derived.ts). */
+export const HOLDER_SQL = CURRENT_HOLDER_SQL;
 const FROZEN_SQL = `COALESCE((SELECT f.frozen FROM freezes f WHERE f.chain_id = a.chain_id AND f.contract = a.contract AND f.asset_id = a.asset_id AND ${AFTER_A("f")} ORDER BY f.block_number DESC, f.log_index DESC LIMIT 1), 0)`;
 const PLEDGED_SQL = `COALESCE((SELECT p.pledged FROM pledge_locks p WHERE p.chain_id = a.chain_id AND p.contract = a.contract AND p.asset_id = a.asset_id AND ${AFTER_A("p")} ORDER BY p.block_number DESC, p.log_index DESC LIMIT 1), 0)`;
 /** Only the latest registration of an asset id in a registry (an earlier one was cancelled). */
@@ -85,10 +87,22 @@ const VALID_UNTIL_SQL = `COALESCE(${LATEST_STATUS("valid_until")}, 0)`;
 /** The indexed head's block time: "now" for the validity check, so that the answer follows the chain's clock. */
 const HEAD_TIME_SQL = `COALESCE((SELECT c.block_time FROM checkpoints c WHERE c.chain_id = a.chain_id), 0)`;
 
-const SELECT = `SELECT * FROM (SELECT ${eventCols("a")}, a.asset_id, a.holder, a.exchange, a.exchange_code, a.sequence, a.kind,
-  a.source, a.level, a.metadata_digest, a.metadata_cid, a.consent_digest, a.registration_number,
-  ${HOLDER_SQL} AS current_holder, ${FROZEN_SQL} AS frozen, ${PLEDGED_SQL} AS pledged,
-  ${REG_STATUS_SQL} AS reg_status, ${VALID_UNTIL_SQL} AS valid_until, ${HEAD_TIME_SQL} AS head_time FROM assets a WHERE ${CURRENT_SQL}) x`;
+const ASSET_COLUMNS = `a.asset_id, a.holder, a.exchange, a.exchange_code, a.sequence, a.kind,
+  a.source, a.level, a.metadata_digest, a.metadata_cid, a.consent_digest, a.registration_number`;
+const DERIVED_STATE = `${FROZEN_SQL} AS frozen, ${PLEDGED_SQL} AS pledged,
+  ${REG_STATUS_SQL} AS reg_status, ${VALID_UNTIL_SQL} AS valid_until, ${HEAD_TIME_SQL} AS head_time`;
+
+const SELECT = `SELECT * FROM (SELECT ${eventCols("a")}, ${ASSET_COLUMNS},
+  ${HOLDER_SQL} AS current_holder, ${DERIVED_STATE} FROM assets a WHERE ${CURRENT_SQL}) x`;
+
+/**
+ * The current registrations read through `current_holders` (kept at index time, store/derived.ts): filtered by the
+ * holder, its index (holder, chain, block, log) hands a holder's page over in key order. Its rows are the current
+ * registrations only, with their position, so the key columns come from it.
+ */
+const SELECT_BY_HOLDER = `SELECT * FROM (SELECT c.chain_id, a.contract, c.block_number, c.log_index, a.tx_hash, a.block_time, ${ASSET_COLUMNS},
+  c.holder AS current_holder, ${DERIVED_STATE} FROM current_holders c
+  JOIN assets a ON a.chain_id = c.chain_id AND a.block_number = c.block_number AND a.log_index = c.log_index) x`;
 
 type AssetRow = RowOf<
   "assets",
@@ -185,14 +199,11 @@ export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityC
 
   eq("x.source", f.source);
   eq("x.level", f.level);
-  if (f.kind !== undefined && f.exchange !== undefined) eq("x.kind", f.kind);
   eq("x.chain_id", f.chainId);
-  eq("x.current_holder", f.holder);
-  if (f.holder !== undefined) {
-    // lets the planner use holdings_to before evaluating the current holder
-    where.push("x.asset_id IN (SELECT asset_id FROM holdings WHERE to_address = ?)");
-    params.push(f.holder);
-  }
+  const byHolder = f.holder !== undefined;
+  // the first of holder, exchange, kind leads the read by its key-ordered index (`fixed` below); the others filter
+  if (byHolder) eq("x.exchange", f.exchange);
+  if (byHolder || f.exchange !== undefined) eq("x.kind", f.kind);
   const inForce = "x.reg_status = 'registered' AND (x.valid_until = 0 OR x.valid_until > x.head_time)";
   // frozen and pledged assets are few: start from the rows that made them so
   if (f.status === "frozen") where.push(`x.frozen = 1 AND ${inForce}`, "x.asset_id IN (SELECT asset_id FROM freezes WHERE frozen = 1)");
@@ -211,7 +222,7 @@ export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityC
   }
   const page = await paginate<AssetRow, AssetRow>({
     db,
-    select: SELECT,
+    select: byHolder ? SELECT_BY_HOLDER : SELECT,
     where,
     params,
     keys: eventPositionKeys("x"),
@@ -219,8 +230,15 @@ export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityC
     limit: f.limit,
     cursor: f.cursor,
     map: (r) => r,
-    // exchange, else kind, leads the read by its key-ordered index (pagination.ts `fixed`)
-    fixed: f.exchange !== undefined ? [{ sql: "x.exchange", value: f.exchange }] : f.kind !== undefined ? [{ sql: "x.kind", value: f.kind }] : [],
+    // holder, else exchange, else kind, leads the read by its key-ordered index (pagination.ts `fixed`)
+    fixed:
+      f.holder !== undefined
+        ? [{ sql: "x.current_holder", value: f.holder }]
+        : f.exchange !== undefined
+          ? [{ sql: "x.exchange", value: f.exchange }]
+          : f.kind !== undefined
+            ? [{ sql: "x.kind", value: f.kind }]
+            : [],
   });
   return { ...page, items: await withParents(db, page.items, isFinal) };
 }

@@ -21,18 +21,23 @@ export interface ChunkedRead {
   params: SqlValue[];
   /** Give up after this many ms (default: the request time limit). */
   limitMs?: number;
+  /**
+   * Order the chunks by the alias's block_time first (for a time window: the `<table>_time_key` index on
+   * (block_time, chain, block, log) then hands each chunk over in order). Default: by the key alone.
+   */
+  byTime?: boolean;
 }
 
-type Keyed = { chain_id: number | string; block_number: number | string; log_index: number | string };
+type Keyed = { chain_id: number | string; block_number: number | string; log_index: number | string; block_time?: number | string };
 
 /** Calls `each` with successive chunks of the rows, in key order. */
 export async function forEachChunk<R extends Keyed>(db: ReadDb, p: ChunkedRead, each: (rows: R[]) => void): Promise<void> {
   const a = p.alias;
-  const order = `${a}.chain_id, ${a}.block_number, ${a}.log_index`;
+  const order = `${p.byTime ? `${a}.block_time, ` : ""}${a}.chain_id, ${a}.block_number, ${a}.log_index`;
   const deadline = Date.now() + (p.limitMs ?? DEFAULT_REQUEST_TIME_LIMIT_MS);
   let after: SqlValue[] | undefined;
   for (;;) {
-    const where = [...p.where, ...(after ? [`(${order}) > (?, ?, ?)`] : [])];
+    const where = [...p.where, ...(after ? [`(${order}) > (${after.map(() => "?").join(", ")})`] : [])];
     const rows = await db.all<R>(
       `${p.select}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ${CHUNK}`,
       [...p.params, ...(after ?? [])],
@@ -40,7 +45,7 @@ export async function forEachChunk<R extends Keyed>(db: ReadDb, p: ChunkedRead, 
     each(rows);
     if (rows.length < CHUNK) return;
     const last = rows[rows.length - 1] as R;
-    after = [Number(last.chain_id), Number(last.block_number), Number(last.log_index)];
+    after = [...(p.byTime ? [Number(last.block_time)] : []), Number(last.chain_id), Number(last.block_number), Number(last.log_index)];
     await new Promise((resolve) => setImmediate(resolve));
     if (Date.now() > deadline) throw new ApiError(503, "timeout", "the report reads more rows than the server's time limit allows; narrow it with from/to or a filter");
   }

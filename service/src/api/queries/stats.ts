@@ -3,11 +3,11 @@
  * uint128 decimal strings and are computed with BigInt; quartiles are exact decimals. Confidential-price trades
  * are counted but never priced.
  */
-import type { ColumnsOf } from "../../store/schema";
+import { DAY_SECONDS, TRADE_KIND_SQL, UNPRICED_SQL } from "../../store/derived";
 import type { ReadDb, SqlValue } from "../types";
 import { spellings } from "../validation";
 import { forEachChunk } from "./chunked";
-import { bool } from "./rows";
+import { splitWindow } from "./day-totals";
 
 /** Grouping of {@link priceStats}; `destination` groups cross-border trades by jurisdiction ("domestic" for the rest). */
 export type GroupBy = "kind" | "exchange" | "period" | "destination";
@@ -60,14 +60,18 @@ export interface StatsFilters {
  * exact: the result is a decimal string that may end in .25, .5 or .75.
  */
 export function quartile(sorted: readonly bigint[], k: 0 | 1 | 2 | 3 | 4): string {
-  const n = sorted.length;
+  return quartileAt(sorted.length, (i) => sorted[i] as bigint, k);
+}
+
+/** {@link quartile} of `n` sorted values given by rank (`valueAt(0)` the smallest). */
+export function quartileAt(n: number, valueAt: (rank: number) => bigint, k: 0 | 1 | 2 | 3 | 4): string {
   if (n === 0) throw new Error("no values");
   const pos4 = (n - 1) * k; // position times 4
   const lo = Math.floor(pos4 / 4);
   const frac = pos4 % 4; // in quarters
-  const a = sorted[lo] as bigint;
+  const a = valueAt(lo);
   if (frac === 0) return a.toString();
-  const b = sorted[lo + 1] as bigint;
+  const b = valueAt(lo + 1);
   const scaled = a * 4n + (b - a) * BigInt(frac); // value * 4
   return quarters(scaled);
 }
@@ -108,87 +112,150 @@ export function periodLabel(t: number, period: Period): string {
   }
 }
 
-/** A trade's columns and its asset's kind (null when the asset is not indexed: LEFT JOIN). */
-type StatRow = ColumnsOf<"trades", "price" | "currency" | "confidential" | "block_time" | "exchange"> & { kind: string | null; destination: string | null };
+/** A bucket of trades: a row of trade_days, or one trade of a partial day (`trades` 1). */
+interface TradeBucket {
+  day: number;
+  exchange: string;
+  kind: string;
+  cross_border: number;
+  destination: string;
+  /** '' when the price is not disclosed. */
+  currency: string;
+  price: string;
+  trades: number;
+}
 
-/** Computes the statistics, groups in ascending label order. */
+/** Distinct prices of one currency with how many trades had each. */
+type PriceCounts = Map<string, number>;
+
+/**
+ * Computes the statistics, groups in ascending label order: the window's whole days from the per-day totals
+ * (trade_days, kept at index time), its partial days from the trades themselves (day-totals.ts). A trade's kind is
+ * its asset's kind as registered at or before the trade.
+ */
 export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStats[]> {
-  const where: string[] = [];
-  const params: SqlValue[] = [];
-  const add = (sql: string, v: SqlValue | undefined): void => {
-    if (v === undefined) return;
-    where.push(sql);
-    params.push(v);
-  };
-  add("t.block_time >= ?", f.from);
-  add("t.block_time < ?", f.to);
-  const both = (sql: string, v: string | undefined): void => {
-    if (v === undefined) return;
-    where.push(sql);
-    params.push(...spellings(v));
-  };
-  both('t."right" IN (?, ?)', f.right);
-  both("t.venue IN (?, ?)", f.venue);
-  add("t.exchange = ?", f.exchange);
-  add("t.chain_id = ?", f.chainId);
-  add("a.kind = ?", f.kind);
-  const scope = f.scope ?? "domestic";
-  if (scope === "domestic") where.push("x.trade_id IS NULL");
-  if (scope === "cross-border") where.push("x.trade_id IS NOT NULL");
-  const groups = new Map<string, { total: number; confidential: number; prices: Map<string, bigint[]> }>();
-  const fold = (r: StatRow): void => {
+  const groups = new Map<string, { total: number; confidential: number; prices: Map<string, PriceCounts> }>();
+  const fold = (r: TradeBucket): void => {
+    const n = Number(r.trades);
     const key =
       f.groupBy === "kind"
-        ? (r.kind ?? "unknown")
+        ? r.kind === "" ? "unknown" : r.kind
         : f.groupBy === "exchange"
           ? r.exchange
           : f.groupBy === "destination"
-            ? (r.destination ?? "domestic")
-            : periodLabel(Number(r.block_time), f.period ?? "month");
+            ? (Number(r.cross_border) === 1 ? r.destination : "domestic")
+            : periodLabel(Number(r.day) * DAY_SECONDS, f.period ?? "month");
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { total: 0, confidential: 0, prices: new Map() }));
-    g.total++;
-    if (bool(r.confidential) || r.price === null || r.currency === null) {
-      g.confidential++;
+    g.total += n;
+    if (r.currency === "") {
+      g.confidential += n;
       return;
     }
-    const list = g.prices.get(r.currency) ?? [];
-    list.push(BigInt(r.price));
-    g.prices.set(r.currency, list);
+    let counts = g.prices.get(r.currency);
+    if (!counts) g.prices.set(r.currency, (counts = new Map()));
+    counts.set(r.price, (counts.get(r.price) ?? 0) + n);
   };
-  // every trade of the window: in chunks, so that the process stays responsive and the time limit holds (chunked.ts)
-  await forEachChunk<StatRow & { chain_id: number; block_number: number; log_index: number }>(
-    db,
-    {
-      select: `SELECT t.chain_id, t.block_number, t.log_index, t.price, t.currency, t.confidential, t.block_time, t.exchange,
-       a.kind, x.destination FROM trades t LEFT JOIN assets a ON a.chain_id = t.chain_id AND a.asset_id = t.asset_id
-       LEFT JOIN cross_border_trades x ON x.chain_id = t.chain_id AND x.contract = t.contract AND x.trade_id = t.trade_id`,
-      alias: "t",
-      where,
-      params,
-    },
-    (rows) => rows.forEach(fold),
-  );
+  const window = splitWindow(f.from, f.to);
+  if (window.days) {
+    const c = filters(f, { right: 'd."right"', venue: "d.venue", exchange: "d.exchange", chainId: "d.chain_id", kind: "d.kind", crossBorder: "d.cross_border" });
+    const where = [...window.days.where, ...c.where];
+    const rows = await db.all<TradeBucket>(
+      `SELECT d.day, d.exchange, d.kind, d.cross_border, d.destination, d.currency, d.price, d.trades FROM trade_days d
+       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`,
+      [...window.days.params, ...c.params],
+    );
+    rows.forEach(fold);
+  }
+  for (const edge of window.edges) {
+    const c = filters(f, { right: 'k."right"', venue: "k.venue", exchange: "k.exchange", chainId: "k.chain_id", kind: "k.kind", crossBorder: "k.cross_border" });
+    // every trade of the partial day, in time-ordered chunks (chunked.ts), as a bucket of one
+    await forEachChunk<TradeBucket & { chain_id: number; block_number: number; log_index: number; block_time: number }>(
+      db,
+      {
+        select: `SELECT * FROM (SELECT t.chain_id, t.block_number, t.log_index, t.block_time, t.exchange, t."right", t.venue,
+          t.block_time / ${DAY_SECONDS} AS day, ${TRADE_KIND_SQL} AS kind,
+          CASE WHEN x.trade_id IS NULL THEN 0 ELSE 1 END AS cross_border, COALESCE(x.destination, '') AS destination,
+          CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.currency END AS currency, CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.price END AS price,
+          1 AS trades
+          FROM trades t LEFT JOIN cross_border_trades x ON x.chain_id = t.chain_id AND x.contract = t.contract AND x.trade_id = t.trade_id
+          WHERE t.block_time >= ? AND t.block_time < ?) k`,
+        alias: "k",
+        where: c.where,
+        params: [edge.from, edge.to, ...c.params],
+        byTime: true,
+      },
+      (rows) => rows.forEach(fold),
+    );
+  }
   return [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([group, g]) => ({
       group,
       tradeCount: g.total,
       confidentialCount: g.confidential,
-      currencies: [...g.prices.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([currency, values]) => {
-          const sorted = [...values].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-          return {
-            currency,
-            count: sorted.length,
-            volume: sorted.reduce((s, v) => s + v, 0n).toString(),
-            min: quartile(sorted, 0),
-            q1: quartile(sorted, 1),
-            median: quartile(sorted, 2),
-            q3: quartile(sorted, 3),
-            max: quartile(sorted, 4),
-          };
-        }),
+      currencies: [...g.prices.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, counts]) => currencyStats(currency, counts)),
     }));
+}
+
+/** The statistics of one currency's prices (distinct values with their counts). */
+function currencyStats(currency: string, counts: PriceCounts): CurrencyStats {
+  const values = [...counts.entries()].map(([p, n]) => ({ v: BigInt(p), n })).sort((x, y) => (x.v < y.v ? -1 : x.v > y.v ? 1 : 0));
+  // cumulative counts: the value of rank r is the first whose cumulative count exceeds r
+  const upTo: number[] = [];
+  let n = 0;
+  let volume = 0n;
+  for (const x of values) {
+    n += x.n;
+    upTo.push(n);
+    volume += x.v * BigInt(x.n);
+  }
+  const valueAt = (rank: number): bigint => {
+    let lo = 0;
+    let hi = upTo.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((upTo[mid] as number) > rank) hi = mid;
+      else lo = mid + 1;
+    }
+    return (values[lo] as { v: bigint }).v;
+  };
+  return {
+    currency,
+    count: n,
+    volume: volume.toString(),
+    min: quartileAt(n, valueAt, 0),
+    q1: quartileAt(n, valueAt, 1),
+    median: quartileAt(n, valueAt, 2),
+    q3: quartileAt(n, valueAt, 3),
+    max: quartileAt(n, valueAt, 4),
+  };
+}
+
+/** The report's filters as conditions on the given columns. */
+function filters(
+  f: StatsFilters,
+  col: { right: string; venue: string; exchange: string; chainId: string; kind: string; crossBorder: string },
+): { where: string[]; params: SqlValue[] } {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  const both = (sql: string, v: string | undefined): void => {
+    if (v === undefined) return;
+    where.push(`${sql} IN (?, ?)`);
+    params.push(...spellings(v));
+  };
+  const eq = (sql: string, v: SqlValue | undefined): void => {
+    if (v === undefined) return;
+    where.push(`${sql} = ?`);
+    params.push(v);
+  };
+  both(col.right, f.right);
+  both(col.venue, f.venue);
+  eq(col.exchange, f.exchange);
+  eq(col.chainId, f.chainId);
+  eq(col.kind, f.kind);
+  const scope = f.scope ?? "domestic";
+  if (scope === "domestic") where.push(`${col.crossBorder} = 0`);
+  if (scope === "cross-border") where.push(`${col.crossBorder} = 1`);
+  return { where, params };
 }
