@@ -17,7 +17,7 @@
  * - The derived tables the indexer's store keeps with each range (current holders, per-day totals) are built once
  *   after the indexes with the store's `rebuildDerived`.
  *
- * Standalone (times a fill and drops it):
+ * Standalone (times a fill, appends its figures to bench/results/api-fill.json, drops the store):
  *   nice -n 10 node -r ts-node/register/transpile-only bench/api/fill.ts --items 10000000 --backend sqlite|postgres [--workers 2] [--keep]
  */
 import fs from "node:fs";
@@ -388,7 +388,12 @@ async function main(): Promise<void> {
       sampleFile: path.join(os.tmpdir(), `shuquan-bench-fill-sample-${backend}-${items}.txt`), sampleSize: 20_000,
       ...(backend === "postgres" ? { pg: { url: pgUrl, schema } } : {}), log,
     });
-    process.stdout.write(JSON.stringify({ backend, items, loadBefore: load, loadAfter: os.loadavg().map((x) => x.toFixed(2)), ...r }) + "\n");
+    const record = { backend, items, at: new Date().toISOString(), loadBefore: load, loadAfter: os.loadavg().map((x) => x.toFixed(2)), ...r };
+    process.stdout.write(JSON.stringify(record) + "\n");
+    // standalone fills are kept beside the API figures (bench/results/api-fill.json, newest last)
+    const file = path.resolve(__dirname, "../results/api-fill.json");
+    const prior = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as { fills: unknown[] }).fills : [];
+    fs.writeFileSync(file, JSON.stringify({ fills: [...prior, record] }, null, 2) + "\n");
   } finally {
     await db.close();
     if (!process.argv.includes("--keep")) {
