@@ -1,8 +1,8 @@
 /**
  * The fair floor of the evidence lookup (issue 10): a bare node:http handler doing the same indexed read the API's lean
- * path does — the item's rows by digest (with the stored proof), each batch by its key — and answering JSON, with no
- * framework, validation, metrics or envelope. The API's lookup is measured beside it in the same run.
- * Prints `LISTENING <port>`; exits on SIGTERM.
+ * path does — the item's rows by digest (with the stored proof), each batch by its key from an in-memory cache, as
+ * the lean path keeps them — and answering JSON, with no framework, validation, metrics or envelope. The API's lookup
+ * is measured beside it in the same run. Prints `LISTENING <port>`; exits on SIGTERM.
  *
  * env: BENCH_BACKEND sqlite|postgres, BENCH_SQLITE_FILE, BENCH_PG_URL, BENCH_PG_SCHEMA
  */
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     process.env.BENCH_BACKEND === "postgres"
       ? await createPostgresDb(process.env.BENCH_PG_URL!, { schema: process.env.BENCH_PG_SCHEMA })
       : createSqliteDb(process.env.BENCH_SQLITE_FILE!, { readonly: true });
+  const batches = new Map<string, Record<string, unknown>>();
   const server = http.createServer((req, res) => {
     const digest = (req.url ?? "").slice("/v1/evidence/items/".length).toLowerCase();
     void (async () => {
@@ -24,9 +25,15 @@ async function main(): Promise<void> {
       );
       const out = [];
       for (const r of rows) {
-        const b = await db.get<Record<string, unknown>>("SELECT root, manifest_status, tx_hash, block_time FROM evidence_batches WHERE chain_id = ? AND block_number = ? AND log_index = ?", [
-          Number(r.chain_id), Number(r.block_number), Number(r.log_index),
-        ]);
+        // the batch from an in-memory cache, as the API's lean path has it: the floor does the same one read per lookup
+        const key = `${String(r.chain_id)}:${String(r.block_number)}:${String(r.log_index)}`;
+        let b = batches.get(key);
+        if (!b) {
+          b = await db.get<Record<string, unknown>>("SELECT root, manifest_status, tx_hash, block_time FROM evidence_batches WHERE chain_id = ? AND block_number = ? AND log_index = ?", [
+            Number(r.chain_id), Number(r.block_number), Number(r.log_index),
+          ]);
+          if (b) batches.set(key, b);
+        }
         out.push({ ...r, batch: b });
       }
       const body = JSON.stringify(out.length ? { data: out } : { error: "not found" });
