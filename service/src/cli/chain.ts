@@ -73,7 +73,9 @@ export async function loadDeploymentFor(chainId: number, file: string | undefine
 
 /** A JSON-RPC provider that fails fast with a clear message when the node is unreachable. */
 export async function connect(rpcUrl: string): Promise<{ provider: JsonRpcProvider; chainId: number }> {
-  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: false, batchMaxCount: 1 });
+  // cacheTimeout -1: ethers reuses an identical call's answer for 250 ms by default, so a command sending two
+  // transactions from one key in quick succession (onboard, then openAccount) got the first one's pending nonce again.
+  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: false, batchMaxCount: 1, cacheTimeout: -1 });
   try {
     const net = await Promise.race([
       provider.getNetwork(),
