@@ -42,9 +42,10 @@ export const L = {
   transfer: (from: string, to: string, assetId: bigint) => encodeLog("DataAssetRegistry", ADDR.registry, "Transfer", [from, to, assetId]),
   holdingTransferred: (assetId: bigint, from: string, to: string, tradeId: bigint) =>
     encodeLog("DataAssetRegistry", ADDR.registry, "HoldingTransferred", [assetId, from, to, tradeId]),
-  trade: (tradeId: bigint, assetId: bigint, ex: string, seller: string, buyer: string, price: bigint) =>
+  /** `linked`: the trade this one links to (0: none). */
+  trade: (tradeId: bigint, assetId: bigint, ex: string, seller: string, buyer: string, price: bigint, linked = 0n) =>
     encodeLog("TradeRecorder", ADDR.trades, "TradeRecorded", [
-      tradeId, assetId, ex, seller, buyer, 0, ZERO, price, "0x434e59", ZERO, word(`contract:${tradeId}`), 0, 0n,
+      tradeId, assetId, ex, seller, buyer, 0, ZERO, price, "0x434e59", ZERO, word(`contract:${tradeId}`), 0, linked,
     ]),
   anchored: (root: string, ex: string, leafCount: number, cid: string, assetId = 0n) =>
     encodeLog("EvidenceAnchor", ADDR.evidence, "EvidenceAnchored", [root, ex, assetId, leafCount, cid]),

@@ -1,6 +1,7 @@
 /**
  * Derived tables: answers the API would otherwise compute from whole tables, kept at index time (store/schema.ts):
- * `current_holders` (each asset's current holder) and the per-day totals `trade_days` and `activity_days`.
+ * `current_holders` (each asset's current holder), `linked_trades` (the trades with a link either way) and the per-day
+ * totals `trade_days` and `activity_days`.
  *
  * Why they stay exactly right under a reorg. The event tables are append-only and a rollback deletes every row above
  * the common ancestor; a mutable column would not be rolled back by that. So nothing here is updated in place from
@@ -12,10 +13,14 @@
  *   totals return exactly to what they were before those rows came.
  * - A current holder is recomputed from the event tables (the latest registration, the latest holdings row after it)
  *   for every asset whose rows a range added or a rollback removed: after a rollback, from the rows that remain.
+ * - A trade is linked while its own link is set or another trade's names it: a range only adds links, so it adds its
+ *   linked trades and the trades they name; a rollback drops the deleted trades' rows and recomputes, from the rows
+ *   that remain, the trades the deleted ones named.
  * The maintenance runs in the transaction of the range or rollback, so readers see rows and totals move together.
  * Rows written around the store (the benchmark's bulk fill, test fixtures) are derived once with {@link rebuildDerived}.
  */
 import type { Db, SqlValue } from "./db";
+import { LINKED_TRADE_SQL, LINKED_TRADES_FILL } from "./schema";
 
 /** Seconds in a UTC day: a row's day is `block_time / 86400` (integer division; block times are positive). */
 export const DAY_SECONDS = 86_400;
@@ -23,6 +28,7 @@ export const DAY_SECONDS = 86_400;
 /** The event tables each derived table is computed from. */
 const SOURCES = {
   holders: ["assets", "holdings"],
+  links: ["trades"],
   trades: ["trades", "cross_border_trades", "assets"],
   activity: ["assets", "trades", "pledges", "evidence_batches"],
 } as const;
@@ -64,6 +70,47 @@ async function refreshHolders(tx: Db, chainId: number, ids: { sql: string; param
      SELECT a.chain_id, a.contract, a.asset_id, a.block_number, a.log_index, ${CURRENT_HOLDER_SQL}
      FROM assets a WHERE a.chain_id = ? AND a.asset_id IN (${ids.sql}) AND ${LATEST_REGISTRATION}`,
     [chainId, ...ids.params],
+  );
+}
+
+/**
+ * Adds the linked trades a range brings: its trades with a link of their own or named by a trade (of any range), and
+ * the trades (of any chain) its trades name. A range only adds links, so a trade once linked stays so until a
+ * rollback ({@link prepareRollback}).
+ */
+async function addLinks(tx: Db, chainId: number, above: number): Promise<void> {
+  await tx.run(
+    `INSERT INTO linked_trades (chain_id, block_number, log_index, trade_id)
+     SELECT t.chain_id, t.block_number, t.log_index, t.trade_id FROM trades t WHERE t.chain_id = ? AND t.block_number > ? AND ${LINKED_TRADE_SQL}
+     ON CONFLICT (chain_id, block_number, log_index) DO NOTHING`,
+    [chainId, above],
+  );
+  await tx.run(
+    `INSERT INTO linked_trades (chain_id, block_number, log_index, trade_id)
+     SELECT t.chain_id, t.block_number, t.log_index, t.trade_id FROM trades t WHERE t.trade_id IN (
+       SELECT n.linked_trade_id FROM trades n WHERE n.chain_id = ? AND n.block_number > ? AND n.linked_trade_id IS NOT NULL)
+     ON CONFLICT (chain_id, block_number, log_index) DO NOTHING`,
+    [chainId, above],
+  );
+}
+
+/** The trade ids named by the links of the trades of `chainId` above `above`. */
+async function linkTargetsAbove(tx: Db, chainId: number, above: number): Promise<string[]> {
+  const rows = await tx.all<{ id: string }>(
+    `SELECT DISTINCT linked_trade_id AS id FROM trades WHERE chain_id = ? AND block_number > ? AND linked_trade_id IS NOT NULL`,
+    [chainId, above],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Recomputes whether the trades with the given ids are linked, from the trades that remain. */
+async function refreshLinks(tx: Db, ids: readonly string[]): Promise<void> {
+  const list = ids.map(() => "?").join(", ");
+  await tx.run(`DELETE FROM linked_trades WHERE trade_id IN (${list})`, [...ids]);
+  await tx.run(
+    `INSERT INTO linked_trades (chain_id, block_number, log_index, trade_id)
+     SELECT t.chain_id, t.block_number, t.log_index, t.trade_id FROM trades t WHERE t.trade_id IN (${list}) AND ${LINKED_TRADE_SQL}`,
+    [...ids],
   );
 }
 
@@ -130,9 +177,9 @@ async function addActivityDays(tx: Db, chainId: number | null, above: number, si
 }
 
 /** Which derived tables a set of written tables moves. */
-function moved(tables: ReadonlySet<string>): { holders: boolean; trades: boolean; activity: boolean } {
+function moved(tables: ReadonlySet<string>): { holders: boolean; links: boolean; trades: boolean; activity: boolean } {
   const any = (list: readonly string[]): boolean => list.some((t) => tables.has(t));
-  return { holders: any(SOURCES.holders), trades: any(SOURCES.trades.slice(0, 2)), activity: any(SOURCES.activity) };
+  return { holders: any(SOURCES.holders), links: any(SOURCES.links), trades: any(SOURCES.trades.slice(0, 2)), activity: any(SOURCES.activity) };
 }
 
 /**
@@ -142,6 +189,7 @@ function moved(tables: ReadonlySet<string>): { holders: boolean; trades: boolean
 export async function deriveRange(tx: Db, chainId: number, above: number, tables: ReadonlySet<string>): Promise<void> {
   const m = moved(tables);
   if (m.holders) await refreshHolders(tx, chainId, touchedAssetsSql(chainId, above));
+  if (m.links) await addLinks(tx, chainId, above);
   if (m.trades) await addTradeDays(tx, rowsAbove("t", chainId, above), 1);
   if (m.activity) await addActivityDays(tx, chainId, above, 1);
 }
@@ -158,11 +206,14 @@ export async function prepareRollback(tx: Db, chainId: number, above: number): P
   await tx.run(`DELETE FROM activity_days WHERE ${ACTIVITY_COUNTERS.map((c) => `${c} = 0`).join(" AND ")}`);
   const touched = touchedAssetsSql(chainId, above);
   const ids = (await tx.all<{ asset_id: string }>(touched.sql, touched.params)).map((r) => r.asset_id);
+  const named = await linkTargetsAbove(tx, chainId, above);
+  await tx.run("DELETE FROM linked_trades WHERE chain_id = ? AND block_number > ?", [chainId, above]);
   return async () => {
     for (let i = 0; i < ids.length; i += 500) {
       const part = ids.slice(i, i + 500);
       await refreshHolders(tx, chainId, { sql: part.map(() => "?").join(", "), params: part });
     }
+    for (let i = 0; i < named.length; i += 500) await refreshLinks(tx, named.slice(i, i + 500));
   };
 }
 
@@ -177,6 +228,8 @@ export async function rebuildDerived(db: Db): Promise<void> {
       `INSERT INTO current_holders (chain_id, contract, asset_id, block_number, log_index, holder)
        SELECT a.chain_id, a.contract, a.asset_id, a.block_number, a.log_index, ${CURRENT_HOLDER_SQL} FROM assets a WHERE ${LATEST_REGISTRATION}`,
     );
+    await tx.run("DELETE FROM linked_trades");
+    await tx.run(LINKED_TRADES_FILL);
     await tx.run("DELETE FROM trade_days");
     await addTradeDays(tx, rowsAbove("t", null, -1), 1);
     await tx.run("DELETE FROM activity_days");

@@ -74,6 +74,7 @@ export function migrationStatements(version: number, dialect: Dialect): string[]
       }
       if (indexDropped(index) === version) out.push(`DROP INDEX IF EXISTS ${name}_${suffix}`);
     }
+    if (table.since === version && table.kind === "store" && table.fill) out.push(table.fill);
   }
   return out;
 }

@@ -144,6 +144,8 @@ function requests(): string[] {
     "/v1/trades?venue=off-exchange",
     "/v1/trades?right=processing",
     "/v1/trades?linked=true",
+    `/v1/trades?linked=true&exchange=${x}`,
+    `/v1/trades?linked=true&party=${m}`,
     `/v1/trades/${syntheticTradeId(99)}`,
     "/v1/pledges",
     `/v1/pledges?asset=${hot}`,

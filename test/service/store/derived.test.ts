@@ -1,24 +1,25 @@
 /**
  * The derived tables (store/derived.ts) the store keeps beside each range and rollback — current_holders,
- * trade_days, activity_days — stay exactly what a rebuild from the event tables gives, through reorgs that move a
- * holder back and drop trades, and equal to a clean index of the final chain; the API's holder filter answers
- * from them.
+ * linked_trades, trade_days, activity_days — stay exactly what a rebuild from the event tables gives, through reorgs that move a
+ * holder back and drop trades or links, and equal to a clean index of the final chain; the API's holder and linked
+ * filters answer from them, and the migration that adds linked_trades fills it from the trades already indexed.
  */
 import { expect } from "chai";
 import request from "supertest";
 import { createApi } from "../../../service/src/api";
 import { createIndexer, type ChainParams } from "../../../service/src/indexer";
 import { createSilentLogger } from "../../../service/src/logger";
-import { rebuildDerived, type Db } from "../../../service/src/store";
+import { migrate, rebuildDerived, type Db } from "../../../service/src/store";
 import { BACKENDS, type OpenedDb } from "../../helpers/backends";
 import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
 import { CONTRACTS, L, account, mineScenario, word } from "../../helpers/fake-scenario";
 import { quietLogger } from "../api/fixture";
 
 const common = { logger: createSilentLogger() };
-const DERIVED = ["current_holders", "trade_days", "activity_days"] as const;
+const DERIVED = ["current_holders", "linked_trades", "trade_days", "activity_days"] as const;
 const ORDER: Record<(typeof DERIVED)[number], string> = {
   current_holders: "chain_id, asset_id, contract",
+  linked_trades: "chain_id, block_number, log_index",
   trade_days: 'day, chain_id, exchange, kind, "right", venue, cross_border, destination, currency, price',
   activity_days: "day, chain_id, exchange",
 };
@@ -72,10 +73,26 @@ for (const backend of BACKENDS) {
       chain.mine([L.accredited(EX), L.onboarded(ALICE, EX), L.onboarded(BOB, EX), L.onboarded(CAROL, EX)]);
       chain.mine([L.registered(ASSET, ALICE, EX, 1), L.transfer(account(0), ALICE, ASSET)], true);
     }
-    /** A trade of the asset from `seller` to `buyer`: the trade, the ERC-721 Transfer and HoldingTransferred in one tx. */
-    function mineTrade(chain: FakeChain, serial: number, seller: string, buyer: string, price: bigint): void {
-      const tradeId = (BigInt(EX) << 96n) | BigInt(serial);
-      chain.mine([L.trade(tradeId, ASSET, EX, seller, buyer, price), L.transfer(seller, buyer, ASSET), L.holdingTransferred(ASSET, seller, buyer, tradeId)], true);
+    const tradeIdOf = (serial: number): bigint => (BigInt(EX) << 96n) | BigInt(serial);
+    /**
+     * A trade of the asset from `seller` to `buyer`: the trade, the ERC-721 Transfer and HoldingTransferred in one tx;
+     * `linkedTo`: the serial of the trade it links to.
+     */
+    function mineTrade(chain: FakeChain, serial: number, seller: string, buyer: string, price: bigint, linkedTo?: number): void {
+      const tradeId = tradeIdOf(serial);
+      const linked = linkedTo === undefined ? 0n : tradeIdOf(linkedTo);
+      chain.mine([L.trade(tradeId, ASSET, EX, seller, buyer, price, linked), L.transfer(seller, buyer, ASSET), L.holdingTransferred(ASSET, seller, buyer, tradeId)], true);
+    }
+    /** Serials of the trades `/v1/trades?<query>` lists (newest first), every page. */
+    async function serials(app: ReturnType<typeof createApi>, query: string): Promise<number[]> {
+      const out: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: request.Response = await request(app).get(`/v1/trades?${query}&limit=1${cursor ? `&cursor=${cursor}` : ""}`).expect(200);
+        out.push(...(res.body.data as { serial: string }[]).map((t) => Number(t.serial)));
+        cursor = (res.body.page as { nextCursor: string | null }).nextCursor;
+      } while (cursor);
+      return out;
     }
     const heldBy = async (app: ReturnType<typeof createApi>, holder: string): Promise<string[]> =>
       ((await request(app).get(`/v1/assets?holder=${holder}`).expect(200)).body.data as { assetId: string }[]).map((a) => a.assetId);
@@ -145,13 +162,75 @@ for (const backend of BACKENDS) {
       expect(await derivedRows(fresh.db)).to.deep.equal(second.kept);
     });
 
+    it("should list a trade and the trade it links to as linked right after their range, and neither after a reorg drops the link", async () => {
+      const o = await open();
+      const chain = createFakeChain();
+      mineStart(chain);
+      mineTrade(chain, 1, ALICE, BOB, 1000n); // block 3
+      const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
+      await indexer.catchUp();
+      const app = createApi({ db: o.db, indexerStatus: () => indexer.status(), logger: quietLogger });
+      expect(await serials(app, "linked=true")).to.deep.equal([]);
+
+      // a later range links trade 2 to trade 1 (an earlier range's): both are linked from that commit on
+      mineTrade(chain, 2, BOB, CAROL, 2000n, 1); // block 4
+      mineTrade(chain, 3, CAROL, ALICE, 3000n); // block 5
+      await indexer.catchUp();
+      expect(await serials(app, "linked=true")).to.deep.equal([2, 1]);
+      expect(await serials(app, "linked=false")).to.deep.equal([3, 2, 1]);
+      expect(await serials(app, `linked=true&seller=${BOB}`)).to.deep.equal([2]);
+      expect(await serials(app, `linked=true&party=${ALICE}`)).to.deep.equal([1]);
+      expect(await serials(app, `linked=true&asset=${ASSET_ID}`)).to.deep.equal([2, 1]);
+      const linked = await keptAndRebuilt(o.db);
+      expect(linked.kept).to.deep.equal(linked.rebuilt);
+      expect(linked.kept.linked_trades.map((r) => r.block_number)).to.deep.equal([3, 4]);
+
+      // the branch without trades 2 and 3: trade 1 is no longer linked (its only linker is gone)
+      chain.reorgTo(3);
+      chain.mineEmpty(3);
+      await indexer.catchUp();
+      await indexer.catchUp();
+      expect(indexer.status().chains[0]!.reorgs).to.be.greaterThan(0);
+      expect(await serials(app, "linked=true")).to.deep.equal([]);
+      expect(await serials(app, `linked=true&asset=${ASSET_ID}`)).to.deep.equal([]);
+      const dropped = await keptAndRebuilt(o.db);
+      expect(dropped.kept).to.deep.equal(dropped.rebuilt);
+      expect(dropped.kept.linked_trades).to.deep.equal([]);
+
+      // a trade of the new branch links to trade 1 again, and one links to a trade not indexed (yet)
+      mineTrade(chain, 4, BOB, CAROL, 4000n, 1);
+      mineTrade(chain, 5, CAROL, BOB, 5000n, 99);
+      await indexer.catchUp();
+      expect(await serials(app, "linked=true")).to.deep.equal([5, 4, 1]);
+      const relinked = await keptAndRebuilt(o.db);
+      expect(relinked.kept).to.deep.equal(relinked.rebuilt);
+    });
+
+    it("should fill linked_trades from the trades already indexed when its migration runs on an older store", async () => {
+      const o = await open();
+      const chain = createFakeChain();
+      mineStart(chain);
+      mineTrade(chain, 1, ALICE, BOB, 1000n);
+      mineTrade(chain, 2, BOB, CAROL, 2000n, 1);
+      mineTrade(chain, 3, CAROL, ALICE, 3000n);
+      const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
+      await indexer.catchUp();
+      const kept = (await derivedRows(o.db)).linked_trades;
+      expect(kept.map((r) => r.block_number)).to.deep.equal([3, 4]);
+      // the store as it was before migration 13
+      await o.db.exec("DROP TABLE linked_trades");
+      await o.db.run("DELETE FROM schema_migrations WHERE version = 13");
+      expect(await migrate(o.db)).to.deep.equal([13]);
+      expect((await derivedRows(o.db)).linked_trades).to.deep.equal(kept);
+    });
+
     it("should derive nothing from a range without assets, holdings, trades, pledges or evidence", async () => {
       const o = await open();
       const chain = createFakeChain();
       chain.mine([L.accredited(EX), L.onboarded(ALICE, EX)]);
       const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
       await indexer.catchUp();
-      expect(await derivedRows(o.db)).to.deep.equal({ current_holders: [], trade_days: [], activity_days: [] });
+      expect(await derivedRows(o.db)).to.deep.equal({ current_holders: [], linked_trades: [], trade_days: [], activity_days: [] });
     });
   });
 }

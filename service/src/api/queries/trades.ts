@@ -125,7 +125,7 @@ export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityC
   }
   eq("t.chain_id", f.chainId);
   // seller or buyer: two ordered index reads merged by paginate
-  let anyOf: { where?: string; params?: SqlValue[]; fixed?: Fixed[] }[] | undefined =
+  const anyOf: { where?: string; params?: SqlValue[]; fixed?: Fixed[] }[] | undefined =
     f.party === undefined
       ? undefined
       : [{ fixed: [{ sql: "t.seller", value: f.party }] }, { fixed: [{ sql: "t.buyer", value: f.party }] }];
@@ -137,27 +137,26 @@ export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityC
     where.push("t.block_time < ?");
     params.push(f.to);
   }
-  if (f.linked === true) {
-    const links = [
-      { where: "t.linked_trade_id IS NOT NULL", params: [] },
-      { where: "t.trade_id IN (SELECT l.linked_trade_id FROM trades l WHERE l.linked_trade_id IS NOT NULL)", params: [] },
-    ];
-    if (db.dialect === "sqlite" || anyOf) {
-      // SQLite: a filter on the key-ordered read (each row's "linked to" probed by trades_linked), so a page costs the
-      // rows walked until it is full; read from trades_linked instead, SQLite sorts every linked trade for each page
-      // (225 ms at 1M trades). COALESCE keeps it off that index for the first test.
-      where.push("(COALESCE(t.linked_trade_id, '') <> '' OR EXISTS (SELECT 1 FROM trades l WHERE l.linked_trade_id = t.trade_id))");
-    } else {
-      // PostgreSQL takes the filter for a whole-table scan; two reads of trades_linked, merged, it keeps to the index
-      anyOf = links;
-    }
+  // linked trades are kept at index time (store/derived.ts `linked_trades`, keyed by the trade's position)
+  const linkedOnly = f.linked === true && !lead && !anyOf;
+  if (f.linked === true && !linkedOnly) {
+    // another filter leads the read: each row it hands over is probed by the derived table's key, so a page costs
+    // the rows walked until it is full. PostgreSQL would turn the EXISTS into a semi-join it may plan as a hash of
+    // the whole table (a Seq Scan of trades at 30,000); OFFSET 0 keeps the subquery a probe per row
+    where.push(`EXISTS (SELECT 1 FROM linked_trades k WHERE k.chain_id = t.chain_id AND k.block_number = t.block_number AND k.log_index = t.log_index${
+      db.dialect === "postgres" ? " OFFSET 0" : ""
+    })`);
   }
   const page = await paginate<TradeRow, TradeRow>({
     db,
-    select: `SELECT ${TRADE_COLS} FROM trades t`,
-    where,
+    // linked trades alone: a page of the derived table in key order, each row's trade by the trades' primary key.
+    // CROSS JOIN keeps SQLite's loop in that order; PostgreSQL plans it as the join it is
+    select: linkedOnly
+      ? `SELECT ${TRADE_COLS} FROM linked_trades k CROSS JOIN trades t`
+      : `SELECT ${TRADE_COLS} FROM trades t`,
+    where: linkedOnly ? ["t.chain_id = k.chain_id AND t.block_number = k.block_number AND t.log_index = k.log_index", ...where] : where,
     params,
-    keys: eventPositionKeys("t"),
+    keys: eventPositionKeys(linkedOnly ? "k" : "t"),
     direction: "desc",
     limit: f.limit,
     cursor: f.cursor,
