@@ -67,13 +67,14 @@ export async function rightsAt(
   const latest = async <T>(sql: string): Promise<T | undefined> =>
     db.get<T>(`${sql} AND ${bound} ORDER BY block_number DESC, log_index DESC LIMIT 1`, [assetId, chainId, boundValue]);
 
-  const h = await latest<HolderRow>(`SELECT ${eventCols("h")}, h.to_address FROM holdings h WHERE h.asset_id = ? AND h.chain_id = ?`);
-  const f = await latest<ColumnsOf<"freezes", "frozen">>("SELECT frozen FROM freezes WHERE asset_id = ? AND chain_id = ?");
-  const p = await latest<ColumnsOf<"pledge_locks", "pledged">>("SELECT pledged FROM pledge_locks WHERE asset_id = ? AND chain_id = ?");
-
-  let licences: LicenceView[];
-  if (block !== null) licences = await licencesOf(db, assetId, time, isFinal, block);
-  else licences = (await licencesOf(db, assetId, time, isFinal)).filter((l) => l.granted.blockTime <= time);
+  // independent reads, in flight together (PostgreSQL's pool runs them at once)
+  const [h, f, p, granted] = await Promise.all([
+    latest<HolderRow>(`SELECT ${eventCols("h")}, h.to_address FROM holdings h WHERE h.asset_id = ? AND h.chain_id = ?`),
+    latest<ColumnsOf<"freezes", "frozen">>("SELECT frozen FROM freezes WHERE asset_id = ? AND chain_id = ?"),
+    latest<ColumnsOf<"pledge_locks", "pledged">>("SELECT pledged FROM pledge_locks WHERE asset_id = ? AND chain_id = ?"),
+    block !== null ? licencesOf(db, assetId, time, isFinal, block) : licencesOf(db, assetId, time, isFinal),
+  ]);
+  const licences: LicenceView[] = block !== null ? granted : granted.filter((l) => l.granted.blockTime <= time);
   // a licence id re-granted later replaces the earlier grant: keep the latest grant per id as of the point
   const latestGrant = new Map<string, LicenceView>();
   for (const l of licences) latestGrant.set(l.licenceId, l);

@@ -79,14 +79,13 @@ export async function licencesOf(
 ): Promise<LicenceView[]> {
   const bound = maxBlock === undefined ? "" : " AND l.block_number <= ?";
   const params = maxBlock === undefined ? [assetId] : [assetId, maxBlock];
-  const grants = await db.all<LicenceRow>(
-    `SELECT ${LICENCE_COLS} FROM licences l WHERE l.asset_id = ?${bound} ORDER BY l.chain_id, l.block_number, l.log_index`,
-    params,
-  );
-  const revs = await db.all<RevocationRow>(
-    `SELECT ${REVOCATION_COLS} FROM licence_revocations l WHERE l.asset_id = ?${bound} ORDER BY l.chain_id, l.block_number, l.log_index`,
-    params,
-  );
+  const [grants, revs] = await Promise.all([
+    db.all<LicenceRow>(`SELECT ${LICENCE_COLS} FROM licences l WHERE l.asset_id = ?${bound} ORDER BY l.chain_id, l.block_number, l.log_index`, params),
+    db.all<RevocationRow>(
+      `SELECT ${REVOCATION_COLS} FROM licence_revocations l WHERE l.asset_id = ?${bound} ORDER BY l.chain_id, l.block_number, l.log_index`,
+      params,
+    ),
+  ]);
   return pairRevocations(grants, grants, revs, asOf, isFinal);
 }
 
