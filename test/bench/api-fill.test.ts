@@ -88,6 +88,7 @@ for (const backend of BACKENDS) {
         expect(await count("SELECT SUM(trades) AS n FROM activity_days")).to.equal(300);
         expect(await count("SELECT SUM(evidence_items) AS n FROM activity_days")).to.equal(2500);
         expect(await count("SELECT SUM(trades) AS n FROM trade_days")).to.equal(300);
+        expect(await count("SELECT SUM(trades) AS n FROM price_days")).to.equal(300);
 
         // the indexes dropped for the load are all back: the same set a migrated empty store has
         const names = async (d: typeof db): Promise<string[]> =>
