@@ -111,6 +111,32 @@ async function addTradeDays(tx: Db, where: { sql: string; params: SqlValue[] }, 
   );
 }
 
+/**
+ * Adds the contributions of the trades selected by `where` to `trade_days` and returns them. PostgreSQL: one
+ * statement (a data-modifying CTE); SQLite, which has none: read, then written by multi-row upserts, which cost
+ * there what the INSERT … SELECT did (many-parameter statements are the slower way on PostgreSQL).
+ */
+async function addTradeDaysReturning(tx: Db, where: { sql: string; params: SqlValue[] }): Promise<TradeDayRow[]> {
+  const columns = [...TRADE_DAY_KEY, "trades"];
+  const upsert = `ON CONFLICT (${TRADE_DAY_KEY.join(", ")}) DO UPDATE SET trades = trade_days.trades + excluded.trades`;
+  if (tx.dialect === "postgres") {
+    return tx.all<TradeDayRow>(
+      `WITH c AS (${tradeDaysSql(where, "COUNT(*)")}), w AS (INSERT INTO trade_days (${columns.join(", ")}) SELECT * FROM c ${upsert})
+       SELECT * FROM c`,
+      where.params,
+    );
+  }
+  const rows = await tx.all<TradeDayRow>(tradeDaysSql(where, "COUNT(*)"), where.params);
+  for (let i = 0; i < rows.length; i += 50) {
+    const part = rows.slice(i, i + 50);
+    await tx.run(
+      `INSERT INTO trade_days (${columns.join(", ")}) VALUES ${part.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ")} ${upsert}`,
+      part.flatMap((r) => [Number(r.day), Number(r.chain_id), r.exchange, r.kind, r.right, r.venue, Number(r.cross_border), r.destination, r.currency, r.price, Number(r.trades)]),
+    );
+  }
+  return rows;
+}
+
 /** A row of trade_days (or a range's contribution to one), as read back. */
 interface TradeDayRow {
   day: number | string;
@@ -176,20 +202,22 @@ async function writePriceDays(tx: Db, days: Iterable<PriceDay>): Promise<void> {
 }
 
 /**
- * Adds the contributions of the range's trades (of `chainId`, selected by `where`) to price_days: the rows of the
- * days they fall on are read, merged with them (sums, min, max, bucket counts) and written back.
+ * Adds a range's contributions (its trades grouped as trade_days rows) to price_days: the rows of the keys they touch
+ * are read, merged with them (sums, min, max, bucket counts) and written back.
  */
-async function addPriceDays(tx: Db, chainId: number, where: { sql: string; params: SqlValue[] }): Promise<void> {
-  const added = await tx.all<TradeDayRow>(tradeDaysSql(where, "COUNT(*)"), where.params);
+async function addPriceDays(tx: Db, added: readonly TradeDayRow[]): Promise<void> {
   if (added.length === 0) return;
   const days = new Map<string, PriceDay>();
   addToPriceDays(days, added);
-  const dayList = [...new Set(added.map((r) => Number(r.day)))];
-  for (let i = 0; i < dayList.length; i += 500) {
-    const part = dayList.slice(i, i + 500);
+  // the rows of the keys the range touched, by their primary key (a day has a row per group; a range touches a few)
+  const keys = [...days.values()].map((d) => d.key);
+  const casts = ["BIGINT", "INTEGER", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "TEXT", "TEXT"];
+  for (let i = 0; i < keys.length; i += 50) {
+    const part = keys.slice(i, i + 50);
     const rows = await tx.all<Omit<TradeDayRow, "price"> & { volume: string; min_price: string; max_price: string; sketch: string }>(
-      `SELECT * FROM price_days WHERE chain_id = ? AND day IN (${part.map(() => "?").join(", ")})`,
-      [chainId, ...part],
+      `SELECT p.* FROM (VALUES ${part.map(() => `(${casts.map((c) => `CAST(? AS ${c})`).join(", ")})`).join(", ")}) v
+       JOIN price_days p ON ${PRICE_DAY_KEY.map((c, j) => `p.${c} = v.column${j + 1}`).join(" AND ")}`,
+      part.flat(),
     );
     for (const r of rows) {
       const d = days.get(JSON.stringify(priceDayKey(r)));
@@ -272,8 +300,8 @@ export async function deriveRange(tx: Db, chainId: number, above: number, tables
   const m = moved(tables);
   if (m.holders) await refreshHolders(tx, chainId, touchedAssetsSql(chainId, above));
   if (m.trades) {
-    await addTradeDays(tx, rowsAbove("t", chainId, above), 1);
-    await addPriceDays(tx, chainId, rowsAbove("t", chainId, above));
+    // the range's contributions, computed once for both tables
+    await addPriceDays(tx, await addTradeDaysReturning(tx, rowsAbove("t", chainId, above)));
   }
   if (m.activity) await addActivityDays(tx, chainId, above, 1);
 }
