@@ -118,7 +118,7 @@ async function refreshKept(db: Db, backend: string, level: number): Promise<Fill
     const vis = await db.get<{ pages: number; visible: number }>("SELECT relpages AS pages, relallvisible AS visible FROM pg_class WHERE oid = to_regclass('evidence_items')");
     if (vis && Number(vis.visible) < 0.99 * Number(vis.pages)) {
       const tv = performance.now();
-      await db.exec(`VACUUM ${[...EVENT_TABLES, "current_holders", "linked_trades", "trade_days", "activity_days"].join(", ")}`);
+      await db.exec(`VACUUM ${[...EVENT_TABLES, "current_holders", "linked_trades", "trade_days", "price_days", "activity_days"].join(", ")}`);
       vacuumSeconds = (performance.now() - tv) / 1000;
       log(`  vacuumed (loaded without FREEZE): ${vacuumSeconds.toFixed(1)} s`);
     }

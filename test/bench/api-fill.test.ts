@@ -90,6 +90,7 @@ for (const backend of BACKENDS) {
         expect(await count("SELECT SUM(trades) AS n FROM trade_days")).to.equal(300);
         // one trade in 50 links to the one before it: both ends are linked
         expect(await count("SELECT COUNT(*) AS n FROM linked_trades")).to.equal(12);
+        expect(await count("SELECT SUM(trades) AS n FROM price_days")).to.equal(300);
 
         // the indexes dropped for the load are all back: the same set a migrated empty store has
         const names = async (d: typeof db): Promise<string[]> =>

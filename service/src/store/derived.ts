@@ -1,7 +1,7 @@
 /**
  * Derived tables: answers the API would otherwise compute from whole tables, kept at index time (store/schema.ts):
- * `current_holders` (each asset's current holder), `linked_trades` (the trades with a link either way) and the per-day
- * totals `trade_days` and `activity_days`.
+ * `current_holders` (each asset's current holder), `linked_trades` (the trades with a link either way), the per-day
+ * totals `trade_days` and `activity_days`, and the per-day price summaries `price_days` (store/price-sketch.ts).
  *
  * Why they stay exactly right under a reorg. The event tables are append-only and a rollback deletes every row above
  * the common ancestor; a mutable column would not be rolled back by that. So nothing here is updated in place from
@@ -11,6 +11,9 @@
  *   transaction). A range adds the contributions of its rows ({@link deriveRange}); a rollback subtracts those of the
  *   rows it is about to delete, before deleting them ({@link prepareRollback}), which gives the same numbers, so the
  *   totals return exactly to what they were before those rows came.
+ * - A price summary holds a minimum and a maximum, which cannot be subtracted: a range merges its trades into the
+ *   summaries of their days; a rollback, once trade_days has lost the rows' contributions, builds every summary the
+ *   rows fell in again from that summary's trade_days rows (its distinct prices, by key).
  * - A current holder is recomputed from the event tables (the latest registration, the latest holdings row after it)
  *   for every asset whose rows a range added or a rollback removed: after a rollback, from the rows that remain.
  * - A trade is linked while its own link is set or another trade's names it: a range only adds links, so it adds its
@@ -21,6 +24,7 @@
  */
 import type { Db, SqlValue } from "./db";
 import { LINKED_TRADE_SQL, LINKED_TRADES_FILL } from "./schema";
+import { PriceSummary } from "./price-sketch";
 
 /** Seconds in a UTC day: a row's day is `block_time / 86400` (integer division; block times are positive). */
 export const DAY_SECONDS = 86_400;
@@ -133,19 +137,171 @@ export const UNPRICED_SQL = "(t.confidential = 1 OR t.price IS NULL OR t.currenc
 
 const TRADE_DAY_KEY = ["day", "chain_id", "exchange", "kind", '"right"', "venue", "cross_border", "destination", "currency", "price"];
 
+/** The contributions of the trades selected by `where` to `trade_days`, one row per key with `count` (an aggregate of the group). */
+function tradeDaysSql(where: { sql: string }, count: string): string {
+  return `SELECT t.block_time / ${DAY_SECONDS} AS day, t.chain_id AS chain_id, t.exchange AS exchange, ${TRADE_KIND_SQL} AS kind, t."right" AS "right",
+       t.venue AS venue, ${CROSS_BORDER_SQL} AS cross_border, ${DESTINATION_SQL} AS destination,
+       CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.currency END AS currency, CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.price END AS price, ${count} AS trades
+     FROM trades t
+     WHERE ${where.sql}
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
+}
+
 /** Adds (`sign` 1) or subtracts (-1) the contributions of the trades selected by `where` to `trade_days`. */
 async function addTradeDays(tx: Db, where: { sql: string; params: SqlValue[] }, sign: 1 | -1): Promise<void> {
   await tx.run(
     `INSERT INTO trade_days (${TRADE_DAY_KEY.join(", ")}, trades)
-     SELECT t.block_time / ${DAY_SECONDS}, t.chain_id, t.exchange, ${TRADE_KIND_SQL}, t."right", t.venue,
-       ${CROSS_BORDER_SQL}, ${DESTINATION_SQL},
-       CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.currency END, CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.price END, ${sign} * COUNT(*)
-     FROM trades t
-     WHERE ${where.sql}
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+     ${tradeDaysSql(where, `${sign} * COUNT(*)`)}
      ON CONFLICT (${TRADE_DAY_KEY.join(", ")}) DO UPDATE SET trades = trade_days.trades + excluded.trades`,
     where.params,
   );
+}
+
+/**
+ * Adds the contributions of the trades selected by `where` to `trade_days` and returns them. PostgreSQL: one
+ * statement (a data-modifying CTE); SQLite, which has none: read, then written by multi-row upserts, which cost
+ * there what the INSERT … SELECT did (many-parameter statements are the slower way on PostgreSQL).
+ */
+async function addTradeDaysReturning(tx: Db, where: { sql: string; params: SqlValue[] }): Promise<TradeDayRow[]> {
+  const columns = [...TRADE_DAY_KEY, "trades"];
+  const upsert = `ON CONFLICT (${TRADE_DAY_KEY.join(", ")}) DO UPDATE SET trades = trade_days.trades + excluded.trades`;
+  if (tx.dialect === "postgres") {
+    return tx.all<TradeDayRow>(
+      `WITH c AS (${tradeDaysSql(where, "COUNT(*)")}), w AS (INSERT INTO trade_days (${columns.join(", ")}) SELECT * FROM c ${upsert})
+       SELECT * FROM c`,
+      where.params,
+    );
+  }
+  const rows = await tx.all<TradeDayRow>(tradeDaysSql(where, "COUNT(*)"), where.params);
+  for (let i = 0; i < rows.length; i += 50) {
+    const part = rows.slice(i, i + 50);
+    await tx.run(
+      `INSERT INTO trade_days (${columns.join(", ")}) VALUES ${part.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ")} ${upsert}`,
+      part.flatMap((r) => [Number(r.day), Number(r.chain_id), r.exchange, r.kind, r.right, r.venue, Number(r.cross_border), r.destination, r.currency, r.price, Number(r.trades)]),
+    );
+  }
+  return rows;
+}
+
+/** A row of trade_days (or a range's contribution to one), as read back. */
+interface TradeDayRow {
+  day: number | string;
+  chain_id: number | string;
+  exchange: string;
+  kind: string;
+  right: string;
+  venue: string;
+  cross_border: number | string;
+  destination: string;
+  currency: string;
+  price: string;
+  trades: number | string;
+}
+
+/** price_days' key: trade_days' less the price. */
+const PRICE_DAY_KEY = TRADE_DAY_KEY.slice(0, -1);
+type PriceDayKey = [day: number, chainId: number, exchange: string, kind: string, right: string, venue: string, crossBorder: number, destination: string, currency: string];
+/** A price_days row being built: its key, its trades, and the summary of its prices (none when undisclosed). */
+interface PriceDay {
+  key: PriceDayKey;
+  trades: number;
+  prices: PriceSummary | null;
+}
+
+const priceDayKey = (r: Omit<TradeDayRow, "price" | "trades">): PriceDayKey => [
+  Number(r.day), Number(r.chain_id), r.exchange, r.kind, r.right, r.venue, Number(r.cross_border), r.destination, r.currency,
+];
+
+/** Adds trade_days rows (or contributions) to the price_days rows being built, by key. */
+function addToPriceDays(days: Map<string, PriceDay>, rows: readonly TradeDayRow[]): void {
+  for (const r of rows) {
+    const key = priceDayKey(r);
+    const id = JSON.stringify(key);
+    let d = days.get(id);
+    if (!d) days.set(id, (d = { key, trades: 0, prices: r.currency === "" ? null : new PriceSummary() }));
+    const n = Number(r.trades);
+    d.trades += n;
+    d.prices?.add(r.price, n);
+  }
+}
+
+/** Writes the given price_days rows (replacing those of the same key); a row without trades is deleted. */
+async function writePriceDays(tx: Db, days: Iterable<PriceDay>): Promise<void> {
+  const keep: SqlValue[][] = [];
+  for (const d of days) {
+    if (d.trades === 0) {
+      await tx.run(`DELETE FROM price_days WHERE ${PRICE_DAY_KEY.map((c) => `${c} = ?`).join(" AND ")}`, d.key);
+      continue;
+    }
+    const p = d.prices?.encode();
+    keep.push([...d.key, d.trades, p?.volume ?? "0", p?.min ?? "", p?.max ?? "", p?.sketch ?? ""]);
+  }
+  const columns = [...PRICE_DAY_KEY, "trades", "volume", "min_price", "max_price", "sketch"];
+  for (let i = 0; i < keep.length; i += 40) {
+    const part = keep.slice(i, i + 40);
+    await tx.run(
+      `INSERT INTO price_days (${columns.join(", ")}) VALUES ${part.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ")}
+       ON CONFLICT (${PRICE_DAY_KEY.join(", ")}) DO UPDATE SET ${columns.slice(PRICE_DAY_KEY.length).map((c) => `${c} = excluded.${c}`).join(", ")}`,
+      part.flat(),
+    );
+  }
+}
+
+/**
+ * Adds a range's contributions (its trades grouped as trade_days rows) to price_days: the rows of the keys they touch
+ * are read, merged with them (sums, min, max, bucket counts) and written back.
+ */
+async function addPriceDays(tx: Db, added: readonly TradeDayRow[]): Promise<void> {
+  if (added.length === 0) return;
+  const days = new Map<string, PriceDay>();
+  addToPriceDays(days, added);
+  // the rows of the keys the range touched, by their primary key (a day has a row per group; a range touches a few)
+  const keys = [...days.values()].map((d) => d.key);
+  const casts = ["BIGINT", "INTEGER", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "TEXT", "TEXT"];
+  for (let i = 0; i < keys.length; i += 50) {
+    const part = keys.slice(i, i + 50);
+    const rows = await tx.all<Omit<TradeDayRow, "price"> & { volume: string; min_price: string; max_price: string; sketch: string }>(
+      `SELECT p.* FROM (VALUES ${part.map(() => `(${casts.map((c) => `CAST(? AS ${c})`).join(", ")})`).join(", ")}) v
+       JOIN price_days p ON ${PRICE_DAY_KEY.map((c, j) => `p.${c} = v.column${j + 1}`).join(" AND ")}`,
+      part.flat(),
+    );
+    for (const r of rows) {
+      const d = days.get(JSON.stringify(priceDayKey(r)));
+      if (!d) continue;
+      d.trades += Number(r.trades);
+      d.prices?.merge({ count: Number(r.trades), volume: r.volume, min: r.min_price, max: r.max_price, sketch: r.sketch });
+    }
+  }
+  await writePriceDays(tx, days.values());
+}
+
+/**
+ * Recomputes the price_days rows the trades selected by `where` fall in from trade_days (as it stands, the
+ * rollback's subtraction done): a minimum or maximum cannot be subtracted, so the rows are built again from their
+ * distinct prices, each row by its key.
+ */
+async function recomputePriceDays(tx: Db, where: { sql: string; params: SqlValue[] }): Promise<void> {
+  const touched = new Map<string, PriceDayKey>();
+  for (const r of await tx.all<TradeDayRow>(tradeDaysSql(where, "COUNT(*)"), where.params)) {
+    const key = priceDayKey(r);
+    touched.set(JSON.stringify(key), key);
+  }
+  const days = new Map<string, PriceDay>();
+  for (const [id, key] of touched) {
+    days.set(id, { key, trades: 0, prices: key[8] === "" ? null : new PriceSummary() });
+    addToPriceDays(days, await tx.all<TradeDayRow>(`SELECT * FROM trade_days WHERE ${PRICE_DAY_KEY.map((c) => `${c} = ?`).join(" AND ")}`, key));
+  }
+  await writePriceDays(tx, days.values());
+}
+
+/** Rebuilds price_days from trade_days, a day at a time. */
+async function rebuildPriceDays(tx: Db): Promise<void> {
+  await tx.run("DELETE FROM price_days");
+  for (const { day } of await tx.all<{ day: number | string }>("SELECT DISTINCT day FROM trade_days ORDER BY day")) {
+    const days = new Map<string, PriceDay>();
+    addToPriceDays(days, await tx.all<TradeDayRow>("SELECT * FROM trade_days WHERE day = ?", [Number(day)]));
+    await writePriceDays(tx, days.values());
+  }
 }
 
 const ACTIVITY_COUNTERS = ["registrations", "trades", "confidential_trades", "pledges", "evidence_batches", "evidence_items"] as const;
@@ -190,7 +346,10 @@ export async function deriveRange(tx: Db, chainId: number, above: number, tables
   const m = moved(tables);
   if (m.holders) await refreshHolders(tx, chainId, touchedAssetsSql(chainId, above));
   if (m.links) await addLinks(tx, chainId, above);
-  if (m.trades) await addTradeDays(tx, rowsAbove("t", chainId, above), 1);
+  if (m.trades) {
+    // the range's contributions, computed once for both tables
+    await addPriceDays(tx, await addTradeDaysReturning(tx, rowsAbove("t", chainId, above)));
+  }
   if (m.activity) await addActivityDays(tx, chainId, above, 1);
 }
 
@@ -202,6 +361,7 @@ export async function deriveRange(tx: Db, chainId: number, above: number, tables
 export async function prepareRollback(tx: Db, chainId: number, above: number): Promise<() => Promise<void>> {
   await addTradeDays(tx, rowsAbove("t", chainId, above), -1);
   await tx.run(`DELETE FROM trade_days WHERE trades = 0`);
+  await recomputePriceDays(tx, rowsAbove("t", chainId, above));
   await addActivityDays(tx, chainId, above, -1);
   await tx.run(`DELETE FROM activity_days WHERE ${ACTIVITY_COUNTERS.map((c) => `${c} = 0`).join(" AND ")}`);
   const touched = touchedAssetsSql(chainId, above);
@@ -222,17 +382,21 @@ export async function prepareRollback(tx: Db, chainId: number, above: number): P
  * store (a bulk load, a test fixture) and as the reference the maintained tables are tested against.
  */
 export async function rebuildDerived(db: Db): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.run("DELETE FROM current_holders");
-    await tx.run(
-      `INSERT INTO current_holders (chain_id, contract, asset_id, block_number, log_index, holder)
-       SELECT a.chain_id, a.contract, a.asset_id, a.block_number, a.log_index, ${CURRENT_HOLDER_SQL} FROM assets a WHERE ${LATEST_REGISTRATION}`,
-    );
-    await tx.run("DELETE FROM linked_trades");
-    await tx.run(LINKED_TRADES_FILL);
-    await tx.run("DELETE FROM trade_days");
-    await addTradeDays(tx, rowsAbove("t", null, -1), 1);
-    await tx.run("DELETE FROM activity_days");
-    await addActivityDays(tx, null, -1, 1);
-  });
+  await db.transaction(rebuildDerivedTables);
+}
+
+/** {@link rebuildDerived} inside a transaction the caller holds (migration 15 runs it in its own). */
+export async function rebuildDerivedTables(tx: Db): Promise<void> {
+  await tx.run("DELETE FROM current_holders");
+  await tx.run(
+    `INSERT INTO current_holders (chain_id, contract, asset_id, block_number, log_index, holder)
+     SELECT a.chain_id, a.contract, a.asset_id, a.block_number, a.log_index, ${CURRENT_HOLDER_SQL} FROM assets a WHERE ${LATEST_REGISTRATION}`,
+  );
+  await tx.run("DELETE FROM linked_trades");
+  await tx.run(LINKED_TRADES_FILL);
+  await tx.run("DELETE FROM trade_days");
+  await addTradeDays(tx, rowsAbove("t", null, -1), 1);
+  await rebuildPriceDays(tx);
+  await tx.run("DELETE FROM activity_days");
+  await addActivityDays(tx, null, -1, 1);
 }

@@ -5,6 +5,7 @@
  * the DDL they have always had).
  */
 import type { Db, Dialect } from "./db";
+import { rebuildDerivedTables } from "./derived";
 import { EVENT_COLUMN_DEFS, MIGRATION_NAMES, SCHEMA, type Column, type ColumnType, type EventTable, type IndexDef, type StoreTable } from "./schema";
 
 /** One migration. */
@@ -13,7 +14,18 @@ export interface Migration {
   name: string;
   /** The statements, run in order in one transaction. */
   statements: readonly string[];
+  /** A data step run after the statements, in the same transaction. */
+  run?: (tx: Db) => Promise<void>;
 }
+
+/**
+ * Data steps: versions that change rows, not DDL. 15 rebuilds every derived table from the event tables: a store
+ * that already held rows when 10, 11 or 14 created a derived table got it empty, and answered from it as if the
+ * registry had no holders, totals or prices before the upgrade.
+ */
+const DATA_STEPS: Readonly<Record<number, (tx: Db) => Promise<void>>> = {
+  15: rebuildDerivedTables,
+};
 
 const SQL_TYPES: Record<Dialect, Record<ColumnType, string>> = {
   sqlite: { text: "TEXT", integer: "INTEGER", bigint: "BIGINT" },
@@ -87,7 +99,7 @@ export function latestVersion(): number {
     v = Math.max(v, table.since, ...(table.columns as readonly Column[]).map((c) => sinceOf(table, c)));
     v = Math.max(v, ...Object.values(table.indexes).map((i) => Math.max(indexSince(table, i), indexDropped(i) ?? 0)));
   }
-  return v;
+  return Math.max(v, ...Object.keys(DATA_STEPS).map(Number));
 }
 
 /** What a version adds, as its name when `MIGRATION_NAMES` has none. */
@@ -109,6 +121,7 @@ export function migrations(dialect: Dialect): Migration[] {
     version: i + 1,
     name: MIGRATION_NAMES[i + 1] ?? describe(i + 1),
     statements: migrationStatements(i + 1, dialect),
+    ...(DATA_STEPS[i + 1] ? { run: DATA_STEPS[i + 1] } : {}),
   }));
 }
 
@@ -131,6 +144,7 @@ export async function migrate(db: Db): Promise<number[]> {
       const row = await tx.get("SELECT version FROM schema_migrations WHERE version = ?", [m.version]);
       if (row) return false;
       for (const stmt of m.statements) await tx.exec(stmt);
+      if (m.run) await m.run(tx);
       await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
         m.version,
         m.name,

@@ -728,6 +728,32 @@ export const SCHEMA = {
     primaryKey: ["day", "chain_id", "exchange"],
   }),
 
+  // the price report's summary per UTC day and everything it filters or groups by (trade_days' key less the price):
+  // exact trade count, volume (sum), min and max, and a mergeable log-bucket histogram of the prices
+  // (store/price-sketch.ts) from which the quartiles are estimated within a stated relative accuracy. The report
+  // merges one row per day and group, not one per distinct price. Undisclosed prices (currency ''): count only,
+  // volume '0', min, max and sketch ''
+  price_days: storeTable({
+    since: 14,
+    columns: [
+      bigint("day"),
+      integer("chain_id"),
+      text("exchange"),
+      text("kind"),
+      text("right"),
+      text("venue"),
+      integer("cross_border"),
+      text("destination"),
+      text("currency"),
+      bigint("trades"),
+      text("volume"),
+      text("min_price"),
+      text("max_price"),
+      text("sketch"),
+    ],
+    primaryKey: ["day", "chain_id", "exchange", "kind", "right", "venue", "cross_border", "destination", "currency"],
+  }),
+
   // any other log of a followed contract (AccessControl, ERC-721 Approval …), kept raw
   other_events: eventTable({
     since: 1,
@@ -751,6 +777,8 @@ export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   11: "trade_days, activity_days: per-day totals kept at index time; block_time indexes for the reports' partial days",
   12: "regulated-use, lifecycle and consent lists on key-ordered indexes; tx_hash on their tables for transaction search",
   13: "linked_trades: the trades with a link either way kept at index time (linked trades in key order)",
+  14: "price_days: per-day price summaries (exact totals, log-bucket quantile sketch) kept at index time",
+  15: "derived tables rebuilt from the event tables (a store upgraded with rows got them empty from 10, 11 and 14)",
 };
 
 type Schema = typeof SCHEMA;

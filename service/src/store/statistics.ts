@@ -8,7 +8,7 @@ import type { Db } from "./db";
 import { EVENT_TABLES } from "./schema";
 
 /** The derived tables (store/derived.ts): planned like the event tables they stand for. */
-const DERIVED_TABLES = ["current_holders", "linked_trades", "trade_days", "activity_days"] as const;
+const DERIVED_TABLES = ["current_holders", "linked_trades", "trade_days", "price_days", "activity_days"] as const;
 
 /** Rows SQLite's ANALYZE samples per index: enough for the planner's choices, bounded in time at any size. */
 const SQLITE_ANALYSIS_LIMIT = 4000;

@@ -1,6 +1,6 @@
 /**
  * The derived tables (store/derived.ts) the store keeps beside each range and rollback — current_holders,
- * linked_trades, trade_days, activity_days — stay exactly what a rebuild from the event tables gives, through reorgs that move a
+ * linked_trades, trade_days, price_days, activity_days — stay exactly what a rebuild from the event tables gives, through reorgs that move a
  * holder back and drop trades or links, and equal to a clean index of the final chain; the API's holder and linked
  * filters answer from them, and the migration that adds linked_trades fills it from the trades already indexed.
  */
@@ -13,14 +13,16 @@ import { migrate, rebuildDerived, type Db } from "../../../service/src/store";
 import { BACKENDS, type OpenedDb } from "../../helpers/backends";
 import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
 import { CONTRACTS, L, account, mineScenario, word } from "../../helpers/fake-scenario";
+import { expectCurrencyWithin } from "../../helpers/price-accuracy";
 import { quietLogger } from "../api/fixture";
 
 const common = { logger: createSilentLogger() };
-const DERIVED = ["current_holders", "linked_trades", "trade_days", "activity_days"] as const;
+const DERIVED = ["current_holders", "linked_trades", "trade_days", "price_days", "activity_days"] as const;
 const ORDER: Record<(typeof DERIVED)[number], string> = {
   current_holders: "chain_id, asset_id, contract",
   linked_trades: "chain_id, block_number, log_index",
   trade_days: 'day, chain_id, exchange, kind, "right", venue, cross_border, destination, currency, price',
+  price_days: 'day, chain_id, exchange, kind, "right", venue, cross_border, destination, currency',
   activity_days: "day, chain_id, exchange",
 };
 
@@ -127,6 +129,7 @@ for (const backend of BACKENDS) {
       const { kept, rebuilt } = await keptAndRebuilt(o.db);
       expect(kept).to.deep.equal(rebuilt);
       expect(kept.trade_days).to.deep.equal([]);
+      expect(kept.price_days).to.deep.equal([]);
 
       // the new branch trades to Carol instead
       mineTrade(chain, 2, ALICE, CAROL, 7000n);
@@ -136,6 +139,37 @@ for (const backend of BACKENDS) {
       const after = await keptAndRebuilt(o.db);
       expect(after.kept).to.deep.equal(after.rebuilt);
       expect(after.kept.trade_days.map((r) => [r.price, r.trades])).to.deep.equal([["7000", 1]]);
+      expect(after.kept.price_days.map((r) => [r.trades, r.volume, r.min_price, r.max_price])).to.deep.equal([[1, 7000, 7000, 7000]]);
+    });
+
+    it("should take a dropped trade's price out of the day's summary: its count, volume, min, max and quartiles", async () => {
+      const o = await open();
+      const chain = createFakeChain();
+      mineStart(chain);
+      mineTrade(chain, 1, ALICE, BOB, 5000n);
+      mineTrade(chain, 2, BOB, CAROL, 3000n);
+      const kept = chain.head();
+      mineTrade(chain, 3, CAROL, ALICE, 90000n); // the day's highest price, then dropped by a reorg
+      mineTrade(chain, 4, ALICE, BOB, 1000n); // and its lowest
+      const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
+      await indexer.catchUp();
+      const app = createApi({ db: o.db, indexerStatus: () => indexer.status(), logger: quietLogger });
+      const stats = async () => (await request(app).get("/v1/stats/prices?groupBy=exchange").expect(200)).body.data.groups[0].currencies[0];
+      const before = await stats();
+      expect(before).to.include({ count: 4, volume: "99000", min: "1000", max: "90000" });
+      expectCurrencyWithin(before, { currency: before.currency, count: 4, volume: "99000", min: "1000", q1: "2500", median: "4000", q3: "26250", max: "90000" });
+
+      chain.reorgTo(kept);
+      chain.mineEmpty(3);
+      await indexer.catchUp();
+      await indexer.catchUp();
+      expect(indexer.status().chains[0]!.reorgs).to.be.greaterThan(0);
+      const after = await stats();
+      expect(after).to.include({ count: 2, volume: "8000", min: "3000", max: "5000" });
+      expectCurrencyWithin(after, { currency: after.currency, count: 2, volume: "8000", min: "3000", q1: "3500", median: "4000", q3: "4500", max: "5000" });
+      const rows = await keptAndRebuilt(o.db);
+      expect(rows.kept).to.deep.equal(rows.rebuilt);
+      expect(rows.kept.price_days.map((r) => [r.trades, r.volume, r.min_price, r.max_price])).to.deep.equal([[2, 8000, 3000, 5000]]);
     });
 
     it("should keep what a rebuild and a clean index of the final chain give, through ranges, joined commits and reorgs", async () => {
@@ -224,13 +258,33 @@ for (const backend of BACKENDS) {
       expect((await derivedRows(o.db)).linked_trades).to.deep.equal(kept);
     });
 
+    it("should fill every derived table when migration 15 runs on a store upgraded while it held rows", async () => {
+      const o = await open();
+      const chain = createFakeChain();
+      mineStart(chain);
+      mineTrade(chain, 1, ALICE, BOB, 1000n);
+      mineTrade(chain, 2, BOB, CAROL, 2000n, 1);
+      mineTrade(chain, 3, CAROL, ALICE, 3000n);
+      const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
+      await indexer.catchUp();
+      const kept = await derivedRows(o.db);
+      for (const table of DERIVED) expect(kept[table], table).to.not.be.empty;
+      // what migrations 10, 11 and 14 left on a store that already had these rows: the tables, empty
+      for (const table of DERIVED) await o.db.run(`DELETE FROM ${table}`);
+      await o.db.run("DELETE FROM schema_migrations WHERE version = 15");
+      expect(await migrate(o.db)).to.deep.equal([15]);
+      expect(await derivedRows(o.db)).to.deep.equal(kept);
+      // applied once: a later start leaves the tables alone
+      expect(await migrate(o.db)).to.deep.equal([]);
+    });
+
     it("should derive nothing from a range without assets, holdings, trades, pledges or evidence", async () => {
       const o = await open();
       const chain = createFakeChain();
       chain.mine([L.accredited(EX), L.onboarded(ALICE, EX)]);
       const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
       await indexer.catchUp();
-      expect(await derivedRows(o.db)).to.deep.equal({ current_holders: [], linked_trades: [], trade_days: [], activity_days: [] });
+      expect(await derivedRows(o.db)).to.deep.equal({ current_holders: [], linked_trades: [], trade_days: [], price_days: [], activity_days: [] });
     });
   });
 }

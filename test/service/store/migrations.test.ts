@@ -49,13 +49,13 @@ describe("store/migrations", () => {
         expect(migrationStatements(2, dialect)).to.deep.equal([LEGACY_V2]);
       });
 
-      it("should number the versions from 1 without gaps, each with a name and statements", () => {
+      it("should number the versions from 1 without gaps, each with a name and statements or a data step", () => {
         const list = migrations(dialect);
         expect(list.map((m) => m.version)).to.deep.equal(list.map((_, i) => i + 1));
         expect(list.slice(0, 2).map((m) => m.name)).to.deep.equal(["initial schema", "evidence item proofs stored at index time"]);
         for (const m of list) {
           expect(m.name, `version ${m.version}`).to.not.equal("");
-          expect(m.statements, `version ${m.version}`).to.not.be.empty;
+          expect(m.statements.length > 0 || m.run !== undefined, `version ${m.version} does nothing`).to.equal(true);
         }
       });
     });

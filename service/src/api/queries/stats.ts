@@ -1,9 +1,11 @@
 /**
  * Price disclosure (信息披露和价格公示): trade counts and price statistics per group and currency. Amounts are
- * uint128 decimal strings and are computed with BigInt; quartiles are exact decimals. Confidential-price trades
- * are counted but never priced.
+ * uint128 decimal strings; count, volume, min and max are exact (BigInt), quartiles are estimated from mergeable
+ * per-day sketches within a stated relative accuracy (store/price-sketch.ts). Confidential-price trades are counted
+ * but never priced.
  */
 import { CROSS_BORDER_SQL, DAY_SECONDS, DESTINATION_SQL, TRADE_KIND_SQL, UNPRICED_SQL } from "../../store/derived";
+import { PriceSummary, QUANTILE_RELATIVE_ACCURACY } from "../../store/price-sketch";
 import type { ReadDb, SqlValue } from "../types";
 import { spellings } from "../validation";
 import { forEachChunk } from "./chunked";
@@ -16,6 +18,8 @@ export type Scope = "domestic" | "cross-border" | "all";
 /** Period of `groupBy=period`. */
 export type Period = "day" | "week" | "month" | "quarter" | "year";
 
+export { QUANTILE_RELATIVE_ACCURACY };
+
 /** Statistics of one currency within a group. */
 export interface CurrencyStats {
   currency: string;
@@ -24,6 +28,7 @@ export interface CurrencyStats {
   /** Sum of prices (minor units, decimal). */
   volume: string;
   min: string;
+  /** q1, median and q3: within {@link QUANTILE_RELATIVE_ACCURACY} of the exact R-7 quartile. */
   q1: string;
   median: string;
   q3: string;
@@ -57,7 +62,8 @@ export interface StatsFilters {
 
 /**
  * Quantile `k/4` of sorted values by linear interpolation between closest ranks (R-7, as Excel/NumPy default),
- * exact: the result is a decimal string that may end in .25, .5 or .75.
+ * exact: the result is a decimal string that may end in .25, .5 or .75. The definition the report's estimates
+ * (store/price-sketch.ts) are held to.
  */
 export function quartile(sorted: readonly bigint[], k: 0 | 1 | 2 | 3 | 4): string {
   return quartileAt(sorted.length, (i) => sorted[i] as bigint, k);
@@ -112,8 +118,8 @@ export function periodLabel(t: number, period: Period): string {
   }
 }
 
-/** A bucket of trades: a row of trade_days, or one trade of a partial day (`trades` 1). */
-interface TradeBucket {
+/** A row of price_days (summed over a group's days) or one trade of a partial day (`trades` 1, its price its own summary). */
+interface PriceBucket {
   day: number;
   exchange: string;
   kind: string;
@@ -121,21 +127,24 @@ interface TradeBucket {
   destination: string;
   /** '' when the price is not disclosed. */
   currency: string;
-  price: string;
   trades: number;
+  volume: string;
+  min_price: string;
+  max_price: string;
+  /** The log-bucket histogram (store/price-sketch.ts); null: the row is one trade at `min_price`. */
+  sketch: string | null;
 }
 
-/** Distinct prices of one currency with how many trades had each. */
-type PriceCounts = Map<string, number>;
-
 /**
- * Computes the statistics, groups in ascending label order: the window's whole days from the per-day totals
- * (trade_days, kept at index time), its partial days from the trades themselves (day-totals.ts). A trade's kind is
- * its asset's kind as registered at or before the trade.
+ * Computes the statistics, groups in ascending label order: the window's whole days from the per-day summaries
+ * (price_days, kept at index time: exact totals and a mergeable quantile sketch per day and group), its partial days
+ * from the trades themselves (day-totals.ts). Count, volume, min and max are exact; q1, median and q3 are within
+ * {@link QUANTILE_RELATIVE_ACCURACY} of the exact R-7 quartiles. A trade's kind is its asset's kind as registered at
+ * or before the trade.
  */
 export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStats[]> {
-  const groups = new Map<string, { total: number; confidential: number; prices: Map<string, PriceCounts> }>();
-  const fold = (r: TradeBucket): void => {
+  const groups = new Map<string, { total: number; confidential: number; prices: Map<string, PriceSummary> }>();
+  const fold = (r: PriceBucket): void => {
     const n = Number(r.trades);
     const key =
       f.groupBy === "kind"
@@ -152,19 +161,20 @@ export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStat
       g.confidential += n;
       return;
     }
-    let counts = g.prices.get(r.currency);
-    if (!counts) g.prices.set(r.currency, (counts = new Map()));
-    counts.set(r.price, (counts.get(r.price) ?? 0) + n);
+    let summary = g.prices.get(r.currency);
+    if (!summary) g.prices.set(r.currency, (summary = new PriceSummary()));
+    if (r.sketch === null) summary.add(r.min_price, n);
+    else summary.merge({ count: n, volume: r.volume, min: r.min_price, max: r.max_price, sketch: r.sketch });
   };
   const window = splitWindow(f.from, f.to);
   if (window.days) {
     const c = filters(f, { right: 'd."right"', venue: "d.venue", exchange: "d.exchange", chainId: "d.chain_id", kind: "d.kind", crossBorder: "d.cross_border" });
     const where = [...window.days.where, ...c.where];
-    // summed over what the grouping leaves out, in SQL: one row per group, currency and distinct price
+    // one row per day and group (what the grouping leaves out is merged here: sketches do not add up in SQL)
     const by = f.groupBy === "kind" ? ["d.kind"] : f.groupBy === "exchange" ? ["d.exchange"] : f.groupBy === "destination" ? ["d.cross_border", "d.destination"] : ["d.day"];
-    const rows = await db.all<Partial<TradeBucket> & Pick<TradeBucket, "currency" | "price" | "trades">>(
-      `SELECT ${by.join(", ")}, d.currency, d.price, SUM(d.trades) AS trades FROM trade_days d
-       ${where.length ? `WHERE ${where.join(" AND ")}` : ""} GROUP BY ${by.join(", ")}, d.currency, d.price`,
+    const rows = await db.all<Partial<PriceBucket> & Pick<PriceBucket, "currency" | "trades" | "volume" | "min_price" | "max_price" | "sketch">>(
+      `SELECT ${by.join(", ")}, d.currency, d.trades, d.volume, d.min_price, d.max_price, d.sketch FROM price_days d
+       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`,
       [...window.days.params, ...c.params],
     );
     for (const r of rows) fold({ day: 0, exchange: "", kind: "", cross_border: 0, destination: "", ...r });
@@ -172,13 +182,13 @@ export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStat
   for (const edge of window.edges) {
     const c = filters(f, { right: 'k."right"', venue: "k.venue", exchange: "k.exchange", chainId: "k.chain_id", kind: "k.kind", crossBorder: "k.cross_border" });
     // every trade of the partial day, in time-ordered chunks (chunked.ts), as a bucket of one
-    await forEachChunk<TradeBucket & { chain_id: number; block_number: number; log_index: number; block_time: number }>(
+    await forEachChunk<PriceBucket & { chain_id: number; block_number: number; log_index: number; block_time: number }>(
       db,
       {
         select: `SELECT * FROM (SELECT t.chain_id, t.block_number, t.log_index, t.block_time, t.exchange, t."right", t.venue,
           t.block_time / ${DAY_SECONDS} AS day, ${TRADE_KIND_SQL} AS kind,
           ${CROSS_BORDER_SQL} AS cross_border, ${DESTINATION_SQL} AS destination,
-          CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.currency END AS currency, CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.price END AS price,
+          CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.currency END AS currency, CASE WHEN ${UNPRICED_SQL} THEN '' ELSE t.price END AS min_price,
           1 AS trades
           FROM trades t WHERE t.block_time >= ? AND t.block_time < ?) k`,
         alias: "k",
@@ -186,7 +196,7 @@ export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStat
         params: [edge.from, edge.to, ...c.params],
         byTime: true,
       },
-      (rows) => rows.forEach(fold),
+      (rows) => rows.forEach((r) => fold({ ...r, volume: "", max_price: "", sketch: null })),
     );
   }
   return [...groups.entries()]
@@ -195,42 +205,13 @@ export async function priceStats(db: ReadDb, f: StatsFilters): Promise<GroupStat
       group,
       tradeCount: g.total,
       confidentialCount: g.confidential,
-      currencies: [...g.prices.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, counts]) => currencyStats(currency, counts)),
+      currencies: [...g.prices.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, p]) => currencyStats(currency, p)),
     }));
 }
 
-/** The statistics of one currency's prices (distinct values with their counts). */
-function currencyStats(currency: string, counts: PriceCounts): CurrencyStats {
-  const values = [...counts.entries()].map(([p, n]) => ({ v: BigInt(p), n })).sort((x, y) => (x.v < y.v ? -1 : x.v > y.v ? 1 : 0));
-  // cumulative counts: the value of rank r is the first whose cumulative count exceeds r
-  const upTo: number[] = [];
-  let n = 0;
-  let volume = 0n;
-  for (const x of values) {
-    n += x.n;
-    upTo.push(n);
-    volume += x.v * BigInt(x.n);
-  }
-  const valueAt = (rank: number): bigint => {
-    let lo = 0;
-    let hi = upTo.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((upTo[mid] as number) > rank) hi = mid;
-      else lo = mid + 1;
-    }
-    return (values[lo] as { v: bigint }).v;
-  };
-  return {
-    currency,
-    count: n,
-    volume: volume.toString(),
-    min: quartileAt(n, valueAt, 0),
-    q1: quartileAt(n, valueAt, 1),
-    median: quartileAt(n, valueAt, 2),
-    q3: quartileAt(n, valueAt, 3),
-    max: quartileAt(n, valueAt, 4),
-  };
+/** The statistics of one currency's prices. */
+function currencyStats(currency: string, p: PriceSummary): CurrencyStats {
+  return { currency, count: p.count, volume: p.volume.toString(), min: p.quartile(0), q1: p.quartile(1), median: p.quartile(2), q3: p.quartile(3), max: p.quartile(4) };
 }
 
 /** The report's filters as conditions on the given columns. */

@@ -2,7 +2,7 @@
  * /v1/stats/prices: price disclosure (信息披露和价格公示) per asset kind, exchange or period, per currency.
  */
 import { z } from "zod";
-import { priceStats } from "../queries/stats";
+import { priceStats, QUANTILE_RELATIVE_ACCURACY } from "../queries/stats";
 import { defineRoute, type RouteDef } from "../route";
 import { address, assetKind, chainId, checkTimeRange, right, uintString, venue } from "../validation";
 
@@ -12,7 +12,9 @@ const prices = defineRoute({
   tag: "stats",
   summary: "Trade counts, volume, min, quartiles, median and max per group and currency; confidential prices counted, never priced",
   description:
-    "Amounts are uint128 decimal strings in the currency's minor unit. Quartiles use linear interpolation between closest ranks (R-7) and are exact decimals (may end in .25, .5, .75). " +
+    "Amounts are uint128 decimal strings in the currency's minor unit. `count`, `volume` (sum), `min` and `max` are exact. " +
+    "`q1`, `median` and `q3` estimate the quartiles by linear interpolation between closest ranks (R-7) from mergeable per-day log-bucket sketches (DDSketch's mapping): " +
+    `each is within a relative error of \`quantileRelativeAccuracy\` (${QUANTILE_RELATIVE_ACCURACY}, i.e. ${QUANTILE_RELATIVE_ACCURACY * 100} %) of the exact value, printed to 6 significant digits (may have decimals). ` +
     "Cross-border trades are kept apart: `scope` is domestic by default; `scope=cross-border` (with `groupBy=destination` per jurisdiction) or `scope=all`.",
   query: z.strictObject({
     groupBy: z.enum(["kind", "exchange", "period", "destination"]),
@@ -28,7 +30,15 @@ const prices = defineRoute({
   }),
   async handler({ query }, ctx) {
     checkTimeRange(query);
-    return { data: { groupBy: query.groupBy, scope: query.scope ?? "domestic", period: query.groupBy === "period" ? (query.period ?? "month") : null, groups: await priceStats(ctx.db, query) } };
+    return {
+      data: {
+        groupBy: query.groupBy,
+        scope: query.scope ?? "domestic",
+        period: query.groupBy === "period" ? (query.period ?? "month") : null,
+        quantileRelativeAccuracy: QUANTILE_RELATIVE_ACCURACY,
+        groups: await priceStats(ctx.db, query),
+      },
+    };
   },
 });
 
