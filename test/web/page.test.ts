@@ -193,6 +193,8 @@ describe("web page in a browser, against npm start -- --demo", function () {
       const productRow = page.locator("[data-testid=price-table] tbody tr", { hasText: "data product / service" });
       expect(await productRow.locator("td").nth(1).textContent()).to.equal("1"); // one confidential trade, counted
       expect(await page.getByTestId("activity-table").textContent()).to.match(/\d{4}-\d{2}/);
+      // the quartiles are estimates (a per-day sketch): the page says how close, from the answer
+      expect(await page.getByTestId("quantile-note").textContent()).to.match(/median and upper quartile are estimates within 1 %/);
       await page.getByLabel("Group prices by").selectOption("exchange");
       await page.locator("[data-testid=price-table] tbody tr", { hasText: "GZDE" }).waitFor();
     });

@@ -46,7 +46,7 @@ export function MarketPage() {
   const exchanges = useExchanges();
   const [groupBy, setGroupBy] = useState<"kind" | "exchange" | "period">("kind");
   const [period, setPeriod] = useState<(typeof PERIODS)[number]>("month");
-  const prices = useApi<{ groups: Group[] }>(`/v1/stats/prices?groupBy=${groupBy}${groupBy === "period" ? `&period=${period}` : ""}`);
+  const prices = useApi<{ groups: Group[]; quantileRelativeAccuracy: number }>(`/v1/stats/prices?groupBy=${groupBy}${groupBy === "period" ? `&period=${period}` : ""}`);
   const activity = useApi<{ periods: ActivityPeriod[] }>(`/v1/stats/activity?period=${period}`);
   const groups = prices.state === "ok" ? prices.data.groups : [];
   const currencies = [...new Set(groups.flatMap((g) => g.currencies.map((c) => c.currency)))].sort();
@@ -161,6 +161,7 @@ export function MarketPage() {
               </table>
             </div>
             <p class="muted small">{t("market.confidentialNote")}</p>
+            <p class="muted small" data-testid="quantile-note">{t("market.quantileNote", { pct: String(prices.data.quantileRelativeAccuracy * 100) })}</p>
           </>
         )}
       </Section>
