@@ -5,7 +5,7 @@
 import type { Db, SqlValue } from "./db";
 import { DERIVED_SOURCE_TABLES, deriveRange, prepareRollback } from "./derived";
 import { markManifest, queuedBatches, type QueuedBatch } from "./manifest-queue";
-import { INDEXED_TABLES, type IndexedTable } from "./schema";
+import { columnType, INDEXED_TABLES, type IndexedTable } from "./schema";
 import { createStatisticsKeeper } from "./statistics";
 
 /** A row to insert: column → value. */
@@ -115,15 +115,25 @@ const SQLITE_CHUNK = 64;
 /** Rows per PostgreSQL statement (one array parameter per column, so the statement text never changes). */
 const PG_CHUNK = 5000;
 
-/** Inserts positional rows: multi-row statements on SQLite (fixed chunk sizes, so prepared statements are reused),
- * one `INSERT … SELECT * FROM UNNEST($1::type[], …)` per chunk on PostgreSQL. */
-export async function insertValues(db: Db, table: string, columns: readonly string[], values: readonly SqlValue[][]): Promise<void> {
+/**
+ * Inserts positional rows: multi-row statements on SQLite (fixed chunk sizes, so prepared statements are reused),
+ * one `INSERT … SELECT * FROM UNNEST($1::type[], …)` per chunk on PostgreSQL. `onConflict`: a clause appended to
+ * each statement (`ON CONFLICT (…) DO …`; the rows must not conflict with each other).
+ */
+export async function insertValues(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  values: readonly SqlValue[][],
+  onConflict = "",
+): Promise<void> {
   if (values.length === 0) return;
-  if (db.dialect === "postgres") return insertUnnest(db, table, columns, values);
+  const tail = onConflict ? ` ${onConflict}` : "";
+  if (db.dialect === "postgres") return insertUnnest(db, table, columns, values, tail);
   const colSql = columns.map(q).join(", ");
   const one = `(${columns.map(() => "?").join(", ")})`;
   const per = Math.max(1, Math.min(SQLITE_CHUNK, Math.floor(32000 / columns.length)));
-  const sqlFor = (n: number): string => `INSERT INTO ${table} (${colSql}) VALUES ${new Array(n).fill(one).join(", ")}`;
+  const sqlFor = (n: number): string => `INSERT INTO ${table} (${colSql}) VALUES ${new Array(n).fill(one).join(", ")}${tail}`;
   const full = sqlFor(per);
   const width = columns.length;
   const params: SqlValue[] = new Array(per * width);
@@ -145,9 +155,9 @@ export async function insertValues(db: Db, table: string, columns: readonly stri
  * up to 30,000 parameters per chunk, and pg serialise each parameter separately (profiled: the bulk of a backfill's
  * time). Instead, each column travels as one array literal and the statement has one parameter per column.
  */
-async function insertUnnest(db: Db, table: string, columns: readonly string[], values: readonly SqlValue[][]): Promise<void> {
+async function insertUnnest(db: Db, table: string, columns: readonly string[], values: readonly SqlValue[][], tail: string): Promise<void> {
   const types = await pgColumnTypes(db, table, columns);
-  const sql = `INSERT INTO ${table} (${columns.map(q).join(", ")}) SELECT * FROM UNNEST(${columns.map((c) => `?::${types.get(c)}[]`).join(", ")})`;
+  const sql = `INSERT INTO ${table} (${columns.map(q).join(", ")}) SELECT * FROM UNNEST(${columns.map((c) => `?::${types.get(c)}[]`).join(", ")})${tail}`;
   for (let i = 0; i < values.length; i += PG_CHUNK) {
     const end = Math.min(values.length, i + PG_CHUNK);
     const params: string[] = new Array(columns.length);
@@ -156,11 +166,26 @@ async function insertUnnest(db: Db, table: string, columns: readonly string[], v
   }
 }
 
-/** Column types (udt names, e.g. int8, text) by table, from the catalogue; every schema has the same migrations. */
+/**
+ * Column types by table: as store/schema.ts declares them (the migrations create exactly those), else (a table or
+ * column it does not declare) from the catalogue. Asking information_schema cost a planning of ~30 ms per table and
+ * process (more under load): a sizeable part of a short backfill's writes.
+ */
 const pgTypeCache = new Map<string, Map<string, string>>();
 
 async function pgColumnTypes(db: Db, table: string, columns: readonly string[]): Promise<Map<string, string>> {
   let types = pgTypeCache.get(table);
+  if (!types || columns.some((c) => !types!.has(c))) {
+    const declared = new Map<string, string>();
+    for (const c of columns) {
+      const t = columnType(table, c);
+      if (t) declared.set(c, t);
+    }
+    if (declared.size === columns.length) {
+      types = new Map([...(types ?? []), ...declared]);
+      pgTypeCache.set(table, types);
+    }
+  }
   if (!types || columns.some((c) => !types!.has(c))) {
     const rows = await db.all<{ column_name: string; udt_name: string }>(
       "SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?",
@@ -222,6 +247,11 @@ async function putCheckpoint(db: Db, c: Checkpoint): Promise<void> {
   );
 }
 
+const BLOCK_HASH_COLUMNS = ["chain_id", "block_number", "block_hash", "parent_hash", "block_time"] as const;
+/** A kept block written again (a range re-read after a reorg) takes the new hash. */
+const BLOCK_HASH_UPSERT = `ON CONFLICT (chain_id, block_number) DO UPDATE SET block_hash = excluded.block_hash,
+  parent_hash = excluded.parent_hash, block_time = excluded.block_time`;
+
 /** The block of `chainId`'s checkpoint, or -1 before the first. */
 async function checkpointBlock(db: Db, chainId: number): Promise<number> {
   const r = await db.get<{ block_number: number | string }>("SELECT block_number FROM checkpoints WHERE chain_id = ?", [chainId]);
@@ -245,14 +275,9 @@ export function createIndexStore(db: Db): IndexStore {
         const above = derive ? await checkpointBlock(tx, w.chainId) : -1;
         for (const [table, set] of w.rows) await insertValues(tx, table, set.columns, set.values);
         if (derive) await deriveRange(tx, w.chainId, above, new Set([...w.rows].filter(([, set]) => set.values.length > 0).map(([t]) => t)));
-        for (const k of w.blocks) {
-          await tx.run(
-            `INSERT INTO block_hashes (chain_id, block_number, block_hash, parent_hash, block_time) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (chain_id, block_number) DO UPDATE SET block_hash = excluded.block_hash,
-               parent_hash = excluded.parent_hash, block_time = excluded.block_time`,
-            [w.chainId, k.blockNumber, k.blockHash, k.parentHash, k.blockTime],
-          );
-        }
+        // one statement for all of them (a statement per block was a round trip per block on PostgreSQL)
+        const kept = new Map(w.blocks.map((k) => [k.blockNumber, [w.chainId, k.blockNumber, k.blockHash, k.parentHash, k.blockTime] as SqlValue[]]));
+        await insertValues(tx, "block_hashes", BLOCK_HASH_COLUMNS, [...kept.values()], BLOCK_HASH_UPSERT);
         if (w.pruneBelow && w.pruneBelow > 0) {
           await tx.run(
             `DELETE FROM block_hashes WHERE chain_id = ? AND block_number >= ? AND block_number < ? AND block_number % ${BLOCK_ANCHOR_INTERVAL} <> 0`,
@@ -262,11 +287,15 @@ export function createIndexStore(db: Db): IndexStore {
         await putCheckpoint(tx, w.checkpoint);
       });
       let rows = 0;
-      for (const set of w.rows.values()) rows += set.values.length;
+      const tables: string[] = [];
+      for (const [table, set] of w.rows) {
+        rows += set.values.length;
+        if (set.values.length > 0) tables.push(table);
+      }
       // PostgreSQL analyses on another connection (and in the server) while the next ranges are written: awaited here,
       // each refresh held the writer for its whole ANALYZE of every event table. SQLite's runs on this thread either way.
-      if (db.dialect === "postgres") void statistics.wrote(rows);
-      else await statistics.wrote(rows);
+      if (db.dialect === "postgres") void statistics.wrote(rows, tables);
+      else await statistics.wrote(rows, tables);
     },
     async rollback(chainId, block) {
       await db.transaction(async (tx) => {
@@ -330,7 +359,7 @@ export function createIndexStore(db: Db): IndexStore {
         if (status === "valid") await insertRows(tx, "evidence_items", items);
         return true;
       });
-      if (ok) await statistics.wrote(items.length);
+      if (ok) await statistics.wrote(items.length, ["evidence_items"]);
       return ok;
     },
   };

@@ -842,3 +842,12 @@ export type IndexedTable = (typeof INDEXED_TABLES)[number];
 export function writtenColumns(table: EventTableName): readonly string[] {
   return [...EVENT_COLUMNS, ...(SCHEMA[table].columns as readonly Column[]).filter((c) => !c.later).map((c) => c.name)];
 }
+
+/** The declared type of `table`.`column` (event columns included), or undefined for a name the schema does not declare. */
+export function columnType(table: string, column: string): ColumnType | undefined {
+  if (!Object.prototype.hasOwnProperty.call(SCHEMA, table)) return undefined;
+  const t = SCHEMA[table as TableName] as EventTable | StoreTable;
+  const own = (t.columns as readonly Column[]).find((c) => c.name === column);
+  if (own) return own.type;
+  return isEvent(t) ? EVENT_COLUMN_DEFS.find((c) => c.name === column)?.type : undefined;
+}

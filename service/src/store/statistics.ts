@@ -2,10 +2,14 @@
  * The planner's statistics. Both planners choose between the indexes of a list by how many rows they expect; with
  * no or stale statistics (a store filled by a backfill) SQLite guesses and PostgreSQL waits for autovacuum, and a
  * query can walk a whole table by the wrong index (issue 10: 424 ms before, 2 ms after ANALYZE). The indexer's store
- * refreshes them each time the index has grown by half since the last refresh ({@link createStatisticsKeeper}).
+ * refreshes them each time the index has grown by half since the last refresh ({@link createStatisticsKeeper}): the
+ * first time every table, then the tables written since (a table no row was written to has the statistics it had).
  */
 import type { Db } from "./db";
 import { EVENT_TABLES } from "./schema";
+
+/** The event tables the derived tables are computed from (store/derived.ts; not imported: derived.ts is heavier). */
+const DERIVED_SOURCES: ReadonlySet<string> = new Set(["assets", "holdings", "trades", "cross_border_trades", "pledges", "evidence_batches"]);
 
 /** The derived tables (store/derived.ts): planned like the event tables they stand for. */
 const DERIVED_TABLES = ["current_holders", "linked_trades", "trade_days", "price_days", "activity_days"] as const;
@@ -13,20 +17,34 @@ const DERIVED_TABLES = ["current_holders", "linked_trades", "trade_days", "price
 /** Rows SQLite's ANALYZE samples per index: enough for the planner's choices, bounded in time at any size. */
 const SQLITE_ANALYSIS_LIMIT = 4000;
 
-/** Refreshes the planner's statistics of every event table (SQLite `ANALYZE` with a sample limit, PostgreSQL `ANALYZE`). */
-export async function refreshStatistics(db: Db): Promise<void> {
+const ALL_TABLES: readonly string[] = [...EVENT_TABLES, ...DERIVED_TABLES];
+
+/**
+ * Refreshes the planner's statistics (SQLite `ANALYZE` with a sample limit, PostgreSQL `ANALYZE`) of every event and
+ * derived table, or of `tables` (names of event tables; the derived tables follow their sources).
+ */
+export async function refreshStatistics(db: Db, tables?: ReadonlySet<string>): Promise<void> {
+  const names = tables
+    ? ALL_TABLES.filter((t) => tables.has(t) || ((DERIVED_TABLES as readonly string[]).includes(t) && [...tables].some((s) => DERIVED_SOURCES.has(s))))
+    : ALL_TABLES;
+  if (names.length === 0) return;
   if (db.dialect === "sqlite") {
-    await db.exec(`PRAGMA analysis_limit = ${SQLITE_ANALYSIS_LIMIT}; ANALYZE`);
+    await db.exec(`PRAGMA analysis_limit = ${SQLITE_ANALYSIS_LIMIT}; ${tables ? names.map((t) => `ANALYZE ${t}`).join("; ") : "ANALYZE"}`);
     return;
   }
-  // by name, so that only this store's schema (the search_path's) is analysed
-  await db.exec(`ANALYZE ${[...EVENT_TABLES, ...DERIVED_TABLES].join(", ")}`);
+  // By name, so that only this store's schema (the search_path's) is analysed; in one transaction, as outside one
+  // each table's statistics were committed (and the WAL flushed) on their own.
+  await db.transaction((tx) => tx.exec(`ANALYZE ${names.join(", ")}`));
 }
 
 /** Counts rows written and refreshes the statistics when the index has grown by half since the last refresh. */
 export interface StatisticsKeeper {
-  /** Records `rows` written (after their commit); refreshes when due. Never throws: a failed refresh is retried later. */
-  wrote(rows: number): Promise<void>;
+  /**
+   * Records `rows` written (after their commit) to `tables` (default: any); refreshes when due: the first refresh of
+   * the process every table, later ones the tables written since the last. Never throws: a failed refresh is retried
+   * later.
+   */
+  wrote(rows: number, tables?: Iterable<string>): Promise<void>;
 }
 
 /** Smallest growth worth a refresh. */
@@ -37,17 +55,26 @@ export function createStatisticsKeeper(db: Db, onError: (e: unknown) => void = (
   let atLastRefresh = 0;
   let since = 0;
   let running: Promise<void> | undefined;
+  /** Tables written since the last refresh; undefined: every table is due (no refresh yet, or a write naming none). */
+  let written: Set<string> | undefined;
   return {
-    async wrote(rows) {
+    async wrote(rows, tables) {
       since += rows;
+      if (!tables) written = undefined;
+      else if (written) for (const t of tables) written.add(t);
       if (running || since < Math.max(MIN_GROWTH, atLastRefresh / 2)) return;
       const total = atLastRefresh + since;
-      running = refreshStatistics(db).then(
+      const due = written;
+      written = new Set();
+      running = refreshStatistics(db, due).then(
         () => {
           atLastRefresh = total;
           since = 0;
         },
-        onError,
+        (e) => {
+          written = undefined; // retried later, for every table
+          onError(e);
+        },
       );
       try {
         await running;

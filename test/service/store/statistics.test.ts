@@ -19,6 +19,20 @@ async function analysed(db: import("../../../service/src/store").Db): Promise<bo
   return Number(r?.t) > 0;
 }
 
+/** The row count the planner's statistics hold for `table` (undefined: none). */
+async function statRows(db: import("../../../service/src/store").Db, table: string): Promise<number | undefined> {
+  if (db.dialect === "sqlite") {
+    const r = await db.get<{ stat: string }>("SELECT stat FROM sqlite_stat1 WHERE tbl = ? LIMIT 1", [table]);
+    return r ? Number(r.stat.split(" ")[0]) : undefined;
+  }
+  const r = await db.get<{ t: number }>("SELECT reltuples AS t FROM pg_class WHERE oid = ?::regclass", [table]);
+  return r && Number(r.t) >= 0 ? Number(r.t) : undefined;
+}
+
+async function count(db: import("../../../service/src/store").Db, table: string): Promise<number> {
+  return (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
+}
+
 for (const backend of BACKENDS) {
   describe(`Planner statistics (${backend.name})`, function () {
     this.timeout(60_000);
@@ -40,6 +54,39 @@ for (const backend of BACKENDS) {
         expect(await analysed(db), "refreshed after 100 rows").to.equal(false);
         await keeper.wrote(written - 100);
         expect(await analysed(db), "refreshed once the growth is due").to.equal(true);
+      } finally {
+        await opened.cleanup();
+      }
+    });
+
+    it("should refresh every table the first time, then only the tables written since", async () => {
+      const opened = await backend.open();
+      try {
+        const db = opened.db;
+        const keeper = createStatisticsKeeper(db, (e) => {
+          throw e;
+        });
+        let written = 0;
+        for (const c of marketRows({ trades: 3000, items: 0 })) {
+          await insertValues(db, c.table, c.columns, c.values);
+          written += c.values.length;
+        }
+        await keeper.wrote(written, ["trades"]);
+        const holdings = await count(db, "holdings");
+        expect(holdings).to.be.greaterThan(0);
+        expect(await statRows(db, "trades"), "first refresh: trades").to.equal(await count(db, "trades"));
+        expect(await statRows(db, "holdings"), "first refresh: every table").to.equal(holdings);
+
+        // both tables change; only trades is named by the next writes
+        await db.run("DELETE FROM trades WHERE log_index % 2 = 0");
+        await db.run("DELETE FROM holdings WHERE log_index % 2 = 0");
+        await keeper.wrote(written, ["trades"]);
+        expect(await statRows(db, "trades"), "written since: refreshed").to.equal(await count(db, "trades"));
+        expect(await statRows(db, "holdings"), "not written since: left alone").to.equal(holdings);
+
+        // a write that names no table makes every table due again
+        await keeper.wrote(written);
+        expect(await statRows(db, "holdings"), "a write naming no table: every table").to.equal(await count(db, "holdings"));
       } finally {
         await opened.cleanup();
       }

@@ -144,6 +144,19 @@ for (const backend of BACKENDS) {
         expect(await o.db.all("SELECT * FROM exchanges")).to.have.length(2);
       });
 
+      it("should keep many blocks of a range, and a block written again with its new hash", async () => {
+        const s = createIndexStore(o.db);
+        const kept = (from: number, to: number, tag: number) =>
+          Array.from({ length: to - from + 1 }, (_, i) => from + i).map((n) => ({ blockNumber: n, blockHash: H(n + tag), parentHash: H(n - 1 + tag), blockTime: 1000 + n }));
+        await s.writeRange({ chainId: 31337, rows: sets([]), blocks: kept(1, 150, 0), checkpoint: cp(150) });
+        // the last blocks again, as re-read on another branch (the kept hashes of the same numbers are replaced)
+        await s.writeRange({ chainId: 31337, rows: sets([]), blocks: kept(140, 160, 1000), checkpoint: cp(160) });
+        const got = await s.keptBlocks(31337, 1000, 1000);
+        expect(got.map((k) => k.blockNumber)).to.deep.equal(Array.from({ length: 160 }, (_, i) => 160 - i));
+        expect(got.find((k) => k.blockNumber === 139)!.blockHash).to.equal(H(139));
+        expect(got.find((k) => k.blockNumber === 140)).to.deep.equal({ blockNumber: 140, blockHash: H(1140), parentHash: H(1139), blockTime: 1140 });
+      });
+
       it("should write nothing when a range fails half way", async () => {
         const s = createIndexStore(o.db);
         const bad = sets([
