@@ -8,6 +8,7 @@
  */
 import fs from "node:fs";
 import os from "node:os";
+import { peakRssMB } from "./peak-rss";
 import { createHttpTransport, type RpcCall, type Transport } from "../../service/src/chain/transport";
 import { createLogger } from "../../service/src/logger";
 import { createIndexer } from "../../service/src/indexer";
@@ -142,17 +143,3 @@ main().catch((e) => {
   process.stderr.write(String((e as Error).stack ?? e) + "\n");
   process.exit(1);
 });
-
-/**
- * Peak RSS of this process (VmHWM). Not getrusage's maxRSS: on Linux that keeps the parent's peak across fork + exec,
- * so a child spawned by a 150 MB parent reports at least 150 MB.
- */
-function peakRssMB(): number {
-  try {
-    const m = /VmHWM:\s*(\d+) kB/.exec(fs.readFileSync("/proc/self/status", "utf8"));
-    if (m) return Math.round(Number(m[1]) / 1024);
-  } catch {
-    /* not Linux */
-  }
-  return Math.round(process.resourceUsage().maxRSS / 1024);
-}

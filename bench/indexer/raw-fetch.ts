@@ -4,8 +4,8 @@
  * database. In its own process so that its peak RSS is its own. Prints one JSON line.
  * Env: RPC_URL, EMITTER, START_BLOCK, HEAD, BLOCKS_PER_REQUEST.
  */
-import fs from "node:fs";
 import os from "node:os";
+import { peakRssMB } from "./peak-rss";
 import { createHttpTransport } from "../../service/src/chain/transport";
 
 async function main(): Promise<void> {
@@ -46,17 +46,3 @@ main().catch((e) => {
   process.stderr.write(String((e as Error).stack ?? e) + "\n");
   process.exit(1);
 });
-
-/**
- * Peak RSS of this process (VmHWM). Not getrusage's maxRSS: on Linux that keeps the parent's peak across fork + exec,
- * so a child spawned by a 150 MB parent reports at least 150 MB.
- */
-function peakRssMB(): number {
-  try {
-    const m = /VmHWM:\s*(\d+) kB/.exec(fs.readFileSync("/proc/self/status", "utf8"));
-    if (m) return Math.round(Number(m[1]) / 1024);
-  } catch {
-    /* not Linux */
-  }
-  return Math.round(process.resourceUsage().maxRSS / 1024);
-}
