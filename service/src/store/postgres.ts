@@ -42,6 +42,18 @@ function classify(e: unknown): never {
   throw new DatabaseUnavailableError(`the database is unavailable: ${(e as Error).message}`, { cause: e });
 }
 
+/**
+ * For a read-only pool (the API beside a separate indexer): a table its queries name that the schema does not have
+ * yet means the writer has not migrated the store to this code's version (an upgrade or a first start in progress):
+ * "not available yet", answered 503 with Retry-After, not an internal error.
+ */
+function classifyRead(e: unknown): never {
+  if ((e as { code?: unknown } | null)?.code === "42P01") {
+    throw new DatabaseUnavailableError(`the database is not ready: its schema is not migrated to this version yet (${(e as Error).message})`, { cause: e });
+  }
+  return classify(e);
+}
+
 /** Valid unquoted schema name. */
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -91,14 +103,15 @@ export async function createPostgresDb(url: string, options: CreatePostgresDbOpt
   const norm = (params?: readonly SqlValue[]): unknown[] =>
     params ? params.map((p) => (typeof p === "bigint" ? p.toString() : p)) : [];
 
+  const readFault = options.readOnly ? classifyRead : classify;
   type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
   const make = (q: Queryable, inTx: boolean): Db => {
     const self: Db = {
       dialect: "postgres",
       all: async <T = Row>(sql: string, params?: readonly SqlValue[]) =>
-        (await q.query(rewrite(sql), norm(params)).catch(classify)).rows as T[],
+        (await q.query(rewrite(sql), norm(params)).catch(readFault)).rows as T[],
       get: async <T = Row>(sql: string, params?: readonly SqlValue[]) =>
-        (await q.query(rewrite(sql), norm(params)).catch(classify)).rows[0] as T | undefined,
+        (await q.query(rewrite(sql), norm(params)).catch(readFault)).rows[0] as T | undefined,
       run: async (sql: string, params?: readonly SqlValue[]): Promise<RunResult> => ({
         changes: (await q.query(rewrite(sql), norm(params)).catch(classify)).rowCount ?? 0,
       }),

@@ -98,6 +98,28 @@ describe("database faults", function () {
       }
     });
 
+    it("should call a table the schema lacks 'not ready' on a read-only pool (a writer still migrating), an error on a writer's", async () => {
+      const fresh = `t_dbr_${randomBytes(4).toString("hex")}`;
+      const writer = await createPostgresDb(PG_URL, { schema: fresh });
+      const reader = await createPostgresDb(PG_URL, { schema: fresh, readOnly: true });
+      try {
+        // the schema exists, its tables do not yet: what an API beside an indexer sees before the migrations ran
+        const err = await reader.all("SELECT * FROM current_holders").then(() => undefined, (e: unknown) => e);
+        expect(err).to.be.instanceOf(DatabaseUnavailableError);
+        expect((err as Error).message).to.match(/^the database is not ready: .*current_holders/);
+        const writerErr = await writer.all("SELECT * FROM current_holders").then(() => undefined, (e: unknown) => e);
+        expect(writerErr).to.not.be.instanceOf(DatabaseUnavailableError);
+        expect((writerErr as { code?: string }).code).to.equal("42P01");
+        // once migrated, the same read answers
+        await migrate(writer);
+        expect(await reader.all("SELECT * FROM current_holders")).to.deep.equal([]);
+      } finally {
+        await reader.close();
+        await writer.close();
+        await dropPostgresSchema(PG_URL, fresh);
+      }
+    });
+
     it("should let several processes migrate a fresh schema at once", async () => {
       const fresh = `t_dbm_${randomBytes(4).toString("hex")}`;
       const dbs = await Promise.all(Array.from({ length: 6 }, () => createPostgresDb(PG_URL, { schema: fresh })));
