@@ -15,7 +15,7 @@ import { createPrefetcher, type FetchRange } from "./prefetcher";
 import { IncompleteLogsError } from "./range-check";
 import { BLOCK_ANCHOR_INTERVAL, findCommonAncestor, judgeTip } from "./reorg";
 import { createSyncStatus } from "./sync-status";
-import { assertOwnCheckpoint, reconcileFailedWrite } from "./write-reconcile";
+import { assertOwnCheckpoint, reconcileFailedWrite, settleWriteInDoubt } from "./write-reconcile";
 import type { ChainParams, ChainStatus, Common } from "./types";
 
 /** Parameters of {@link createChainSync}. */
@@ -82,6 +82,8 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
   let headAt = 0; // when the head was read; 0: read it at the next step
   let rangeChanges = 0;
   let prunedBelow = 0;
+  /** A write whose commit may have landed: it failed, and the store could not be read to tell (settled before the next write). */
+  let inDoubt: { write: RangeWrite; logCount: number } | undefined;
   let lagging = false;
   let running = false;
   let stopRequested = false;
@@ -198,14 +200,37 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     try {
       await store.writeRange(write);
     } catch (e) {
-      if ((await reconcileFailedWrite(store, write, cp, e)) === "failed") throw e;
+      inDoubt = { write, logCount: fetched.logCount };
+      headAt = 0; // a failure may have lasted (a database restart): read the head again before the next range
+      // Throws `e` (the write stays in doubt) when the store cannot be read either.
+      const outcome = await reconcileFailedWrite(store, write, cp, e);
+      inDoubt = undefined;
+      if (outcome === "failed") throw e;
       log.warn({ to: fetched.to }, "the range's commit landed although its answer was lost; going on from it");
     }
+    advance(write, fetched.logCount);
+    status.setState(fetched.to < h ? "backfill" : "live");
+  }
+
+  function advance(write: RangeWrite, logCount: number): void {
     prunedBelow = Math.max(0, write.pruneBelow ?? 0);
     cp = write.checkpoint;
-    status.progressed(fetched.logCount);
+    status.progressed(logCount);
     status.setIndexed(cp);
-    status.setState(fetched.to < h ? "backfill" : "live");
+  }
+
+  /**
+   * A write left in doubt is judged before any other: had it landed, the next range (perhaps of another size, the
+   * head having moved meanwhile) would write its rows a second time and look like another writer's work.
+   */
+  async function settle(doubt: { write: RangeWrite; logCount: number }): Promise<boolean> {
+    const outcome = await settleWriteInDoubt(store, doubt.write, cp);
+    inDoubt = undefined;
+    if (outcome === "failed") return false;
+    prefetcher.clear();
+    advance(doubt.write, doubt.logCount);
+    log.warn({ to: doubt.write.checkpoint.blockNumber }, "an earlier range's commit landed although its answer was lost; going on from it");
+    return true;
   }
 
   /** Rolls the store back to the common ancestor of the indexed blocks and the chain. */
@@ -230,6 +255,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
 
   /** Head → tip check → fetch → rows → commit. */
   async function step(): Promise<StepResult> {
+    if (inDoubt && (await settle(inDoubt))) return "progress";
     const h = await readHead();
     const from = nextBlock();
     if (from > h) return checkTip(h);

@@ -28,12 +28,27 @@ export async function reconcileFailedWrite(store: IndexStore, write: RangeWrite,
   } catch {
     throw error;
   }
+  return judge(stored, write, previous, (error as Error).message, error);
+}
+
+/**
+ * Before the next write, a write left in doubt (it failed, and the store could not be read to judge it): "landed"
+ * when the store's checkpoint is that write's — the commit went through and only its answer was lost, so the
+ * follower goes on from it instead of writing its rows again under a different range — "failed" when it is still
+ * `previous`. A store that cannot be read throws its own error (the caller retries, the write stays in doubt).
+ */
+export async function settleWriteInDoubt(store: IndexStore, write: RangeWrite, previous: Checkpoint | undefined): Promise<WriteOutcome> {
+  const stored = await store.getCheckpoint(write.chainId);
+  return judge(stored, write, previous, "its answer was lost");
+}
+
+function judge(stored: Checkpoint | undefined, write: RangeWrite, previous: Checkpoint | undefined, detail: string, cause?: unknown): WriteOutcome {
   if (same(stored, write.checkpoint)) return "landed";
   if (same(stored, previous)) return "failed";
   throw new ConcurrentWriterError(
     `another indexer writes to this database: chain ${write.chainId}'s checkpoint moved to block ${stored?.blockNumber ?? "(none)"} while this one ` +
-      `was at ${previous?.blockNumber ?? "(none)"} writing ${write.checkpoint.blockNumber} (${(error as Error).message}); run one writer (ROLE=indexer or all) per database`,
-    { cause: error },
+      `was at ${previous?.blockNumber ?? "(none)"} writing ${write.checkpoint.blockNumber} (${detail}); run one writer (ROLE=indexer or all) per database`,
+    cause === undefined ? undefined : { cause },
   );
 }
 
