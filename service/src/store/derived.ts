@@ -23,22 +23,19 @@
  * Rows written around the store (the benchmark's bulk fill, test fixtures) are derived once with {@link rebuildDerived}.
  */
 import type { Db, SqlValue } from "./db";
-import { LINKED_TRADE_SQL, LINKED_TRADES_FILL } from "./schema";
+import { derivedFrom, LINKED_TRADE_SQL, LINKED_TRADES_FILL } from "./schema";
 import { PriceSummary } from "./price-sketch";
 
 /** Seconds in a UTC day: a row's day is `block_time / 86400` (integer division; block times are positive). */
 export const DAY_SECONDS = 86_400;
 
-/** The event tables each derived table is computed from. */
+/** The event tables each group of derived tables is computed from (schema.ts declares them per table). */
 const SOURCES = {
-  holders: ["assets", "holdings"],
-  links: ["trades"],
-  trades: ["trades", "cross_border_trades", "assets"],
-  activity: ["assets", "trades", "pledges", "evidence_batches"],
-} as const;
-
-/** The tables whose rows move a derived table (a range without any of them leaves all three alone). */
-export const DERIVED_SOURCE_TABLES: ReadonlySet<string> = new Set(Object.values(SOURCES).flat());
+  holders: derivedFrom("current_holders"),
+  links: derivedFrom("linked_trades"),
+  trades: derivedFrom("trade_days"),
+  activity: derivedFrom("activity_days"),
+};
 
 /** Rows of `alias` after row `a`. */
 const after = (alias: string, a: string): string =>
@@ -335,7 +332,7 @@ async function addActivityDays(tx: Db, chainId: number | null, above: number, si
 /** Which derived tables a set of written tables moves. */
 function moved(tables: ReadonlySet<string>): { holders: boolean; links: boolean; trades: boolean; activity: boolean } {
   const any = (list: readonly string[]): boolean => list.some((t) => tables.has(t));
-  return { holders: any(SOURCES.holders), links: any(SOURCES.links), trades: any(SOURCES.trades.slice(0, 2)), activity: any(SOURCES.activity) };
+  return { holders: any(SOURCES.holders), links: any(SOURCES.links), trades: any(SOURCES.trades.filter((t) => t !== "assets")), activity: any(SOURCES.activity) };
 }
 
 /**

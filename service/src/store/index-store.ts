@@ -3,9 +3,9 @@
  * head/finality bookkeeping and evidence manifest results. Reads for the API are the API's own SQL.
  */
 import type { Db, SqlValue } from "./db";
-import { DERIVED_SOURCE_TABLES, deriveRange, prepareRollback } from "./derived";
+import { deriveRange, prepareRollback } from "./derived";
 import { markManifest, queuedBatches, type QueuedBatch } from "./manifest-queue";
-import { columnType, INDEXED_TABLES, type IndexedTable } from "./schema";
+import { columnType, DERIVED_SOURCE_TABLES, INDEXED_TABLES, type IndexedTable } from "./schema";
 import { createStatisticsKeeper } from "./statistics";
 
 /** A row to insert: column → value. */

@@ -142,6 +142,8 @@ export interface StoreTable<C extends readonly Column[] = readonly Column[]> {
   readonly indexes: Readonly<Record<string, IndexDef>>;
   /** A derived table's rows from the event tables already indexed, written by the migration that creates it. */
   readonly fill?: string;
+  /** A derived table (store/derived.ts keeps it with every range): the event tables its rows are computed from. */
+  readonly derivedFrom?: readonly string[];
 }
 
 type EventColumnName = (typeof EVENT_COLUMNS)[number];
@@ -172,10 +174,12 @@ function storeTable<const C extends readonly Column[]>(def: {
   rolledBack?: boolean;
   indexes?: Readonly<Record<string, IndexDef<C[number]["name"]>>>;
   fill?: string;
+  derivedFrom?: readonly string[];
 }): StoreTable<C> {
   return {
     kind: "store", since: def.since, columns: def.columns, primaryKey: def.primaryKey, rolledBack: def.rolledBack ?? false, indexes: def.indexes ?? {},
     ...(def.fill !== undefined ? { fill: def.fill } : {}),
+    ...(def.derivedFrom !== undefined ? { derivedFrom: def.derivedFrom } : {}),
   };
 }
 
@@ -189,6 +193,23 @@ export const LINKED_TRADES_FILL = `INSERT INTO linked_trades (chain_id, block_nu
  * Every table, in creation order. To index a new event: add its table here with `since` = the next migration
  * version, then a handler in `indexer/handlers/` (docs/architecture.md, "Adding an event").
  */
+/**
+ * What the daily trade summaries (`trade_days`, `price_days`) are kept per: the UTC day and everything the price
+ * report filters or groups by.
+ */
+const DAY_GROUP_COLUMNS = [
+  bigint("day"),
+  integer("chain_id"),
+  text("exchange"),
+  text("kind"),
+  text("right"),
+  text("venue"),
+  integer("cross_border"),
+  text("destination"),
+  text("currency"),
+] as const;
+const DAY_GROUP_KEY = DAY_GROUP_COLUMNS.map((c) => c.name);
+
 export const SCHEMA = {
   checkpoints: storeTable({
     since: 1,
@@ -679,6 +700,7 @@ export const SCHEMA = {
     columns: [integer("chain_id"), text("contract"), text("asset_id"), bigint("block_number"), integer("log_index"), text("holder")],
     primaryKey: ["chain_id", "asset_id", "contract"],
     indexes: { holder_key: ["holder", "chain_id", "block_number", "log_index"] },
+    derivedFrom: ["assets", "holdings"],
   }),
   // every trade with a link either way (its linked_trade_id is set, or another trade's names it), at the trade's
   // position: `/v1/trades?linked=true` reads a page in key order instead of merging the trades that link with those
@@ -690,26 +712,16 @@ export const SCHEMA = {
     indexes: { trade: ["trade_id"] },
     // a store indexed before this table has its links already (store/derived.ts keeps them from then on)
     fill: LINKED_TRADES_FILL,
+    derivedFrom: ["trades"],
   }),
   // trades per UTC day (block_time / 86400) and everything the price report filters or groups by, one row per
   // distinct price: the report reads the days asked, not the trades. '' stands for none (kind: asset not indexed;
   // destination: domestic; currency and price: not disclosed)
   trade_days: storeTable({
     since: 11,
-    columns: [
-      bigint("day"),
-      integer("chain_id"),
-      text("exchange"),
-      text("kind"),
-      text("right"),
-      text("venue"),
-      integer("cross_border"),
-      text("destination"),
-      text("currency"),
-      text("price"),
-      bigint("trades"),
-    ],
-    primaryKey: ["day", "chain_id", "exchange", "kind", "right", "venue", "cross_border", "destination", "currency", "price"],
+    columns: [...DAY_GROUP_COLUMNS, text("price"), bigint("trades")],
+    primaryKey: [...DAY_GROUP_KEY, "price"],
+    derivedFrom: ["trades", "cross_border_trades", "assets"],
   }),
   // the activity report's counters per UTC day, chain and exchange ('' for pledges, which name none)
   activity_days: storeTable({
@@ -726,6 +738,7 @@ export const SCHEMA = {
       bigint("evidence_items"),
     ],
     primaryKey: ["day", "chain_id", "exchange"],
+    derivedFrom: ["assets", "trades", "pledges", "evidence_batches"],
   }),
 
   // the price report's summary per UTC day and everything it filters or groups by (trade_days' key less the price):
@@ -735,23 +748,9 @@ export const SCHEMA = {
   // volume '0', min, max and sketch ''
   price_days: storeTable({
     since: 14,
-    columns: [
-      bigint("day"),
-      integer("chain_id"),
-      text("exchange"),
-      text("kind"),
-      text("right"),
-      text("venue"),
-      integer("cross_border"),
-      text("destination"),
-      text("currency"),
-      bigint("trades"),
-      text("volume"),
-      text("min_price"),
-      text("max_price"),
-      text("sketch"),
-    ],
-    primaryKey: ["day", "chain_id", "exchange", "kind", "right", "venue", "cross_border", "destination", "currency"],
+    columns: [...DAY_GROUP_COLUMNS, bigint("trades"), text("volume"), text("min_price"), text("max_price"), text("sketch")],
+    primaryKey: DAY_GROUP_KEY,
+    derivedFrom: ["trades", "cross_border_trades", "assets"],
   }),
 
   // any other log of a followed contract (AccessControl, ERC-721 Approval …), kept raw
@@ -850,4 +849,24 @@ export function columnType(table: string, column: string): ColumnType | undefine
   const own = (t.columns as readonly Column[]).find((c) => c.name === column);
   if (own) return own.type;
   return isEvent(t) ? EVENT_COLUMN_DEFS.find((c) => c.name === column)?.type : undefined;
+}
+
+/** The derived tables (store/derived.ts keeps them with every range), each with the event tables it is computed from. */
+export const DERIVED_TABLES = (Object.keys(SCHEMA) as TableName[]).filter((t) => {
+  const def = SCHEMA[t];
+  return def.kind === "store" && def.derivedFrom !== undefined;
+});
+
+/** The event tables any derived table is computed from: a range that writes none of them leaves them all alone. */
+export const DERIVED_SOURCE_TABLES: ReadonlySet<string> = new Set(
+  DERIVED_TABLES.flatMap((t) => {
+    const sources = (SCHEMA[t] as StoreTable).derivedFrom ?? [];
+    for (const s of sources) if (!(EVENT_TABLES as readonly string[]).includes(s)) throw new Error(`schema: ${t} is derived from ${s}, which is no event table`);
+    return sources;
+  }),
+);
+
+/** The event tables `table` (a derived table) is computed from. */
+export function derivedFrom(table: TableName): readonly string[] {
+  return (SCHEMA[table] as StoreTable).derivedFrom ?? [];
 }

@@ -6,13 +6,7 @@
  * first time every table, then the tables written since (a table no row was written to has the statistics it had).
  */
 import type { Db } from "./db";
-import { EVENT_TABLES } from "./schema";
-
-/** The event tables the derived tables are computed from (store/derived.ts; not imported: derived.ts is heavier). */
-const DERIVED_SOURCES: ReadonlySet<string> = new Set(["assets", "holdings", "trades", "cross_border_trades", "pledges", "evidence_batches"]);
-
-/** The derived tables (store/derived.ts): planned like the event tables they stand for. */
-const DERIVED_TABLES = ["current_holders", "linked_trades", "trade_days", "price_days", "activity_days"] as const;
+import { DERIVED_SOURCE_TABLES, DERIVED_TABLES, EVENT_TABLES } from "./schema";
 
 /** Rows SQLite's ANALYZE samples per index: enough for the planner's choices, bounded in time at any size. */
 const SQLITE_ANALYSIS_LIMIT = 4000;
@@ -25,7 +19,7 @@ const ALL_TABLES: readonly string[] = [...EVENT_TABLES, ...DERIVED_TABLES];
  */
 export async function refreshStatistics(db: Db, tables?: ReadonlySet<string>): Promise<void> {
   const names = tables
-    ? ALL_TABLES.filter((t) => tables.has(t) || ((DERIVED_TABLES as readonly string[]).includes(t) && [...tables].some((s) => DERIVED_SOURCES.has(s))))
+    ? ALL_TABLES.filter((t) => tables.has(t) || ((DERIVED_TABLES as readonly string[]).includes(t) && [...tables].some((s) => DERIVED_SOURCE_TABLES.has(s))))
     : ALL_TABLES;
   if (names.length === 0) return;
   if (db.dialect === "sqlite") {

@@ -10,6 +10,7 @@ import { createApi } from "../../../service/src/api";
 import { createIndexer, type ChainParams } from "../../../service/src/indexer";
 import { createSilentLogger } from "../../../service/src/logger";
 import { migrate, rebuildDerived, type Db } from "../../../service/src/store";
+import { DERIVED_TABLES, derivedFrom, EVENT_TABLES } from "../../../service/src/store/schema";
 import { BACKENDS, type OpenedDb } from "../../helpers/backends";
 import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
 import { CONTRACTS, L, account, mineScenario, word } from "../../helpers/fake-scenario";
@@ -240,7 +241,8 @@ for (const backend of BACKENDS) {
       expect(relinked.kept).to.deep.equal(relinked.rebuilt);
     });
 
-    it("should fill linked_trades from the trades already indexed when its migration runs on an older store", async () => {
+    /** A store that indexed three trades, the second linked to the first. */
+    async function indexedThreeTrades(): Promise<OpenedDb> {
       const o = await open();
       const chain = createFakeChain();
       mineStart(chain);
@@ -249,6 +251,11 @@ for (const backend of BACKENDS) {
       mineTrade(chain, 3, CAROL, ALICE, 3000n);
       const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
       await indexer.catchUp();
+      return o;
+    }
+
+    it("should fill linked_trades from the trades already indexed when its migration runs on an older store", async () => {
+      const o = await indexedThreeTrades();
       const kept = (await derivedRows(o.db)).linked_trades;
       expect(kept.map((r) => r.block_number)).to.deep.equal([3, 4]);
       // the store as it was before migration 13
@@ -259,14 +266,7 @@ for (const backend of BACKENDS) {
     });
 
     it("should fill every derived table when migration 15 runs on a store upgraded while it held rows", async () => {
-      const o = await open();
-      const chain = createFakeChain();
-      mineStart(chain);
-      mineTrade(chain, 1, ALICE, BOB, 1000n);
-      mineTrade(chain, 2, BOB, CAROL, 2000n, 1);
-      mineTrade(chain, 3, CAROL, ALICE, 3000n);
-      const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
-      await indexer.catchUp();
+      const o = await indexedThreeTrades();
       const kept = await derivedRows(o.db);
       for (const table of DERIVED) expect(kept[table], table).to.not.be.empty;
       // what migrations 10, 11 and 14 left on a store that already had these rows: the tables, empty
@@ -276,6 +276,11 @@ for (const backend of BACKENDS) {
       expect(await derivedRows(o.db)).to.deep.equal(kept);
       // applied once: a later start leaves the tables alone
       expect(await migrate(o.db)).to.deep.equal([]);
+    });
+
+    it("should cover every derived table the schema declares, each computed from event tables", () => {
+      expect([...DERIVED_TABLES].sort()).to.deep.equal([...DERIVED].sort());
+      for (const t of DERIVED) for (const source of derivedFrom(t)) expect(EVENT_TABLES, `${t} from ${source}`).to.include(source);
     });
 
     it("should derive nothing from a range without assets, holdings, trades, pledges or evidence", async () => {
