@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const backend = process.env.BENCH_BACKEND ?? "sqlite";
   const db: Db =
     backend === "postgres"
-      ? await createPostgresDb(process.env.BENCH_PG_URL!, { schema: process.env.BENCH_PG_SCHEMA })
+      ? await createPostgresDb(process.env.BENCH_PG_URL!, { schema: process.env.BENCH_PG_SCHEMA, preparedStatements: process.env.DATABASE_PREPARED_STATEMENTS !== "off" })
       : createSqliteDb(process.env.BENCH_SQLITE_FILE!, { readonly: true });
   const last = Number(process.env.BENCH_LAST_BLOCK ?? 1);
   const started = Date.now();

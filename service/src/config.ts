@@ -21,6 +21,7 @@
  * | PUBLIC_RPC_URL | the embedded chain's URL; none on a network | JSON-RPC URL the web page reads the chain from (told to browsers; RPC_URL never is) |
  * | ROLE | all | `indexer` (the one writer: follows the chain, serves /health), `api` (a reader: serves the API from the database, never writes), or `all` |
  * | DATABASE_SCHEMA | — | PostgreSQL schema (created by the writer) instead of the server's search_path |
+ * | DATABASE_PREPARED_STATEMENTS | on | PostgreSQL: recurring reads as named prepared statements; `off` behind a pooler without session state (PgBouncer in transaction mode before 1.21) |
  * | LOG_FORMAT | pretty on a terminal, else json | `pretty` or `json` |
  * | CHAIN_PORT | 8545 | the embedded chain's port (`npm start` without RPC_URL) |
  */
@@ -68,6 +69,7 @@ const envSchema = z.object({
   PUBLIC_URL: z.string().trim().url("must be a URL such as https://registry.example").optional(),
   ROLE: z.enum(["all", "indexer", "api"]).default("all"),
   DATABASE_SCHEMA: z.string().trim().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier").optional(),
+  DATABASE_PREPARED_STATEMENTS: z.enum(["on", "off"]).default("on"),
   LOG_FORMAT: z.enum(["pretty", "json"]).optional(),
   CHAIN_PORT: intFrom(1, 65535).default(8545),
 });
@@ -106,6 +108,8 @@ export interface Config {
   role: Role;
   /** PostgreSQL schema, or undefined for the server's search_path. */
   databaseSchema: string | undefined;
+  /** PostgreSQL: recurring reads as named prepared statements (DATABASE_PREPARED_STATEMENTS). */
+  preparedStatements: boolean;
   /** Log line format, or undefined for "pretty on a terminal, else json". */
   logFormat: "pretty" | "json" | undefined;
   /** The embedded chain's port. */
@@ -153,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL,
     role: e.ROLE,
     databaseSchema: e.DATABASE_SCHEMA,
+    preparedStatements: e.DATABASE_PREPARED_STATEMENTS === "on",
     logFormat: e.LOG_FORMAT,
     chainPort: e.CHAIN_PORT,
   };

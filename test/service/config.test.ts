@@ -21,7 +21,8 @@ describe("config", () => {
   it("should select PostgreSQL from a postgres DATABASE_URL", () => {
     const c = loadConfig({ DATABASE_URL: "postgres://u@h:5432/db", CONFIRMATIONS: "6", POLL_INTERVAL_MS: "250" });
     expect(c.database).to.deep.equal({ kind: "postgres", url: "postgres://u@h:5432/db" });
-    expect(c).to.include({ confirmations: 6, pollIntervalMs: 250 });
+    expect(c).to.include({ confirmations: 6, pollIntervalMs: 250, preparedStatements: true });
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: "off" }).preparedStatements).to.equal(false);
   });
 
   it("should read CORS_ORIGINS as *, a list of origins, or none, and PUBLIC_RPC_URL as a URL", () => {
@@ -38,6 +39,7 @@ describe("config", () => {
     ["PORT", "70000"],
     ["RPC_URL", "not a url"],
     ["LOG_LEVEL", "loud"],
+    ["DATABASE_PREPARED_STATEMENTS", "sometimes"],
     ["DATABASE_URL", "mysql://x"],
     ["HEALTH_MAX_LAG_BLOCKS", "many"],
     ["CORS_ORIGINS", "audit.example"],

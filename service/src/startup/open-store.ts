@@ -35,7 +35,7 @@ export async function openStore(config: Config, p: { writer: boolean; logger: Lo
   let db: Db;
   try {
     if (config.database.kind === "postgres") {
-      db = await withTimeout(createPostgresDb(config.database.url, { schema: config.databaseSchema, readOnly: !p.writer }), CONNECT_TIMEOUT_MS, "connect");
+      db = await withTimeout(createPostgresDb(config.database.url, { schema: config.databaseSchema, readOnly: !p.writer, preparedStatements: config.preparedStatements }), CONNECT_TIMEOUT_MS, "connect");
       await withTimeout(db.get("SELECT 1 AS one"), CONNECT_TIMEOUT_MS, "connect");
     } else {
       db = createSqliteDb(config.database.file, { readonly: !p.writer });

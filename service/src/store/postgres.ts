@@ -1,5 +1,6 @@
 import pg from "pg";
 import { DatabaseUnavailableError } from "../errors";
+import { createStatementNames, isStalePreparedStatement } from "./statement-names";
 import { toNumberedPlaceholders, type Db, type Row, type RunResult, type SqlValue } from "./db";
 
 /** Options of {@link createPostgresDb}. */
@@ -10,6 +11,12 @@ export interface CreatePostgresDbOptions {
   max?: number;
   /** Every transaction read-only (API processes beside the indexer); the schema is not created. Default false. */
   readOnly?: boolean;
+  /**
+   * Reads outside a transaction that recur run as named prepared statements, parsed and planned once per connection
+   * (see {@link createStatementNames}). Default true; false behind a pooler that does not keep a session per client
+   * (PgBouncer in transaction mode before 1.21).
+   */
+  preparedStatements?: boolean;
 }
 
 const INT8_OID = 20;
@@ -104,14 +111,32 @@ export async function createPostgresDb(url: string, options: CreatePostgresDbOpt
     params ? params.map((p) => (typeof p === "bigint" ? p.toString() : p)) : [];
 
   const readFault = options.readOnly ? classifyRead : classify;
+  const names = options.preparedStatements === false ? undefined : createStatementNames();
+  /**
+   * A read on the pool: named once it recurs, so each connection parses and plans it once (PostgreSQL re-plans a
+   * named statement itself when a table it reads changes, or after ANALYZE). A named statement a migration made
+   * stale ("cached plan must not change result type") runs again unnamed, and the statement gets a new name.
+   */
+  const read = async (sql: string, params?: readonly SqlValue[]): Promise<pg.QueryResult> => {
+    const text = rewrite(sql);
+    const values = norm(params);
+    const name = names?.nameOf(text);
+    if (name === undefined) return pool.query(text, values).catch(readFault);
+    try {
+      return await pool.query({ name, text, values });
+    } catch (e) {
+      if (!isStalePreparedStatement(e)) return readFault(e);
+      names!.renew();
+      return pool.query(text, values).catch(readFault);
+    }
+  };
   type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
   const make = (q: Queryable, inTx: boolean): Db => {
+    const query = inTx ? (sql: string, params?: readonly SqlValue[]) => q.query(rewrite(sql), norm(params)).catch(readFault) : read;
     const self: Db = {
       dialect: "postgres",
-      all: async <T = Row>(sql: string, params?: readonly SqlValue[]) =>
-        (await q.query(rewrite(sql), norm(params)).catch(readFault)).rows as T[],
-      get: async <T = Row>(sql: string, params?: readonly SqlValue[]) =>
-        (await q.query(rewrite(sql), norm(params)).catch(readFault)).rows[0] as T | undefined,
+      all: async <T = Row>(sql: string, params?: readonly SqlValue[]) => (await query(sql, params)).rows as T[],
+      get: async <T = Row>(sql: string, params?: readonly SqlValue[]) => (await query(sql, params)).rows[0] as T | undefined,
       run: async (sql: string, params?: readonly SqlValue[]): Promise<RunResult> => ({
         changes: (await q.query(rewrite(sql), norm(params)).catch(classify)).rowCount ?? 0,
       }),
