@@ -47,6 +47,9 @@ export const L = {
     encodeLog("TradeRecorder", ADDR.trades, "TradeRecorded", [
       tradeId, assetId, ex, seller, buyer, 0, ZERO, price, "0x434e59", ZERO, word(`contract:${tradeId}`), 0, linked,
     ]),
+  frozen: (assetId: bigint, regulator: string, reason = "investigation") => encodeLog("DataAssetRegistry", ADDR.registry, "AssetFrozen", [assetId, regulator, reason]),
+  unfrozen: (assetId: bigint, regulator: string, reason = "cleared") => encodeLog("DataAssetRegistry", ADDR.registry, "AssetUnfrozen", [assetId, regulator, reason]),
+  pledgeLock: (assetId: bigint, pledged: boolean, pledgeId = 1n) => encodeLog("DataAssetRegistry", ADDR.registry, "AssetPledgeLockChanged", [assetId, pledged, pledgeId]),
   anchored: (root: string, ex: string, leafCount: number, cid: string, assetId = 0n) =>
     encodeLog("EvidenceAnchor", ADDR.evidence, "EvidenceAnchored", [root, ex, assetId, leafCount, cid]),
   /** A log from an address that is not followed (must be ignored). */

@@ -23,7 +23,7 @@
  * Rows written around the store (the benchmark's bulk fill, test fixtures) are derived once with {@link rebuildDerived}.
  */
 import type { Db, SqlValue } from "./db";
-import { derivedFrom, LINKED_TRADE_SQL, LINKED_TRADES_FILL } from "./schema";
+import { ASSET_LOCKS_FILL, assetLocksInsert, derivedFrom, LATEST_REGISTRATION_SQL, LINKED_TRADE_SQL, LINKED_TRADES_FILL, SCHEMA, type TableName } from "./schema";
 import { PriceSummary } from "./price-sketch";
 
 /** Seconds in a UTC day: a row's day is `block_time / 86400` (integer division; block times are positive). */
@@ -35,6 +35,7 @@ const SOURCES = {
   links: derivedFrom("linked_trades"),
   trades: derivedFrom("trade_days"),
   activity: derivedFrom("activity_days"),
+  locks: derivedFrom("asset_locks"),
 };
 
 /** Rows of `alias` after row `a`. */
@@ -44,10 +45,6 @@ const after = (alias: string, a: string): string =>
 /** The current holder of registration row `a`: the latest holdings row after it, else the holder it was registered to. */
 export const CURRENT_HOLDER_SQL = `COALESCE((SELECT h.to_address FROM holdings h WHERE h.chain_id = a.chain_id AND h.contract = a.contract
   AND h.asset_id = a.asset_id AND ${after("h", "a")} ORDER BY h.block_number DESC, h.log_index DESC LIMIT 1), a.holder)`;
-
-/** Registration row `a` is its registry's latest of the asset id (an earlier one was cancelled). */
-const LATEST_REGISTRATION = `NOT EXISTS (SELECT 1 FROM assets b WHERE b.asset_id = a.asset_id AND b.chain_id = a.chain_id
-  AND b.contract = a.contract AND ${after("b", "a")})`;
 
 /** Conditions selecting rows of `alias` above `above` on `chainId` (null: every chain, every row). */
 function rowsAbove(alias: string, chainId: number | null, above: number): { sql: string; params: SqlValue[] } {
@@ -69,9 +66,21 @@ async function refreshHolders(tx: Db, chainId: number, ids: { sql: string; param
   await tx.run(
     `INSERT INTO current_holders (chain_id, contract, asset_id, block_number, log_index, holder)
      SELECT a.chain_id, a.contract, a.asset_id, a.block_number, a.log_index, ${CURRENT_HOLDER_SQL}
-     FROM assets a WHERE a.chain_id = ? AND a.asset_id IN (${ids.sql}) AND ${LATEST_REGISTRATION}`,
+     FROM assets a WHERE a.chain_id = ? AND a.asset_id IN (${ids.sql}) AND ${LATEST_REGISTRATION_SQL}`,
     [chainId, ...ids.params],
   );
+}
+
+/** The asset ids (of `chainId`) whose registration, freeze or pledge-lock rows lie above `above`. */
+function lockedAssetsSql(chainId: number, above: number): { sql: string; params: SqlValue[] } {
+  const parts = SOURCES.locks.map((t) => `SELECT asset_id FROM ${t} WHERE chain_id = ? AND block_number > ?`);
+  return { sql: parts.join(" UNION "), params: SOURCES.locks.flatMap(() => [chainId, above]) };
+}
+
+/** Recomputes whether the given assets of `chainId` are frozen or pledged now (`ids`: a subquery or a list). */
+async function refreshLocks(tx: Db, chainId: number, ids: { sql: string; params: SqlValue[] }): Promise<void> {
+  await tx.run(`DELETE FROM asset_locks WHERE chain_id = ? AND asset_id IN (${ids.sql})`, [chainId, ...ids.params]);
+  await tx.run(assetLocksInsert("a.chain_id = ? AND", ids.sql), [chainId, ...ids.params]);
 }
 
 /**
@@ -330,9 +339,15 @@ async function addActivityDays(tx: Db, chainId: number | null, above: number, si
 }
 
 /** Which derived tables a set of written tables moves. */
-function moved(tables: ReadonlySet<string>): { holders: boolean; links: boolean; trades: boolean; activity: boolean } {
+function moved(tables: ReadonlySet<string>): { holders: boolean; links: boolean; trades: boolean; activity: boolean; locks: boolean } {
   const any = (list: readonly string[]): boolean => list.some((t) => tables.has(t));
-  return { holders: any(SOURCES.holders), links: any(SOURCES.links), trades: any(SOURCES.trades.filter((t) => t !== "assets")), activity: any(SOURCES.activity) };
+  return {
+    holders: any(SOURCES.holders),
+    links: any(SOURCES.links),
+    trades: any(SOURCES.trades.filter((t) => t !== "assets")),
+    activity: any(SOURCES.activity),
+    locks: any(SOURCES.locks),
+  };
 }
 
 /**
@@ -342,6 +357,7 @@ function moved(tables: ReadonlySet<string>): { holders: boolean; links: boolean;
 export async function deriveRange(tx: Db, chainId: number, above: number, tables: ReadonlySet<string>): Promise<void> {
   const m = moved(tables);
   if (m.holders) await refreshHolders(tx, chainId, touchedAssetsSql(chainId, above));
+  if (m.locks) await refreshLocks(tx, chainId, lockedAssetsSql(chainId, above));
   if (m.links) await addLinks(tx, chainId, above);
   if (m.trades) {
     // the range's contributions, computed once for both tables
@@ -363,12 +379,18 @@ export async function prepareRollback(tx: Db, chainId: number, above: number): P
   await tx.run(`DELETE FROM activity_days WHERE ${ACTIVITY_COUNTERS.map((c) => `${c} = 0`).join(" AND ")}`);
   const touched = touchedAssetsSql(chainId, above);
   const ids = (await tx.all<{ asset_id: string }>(touched.sql, touched.params)).map((r) => r.asset_id);
+  const locked = lockedAssetsSql(chainId, above);
+  const lockIds = (await tx.all<{ asset_id: string }>(locked.sql, locked.params)).map((r) => r.asset_id);
   const named = await linkTargetsAbove(tx, chainId, above);
   await tx.run("DELETE FROM linked_trades WHERE chain_id = ? AND block_number > ?", [chainId, above]);
   return async () => {
     for (let i = 0; i < ids.length; i += 500) {
       const part = ids.slice(i, i + 500);
       await refreshHolders(tx, chainId, { sql: part.map(() => "?").join(", "), params: part });
+    }
+    for (let i = 0; i < lockIds.length; i += 500) {
+      const part = lockIds.slice(i, i + 500);
+      await refreshLocks(tx, chainId, { sql: part.map(() => "?").join(", "), params: part });
     }
     for (let i = 0; i < named.length; i += 500) await refreshLinks(tx, named.slice(i, i + 500));
   };
@@ -382,12 +404,16 @@ export async function rebuildDerived(db: Db): Promise<void> {
   await db.transaction(rebuildDerivedTables);
 }
 
-/** {@link rebuildDerived} inside a transaction the caller holds (migration 15 runs it in its own). */
-export async function rebuildDerivedTables(tx: Db): Promise<void> {
+/**
+ * {@link rebuildDerived} inside a transaction the caller holds. `upTo`: the schema version to rebuild for — the
+ * derived tables that exist at it (migration 15's data step runs before later migrations add theirs).
+ */
+export async function rebuildDerivedTables(tx: Db, upTo = Infinity): Promise<void> {
+  const has = (t: TableName): boolean => SCHEMA[t].since <= upTo;
   await tx.run("DELETE FROM current_holders");
   await tx.run(
     `INSERT INTO current_holders (chain_id, contract, asset_id, block_number, log_index, holder)
-     SELECT a.chain_id, a.contract, a.asset_id, a.block_number, a.log_index, ${CURRENT_HOLDER_SQL} FROM assets a WHERE ${LATEST_REGISTRATION}`,
+     SELECT a.chain_id, a.contract, a.asset_id, a.block_number, a.log_index, ${CURRENT_HOLDER_SQL} FROM assets a WHERE ${LATEST_REGISTRATION_SQL}`,
   );
   await tx.run("DELETE FROM linked_trades");
   await tx.run(LINKED_TRADES_FILL);
@@ -396,4 +422,8 @@ export async function rebuildDerivedTables(tx: Db): Promise<void> {
   await rebuildPriceDays(tx);
   await tx.run("DELETE FROM activity_days");
   await addActivityDays(tx, null, -1, 1);
+  if (has("asset_locks")) {
+    await tx.run("DELETE FROM asset_locks");
+    await tx.run(ASSET_LOCKS_FILL);
+  }
 }

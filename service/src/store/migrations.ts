@@ -24,7 +24,7 @@ export interface Migration {
  * registry had no holders, totals or prices before the upgrade.
  */
 const DATA_STEPS: Readonly<Record<number, (tx: Db) => Promise<void>>> = {
-  15: rebuildDerivedTables,
+  15: (tx) => rebuildDerivedTables(tx, 15),
 };
 
 const SQL_TYPES: Record<Dialect, Record<ColumnType, string>> = {

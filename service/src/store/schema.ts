@@ -189,6 +189,33 @@ export const LINKED_TRADE_SQL = "(t.linked_trade_id IS NOT NULL OR EXISTS (SELEC
 export const LINKED_TRADES_FILL = `INSERT INTO linked_trades (chain_id, block_number, log_index, trade_id)
   SELECT t.chain_id, t.block_number, t.log_index, t.trade_id FROM trades t WHERE ${LINKED_TRADE_SQL}`;
 
+/** Rows of `alias` logged after registration row `a` (a registration cancelled and made again starts afresh). */
+const AFTER_REGISTRATION = (alias: string): string =>
+  `(${alias}.block_number > a.block_number OR (${alias}.block_number = a.block_number AND ${alias}.log_index > a.log_index))`;
+/** Registration row `a` is frozen now: its latest freeze row (after it) froze it. 1 or 0. */
+export const FROZEN_SQL = `COALESCE((SELECT f.frozen FROM freezes f WHERE f.chain_id = a.chain_id AND f.contract = a.contract AND f.asset_id = a.asset_id
+  AND ${AFTER_REGISTRATION("f")} ORDER BY f.block_number DESC, f.log_index DESC LIMIT 1), 0)`;
+/** Registration row `a` is pledged now: its latest pledge-lock row (after it) locked it. 1 or 0. */
+export const PLEDGED_SQL = `COALESCE((SELECT p.pledged FROM pledge_locks p WHERE p.chain_id = a.chain_id AND p.contract = a.contract AND p.asset_id = a.asset_id
+  AND ${AFTER_REGISTRATION("p")} ORDER BY p.block_number DESC, p.log_index DESC LIMIT 1), 0)`;
+/** Registration row `a` is its registry's latest of the asset id (an earlier one was cancelled). */
+export const LATEST_REGISTRATION_SQL = `NOT EXISTS (SELECT 1 FROM assets b WHERE b.asset_id = a.asset_id AND b.chain_id = a.chain_id
+  AND b.contract = a.contract AND ${AFTER_REGISTRATION("b")})`;
+
+/**
+ * The `asset_locks` rows of the current registrations of the assets `ids` selects (a subquery or a list, of asset
+ * ids; one `?` per parameter in `params`, after `scope`): those frozen or pledged now.
+ */
+export function assetLocksInsert(scope: string, ids: string): string {
+  return `INSERT INTO asset_locks (chain_id, contract, asset_id, block_number, log_index, frozen, pledged)
+  SELECT s.chain_id, s.contract, s.asset_id, s.block_number, s.log_index, s.frozen, s.pledged FROM (
+    SELECT a.chain_id, a.contract, a.asset_id, a.block_number, a.log_index, ${FROZEN_SQL} AS frozen, ${PLEDGED_SQL} AS pledged
+    FROM assets a WHERE ${scope} a.asset_id IN (${ids}) AND ${LATEST_REGISTRATION_SQL}) s
+  WHERE s.frozen = 1 OR s.pledged = 1`;
+}
+/** Every `asset_locks` row, from the rows indexed (an empty table; `rebuildDerived`, migration 16). */
+export const ASSET_LOCKS_FILL = assetLocksInsert("", "SELECT asset_id FROM freezes UNION SELECT asset_id FROM pledge_locks");
+
 /**
  * Every table, in creation order. To index a new event: add its table here with `since` = the next migration
  * version, then a handler in `indexer/handlers/` (docs/architecture.md, "Adding an event").
@@ -753,6 +780,19 @@ export const SCHEMA = {
     derivedFrom: ["trades", "cross_border_trades", "assets"],
   }),
 
+  // the current registrations frozen or pledged now, at the registration's position: `/v1/assets?status=frozen`
+  // (and `pledged`) reads a page of them in key order by the index the flag leads, instead of working out the state of
+  // every asset ever frozen before it keeps the page (28 ms p99 on PostgreSQL at 10M items, 1.75× its 10k figure on
+  // SQLite). A row goes when its asset is neither any more, or is registered again
+  asset_locks: storeTable({
+    since: 16,
+    columns: [integer("chain_id"), text("contract"), text("asset_id"), bigint("block_number"), integer("log_index"), integer("frozen"), integer("pledged")],
+    primaryKey: ["chain_id", "asset_id", "contract"],
+    indexes: { frozen_key: ["frozen", "chain_id", "block_number", "log_index"], pledged_key: ["pledged", "chain_id", "block_number", "log_index"] },
+    fill: ASSET_LOCKS_FILL,
+    derivedFrom: ["assets", "freezes", "pledge_locks"],
+  }),
+
   // any other log of a followed contract (AccessControl, ERC-721 Approval …), kept raw
   other_events: eventTable({
     since: 1,
@@ -778,6 +818,7 @@ export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   13: "linked_trades: the trades with a link either way kept at index time (linked trades in key order)",
   14: "price_days: per-day price summaries (exact totals, log-bucket quantile sketch) kept at index time",
   15: "derived tables rebuilt from the event tables (a store upgraded with rows got them empty from 10, 11 and 14)",
+  16: "asset_locks: the current registrations frozen or pledged now, kept at index time",
 };
 
 type Schema = typeof SCHEMA;

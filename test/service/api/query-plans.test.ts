@@ -109,7 +109,7 @@ let LAST_TRADE_TIME = SYNTHETIC_START;
 /** The transaction hash of a regulated block (synthetic-regulated.ts). */
 const regulatedTx = (block: number): string => `0x${createHash("sha256").update(`regulated-tx:${block}`).digest("hex")}`;
 
-/** A request per list endpoint and filter; `{next:path}` also asks for that list's second page. */
+/** A request per list endpoint and filter (the test asks for the second page of each list that has one). */
 function requests(): string[] {
   const hot = syntheticAssetId(0);
   const asset = syntheticAssetId(17);
@@ -123,6 +123,10 @@ function requests(): string[] {
     `/v1/assets?holder=${m}`,
     `/v1/assets?exchange=${x}`,
     "/v1/assets?status=frozen",
+    "/v1/assets?status=frozen&limit=2",
+    "/v1/assets?status=pledged",
+    `/v1/assets?status=frozen&exchange=${x}`,
+    `/v1/assets?status=pledged&holder=${m}`,
     "/v1/assets?q=EX1-2026",
     `/v1/assets?chainId=${SYNTHETIC_CHAIN}`,
     `/v1/assets/${asset}`,

@@ -10,7 +10,7 @@ import { createApi } from "../../../service/src/api";
 import { createIndexer, type ChainParams } from "../../../service/src/indexer";
 import { createSilentLogger } from "../../../service/src/logger";
 import { migrate, rebuildDerived, type Db } from "../../../service/src/store";
-import { DERIVED_TABLES, derivedFrom, EVENT_TABLES } from "../../../service/src/store/schema";
+import { DERIVED_TABLES, derivedFrom, EVENT_TABLES, SCHEMA } from "../../../service/src/store/schema";
 import { BACKENDS, type OpenedDb } from "../../helpers/backends";
 import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
 import { CONTRACTS, L, account, mineScenario, word } from "../../helpers/fake-scenario";
@@ -18,13 +18,14 @@ import { expectCurrencyWithin } from "../../helpers/price-accuracy";
 import { quietLogger } from "../api/fixture";
 
 const common = { logger: createSilentLogger() };
-const DERIVED = ["current_holders", "linked_trades", "trade_days", "price_days", "activity_days"] as const;
+const DERIVED = ["current_holders", "linked_trades", "trade_days", "price_days", "activity_days", "asset_locks"] as const;
 const ORDER: Record<(typeof DERIVED)[number], string> = {
   current_holders: "chain_id, asset_id, contract",
   linked_trades: "chain_id, block_number, log_index",
   trade_days: 'day, chain_id, exchange, kind, "right", venue, cross_border, destination, currency, price',
   price_days: 'day, chain_id, exchange, kind, "right", venue, cross_border, destination, currency',
   activity_days: "day, chain_id, exchange",
+  asset_locks: "chain_id, asset_id, contract",
 };
 
 /** Every derived row, numbers as numbers. */
@@ -268,14 +269,80 @@ for (const backend of BACKENDS) {
     it("should fill every derived table when migration 15 runs on a store upgraded while it held rows", async () => {
       const o = await indexedThreeTrades();
       const kept = await derivedRows(o.db);
-      for (const table of DERIVED) expect(kept[table], table).to.not.be.empty;
+      const atFifteen = DERIVED.filter((t) => SCHEMA[t].since <= 15);
+      for (const table of atFifteen) expect(kept[table], table).to.not.be.empty;
       // what migrations 10, 11 and 14 left on a store that already had these rows: the tables, empty
-      for (const table of DERIVED) await o.db.run(`DELETE FROM ${table}`);
+      for (const table of atFifteen) await o.db.run(`DELETE FROM ${table}`);
       await o.db.run("DELETE FROM schema_migrations WHERE version = 15");
       expect(await migrate(o.db)).to.deep.equal([15]);
       expect(await derivedRows(o.db)).to.deep.equal(kept);
       // applied once: a later start leaves the tables alone
       expect(await migrate(o.db)).to.deep.equal([]);
+    });
+
+    it("should list an asset as frozen or pledged while its latest freeze or lock says so, and not after a reorg drops it", async () => {
+      const o = await open();
+      const chain = createFakeChain();
+      const REGULATOR = account(0x300);
+      const OTHER = BigInt(word("asset:other"));
+      const OTHER_ID = "0x" + OTHER.toString(16).padStart(64, "0");
+      mineStart(chain);
+      chain.mine([L.registered(OTHER, BOB, EX, 2), L.transfer(account(0), BOB, OTHER)], true);
+      chain.mine([L.frozen(ASSET, REGULATOR), L.pledgeLock(OTHER, true)], true);
+      const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
+      await indexer.catchUp();
+      const app = createApi({ db: o.db, indexerStatus: () => indexer.status(), logger: quietLogger });
+      const listed = async (status: string): Promise<string[]> =>
+        ((await request(app).get(`/v1/assets?status=${status}`).expect(200)).body.data as { assetId: string }[]).map((a) => a.assetId);
+      expect(await listed("frozen")).to.deep.equal([ASSET_ID]);
+      expect(await listed("pledged")).to.deep.equal([OTHER_ID]);
+      const kept = chain.head();
+
+      // both frozen and pledged: frozen wins the status; then unfrozen, it is pledged
+      chain.mine([L.pledgeLock(ASSET, true, 2n)], true);
+      await indexer.catchUp();
+      expect(await listed("frozen")).to.deep.equal([ASSET_ID]);
+      expect(await listed("pledged")).to.deep.equal([OTHER_ID]);
+      chain.mine([L.unfrozen(ASSET, REGULATOR), L.pledgeLock(OTHER, false)], true);
+      await indexer.catchUp();
+      expect(await listed("frozen")).to.deep.equal([]);
+      expect(await listed("pledged")).to.deep.equal([ASSET_ID]);
+      let rows = await keptAndRebuilt(o.db);
+      expect(rows.kept).to.deep.equal(rows.rebuilt);
+      expect(rows.kept.asset_locks.map((r) => [r.asset_id, r.frozen, r.pledged])).to.deep.equal([[ASSET_ID, 0, 1]]);
+
+      // a reorg drops the lock of ASSET and the unfreeze: frozen again, OTHER pledged again
+      chain.reorgTo(kept);
+      chain.mineEmpty(3);
+      await indexer.catchUp();
+      await indexer.catchUp();
+      expect(indexer.status().chains[0]!.reorgs).to.be.greaterThan(0);
+      expect(await listed("frozen")).to.deep.equal([ASSET_ID]);
+      expect(await listed("pledged")).to.deep.equal([OTHER_ID]);
+      rows = await keptAndRebuilt(o.db);
+      expect(rows.kept).to.deep.equal(rows.rebuilt);
+      expect(rows.kept.asset_locks.map((r) => [r.asset_id, r.frozen, r.pledged]).sort()).to.deep.equal([[ASSET_ID, 1, 0], [OTHER_ID, 0, 1]].sort());
+    });
+
+    it("should fill asset_locks from the freezes and pledge locks already indexed when its migration runs on an older store", async () => {
+      const o = await open();
+      const chain = createFakeChain();
+      const OTHER = BigInt(word("asset:other"));
+      mineStart(chain);
+      chain.mine([L.registered(OTHER, BOB, EX, 2), L.transfer(account(0), BOB, OTHER)], true);
+      chain.mine([L.frozen(ASSET, account(0x300)), L.pledgeLock(OTHER, true), L.pledgeLock(ASSET, true, 2n), L.pledgeLock(ASSET, false, 2n)], true);
+      const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
+      await indexer.catchUp();
+      const kept = (await derivedRows(o.db)).asset_locks;
+      expect(kept.map((r) => [r.asset_id, r.frozen, r.pledged])).to.have.deep.members([
+        [ASSET_ID, 1, 0],
+        ["0x" + OTHER.toString(16).padStart(64, "0"), 0, 1],
+      ]);
+      // the store as it was before migration 16
+      await o.db.exec("DROP TABLE asset_locks");
+      await o.db.run("DELETE FROM schema_migrations WHERE version = 16");
+      expect(await migrate(o.db)).to.deep.equal([16]);
+      expect((await derivedRows(o.db)).asset_locks).to.deep.equal(kept);
     });
 
     it("should cover every derived table the schema declares, each computed from event tables", () => {
@@ -289,7 +356,7 @@ for (const backend of BACKENDS) {
       chain.mine([L.accredited(EX), L.onboarded(ALICE, EX)]);
       const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
       await indexer.catchUp();
-      expect(await derivedRows(o.db)).to.deep.equal({ current_holders: [], linked_trades: [], trade_days: [], price_days: [], activity_days: [] });
+      expect(await derivedRows(o.db)).to.deep.equal({ current_holders: [], linked_trades: [], trade_days: [], price_days: [], activity_days: [], asset_locks: [] });
     });
   });
 }

@@ -5,7 +5,7 @@
  * from the latest AssetStatusChanged row of lifecycle_events; "expired" against the indexed head's block time).
  */
 import { CURRENT_HOLDER_SQL } from "../../store/derived";
-import type { ColumnsOf, RowOf } from "../../store/schema";
+import { FROZEN_SQL, LATEST_REGISTRATION_SQL, PLEDGED_SQL, type ColumnsOf, type RowOf } from "../../store/schema";
 import type { FinalityCheck } from "../context";
 import { paginate, type Page, eventPositionKeys } from "../pagination";
 import type { ReadDb } from "../types";
@@ -79,10 +79,8 @@ const AFTER_A = (alias: string): string => `(${alias}.block_number > a.block_num
  */
 export const HOLDER_SQL = `COALESCE((SELECT ch.holder FROM current_holders ch WHERE ch.chain_id = a.chain_id AND ch.asset_id = a.asset_id
   AND ch.contract = a.contract AND ch.block_number = a.block_number AND ch.log_index = a.log_index), ${CURRENT_HOLDER_SQL})`;
-const FROZEN_SQL = `COALESCE((SELECT f.frozen FROM freezes f WHERE f.chain_id = a.chain_id AND f.contract = a.contract AND f.asset_id = a.asset_id AND ${AFTER_A("f")} ORDER BY f.block_number DESC, f.log_index DESC LIMIT 1), 0)`;
-const PLEDGED_SQL = `COALESCE((SELECT p.pledged FROM pledge_locks p WHERE p.chain_id = a.chain_id AND p.contract = a.contract AND p.asset_id = a.asset_id AND ${AFTER_A("p")} ORDER BY p.block_number DESC, p.log_index DESC LIMIT 1), 0)`;
 /** Only the latest registration of an asset id in a registry (an earlier one was cancelled). */
-const CURRENT_SQL = `NOT EXISTS (SELECT 1 FROM assets b WHERE b.asset_id = a.asset_id AND b.chain_id = a.chain_id AND b.contract = a.contract AND ${AFTER_A("b")})`;
+const CURRENT_SQL = LATEST_REGISTRATION_SQL;
 /** The latest lifecycle status row of this registration (its own AssetStatusChanged rows come after it). */
 const LATEST_STATUS = (column: string) =>
   `(SELECT e.${column} FROM lifecycle_events e WHERE e.chain_id = a.chain_id AND e.contract = a.contract AND e.asset_id = a.asset_id AND e.event = 'status'
@@ -94,8 +92,8 @@ const HEAD_TIME_SQL = `COALESCE((SELECT c.block_time FROM checkpoints c WHERE c.
 
 const ASSET_COLUMNS = `a.asset_id, a.holder, a.exchange, a.exchange_code, a.sequence, a.kind,
   a.source, a.level, a.metadata_digest, a.metadata_cid, a.consent_digest, a.registration_number`;
-const DERIVED_STATE = `${FROZEN_SQL} AS frozen, ${PLEDGED_SQL} AS pledged,
-  ${REG_STATUS_SQL} AS reg_status, ${VALID_UNTIL_SQL} AS valid_until, ${HEAD_TIME_SQL} AS head_time`;
+const LIFECYCLE_STATE = `${REG_STATUS_SQL} AS reg_status, ${VALID_UNTIL_SQL} AS valid_until, ${HEAD_TIME_SQL} AS head_time`;
+const DERIVED_STATE = `${FROZEN_SQL} AS frozen, ${PLEDGED_SQL} AS pledged, ${LIFECYCLE_STATE}`;
 
 const SELECT = `SELECT * FROM (SELECT ${eventCols("a")}, ${ASSET_COLUMNS},
   ${HOLDER_SQL} AS current_holder, ${DERIVED_STATE} FROM assets a WHERE ${CURRENT_SQL}) x`;
@@ -108,6 +106,15 @@ const SELECT = `SELECT * FROM (SELECT ${eventCols("a")}, ${ASSET_COLUMNS},
 const SELECT_BY_HOLDER = `SELECT * FROM (SELECT c.chain_id, a.contract, c.block_number, c.log_index, a.tx_hash, a.block_time, ${ASSET_COLUMNS},
   c.holder AS current_holder, ${DERIVED_STATE} FROM current_holders c
   JOIN assets a ON a.chain_id = c.chain_id AND a.block_number = c.block_number AND a.log_index = c.log_index) x`;
+
+/**
+ * The current registrations frozen or pledged now, read through `asset_locks` (kept at index time, store/derived.ts):
+ * the flag leads its index (flag, chain, block, log), which hands a page over in key order. Its rows carry the
+ * registration's position and the flags, so neither is worked out again per row.
+ */
+const SELECT_BY_LOCK = `SELECT * FROM (SELECT k.chain_id, a.contract, k.block_number, k.log_index, a.tx_hash, a.block_time, ${ASSET_COLUMNS},
+  ${HOLDER_SQL} AS current_holder, k.frozen AS frozen, k.pledged AS pledged, ${LIFECYCLE_STATE} FROM asset_locks k
+  JOIN assets a ON a.chain_id = k.chain_id AND a.block_number = k.block_number AND a.log_index = k.log_index) x`;
 
 type AssetRow = RowOf<
   "assets",
@@ -206,15 +213,16 @@ export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityC
   eq("x.level", f.level);
   eq("x.chain_id", f.chainId);
   const byHolder = f.holder !== undefined;
-  // the first of holder, exchange, kind leads the read by its key-ordered index (`fixed` below); the others filter
-  if (byHolder) eq("x.exchange", f.exchange);
-  if (byHolder || f.exchange !== undefined) eq("x.kind", f.kind);
+  // frozen and pledged assets are few: unless a holder leads, their asset_locks rows lead the read
+  const lock = !byHolder && (f.status === "frozen" || f.status === "pledged") ? f.status : undefined;
+  // the first of holder, a lock, exchange, kind leads the read by its key-ordered index (`fixed` below); the others filter
+  if (byHolder || lock) eq("x.exchange", f.exchange);
+  if (byHolder || lock || f.exchange !== undefined) eq("x.kind", f.kind);
   const inForce = "x.reg_status = 'registered' AND (x.valid_until = 0 OR x.valid_until > x.head_time)";
-  // frozen and pledged assets are few: start from the rows that made them so
-  if (f.status === "frozen") where.push(`x.frozen = 1 AND ${inForce}`, "x.asset_id IN (SELECT asset_id FROM freezes WHERE frozen = 1)");
-  if (f.status === "pledged") {
-    where.push(`x.pledged = 1 AND x.frozen = 0 AND ${inForce}`, "x.asset_id IN (SELECT asset_id FROM pledge_locks WHERE pledged = 1)");
-  }
+  if (f.status === "frozen") where.push(`x.frozen = 1 AND ${inForce}`);
+  if (f.status === "pledged") where.push(`x.pledged = 1 AND x.frozen = 0 AND ${inForce}`);
+  if (byHolder && f.status === "frozen") where.push("x.asset_id IN (SELECT asset_id FROM asset_locks WHERE frozen = 1)");
+  if (byHolder && f.status === "pledged") where.push("x.asset_id IN (SELECT asset_id FROM asset_locks WHERE pledged = 1)");
   if (f.status === "registered") where.push(`x.frozen = 0 AND x.pledged = 0 AND ${inForce}`);
   if (f.status === "expired") where.push("x.reg_status = 'registered' AND x.valid_until > 0 AND x.valid_until <= x.head_time");
   if (f.status === "notice" || f.status === "objected" || f.status === "refused" || f.status === "cancelled") {
@@ -227,7 +235,7 @@ export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityC
   }
   const page = await paginate<AssetRow, AssetRow>({
     db,
-    select: byHolder ? SELECT_BY_HOLDER : SELECT,
+    select: byHolder ? SELECT_BY_HOLDER : lock ? SELECT_BY_LOCK : SELECT,
     where,
     params,
     keys: eventPositionKeys("x"),
@@ -235,11 +243,13 @@ export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityC
     limit: f.limit,
     cursor: f.cursor,
     map: (r) => r,
-    // holder, else exchange, else kind, leads the read by its key-ordered index (pagination.ts `fixed`)
+    // holder, else the lock, else exchange, else kind, leads the read by its key-ordered index (pagination.ts `fixed`)
     fixed:
       f.holder !== undefined
         ? [{ sql: "x.current_holder", value: f.holder }]
-        : f.exchange !== undefined
+        : lock !== undefined
+          ? [{ sql: `x.${lock}`, value: 1 }]
+          : f.exchange !== undefined
           ? [{ sql: "x.exchange", value: f.exchange }]
           : f.kind !== undefined
             ? [{ sql: "x.kind", value: f.kind }]
