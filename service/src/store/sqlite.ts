@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { DatabaseUnavailableError } from "../errors";
 import type { Db, Row, RunResult, SqlValue } from "./db";
 
 /** Options of {@link createSqliteDb}. */
@@ -39,7 +40,16 @@ export function createSqliteDb(file: string, options: CreateSqliteDbOptions = {}
   const prepare = (sql: string): Database.Statement => {
     let st = cache.get(sql);
     if (!st) {
-      st = raw.prepare(sql);
+      try {
+        st = raw.prepare(sql);
+      } catch (e) {
+        // A reader (an API process beside the indexer) that names a table the file lacks: the writer has not migrated
+        // the store to this code's version yet (a first start, an upgrade). Not ready, answered 503; not a 500.
+        if (options.readonly && /^no such table/.test((e as Error).message)) {
+          throw new DatabaseUnavailableError(`the database is not ready: its schema is not migrated to this version yet (${(e as Error).message})`, { cause: e });
+        }
+        throw e;
+      }
       if (cache.size > 500) cache.clear();
       cache.set(sql, st);
     }

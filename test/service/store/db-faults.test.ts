@@ -1,5 +1,8 @@
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import request from "supertest";
 import { createApi } from "../../../service/src/api";
@@ -7,7 +10,7 @@ import { DatabaseUnavailableError } from "../../../service/src/errors";
 import { createIndexer } from "../../../service/src/indexer";
 import { ConcurrentWriterError, reconcileFailedWrite } from "../../../service/src/indexer/write-reconcile";
 import { createSilentLogger } from "../../../service/src/logger";
-import { createPostgresDb, dropPostgresSchema, migrate, migrations, type Db, type SqlValue } from "../../../service/src/store";
+import { createPostgresDb, createSqliteDb, dropPostgresSchema, migrate, migrations, type Db, type SqlValue } from "../../../service/src/store";
 import type { Checkpoint, IndexStore, RangeWrite } from "../../../service/src/store/index-store";
 import { BACKENDS, PG_URL, type OpenedDb } from "../../helpers/backends";
 import { createFakeChain } from "../../helpers/fake-chain";
@@ -117,6 +120,43 @@ describe("database faults", function () {
         await reader.close();
         await writer.close();
         await dropPostgresSchema(PG_URL, fresh);
+      }
+    });
+
+    it("should call a table an SQLite file lacks 'not ready' to a read-only reader, an error to the writer", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shuquan-notready-"));
+      const file = path.join(dir, "index.sqlite");
+      const writer = createSqliteDb(file);
+      await writer.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)");
+      const reader = createSqliteDb(file, { readonly: true });
+      try {
+        const err = await reader.all("SELECT * FROM current_holders").then(() => undefined, (e: unknown) => e);
+        expect(err).to.be.instanceOf(DatabaseUnavailableError);
+        expect((err as Error).message).to.match(/^the database is not ready: .*current_holders/);
+        const writerErr = await writer.all("SELECT * FROM current_holders").then(() => undefined, (e: unknown) => e);
+        expect(writerErr).to.not.be.instanceOf(DatabaseUnavailableError);
+        expect((writerErr as Error).message).to.match(/no such table/);
+        await writer.exec("DROP TABLE meta");
+        await migrate(writer);
+        expect(await reader.all("SELECT * FROM current_holders")).to.deep.equal([]);
+        // the API answers 503 with Retry-After while the reader's file is not migrated
+        const bare = createSqliteDb(path.join(dir, "bare.sqlite"));
+        await bare.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)");
+        await bare.close();
+        const early = createSqliteDb(path.join(dir, "bare.sqlite"), { readonly: true });
+        try {
+          const app = createApi({ db: early, indexerStatus: () => ({ chains: [] }), logger: quiet });
+          const res = await request(app).get("/v1/assets");
+          expect(res.status).to.equal(503);
+          expect(res.headers["retry-after"]).to.equal("5");
+          expect(res.body.error.code).to.equal("unavailable");
+        } finally {
+          await early.close();
+        }
+      } finally {
+        await reader.close();
+        await writer.close();
+        fs.rmSync(dir, { recursive: true, force: true });
       }
     });
 
