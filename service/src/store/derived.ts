@@ -71,16 +71,23 @@ async function refreshHolders(tx: Db, chainId: number, ids: { sql: string; param
   );
 }
 
-/** The asset ids (of `chainId`) whose registration, freeze or pledge-lock rows lie above `above`. */
-function lockedAssetsSql(chainId: number, above: number): { sql: string; params: SqlValue[] } {
-  const parts = SOURCES.locks.map((t) => `SELECT asset_id FROM ${t} WHERE chain_id = ? AND block_number > ?`);
-  return { sql: parts.join(" UNION "), params: SOURCES.locks.flatMap(() => [chainId, above]) };
+/** The asset ids (of `chainId`) whose rows in `tables` lie above `above`. */
+function assetsAbove(tables: readonly string[], chainId: number, above: number): { sql: string; params: SqlValue[] } {
+  return {
+    sql: tables.map((t) => `SELECT asset_id FROM ${t} WHERE chain_id = ? AND block_number > ?`).join(" UNION "),
+    params: tables.flatMap(() => [chainId, above]),
+  };
 }
+/** The event tables whose rows can lock an asset: a registration starts unlocked, whatever came before it. */
+const LOCKING = SOURCES.locks.filter((t) => t !== "assets");
 
-/** Recomputes whether the given assets of `chainId` are frozen or pledged now (`ids`: a subquery or a list). */
-async function refreshLocks(tx: Db, chainId: number, ids: { sql: string; params: SqlValue[] }): Promise<void> {
-  await tx.run(`DELETE FROM asset_locks WHERE chain_id = ? AND asset_id IN (${ids.sql})`, [chainId, ...ids.params]);
-  await tx.run(assetLocksInsert("a.chain_id = ? AND", ids.sql), [chainId, ...ids.params]);
+/**
+ * Recomputes whether assets of `chainId` are frozen or pledged now: the rows of `dropped` go, and `locked` (a subset)
+ * get a row again if they are (each a subquery or a list of asset ids).
+ */
+async function refreshLocks(tx: Db, chainId: number, dropped: { sql: string; params: SqlValue[] }, locked = dropped): Promise<void> {
+  await tx.run(`DELETE FROM asset_locks WHERE chain_id = ? AND asset_id IN (${dropped.sql})`, [chainId, ...dropped.params]);
+  await tx.run(assetLocksInsert("a.chain_id = ? AND", locked.sql), [chainId, ...locked.params]);
 }
 
 /**
@@ -357,7 +364,9 @@ function moved(tables: ReadonlySet<string>): { holders: boolean; links: boolean;
 export async function deriveRange(tx: Db, chainId: number, above: number, tables: ReadonlySet<string>): Promise<void> {
   const m = moved(tables);
   if (m.holders) await refreshHolders(tx, chainId, touchedAssetsSql(chainId, above));
-  if (m.locks) await refreshLocks(tx, chainId, lockedAssetsSql(chainId, above));
+  // a registration in the range supersedes any locked one before it, and starts unlocked: only the assets with freeze
+  // or pledge-lock rows in the range can be locked now (no per-registration lookups in a backfill)
+  if (m.locks) await refreshLocks(tx, chainId, assetsAbove(SOURCES.locks, chainId, above), assetsAbove(LOCKING, chainId, above));
   if (m.links) await addLinks(tx, chainId, above);
   if (m.trades) {
     // the range's contributions, computed once for both tables
@@ -379,7 +388,7 @@ export async function prepareRollback(tx: Db, chainId: number, above: number): P
   await tx.run(`DELETE FROM activity_days WHERE ${ACTIVITY_COUNTERS.map((c) => `${c} = 0`).join(" AND ")}`);
   const touched = touchedAssetsSql(chainId, above);
   const ids = (await tx.all<{ asset_id: string }>(touched.sql, touched.params)).map((r) => r.asset_id);
-  const locked = lockedAssetsSql(chainId, above);
+  const locked = assetsAbove(SOURCES.locks, chainId, above);
   const lockIds = (await tx.all<{ asset_id: string }>(locked.sql, locked.params)).map((r) => r.asset_id);
   const named = await linkTargetsAbove(tx, chainId, above);
   await tx.run("DELETE FROM linked_trades WHERE chain_id = ? AND block_number > ?", [chainId, above]);

@@ -322,6 +322,14 @@ for (const backend of BACKENDS) {
       rows = await keptAndRebuilt(o.db);
       expect(rows.kept).to.deep.equal(rows.rebuilt);
       expect(rows.kept.asset_locks.map((r) => [r.asset_id, r.frozen, r.pledged]).sort()).to.deep.equal([[ASSET_ID, 1, 0], [OTHER_ID, 0, 1]].sort());
+
+      // the frozen asset registered again (its registration cancelled before): the new registration starts unlocked
+      chain.mine([L.registered(ASSET, CAROL, EX, 9)], true);
+      await indexer.catchUp();
+      expect(await listed("frozen")).to.deep.equal([]);
+      rows = await keptAndRebuilt(o.db);
+      expect(rows.kept).to.deep.equal(rows.rebuilt);
+      expect(rows.kept.asset_locks.map((r) => r.asset_id)).to.deep.equal([OTHER_ID]);
     });
 
     it("should fill asset_locks from the freezes and pledge locks already indexed when its migration runs on an older store", async () => {
