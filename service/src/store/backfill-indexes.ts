@@ -12,8 +12,8 @@
  * When: only on a store without indexed rows (no checkpoint, every handler table empty), so a store that already
  * serves an index never loses one. The indexes are dropped and a `meta` row records it in one transaction; a start
  * that finds that row (a process killed during its first backfill) goes on without them; the build — every deferred
- * index `IF NOT EXISTS`, then the row deleted, in one transaction — runs once every chain has reached its head. A
- * crash during the build leaves the row, and the next start builds again.
+ * index `IF NOT EXISTS`, then the row deleted — runs once every chain has reached its head. A crash or a failure
+ * during the build leaves the row, and the next build creates what is missing.
  */
 import type { Db } from "./db";
 import { currentIndexes, type CurrentIndex } from "./migrations";
@@ -85,12 +85,37 @@ export async function deferIndexesIfEmpty(db: Db): Promise<boolean> {
   });
 }
 
-/** Builds every deferred index that is missing and deletes the `meta` row, in one transaction. Returns how many it asked for. */
+/**
+ * PostgreSQL builds the indexes on this many pool connections at once (a transaction each): one after another, the
+ * 88 builds of a 30,000-event backfill took ~0.23 s, most of it per-statement work that a second core can share.
+ */
+const PG_BUILDERS = 3;
+
+/**
+ * Builds every deferred index that is missing, then deletes the `meta` row. Returns how many it asked for. SQLite: one
+ * transaction. PostgreSQL: a few transactions at once, the row deleted once all have committed, so a failure leaves
+ * the row and some indexes built; the next build creates the rest (IF NOT EXISTS).
+ */
 export async function buildDeferredIndexes(db: Db): Promise<number> {
   const list = deferrableIndexes();
-  await db.transaction(async (tx) => {
-    for (const i of list) await tx.exec(i.sql);
-    await tx.run("DELETE FROM meta WHERE key = ?", [DEFERRED_INDEXES_KEY]);
-  });
+  if (db.dialect === "sqlite") {
+    await db.transaction(async (tx) => {
+      for (const i of list) await tx.exec(i.sql);
+      await tx.run("DELETE FROM meta WHERE key = ?", [DEFERRED_INDEXES_KEY]);
+    });
+    return list.length;
+  }
+  const parts = Array.from({ length: PG_BUILDERS }, (_, k) => list.filter((_, i) => i % PG_BUILDERS === k));
+  // every part settled before a failure is thrown: a retry must not race a build still running
+  const outcomes = await Promise.allSettled(
+    parts.map((part) =>
+      db.transaction(async (tx) => {
+        for (const i of part) await tx.exec(i.sql);
+      }),
+    ),
+  );
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (failed) throw failed.reason;
+  await db.run("DELETE FROM meta WHERE key = ?", [DEFERRED_INDEXES_KEY]);
   return list.length;
 }

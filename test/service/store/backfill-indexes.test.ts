@@ -126,10 +126,10 @@ describe("store/backfill-indexes", () => {
         expect(await indexesDeferred(o.db)).to.equal(false);
       });
 
-      it("should build all of them or none: a failed build keeps the record and the next one completes", async () => {
+      it("should keep the record when a build fails, and complete the build the next time", async () => {
         const { db } = await open();
         await deferIndexesIfEmpty(db);
-        let creates = 0;
+        const doomed = deferrableIndexes()[4].name;
         const failing: Db = {
           ...db,
           transaction: (fn) =>
@@ -137,7 +137,7 @@ describe("store/backfill-indexes", () => {
               fn({
                 ...tx,
                 exec: async (sql) => {
-                  if (sql.startsWith("CREATE INDEX") && ++creates === 5) throw new Error("disk full");
+                  if (sql.includes(` ${doomed} `)) throw new Error("disk full");
                   return tx.exec(sql);
                 },
               }),
@@ -148,7 +148,9 @@ describe("store/backfill-indexes", () => {
         expect((error as Error).message).to.equal("disk full");
         expect(await indexesDeferred(db)).to.equal(true);
         const names = await indexNames(db);
-        expect(deferrableIndexes().filter((i) => names.has(i.name))).to.deep.equal([]);
+        expect(names.has(doomed)).to.equal(false);
+        // SQLite builds in one transaction: none of them
+        if (db.dialect === "sqlite") expect(deferrableIndexes().filter((i) => names.has(i.name))).to.deep.equal([]);
         expect(await buildDeferredIndexes(db)).to.equal(deferrableIndexes().length);
         expect(await indexesDeferred(db)).to.equal(false);
         const fresh = await open();
