@@ -225,7 +225,7 @@ function prepareTrees(): Tree[] {
     execFileSync("sh", ["-c", `git archive ${ref} service | tar -x -C ${src}`], { cwd: ROOT });
     // this checkout's bench scripts and bundled ABIs (generated, not committed) in the older tree
     fs.mkdirSync(path.join(src, "bench/indexer"), { recursive: true });
-    for (const f of ["measure.ts", "raw-fetch.ts"]) fs.copyFileSync(path.join(__dirname, f), path.join(src, "bench/indexer", f));
+    for (const f of ["measure.ts", "raw-fetch.ts", "peak-rss.ts"]) fs.copyFileSync(path.join(__dirname, f), path.join(src, "bench/indexer", f));
     fs.copyFileSync(path.join(ROOT, "service/src/contracts/abi.json"), path.join(src, "service/src/contracts/abi.json"));
     fs.symlinkSync(path.join(ROOT, "typechain-types"), path.join(src, "typechain-types"));
     compileTree(src, out);

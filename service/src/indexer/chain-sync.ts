@@ -26,6 +26,11 @@ export interface CreateChainSyncParameters {
   store: IndexStore;
   /** Reads a range (default: fetch-range.ts on this thread; fetch-worker.ts reads it in a worker, rows mapped). */
   fetch?: FetchRange;
+  /**
+   * Awaited whenever the chain has nothing left to fetch (an idle step, the end of catchUp): the indexer builds the
+   * indexes a first backfill went without once every chain is there (store/backfill-indexes.ts). A throw fails the step.
+   */
+  onCaughtUp?: () => Promise<void>;
 }
 
 /** Outcome of one step. */
@@ -258,7 +263,10 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     if (inDoubt && (await settle(inDoubt))) return "progress";
     const h = await readHead();
     const from = nextBlock();
-    if (from > h) return checkTip(h);
+    if (from > h) {
+      await p.onCaughtUp?.();
+      return checkTip(h);
+    }
     const fetched = await fetchFrom(from, h);
     if (typeof fetched === "string") return fetched;
     rangeChanges = 0;
@@ -285,7 +293,11 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
       const target = await rpc.eth_blockNumber();
       for (let i = 0; i < 1_000_000; i++) {
         const r = await step();
-        if (r === "idle" || (r === "progress" && status.indexedBlock >= target)) return;
+        if (r === "idle") return;
+        if (r === "progress" && status.indexedBlock >= target) {
+          await p.onCaughtUp?.();
+          return;
+        }
       }
     },
     async run(pollIntervalMs) {

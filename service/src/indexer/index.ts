@@ -11,6 +11,7 @@ import { createRpc, type Rpc } from "../chain/rpc";
 import type { RetryOptions } from "../chain/retry";
 import { createEip1193Transport, createHttpTransport, type Transport } from "../chain/transport";
 import { ConfigError } from "../errors";
+import { buildDeferredIndexes, deferIndexesIfEmpty } from "../store/backfill-indexes";
 import type { Db } from "../store/db";
 import { createIndexStore, type IndexStore } from "../store/index-store";
 import { createChainSync, type ChainSync } from "./chain-sync";
@@ -37,6 +38,11 @@ export interface CreateIndexerParameters {
   manifestRetryBaseMs?: number;
   /** RPC retry policy for transient faults. Default 5 retries from 200 ms, doubling, capped at 10 s. */
   rpcRetry?: RetryOptions;
+  /**
+   * On a store without indexed rows, leave the secondary indexes the writer does not read out until every chain has
+   * reached its head, then build them (store/backfill-indexes.ts). Default true.
+   */
+  deferIndexes?: boolean;
 }
 
 /** The running indexer. */
@@ -68,6 +74,22 @@ export async function createIndexer(common: Common, p: CreateIndexerParameters):
   const ids = new Set<number>();
   const syncs: ChainSync[] = [];
   const workers: WorkerFetch[] = [];
+  // deferred indexes (store/backfill-indexes.ts): built once every chain has reached its head
+  let indexesPending = false;
+  const caughtUp = new Set<number>();
+  let building: Promise<void> | undefined;
+  const onCaughtUp = async (chainId: number): Promise<void> => {
+    if (!indexesPending) return;
+    caughtUp.add(chainId);
+    if (caughtUp.size < syncs.length) return;
+    building ??= (async () => {
+      const t0 = performance.now();
+      const n = await buildDeferredIndexes(p.db);
+      indexesPending = false;
+      common.logger.info({ indexes: n, seconds: Number(((performance.now() - t0) / 1000).toFixed(2)) }, "backfill reached the head: deferred indexes built");
+    })().finally(() => (building = undefined));
+    await building;
+  };
   for (const c of p.chains) {
     if (ids.has(c.chainId)) throw new ConfigError(`chain ${c.chainId} configured twice: list every deployment of a chain in one entry`);
     ids.add(c.chainId);
@@ -92,10 +114,14 @@ export async function createIndexer(common: Common, p: CreateIndexerParameters):
       workers.push(worker);
       await worker.ready();
     }
-    sync = createChainSync(common, { chain: c, rpc, decoder, store, fetch: worker?.fetch });
+    sync = createChainSync(common, { chain: c, rpc, decoder, store, fetch: worker?.fetch, onCaughtUp: () => onCaughtUp(c.chainId) });
     syncs.push(sync);
   }
   for (const s of syncs) await s.init();
+  if (p.deferIndexes !== false && (await deferIndexesIfEmpty(p.db))) {
+    indexesPending = true;
+    common.logger.info("first backfill: secondary indexes the writer does not read are built once every chain reaches its head");
+  }
   const verifier = p.content
     ? createManifestVerifier(common, { store, content: p.content, retryBaseMs: p.manifestRetryBaseMs })
     : undefined;

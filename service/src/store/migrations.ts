@@ -50,6 +50,8 @@ const sinceOf = (table: TableDef, c: Column): number => c.since ?? table.since;
 const indexOn = (i: IndexDef): readonly string[] => ("on" in i ? i.on : (i as readonly string[]));
 const indexSince = (table: TableDef, i: IndexDef): number => ("since" in i ? i.since : table.since);
 const indexDropped = (i: IndexDef): number | undefined => ("dropped" in i ? i.dropped : undefined);
+const indexSql = (table: string, suffix: string, index: IndexDef): string =>
+  `CREATE INDEX IF NOT EXISTS ${table}_${suffix} ON ${table} (${indexOn(index).map(ident).join(", ")})`;
 
 function columnSql(c: Column, dialect: Dialect, inlineKey = false): string {
   const type = SQL_TYPES[dialect][c.type];
@@ -82,7 +84,7 @@ export function migrationStatements(version: number, dialect: Dialect): string[]
     }
     for (const [suffix, index] of Object.entries(table.indexes)) {
       if (indexSince(table, index) === version) {
-        out.push(`CREATE INDEX IF NOT EXISTS ${name}_${suffix} ON ${name} (${indexOn(index).map(ident).join(", ")})`);
+        out.push(indexSql(name, suffix, index));
       }
       if (indexDropped(index) === version) out.push(`DROP INDEX IF EXISTS ${name}_${suffix}`);
     }
@@ -91,7 +93,26 @@ export function migrationStatements(version: number, dialect: Dialect): string[]
   return out;
 }
 
-/** The newest version any declaration names. */
+/** A secondary index as the migrations leave it: its table, name and `CREATE INDEX IF NOT EXISTS` statement. */
+export interface CurrentIndex {
+  table: string;
+  name: string;
+  sql: string;
+}
+
+/** Every secondary index a fully migrated store has (declared, not dropped by a later version), with its DDL. */
+export function currentIndexes(): CurrentIndex[] {
+  const out: CurrentIndex[] = [];
+  for (const [table, def] of TABLES) {
+    for (const [suffix, index] of Object.entries(def.indexes)) {
+      if (indexDropped(index) !== undefined) continue;
+      out.push({ table, name: `${table}_${suffix}`, sql: indexSql(table, suffix, index) });
+    }
+  }
+  return out;
+}
+
+
 /** The newest migration version the schema declares. */
 export function latestVersion(): number {
   let v = 0;

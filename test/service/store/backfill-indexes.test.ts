@@ -1,0 +1,161 @@
+import { expect } from "chai";
+import { createSilentLogger } from "../../../service/src/logger";
+import { createIndexer } from "../../../service/src/indexer";
+import { INDEXED_TABLES, type Db } from "../../../service/src/store";
+import {
+  buildDeferredIndexes,
+  deferIndexesIfEmpty,
+  deferrableIndexes,
+  indexesDeferred,
+  WRITER_INDEXES,
+} from "../../../service/src/store/backfill-indexes";
+import { currentIndexes } from "../../../service/src/store/migrations";
+import { DERIVED_TABLES } from "../../../service/src/store/schema";
+import { BACKENDS, dumpTables, type OpenedDb } from "../../helpers/backends";
+import { catalogue } from "../../helpers/catalogue";
+import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
+import { CONTRACTS, mineScenario } from "../../helpers/fake-scenario";
+
+/** Names of the store's secondary indexes (primary keys and SQLite's automatic indexes left out). */
+async function indexNames(db: Db): Promise<Set<string>> {
+  const rows =
+    db.dialect === "sqlite"
+      ? await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+      : await db.all<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT LIKE '%_pkey'");
+  return new Set(rows.map((r) => r.name));
+}
+
+const TABLES = [...INDEXED_TABLES.filter((t) => t !== "block_hashes"), ...DERIVED_TABLES];
+
+async function index(db: Db, chain: FakeChain, deferIndexes?: boolean): Promise<void> {
+  const indexer = await createIndexer({ logger: createSilentLogger() }, {
+    db,
+    chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
+    ...(deferIndexes === undefined ? {} : { deferIndexes }),
+  });
+  await indexer.catchUp();
+}
+
+describe("store/backfill-indexes", () => {
+  it("should keep the writer's indexes, each one the schema declares, and defer only indexes of handler tables", () => {
+    const all = new Set(currentIndexes().map((i) => i.name));
+    for (const name of WRITER_INDEXES) expect(all.has(name), `${name} is not an index of the schema`).to.equal(true);
+    const deferred = deferrableIndexes();
+    expect(deferred.length).to.be.greaterThan(40);
+    expect(deferred.some((i) => WRITER_INDEXES.has(i.name))).to.equal(false);
+    const names = deferred.map((i) => i.name);
+    expect(names).to.include.members(["assets_tx", "assets_holder", "trades_seller_key", "holdings_to"]);
+    expect(names.some((n) => n.startsWith("evidence_items_") || n.startsWith("receipts_") || n.startsWith("block_hashes"))).to.equal(false);
+  });
+
+  for (const backend of BACKENDS) {
+    context(backend.name, function () {
+      this.timeout(120_000);
+      const opened: OpenedDb[] = [];
+      const open = async (): Promise<OpenedDb> => {
+        const o = await backend.open();
+        opened.push(o);
+        return o;
+      };
+      afterEach(async () => {
+        for (const o of opened.splice(0)) await o.cleanup();
+      });
+
+      it("should drop the deferrable indexes of an empty store, keep the writer's, and record it", async () => {
+        const { db } = await open();
+        expect(await deferIndexesIfEmpty(db)).to.equal(true);
+        const names = await indexNames(db);
+        for (const i of deferrableIndexes()) expect(names.has(i.name), i.name).to.equal(false);
+        for (const w of WRITER_INDEXES) expect(names.has(w), w).to.equal(true);
+        expect(await indexesDeferred(db)).to.equal(true);
+        // asked again (a restart): still deferred, nothing else changes
+        expect(await deferIndexesIfEmpty(db)).to.equal(true);
+      });
+
+      it("should leave a store that holds indexed rows alone", async () => {
+        const { db } = await open();
+        const chain = createFakeChain();
+        mineScenario(chain, 3);
+        await index(db, chain, false);
+        const before = await catalogue(db);
+        expect(await deferIndexesIfEmpty(db)).to.equal(false);
+        expect(await indexesDeferred(db)).to.equal(false);
+        expect(await catalogue(db)).to.deep.equal(before);
+      });
+
+      it("should end a first backfill with the schema of a fresh store and the rows of a backfill with every index", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 12);
+        const deferred = await open();
+        const indexer = await createIndexer({ logger: createSilentLogger() }, {
+          db: deferred.db,
+          chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
+        });
+        // dropped at creation, before the first range
+        expect((await indexNames(deferred.db)).has("assets_tx")).to.equal(false);
+        await indexer.catchUp();
+        expect(await indexesDeferred(deferred.db)).to.equal(false);
+        const full = await open();
+        const fresh = await catalogue(full.db);
+        await index(full.db, chain, false);
+        expect(await catalogue(deferred.db)).to.deep.equal(fresh);
+        const rows = await dumpTables(deferred.db, TABLES);
+        expect(rows.assets).to.have.length(12);
+        expect(rows).to.deep.equal(await dumpTables(full.db, TABLES));
+      });
+
+      it("should go on without them after a restart during the first backfill, and build them at the head", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 6);
+        const o = await open();
+        await index(o.db, chain, false);
+        // a store killed during its first backfill: rows, a checkpoint, the record, the indexes missing
+        await o.db.transaction(async (tx) => {
+          for (const i of deferrableIndexes()) await tx.exec(`DROP INDEX IF EXISTS ${i.name}`);
+          await tx.run("INSERT INTO meta (key, value) VALUES ('backfill_indexes_deferred', 'test')");
+        });
+        mineScenario(chain, 4, 1);
+        const restarted = await createIndexer({ logger: createSilentLogger() }, {
+          db: o.db,
+          chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
+        });
+        expect((await indexNames(o.db)).has("trades_buyer_key")).to.equal(false);
+        await restarted.catchUp();
+        const fresh = await open();
+        expect(await catalogue(o.db)).to.deep.equal(await catalogue(fresh.db));
+        expect(await indexesDeferred(o.db)).to.equal(false);
+      });
+
+      it("should keep the record when a build fails, and complete the build the next time", async () => {
+        const { db } = await open();
+        await deferIndexesIfEmpty(db);
+        const doomed = deferrableIndexes()[4].name;
+        const failing: Db = {
+          ...db,
+          transaction: (fn) =>
+            db.transaction((tx) =>
+              fn({
+                ...tx,
+                exec: async (sql) => {
+                  if (sql.includes(` ${doomed} `)) throw new Error("disk full");
+                  return tx.exec(sql);
+                },
+              }),
+            ),
+        };
+        let error: unknown;
+        await buildDeferredIndexes(failing).catch((e: unknown) => (error = e));
+        expect((error as Error).message).to.equal("disk full");
+        expect(await indexesDeferred(db)).to.equal(true);
+        const names = await indexNames(db);
+        expect(names.has(doomed)).to.equal(false);
+        // SQLite builds in one transaction: none of them
+        if (db.dialect === "sqlite") expect(deferrableIndexes().filter((i) => names.has(i.name))).to.deep.equal([]);
+        expect(await buildDeferredIndexes(db)).to.equal(deferrableIndexes().length);
+        expect(await indexesDeferred(db)).to.equal(false);
+        const fresh = await open();
+        expect(await catalogue(db)).to.deep.equal(await catalogue(fresh.db));
+      });
+    });
+  }
+});
