@@ -26,6 +26,7 @@ import { SCHEMA, type TableName } from "./schema";
  *   after it) and a trade's asset kind as registered (store/derived.ts);
  * - `trades_trade`, `trades_linked`: the linked trades, kept and recomputed by trade id and by link (derived.ts);
  * - `cross_border_trades_trade`: a trade's destination in the daily totals (derived.ts);
+ * - `freezes_asset_key`, `pledge_locks_asset_key`: whether an asset is frozen or pledged now, `asset_locks` (derived.ts);
  * - `evidence_batches_status`, `receipt_batches_status_key`: the manifest verifiers' queue (manifest-queue.ts);
  * - `licences_licence`, `licence_revocations_licence`, `receipt_operators_pair`: the receipt verifier's reads of the
  *   licences and operators a receipt names (receipt-store.ts).
@@ -37,6 +38,8 @@ export const WRITER_INDEXES: ReadonlySet<string> = new Set([
   "trades_trade",
   "trades_linked",
   "cross_border_trades_trade",
+  "freezes_asset_key",
+  "pledge_locks_asset_key",
   "evidence_batches_status",
   "receipt_batches_status_key",
   "licences_licence",
