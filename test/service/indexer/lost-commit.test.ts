@@ -16,25 +16,21 @@ const common = { logger: createSilentLogger() };
 const COMPARED = INDEXED_TABLES.filter((t) => t !== "block_hashes");
 
 /**
- * A store whose next commit lands but answers "connection terminated", and which then cannot be read once (the
- * database restarting): the write's outcome is unknown to the indexer until it can read the store again.
+ * A store whose next commit fails with "connection terminated" — after it landed (`lands`) or before — and which then
+ * cannot be read once (the database restarting): the write's outcome is unknown to the indexer until it can read the
+ * store again.
  */
-function storeLosingOneAnswer(o: OpenedDb, onLost: () => void): { store: IndexStore; arm: () => void; lost: () => boolean } {
+function storeFailingOneCommit(o: OpenedDb, lands: boolean, onFailed: () => void = () => undefined): { store: IndexStore; arm: () => void; failed: () => boolean } {
   const real = createIndexStore(o.db);
   let armed = false;
-  let lost = false;
+  let failed = false;
   let unreadable = 0;
   const store: IndexStore = {
     ...real,
     async writeRange(w) {
+      if (armed && !lands) throw fail();
       await real.writeRange(w);
-      if (armed) {
-        armed = false;
-        lost = true;
-        unreadable = 1;
-        onLost();
-        throw new DatabaseUnavailableError("the database is unavailable: Connection terminated unexpectedly");
-      }
+      if (armed) throw fail();
     },
     async getCheckpoint(chainId) {
       if (unreadable > 0) {
@@ -44,7 +40,14 @@ function storeLosingOneAnswer(o: OpenedDb, onLost: () => void): { store: IndexSt
       return real.getCheckpoint(chainId);
     },
   };
-  return { store, arm: () => (armed = true), lost: () => lost };
+  function fail(): DatabaseUnavailableError {
+    armed = false;
+    failed = true;
+    unreadable = 1;
+    onFailed();
+    return new DatabaseUnavailableError("the database is unavailable: Connection terminated unexpectedly");
+  }
+  return { store, arm: () => (armed = true), failed: () => failed };
 }
 
 for (const backend of BACKENDS) {
@@ -74,7 +77,7 @@ for (const backend of BACKENDS) {
       mineScenario(chain, 30);
       const landedAt = chain.head() - 20;
       chain.visibleHead = landedAt;
-      const faulty = storeLosingOneAnswer(o, () => (chain.visibleHead = undefined));
+      const faulty = storeFailingOneCommit(o, true, () => (chain.visibleHead = undefined));
       const s = syncWith(chain, faulty.store);
       await s.init();
       faulty.arm();
@@ -82,7 +85,7 @@ for (const backend of BACKENDS) {
         () => expect.fail("the step whose answer was lost resolved"),
         (e) => expect(e).to.be.instanceOf(DatabaseUnavailableError),
       );
-      expect(faulty.lost()).to.equal(true);
+      expect(faulty.failed()).to.equal(true);
       expect(s.status().indexedBlock).to.be.lessThan(landedAt); // the follower does not know yet
       expect(await s.step()).to.equal("progress"); // judged from the store: it landed
       expect(s.status().indexedBlock).to.equal(landedAt);
@@ -96,29 +99,10 @@ for (const backend of BACKENDS) {
     it("should write the range again when the doubted commit had not landed", async () => {
       const chain = createFakeChain();
       mineScenario(chain, 20);
-      const real = createIndexStore(o.db);
-      let failNext = true;
-      let unreadable = 0;
-      const store: IndexStore = {
-        ...real,
-        async writeRange(w) {
-          if (failNext) {
-            failNext = false;
-            unreadable = 1;
-            throw new DatabaseUnavailableError("the database is unavailable: Connection terminated unexpectedly");
-          }
-          await real.writeRange(w);
-        },
-        async getCheckpoint(chainId) {
-          if (unreadable > 0) {
-            unreadable--;
-            throw new DatabaseUnavailableError("the database is unavailable: connect ECONNREFUSED");
-          }
-          return real.getCheckpoint(chainId);
-        },
-      };
-      const s = syncWith(chain, store);
+      const faulty = storeFailingOneCommit(o, false);
+      const s = syncWith(chain, faulty.store);
       await s.init();
+      faulty.arm();
       await s.step().then(
         () => expect.fail("resolved"),
         (e) => expect(e).to.be.instanceOf(DatabaseUnavailableError),
@@ -134,7 +118,7 @@ for (const backend of BACKENDS) {
       const chain = createFakeChain();
       mineScenario(chain, 20);
       chain.visibleHead = chain.head() - 10;
-      const faulty = storeLosingOneAnswer(o, () => undefined);
+      const faulty = storeFailingOneCommit(o, true);
       const s = syncWith(chain, faulty.store);
       await s.init();
       faulty.arm();
