@@ -52,14 +52,6 @@ function rowsAbove(alias: string, chainId: number | null, above: number): { sql:
   return { sql: `${alias}.chain_id = ? AND ${alias}.block_number > ?`, params: [chainId, above] };
 }
 
-/** The asset ids (of `chainId`) whose registration or holdings rows lie above `above`. */
-function touchedAssetsSql(chainId: number, above: number): { sql: string; params: SqlValue[] } {
-  return {
-    sql: `SELECT asset_id FROM assets WHERE chain_id = ? AND block_number > ? UNION SELECT asset_id FROM holdings WHERE chain_id = ? AND block_number > ?`,
-    params: [chainId, above, chainId, above],
-  };
-}
-
 /** Recomputes the current holder of the given assets of `chainId` (`ids`: a subquery or a list) from the event tables. */
 async function refreshHolders(tx: Db, chainId: number, ids: { sql: string; params: SqlValue[] }): Promise<void> {
   await tx.run(`DELETE FROM current_holders WHERE chain_id = ? AND asset_id IN (${ids.sql})`, [chainId, ...ids.params]);
@@ -363,7 +355,7 @@ function moved(tables: ReadonlySet<string>): { holders: boolean; links: boolean;
  */
 export async function deriveRange(tx: Db, chainId: number, above: number, tables: ReadonlySet<string>): Promise<void> {
   const m = moved(tables);
-  if (m.holders) await refreshHolders(tx, chainId, touchedAssetsSql(chainId, above));
+  if (m.holders) await refreshHolders(tx, chainId, assetsAbove(SOURCES.holders, chainId, above));
   // a registration in the range supersedes any locked one before it, and starts unlocked: only the assets with freeze
   // or pledge-lock rows in the range can be locked now (no per-registration lookups in a backfill)
   if (m.locks) await refreshLocks(tx, chainId, assetsAbove(SOURCES.locks, chainId, above), assetsAbove(LOCKING, chainId, above));
@@ -373,6 +365,16 @@ export async function deriveRange(tx: Db, chainId: number, above: number, tables
     await addPriceDays(tx, await addTradeDaysReturning(tx, rowsAbove("t", chainId, above)));
   }
   if (m.activity) await addActivityDays(tx, chainId, above, 1);
+}
+
+/** `ids` as lists of at most 500 bound parameters (`?, ?, …`), for `IN (…)`. */
+function idLists(ids: readonly string[]): { sql: string; params: SqlValue[] }[] {
+  const out: { sql: string; params: SqlValue[] }[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    out.push({ sql: part.map(() => "?").join(", "), params: part });
+  }
+  return out;
 }
 
 /**
@@ -386,21 +388,15 @@ export async function prepareRollback(tx: Db, chainId: number, above: number): P
   await recomputePriceDays(tx, rowsAbove("t", chainId, above));
   await addActivityDays(tx, chainId, above, -1);
   await tx.run(`DELETE FROM activity_days WHERE ${ACTIVITY_COUNTERS.map((c) => `${c} = 0`).join(" AND ")}`);
-  const touched = touchedAssetsSql(chainId, above);
+  const touched = assetsAbove(SOURCES.holders, chainId, above);
   const ids = (await tx.all<{ asset_id: string }>(touched.sql, touched.params)).map((r) => r.asset_id);
   const locked = assetsAbove(SOURCES.locks, chainId, above);
   const lockIds = (await tx.all<{ asset_id: string }>(locked.sql, locked.params)).map((r) => r.asset_id);
   const named = await linkTargetsAbove(tx, chainId, above);
   await tx.run("DELETE FROM linked_trades WHERE chain_id = ? AND block_number > ?", [chainId, above]);
   return async () => {
-    for (let i = 0; i < ids.length; i += 500) {
-      const part = ids.slice(i, i + 500);
-      await refreshHolders(tx, chainId, { sql: part.map(() => "?").join(", "), params: part });
-    }
-    for (let i = 0; i < lockIds.length; i += 500) {
-      const part = lockIds.slice(i, i + 500);
-      await refreshLocks(tx, chainId, { sql: part.map(() => "?").join(", "), params: part });
-    }
+    for (const part of idLists(ids)) await refreshHolders(tx, chainId, part);
+    for (const part of idLists(lockIds)) await refreshLocks(tx, chainId, part);
     for (let i = 0; i < named.length; i += 500) await refreshLinks(tx, named.slice(i, i + 500));
   };
 }
