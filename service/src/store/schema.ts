@@ -190,7 +190,7 @@ export const LINKED_TRADES_FILL = `INSERT INTO linked_trades (chain_id, block_nu
   SELECT t.chain_id, t.block_number, t.log_index, t.trade_id FROM trades t WHERE ${LINKED_TRADE_SQL}`;
 
 /** Rows of `alias` logged after registration row `a` (a registration cancelled and made again starts afresh). */
-const AFTER_REGISTRATION = (alias: string): string =>
+export const AFTER_REGISTRATION = (alias: string): string =>
   `(${alias}.block_number > a.block_number OR (${alias}.block_number = a.block_number AND ${alias}.log_index > a.log_index))`;
 /** Registration row `a` is frozen now: its latest freeze row (after it) froze it. 1 or 0. */
 export const FROZEN_SQL = `COALESCE((SELECT f.frozen FROM freezes f WHERE f.chain_id = a.chain_id AND f.contract = a.contract AND f.asset_id = a.asset_id
