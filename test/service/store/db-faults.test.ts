@@ -30,6 +30,20 @@ async function terminateBackends(pids: number[]): Promise<void> {
   }
 }
 
+/**
+ * A read of a table the store lacks: "not ready" (DatabaseUnavailableError) to the read-only `reader`, its own error
+ * to the `writer`, which is returned.
+ */
+async function expectNotReadyToReaderOnly(reader: Db, writer: Db): Promise<unknown> {
+  const err = await reader.all("SELECT * FROM current_holders").then(() => undefined, (e: unknown) => e);
+  expect(err).to.be.instanceOf(DatabaseUnavailableError);
+  expect((err as Error).message).to.match(/^the database is not ready: .*current_holders/);
+  const writerErr = await writer.all("SELECT * FROM current_holders").then(() => undefined, (e: unknown) => e);
+  expect(writerErr).to.not.equal(undefined);
+  expect(writerErr).to.not.be.instanceOf(DatabaseUnavailableError);
+  return writerErr;
+}
+
 describe("database faults", function () {
   this.timeout(60_000);
 
@@ -107,11 +121,7 @@ describe("database faults", function () {
       const reader = await createPostgresDb(PG_URL, { schema: fresh, readOnly: true });
       try {
         // the schema exists, its tables do not yet: what an API beside an indexer sees before the migrations ran
-        const err = await reader.all("SELECT * FROM current_holders").then(() => undefined, (e: unknown) => e);
-        expect(err).to.be.instanceOf(DatabaseUnavailableError);
-        expect((err as Error).message).to.match(/^the database is not ready: .*current_holders/);
-        const writerErr = await writer.all("SELECT * FROM current_holders").then(() => undefined, (e: unknown) => e);
-        expect(writerErr).to.not.be.instanceOf(DatabaseUnavailableError);
+        const writerErr = await expectNotReadyToReaderOnly(reader, writer);
         expect((writerErr as { code?: string }).code).to.equal("42P01");
         // once migrated, the same read answers
         await migrate(writer);
@@ -130,11 +140,7 @@ describe("database faults", function () {
       await writer.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)");
       const reader = createSqliteDb(file, { readonly: true });
       try {
-        const err = await reader.all("SELECT * FROM current_holders").then(() => undefined, (e: unknown) => e);
-        expect(err).to.be.instanceOf(DatabaseUnavailableError);
-        expect((err as Error).message).to.match(/^the database is not ready: .*current_holders/);
-        const writerErr = await writer.all("SELECT * FROM current_holders").then(() => undefined, (e: unknown) => e);
-        expect(writerErr).to.not.be.instanceOf(DatabaseUnavailableError);
+        const writerErr = await expectNotReadyToReaderOnly(reader, writer);
         expect((writerErr as Error).message).to.match(/no such table/);
         await writer.exec("DROP TABLE meta");
         await migrate(writer);
