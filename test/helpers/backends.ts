@@ -105,3 +105,19 @@ export async function dumpTables(db: Db, tables: readonly string[]): Promise<Rec
   }
   return out;
 }
+
+/**
+ * Databases of `backend` that live for one test: each one `open()` returns is removed after the test that opened it.
+ * Call in a suite's body (it registers the suite's `afterEach`).
+ */
+export function openPerTest(backend: Backend, options: { migrate?: boolean } = {}): () => Promise<OpenedDb> {
+  const opened: OpenedDb[] = [];
+  afterEach(async () => {
+    for (const o of opened.splice(0)) await o.cleanup();
+  });
+  return async () => {
+    const o = await backend.open(options);
+    opened.push(o);
+    return o;
+  };
+}

@@ -1,13 +1,11 @@
 import { expect } from "chai";
-import { createDecoder } from "../../../service/src/chain/decoder";
-import { createRpc } from "../../../service/src/chain/rpc";
 import { createSilentLogger } from "../../../service/src/logger";
-import { createChainSync, type ChainSync } from "../../../service/src/indexer/chain-sync";
-import { HANDLED_EVENTS } from "../../../service/src/indexer/handlers";
+import type { ChainSync } from "../../../service/src/indexer/chain-sync";
 import { createIndexer } from "../../../service/src/indexer";
 import { createIndexStore, type KeptBlock } from "../../../service/src/store/index-store";
 import { INDEXED_TABLES } from "../../../service/src/store";
 import { BACKENDS, dumpTables, type OpenedDb } from "../../helpers/backends";
+import { followerOn, stepUntilIdle } from "../../helpers/chain-sync";
 import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
 import { CONTRACTS, mineScenario } from "../../helpers/fake-scenario";
 
@@ -15,24 +13,8 @@ const common = { logger: createSilentLogger() };
 const COMPARED = INDEXED_TABLES.filter((t) => t !== "block_hashes");
 const count = async (o: OpenedDb, table: string): Promise<number> => (await o.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
 
-function syncOn(chain: FakeChain, o: OpenedDb, keepBlocks?: number): ChainSync {
-  return createChainSync(common, {
-    chain: { chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS, initialRange: 16, keepBlocks },
-    rpc: createRpc(chain.transport, { retries: 0 }),
-    decoder: createDecoder(HANDLED_EVENTS),
-    store: createIndexStore(o.db),
-  });
-}
-
-async function stepUntilIdle(s: ChainSync): Promise<string[]> {
-  const seen: string[] = [];
-  for (let i = 0; i < 10_000; i++) {
-    const r = await s.step();
-    seen.push(r);
-    if (r === "idle") return seen;
-  }
-  throw new Error("never idle");
-}
+/** The follower these tests step by hand: ranges of 16 blocks, so that a backfill takes several. */
+const syncOn = (chain: FakeChain, o: OpenedDb, keepBlocks?: number): ChainSync => followerOn(chain, createIndexStore(o.db), { initialRange: 16, keepBlocks });
 
 for (const backend of BACKENDS) {
   describe(`indexer: lagging nodes and deep reorgs (${backend.name})`, function () {

@@ -1,14 +1,11 @@
 import { expect } from "chai";
-import { createDecoder } from "../../../service/src/chain/decoder";
-import { createRpc } from "../../../service/src/chain/rpc";
 import { DatabaseUnavailableError } from "../../../service/src/errors";
 import { createIndexer } from "../../../service/src/indexer";
-import { createChainSync } from "../../../service/src/indexer/chain-sync";
-import { HANDLED_EVENTS } from "../../../service/src/indexer/handlers";
 import { createSilentLogger } from "../../../service/src/logger";
 import { INDEXED_TABLES } from "../../../service/src/store";
 import { createIndexStore, type IndexStore } from "../../../service/src/store/index-store";
 import { BACKENDS, dumpTables, type OpenedDb } from "../../helpers/backends";
+import { followerOn, stepUntilIdle } from "../../helpers/chain-sync";
 import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
 import { CONTRACTS, mineScenario } from "../../helpers/fake-scenario";
 
@@ -64,13 +61,7 @@ for (const backend of BACKENDS) {
       await ref.cleanup();
     });
 
-    const syncWith = (chain: FakeChain, store: IndexStore) =>
-      createChainSync(common, {
-        chain: { chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS, initialRange: 1000 },
-        rpc: createRpc(chain.transport, { retries: 0 }),
-        decoder: createDecoder(HANDLED_EVENTS),
-        store,
-      });
+    const syncWith = (chain: FakeChain, store: IndexStore) => followerOn(chain, store, { initialRange: 1000 });
 
     it("should go on from the landed write when the next range differs (the head moved meanwhile), not call it another writer or write twice", async () => {
       const chain = createFakeChain();
@@ -89,7 +80,7 @@ for (const backend of BACKENDS) {
       expect(s.status().indexedBlock).to.be.lessThan(landedAt); // the follower does not know yet
       expect(await s.step()).to.equal("progress"); // judged from the store: it landed
       expect(s.status().indexedBlock).to.equal(landedAt);
-      for (let i = 0; i < 100 && (await s.step()) !== "idle"; i++);
+      await stepUntilIdle(s);
       expect(s.status()).to.include({ indexedBlock: chain.head(), state: "live" });
       const honest = await createIndexer(common, { db: ref.db, chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }] });
       await honest.catchUp();
@@ -107,7 +98,7 @@ for (const backend of BACKENDS) {
         () => expect.fail("resolved"),
         (e) => expect(e).to.be.instanceOf(DatabaseUnavailableError),
       );
-      for (let i = 0; i < 100 && (await s.step()) !== "idle"; i++);
+      await stepUntilIdle(s);
       expect(s.status().indexedBlock).to.equal(chain.head());
       const honest = await createIndexer(common, { db: ref.db, chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }] });
       await honest.catchUp();

@@ -11,7 +11,7 @@ import {
 } from "../../../service/src/store/backfill-indexes";
 import { currentIndexes } from "../../../service/src/store/migrations";
 import { DERIVED_TABLES } from "../../../service/src/store/schema";
-import { BACKENDS, dumpTables, type OpenedDb } from "../../helpers/backends";
+import { BACKENDS, dumpTables, openPerTest } from "../../helpers/backends";
 import { catalogue } from "../../helpers/catalogue";
 import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
 import { CONTRACTS, mineScenario } from "../../helpers/fake-scenario";
@@ -51,15 +51,7 @@ describe("store/backfill-indexes", () => {
   for (const backend of BACKENDS) {
     context(backend.name, function () {
       this.timeout(120_000);
-      const opened: OpenedDb[] = [];
-      const open = async (): Promise<OpenedDb> => {
-        const o = await backend.open();
-        opened.push(o);
-        return o;
-      };
-      afterEach(async () => {
-        for (const o of opened.splice(0)) await o.cleanup();
-      });
+      const open = openPerTest(backend);
 
       it("should drop the deferrable indexes of an empty store, keep the writer's, and record it", async () => {
         const { db } = await open();

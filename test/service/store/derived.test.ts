@@ -11,7 +11,7 @@ import { createIndexer, type ChainParams } from "../../../service/src/indexer";
 import { createSilentLogger } from "../../../service/src/logger";
 import { migrate, rebuildDerived, type Db } from "../../../service/src/store";
 import { DERIVED_TABLES, derivedFrom, EVENT_TABLES, SCHEMA } from "../../../service/src/store/schema";
-import { BACKENDS, type OpenedDb } from "../../helpers/backends";
+import { BACKENDS, openPerTest, type OpenedDb } from "../../helpers/backends";
 import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
 import { CONTRACTS, L, account, mineScenario, word } from "../../helpers/fake-scenario";
 import { expectCurrencyWithin } from "../../helpers/price-accuracy";
@@ -55,15 +55,7 @@ const chainParams = (chain: FakeChain, extra: Partial<ChainParams> = {}): ChainP
 for (const backend of BACKENDS) {
   describe(`store/derived (${backend.name})`, function () {
     this.timeout(120_000);
-    const opened: OpenedDb[] = [];
-    const open = async (): Promise<OpenedDb> => {
-      const o = await backend.open();
-      opened.push(o);
-      return o;
-    };
-    afterEach(async () => {
-      for (const o of opened.splice(0)) await o.cleanup();
-    });
+    const open = openPerTest(backend);
 
     const EX = account(0x100);
     const ALICE = account(0x200);

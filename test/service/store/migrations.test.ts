@@ -3,7 +3,7 @@ import { createSilentLogger } from "../../../service/src/logger";
 import { createIndexer } from "../../../service/src/indexer";
 import { INDEXED_TABLES, migrate, migrations } from "../../../service/src/store";
 import { migrationStatements } from "../../../service/src/store/migrations";
-import { BACKENDS, dumpTables, type OpenedDb } from "../../helpers/backends";
+import { BACKENDS, dumpTables, openPerTest } from "../../helpers/backends";
 import { catalogue } from "../../helpers/catalogue";
 import { LEGACY_V1, LEGACY_V2, legacyMigrate, splitLegacy } from "./legacy-schema";
 import { createFakeChain } from "../../helpers/fake-chain";
@@ -38,15 +38,7 @@ describe("store/migrations", () => {
   for (const backend of BACKENDS) {
     context(`a store made by the old code (${backend.name})`, function () {
       this.timeout(60_000);
-      const opened: OpenedDb[] = [];
-      const open = async (): Promise<OpenedDb> => {
-        const o = await backend.open({ migrate: false });
-        opened.push(o);
-        return o;
-      };
-      afterEach(async () => {
-        for (const o of opened.splice(0)) await o.cleanup();
-      });
+      const open = openPerTest(backend, { migrate: false });
 
       it("should, once migrated, have the same tables, columns and indexes as a store made now", async () => {
         const old = await open();
