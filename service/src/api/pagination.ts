@@ -145,6 +145,20 @@ export async function paginate<R extends object, T>(p: PaginateParameters<R, T>)
   return { items: page.map(p.map), nextCursor, limit };
 }
 
+/** Arguments of {@link newestEvents}: a {@link paginate} over event rows aliased `x`, newest first. */
+export type NewestEventsParameters<R, T> = Omit<PaginateParameters<R, T>, "keys" | "direction">;
+
+/**
+ * A page of one event table's rows (aliased `x` in `select`), newest first: by chain, block and log index
+ * descending — the order of every event list (the cursor holds that position).
+ */
+export function newestEvents<R extends object, T>(p: NewestEventsParameters<R, T>): Promise<Page<T>> {
+  return paginate({ ...p, keys: eventPositionKeys("x"), direction: "desc" });
+}
+
+/** The rows as they are (the `map` of a list whose rows are its items, or are turned into them after the page). */
+export const asRead = <R>(row: R): R => row;
+
 /** Merges pages sorted by `keys` into one, each row once, the first `n`. */
 function mergePages<R extends object>(pages: R[][], keys: KeyColumn[], direction: "asc" | "desc", n: number): R[] {
   const rowKey = (r: R): KeyValue[] => keys.map((k) => keyOf(k, (r as Record<string, unknown>)[k.field]));

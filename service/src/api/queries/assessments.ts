@@ -5,7 +5,7 @@
 import { assessmentKindsOf } from "../../digest";
 import type { StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { leadingFilter, paginate, eventPositionKeys, type Page } from "../pagination";
+import { leadingFilter, type Page, newestEvents, asRead } from "../pagination";
 import type { ReadDb } from "../types";
 import { bool, conditions, eventRef, num, placeholders, type EventRef } from "./rows";
 import { indexedChainTime } from "./rights";
@@ -106,16 +106,14 @@ export async function listAssessments(db: ReadDb, f: AssessmentFilters, isFinal:
   ]);
   for (const [col, v] of rest) eq(col, v);
   eq("x.chain_id", f.chainId);
-  const page = await paginate<Row, Row>({
+  const page = await newestEvents<Row, Row>({
     db,
     select: SELECT,
     where,
     params,
-    keys: eventPositionKeys("x"),
-    direction: "desc",
     limit: f.limit,
     cursor: f.cursor,
-    map: (r) => r,
+    map: asRead,
     fixed,
   });
   const asOf = (await indexedChainTime(db, f.chainId)) ?? Math.floor(now / 1000);

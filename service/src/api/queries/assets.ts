@@ -7,7 +7,7 @@
 import { CURRENT_HOLDER_SQL } from "../../store/derived";
 import { AFTER_REGISTRATION, FROZEN_SQL, LATEST_REGISTRATION_SQL, PLEDGED_SQL, type ColumnsOf, type RowOf } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { paginate, type Page, eventPositionKeys } from "../pagination";
+import { type Page, newestEvents, asRead } from "../pagination";
 import type { ReadDb } from "../types";
 import { bool, eventCols, eventRef, placeholders, type EventRef, conditions } from "./rows";
 
@@ -225,16 +225,14 @@ export async function listAssets(db: ReadDb, f: AssetFilters, isFinal: FinalityC
     where.push(prefixRange("x.registration_number"));
     params.push(...prefixParams(f.q.toUpperCase()));
   }
-  const page = await paginate<AssetRow, AssetRow>({
+  const page = await newestEvents<AssetRow, AssetRow>({
     db,
     select: byHolder ? SELECT_BY_HOLDER : lock ? SELECT_BY_LOCK : SELECT,
     where,
     params,
-    keys: eventPositionKeys("x"),
-    direction: "desc",
     limit: f.limit,
     cursor: f.cursor,
-    map: (r) => r,
+    map: asRead,
     // holder, else the lock, else exchange, else kind, leads the read by its key-ordered index (pagination.ts `fixed`)
     fixed:
       f.holder !== undefined

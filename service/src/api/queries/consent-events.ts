@@ -5,7 +5,7 @@
  */
 import type { StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { leadingFilter, paginate, type Page, eventPositionKeys } from "../pagination";
+import { leadingFilter, type Page, newestEvents } from "../pagination";
 import type { ReadDb } from "../types";
 import { conditions, eventCols, eventRef, type EventRef } from "./rows";
 
@@ -62,13 +62,11 @@ export async function listConsentEvents(db: ReadDb, f: ConsentEventFilters, isFi
   ]);
   for (const [col, v] of rest) eq(col, v);
   eq("x.chain_id", f.chainId);
-  return paginate<Row, ConsentEventView>({
+  return newestEvents<Row, ConsentEventView>({
     db,
     select: SELECT,
     where,
     params,
-    keys: eventPositionKeys("x"),
-    direction: "desc",
     limit: f.limit,
     cursor: f.cursor,
     fixed,

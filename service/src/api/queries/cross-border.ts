@@ -4,7 +4,7 @@
  */
 import type { StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { leadingFilter, paginate, eventPositionKeys, type Page } from "../pagination";
+import { leadingFilter, type Page, newestEvents, asRead } from "../pagination";
 import type { ReadDb } from "../types";
 import { conditions, eventRef, type EventRef } from "./rows";
 import { TRADE_COLS, tradeCore, type TradeCore, type TradeRow } from "./trades";
@@ -43,16 +43,14 @@ export async function listCrossBorderTrades(db: ReadDb, f: CrossBorderFilters, i
   ]);
   for (const [col, v] of rest) eq(col, v);
   eq("x.chain_id", f.chainId);
-  const page = await paginate<Row, Row>({
+  const page = await newestEvents<Row, Row>({
     db,
     select: "SELECT x.* FROM cross_border_trades x",
     where,
     params,
-    keys: eventPositionKeys("x"),
-    direction: "desc",
     limit: f.limit,
     cursor: f.cursor,
-    map: (r) => r,
+    map: asRead,
     fixed,
   });
   const trades = new Map<string, TradeRow>();

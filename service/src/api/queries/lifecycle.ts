@@ -3,7 +3,7 @@
  */
 import type { StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { leadingFilter, paginate, type Page, eventPositionKeys } from "../pagination";
+import { leadingFilter, type Page, newestEvents, asRead } from "../pagination";
 import type { ReadDb } from "../types";
 import { bool, eventCols, eventRef, type EventRef, conditions } from "./rows";
 
@@ -169,16 +169,14 @@ export async function listObjections(db: ReadDb, f: ObjectionFilters, isFinal: F
   eq("x.state", f.state);
   eq("x.chain_id", f.chainId);
   if (f.ownEarlierRight !== undefined) eq("x.own_earlier_right", f.ownEarlierRight ? 1 : 0);
-  const page = await paginate<ObjectionRow, ObjectionRow>({
+  const page = await newestEvents<ObjectionRow, ObjectionRow>({
     db,
     select: SELECT_OBJECTIONS,
     where,
     params,
-    keys: eventPositionKeys("x"),
-    direction: "desc",
     limit: f.limit,
     cursor: f.cursor,
-    map: (r) => r,
+    map: asRead,
     fixed,
   });
   return { ...page, items: await objectionViews(db, page.items, isFinal) };

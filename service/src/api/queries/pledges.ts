@@ -4,7 +4,7 @@
  */
 import type { RowOf, StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { paginate, type Page, eventPositionKeys } from "../pagination";
+import { type Page, newestEvents, asRead } from "../pagination";
 import type { ReadDb } from "../types";
 import { eventCols, eventRef, type EventRef, conditions } from "./rows";
 
@@ -80,16 +80,14 @@ export async function listPledges(db: ReadDb, f: PledgeFilters, isFinal: Finalit
   eq("x.lender", f.lender);
   eq("x.status", f.status);
   eq("x.chain_id", f.chainId);
-  const page = await paginate<PledgeRow, PledgeRow>({
+  const page = await newestEvents<PledgeRow, PledgeRow>({
     db,
     select: SELECT,
     where,
     params,
-    keys: eventPositionKeys("x"),
-    direction: "desc",
     limit: f.limit,
     cursor: f.cursor,
-    map: (r) => r,
+    map: asRead,
     fixed: f.holder !== undefined ? [{ sql: "x.holder", value: f.holder }] : [],
   });
   return { ...page, items: await toViews(db, page.items, isFinal) };

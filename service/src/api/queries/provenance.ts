@@ -9,7 +9,7 @@
  */
 import type { RowOf } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { eventPositionKeys, paginate, type KeyColumn, type Page } from "../pagination";
+import { eventPositionKeys, paginate, type KeyColumn, type Page, asRead } from "../pagination";
 import type { ReadDb } from "../types";
 import { assessmentsOfAsset, type AssessmentView } from "./assessments";
 import { getAsset, type AssetView } from "./assets";
@@ -159,7 +159,7 @@ const KEYS = (alias: string): KeyColumn[] => eventPositionKeys(alias);
 export async function tradesPage(db: ReadDb, assetId: string, p: SectionPaging, isFinal: FinalityCheck): Promise<Page<TradeView>> {
   const page = await paginate<TradeRow, TradeRow>({
     db, select: `SELECT ${TRADE_COLS} FROM trades t`, where: [], params: [], fixed: [{ sql: "t.asset_id", value: assetId }],
-    keys: KEYS("t"), direction: "asc", limit: p.limit, cursor: p.cursor, map: (r) => r,
+    keys: KEYS("t"), direction: "asc", limit: p.limit, cursor: p.cursor, map: asRead,
   });
   return { ...page, items: await withLinks(db, page.items, isFinal) };
 }
@@ -171,7 +171,7 @@ const HOLDING_SELECT = `SELECT ${eventCols("h")}, h.from_address, h.to_address, 
 export async function holdersPage(db: ReadDb, assetId: string, p: SectionPaging, isFinal: FinalityCheck): Promise<Page<HolderEntry>> {
   const page = await paginate<HoldingRow, HoldingRow>({
     db, select: HOLDING_SELECT, where: [], params: [], fixed: [{ sql: "h.asset_id", value: assetId }],
-    keys: KEYS("h"), direction: "asc", limit: p.limit, cursor: p.cursor, map: (r) => r,
+    keys: KEYS("h"), direction: "asc", limit: p.limit, cursor: p.cursor, map: asRead,
   });
   const last = page.items[page.items.length - 1];
   // the period of the page's last holder ends at the next change, on the next page
@@ -203,7 +203,7 @@ export async function holdersPage(db: ReadDb, assetId: string, p: SectionPaging,
 export async function licencesPage(db: ReadDb, assetId: string, p: SectionPaging, asOf: number, isFinal: FinalityCheck): Promise<Page<LicenceView>> {
   const page = await paginate<LicenceRow, LicenceRow>({
     db, select: `SELECT ${LICENCE_COLS} FROM licences l`, where: [], params: [], fixed: [{ sql: "l.asset_id", value: assetId }],
-    keys: KEYS("l"), direction: "asc", limit: p.limit, cursor: p.cursor, map: (r) => r,
+    keys: KEYS("l"), direction: "asc", limit: p.limit, cursor: p.cursor, map: asRead,
   });
   return { ...page, items: await licencePage(db, page.items, asOf, isFinal) };
 }

@@ -5,7 +5,7 @@
  */
 import type { FinalityCheck } from "../context";
 import type { ReadDb } from "../types";
-import { eventPositionKeys, paginate, type Page } from "../pagination";
+import { eventPositionKeys, paginate, type Page, asRead } from "../pagination";
 import { licencePage, LICENCE_COLS, type LicenceRow, type LicenceView } from "./rights";
 import { bool, eventCols, eventRef, placeholders, type EventRef, type EventRow } from "./rows";
 
@@ -80,7 +80,7 @@ export async function licencesOfAccount(
     direction: "desc",
     limit: p.limit,
     cursor: p.cursor,
-    map: (r) => r,
+    map: asRead,
   });
   return { ...page, items: await licencePage(db, page.items, asOf, isFinal) };
 }

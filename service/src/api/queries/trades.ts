@@ -3,7 +3,7 @@
  */
 import type { StoredRow } from "../../store/schema";
 import type { FinalityCheck } from "../context";
-import { paginate, type Fixed, type Page, eventPositionKeys } from "../pagination";
+import { paginate, type Fixed, type Page, eventPositionKeys, asRead } from "../pagination";
 import type { ReadDb, SqlValue } from "../types";
 import { hyphenated, spellings } from "../validation";
 import { bool, eventCols, eventRef, placeholders, type EventRef, conditions } from "./rows";
@@ -160,7 +160,7 @@ export async function listTrades(db: ReadDb, f: TradeFilters, isFinal: FinalityC
     direction: "desc",
     limit: f.limit,
     cursor: f.cursor,
-    map: (r) => r,
+    map: asRead,
     anyOf,
     fixed: lead ? [{ sql: lead[0], value: lead[1] as string }] : [],
   });
