@@ -124,8 +124,3 @@ export function checkTimeRange(query: { from?: number; to?: number }): void {
     throw badRequest("query.from", `from ${query.from} is after to ${query.to}; the range is from <= block time < to`);
   }
 }
-
-/** Parses `schema` against `value`, returning the zod result (used by the route layer). */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.ZodSafeParseResult<z.output<S>> {
-  return schema.safeParse(value);
-}

@@ -1,5 +1,5 @@
 import { getAddress, isHexString } from "ethers";
-import { ASSET_KIND, enumValue, formatAssetId, parseRegistrationNumber, sha256File } from "../digest";
+import { enumValue, formatAssetId, parseRegistrationNumber, sha256File } from "../digest";
 import type { Context } from "./context";
 import { CliError } from "./errors";
 
@@ -98,6 +98,3 @@ export async function resolveAsset(ctx: Context, ref: string): Promise<{ assetId
   if (typeof id !== "string") throw new CliError(`registration number ${s.toUpperCase()} is not known to the API at ${ctx.apiUrl}`, "check the number, or give the asset id");
   return { assetId: BigInt(id), hex: formatAssetId(id), registrationNumber: s.toUpperCase() };
 }
-
-/** The asset kind names, for help texts. */
-export const KIND_HELP = ASSET_KIND.join("|");

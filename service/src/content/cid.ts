@@ -10,9 +10,6 @@ import { createHash } from "node:crypto";
  */
 export type CidProfile = "kubo-cidv1" | "kubo-cidv0" | "unixfs-v1-2025";
 
-/** All profiles, default first. */
-export const CID_PROFILES: readonly CidProfile[] = ["kubo-cidv1", "kubo-cidv0", "unixfs-v1-2025"];
-
 const RAW_CODEC = 0x55;
 const DAG_PB_CODEC = 0x70;
 const SHA2_256 = 0x12;

@@ -48,23 +48,6 @@ export type RecognitionPathName = (typeof RECOGNITION_PATH)[number];
 export type PledgeStatusName = (typeof PLEDGE_STATUS)[number];
 export type AssetStatusValueName = (typeof ASSET_STATUS)[number];
 
-/** Every enum by the name the CLI and error messages use for it. */
-export const ENUMS = {
-  kind: ASSET_KIND,
-  source: ASSET_SOURCE,
-  level: DATA_LEVEL,
-  right: RIGHT,
-  venue: VENUE,
-  category: MERCHANT_CATEGORY,
-  "participant status": PARTICIPANT_STATUS,
-  "recognition path": RECOGNITION_PATH,
-  "pledge status": PLEDGE_STATUS,
-  "assessment kind": ASSESSMENT_KIND,
-  "assessment result": ASSESSMENT_RESULT,
-  "policy purpose": POLICY_PURPOSE,
-  mechanism: CROSS_BORDER_MECHANISM,
-} as const;
-
 /**
  * The uint8 value of `name` in `names` (case-insensitive; `_` is accepted for `-`). A number or numeric string
  * in range is accepted as is. Throws a message listing the valid names otherwise.

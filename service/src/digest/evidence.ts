@@ -108,7 +108,7 @@ export function buildManifest(items: readonly EvidenceItem[]): BuiltManifest {
   const manifest: EvidenceManifest = {
     type: MANIFEST_TYPE,
     version: MANIFEST_VERSION,
-    leafEncoding: ["bytes32", "uint256"],
+    leafEncoding: [...EVIDENCE_LEAF_ENCODING],
     root: tree.root.toLowerCase(),
     leafCount: normalised.length,
     items: normalised,

@@ -3,7 +3,6 @@
  * database answers, the chain answers with the expected chain id.
  */
 import { createServer } from "node:net";
-import { jsonRpcCall } from "./json-rpc";
 
 /** A start-up check failed: the message is the one line the operator sees. */
 export class StartupError extends Error {
@@ -25,20 +24,6 @@ export async function assertPortFree(host: string, port: number, what = "PORT"):
     });
     probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
   });
-}
-
-/** The chain at `rpcUrl` answers, with `chainId` when given; returns its chain id. */
-export async function assertChainReachable(rpcUrl: string, chainId?: number): Promise<number> {
-  let actual: number;
-  try {
-    actual = Number(BigInt(await jsonRpcCall<string>(rpcUrl, "eth_chainId", [], 10_000)));
-  } catch (e) {
-    throw new StartupError(`${(e as Error).message}: start the node, or set RPC_URL`);
-  }
-  if (chainId !== undefined && actual !== chainId) {
-    throw new StartupError(`the node at ${rpcUrl} is chain ${actual}, but DEPLOYMENT is for chain ${chainId}: check RPC_URL and DEPLOYMENT`);
-  }
-  return actual;
 }
 
 /** A database URL with its password hidden, for messages. */

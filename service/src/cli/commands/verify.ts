@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { promises as fsp } from "node:fs";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { ASSET_KIND, ASSET_SOURCE, DATA_LEVEL, datasetDigest, enumName, formatAssetId, recordDigest } from "../../digest";
+import { ASSET_KIND, ASSET_SOURCE, DATA_LEVEL, DATASET_LEAF_ENCODING, datasetDigest, enumName, formatAssetId, recordDigest } from "../../digest";
 import { view } from "../chain";
 import { CliError, EXIT_NOT_FOUND } from "../errors";
 import { readJsonFile } from "../files";
@@ -59,7 +59,7 @@ async function datasetMembership(listingFile: string, digest: string): Promise<{
   if (i < 0) return undefined;
   const f = l.files[i] as { path: string; digest: string };
   const proof = tree.getProof(i);
-  if (!StandardMerkleTree.verify(root, ["string", "bytes32"], [f.path, digest], proof)) return undefined;
+  if (!StandardMerkleTree.verify(root, [...DATASET_LEAF_ENCODING], [f.path, digest], proof)) return undefined;
   return { root, path: f.path, proof };
 }
 
