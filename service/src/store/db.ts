@@ -9,6 +9,9 @@ export type Dialect = "sqlite" | "postgres";
 /** A value bound to a placeholder. Booleans are stored as 0/1 by the callers (INTEGER columns). */
 export type SqlValue = string | number | bigint | null;
 
+/** A statement's parameter: a value, or bytes (PostgreSQL sends them in the binary format: store/pg-binary-array.ts). */
+export type SqlParam = SqlValue | Uint8Array;
+
 /** A result row: column name to value (TEXT → string, INTEGER/BIGINT → number). */
 export type Row = Record<string, unknown>;
 
@@ -27,7 +30,7 @@ export interface Db {
   /** The first row of a query, or undefined. */
   get<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   /** Runs a statement. */
-  run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
+  run(sql: string, params?: readonly SqlParam[]): Promise<RunResult>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. Nested calls reuse it. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /** Runs several statements separated by `;` with no parameters (migrations). */

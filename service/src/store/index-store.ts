@@ -2,10 +2,11 @@
  * The indexer's writes: a range's rows with its checkpoint and block hashes in one transaction, reorg rollback,
  * head/finality bookkeeping and evidence manifest results. Reads for the API are the API's own SQL.
  */
-import type { Db, SqlValue } from "./db";
+import type { Db, SqlParam, SqlValue } from "./db";
 import { deriveRange, prepareRollback } from "./derived";
 import { markManifest, queuedBatches, type QueuedBatch } from "./manifest-queue";
-import { columnType, DERIVED_SOURCE_TABLES, INDEXED_TABLES, type IndexedTable } from "./schema";
+import { columnType, DERIVED_SOURCE_TABLES, INDEXED_TABLES, type ColumnType, type IndexedTable } from "./schema";
+import { binaryArray } from "./pg-binary-array";
 import { createStatisticsKeeper } from "./statistics";
 
 /** A row to insert: column → value. */
@@ -117,7 +118,7 @@ const PG_CHUNK = 5000;
 
 /**
  * Inserts positional rows: multi-row statements on SQLite (fixed chunk sizes, so prepared statements are reused),
- * one `INSERT … SELECT * FROM UNNEST($1::type[], …)` per chunk on PostgreSQL. `onConflict`: a clause appended to
+ * one `INSERT … SELECT unnest($1::type[]), …` per chunk on PostgreSQL. `onConflict`: a clause appended to
  * each statement (`ON CONFLICT (…) DO …`; the rows must not conflict with each other).
  */
 export async function insertValues(
@@ -153,15 +154,26 @@ export async function insertValues(
 /**
  * PostgreSQL: a multi-row VALUES list with one placeholder per value made the server parse and plan a statement of
  * up to 30,000 parameters per chunk, and pg serialise each parameter separately (profiled: the bulk of a backfill's
- * time). Instead, each column travels as one array literal and the statement has one parameter per column.
+ * time). Instead, each column travels as one array and the statement has one parameter per column: in the binary
+ * format where the column's type allows (store/pg-binary-array.ts: the server copies each element instead of parsing
+ * a quoted literal), else as a text literal.
+ *
+ * Measured (30,000 events, 250 and 1,000 a block, three batches of six alternated runs): binary arrays with unnest() in
+ * the select list took a backfill's median time 7–11 % below text literals through FROM UNNEST(…), and the server's
+ * CPU 0–10 %; unnest() in the select list alone made no difference to a whole backfill.
  */
 async function insertUnnest(db: Db, table: string, columns: readonly string[], values: readonly SqlValue[][], tail: string): Promise<void> {
   const types = await pgColumnTypes(db, table, columns);
-  const sql = `INSERT INTO ${table} (${columns.map(q).join(", ")}) SELECT * FROM UNNEST(${columns.map((c) => `?::${types.get(c)}[]`).join(", ")})${tail}`;
+  // unnest() per column in the select list: evaluated in step (as a multi-argument UNNEST is), and the rows go to the
+  // insert as they come rather than through a materialised function scan
+  const sql = `INSERT INTO ${table} (${columns.map(q).join(", ")}) SELECT ${columns.map((c) => `unnest(?::${types.get(c)}[])`).join(", ")}${tail}`;
   for (let i = 0; i < values.length; i += PG_CHUNK) {
     const end = Math.min(values.length, i + PG_CHUNK);
-    const params: string[] = new Array(columns.length);
-    for (let j = 0; j < columns.length; j++) params[j] = pgArrayLiteral(values, i, end, j);
+    const params: SqlParam[] = new Array(columns.length);
+    for (let j = 0; j < columns.length; j++) {
+      const type = BINARY_TYPES.get(types.get(columns[j]) ?? "");
+      params[j] = (type ? binaryArray(values, i, end, j, type) : undefined) ?? pgArrayLiteral(values, i, end, j);
+    }
     await db.run(sql, params);
   }
 }
@@ -198,6 +210,15 @@ async function pgColumnTypes(db: Db, table: string, columns: readonly string[]):
   }
   return types;
 }
+
+/** The schema's type of a column type as declared or as the catalogue names it (`udt_name`); others travel as literals. */
+const BINARY_TYPES: ReadonlyMap<string, ColumnType> = new Map([
+  ["text", "text"],
+  ["integer", "integer"],
+  ["int4", "integer"],
+  ["bigint", "bigint"],
+  ["int8", "bigint"],
+]);
 
 const PG_ARRAY_ESCAPE = /[\\"]/g;
 

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { DatabaseUnavailableError } from "../errors";
 import { createStatementNames, isStalePreparedStatement } from "./statement-names";
-import { toNumberedPlaceholders, type Db, type Row, type RunResult, type SqlValue } from "./db";
+import { toNumberedPlaceholders, type Db, type Row, type RunResult, type SqlParam, type SqlValue } from "./db";
 
 /** Options of {@link createPostgresDb}. */
 export interface CreatePostgresDbOptions {
@@ -107,7 +107,7 @@ export async function createPostgresDb(url: string, options: CreatePostgresDbOpt
     }
     return s;
   };
-  const norm = (params?: readonly SqlValue[]): unknown[] =>
+  const norm = (params?: readonly SqlParam[]): unknown[] =>
     params ? params.map((p) => (typeof p === "bigint" ? p.toString() : p)) : [];
 
   const readFault = options.readOnly ? classifyRead : classify;
@@ -137,7 +137,7 @@ export async function createPostgresDb(url: string, options: CreatePostgresDbOpt
       dialect: "postgres",
       all: async <T = Row>(sql: string, params?: readonly SqlValue[]) => (await query(sql, params)).rows as T[],
       get: async <T = Row>(sql: string, params?: readonly SqlValue[]) => (await query(sql, params)).rows[0] as T | undefined,
-      run: async (sql: string, params?: readonly SqlValue[]): Promise<RunResult> => ({
+      run: async (sql: string, params?: readonly SqlParam[]): Promise<RunResult> => ({
         changes: (await q.query(rewrite(sql), norm(params)).catch(classify)).rowCount ?? 0,
       }),
       exec: async (sql: string) => {

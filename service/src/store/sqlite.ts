@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { DatabaseUnavailableError } from "../errors";
-import type { Db, Row, RunResult, SqlValue } from "./db";
+import type { Db, Row, RunResult, SqlParam, SqlValue } from "./db";
 
 /** Options of {@link createSqliteDb}. */
 export interface CreateSqliteDbOptions {
@@ -56,7 +56,7 @@ export function createSqliteDb(file: string, options: CreateSqliteDbOptions = {}
     return st;
   };
   // better-sqlite3 binds an array argument to the anonymous (?) parameters.
-  const bind = (params?: readonly SqlValue[]): SqlValue[][] => (params && params.length ? [params as SqlValue[]] : []);
+  const bind = (params?: readonly SqlParam[]): SqlParam[][] => (params && params.length ? [params as SqlParam[]] : []);
 
   // One transaction at a time; statements outside a transaction wait for it to finish.
   let queue: Promise<unknown> = Promise.resolve();
@@ -66,7 +66,7 @@ export function createSqliteDb(file: string, options: CreateSqliteDbOptions = {}
     all: async <T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> => prepare(sql).all(...bind(params)) as T[],
     get: async <T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> =>
       prepare(sql).get(...bind(params)) as T | undefined,
-    run: async (sql: string, params?: readonly SqlValue[]): Promise<RunResult> => ({
+    run: async (sql: string, params?: readonly SqlParam[]): Promise<RunResult> => ({
       changes: prepare(sql).run(...bind(params)).changes,
     }),
     exec: async (sql: string): Promise<void> => {
