@@ -23,7 +23,7 @@
  * Rows written around the store (the benchmark's bulk fill, test fixtures) are derived once with {@link rebuildDerived}.
  */
 import type { Db, SqlValue } from "./db";
-import { ASSET_LOCKS_FILL, assetLocksInsert, derivedFrom, LATEST_REGISTRATION_SQL, LINKED_TRADE_SQL, LINKED_TRADES_FILL, SCHEMA, type TableName } from "./schema";
+import { AFTER_REGISTRATION, ASSET_LOCKS_FILL, assetLocksInsert, derivedFrom, LATEST_REGISTRATION_SQL, LINKED_TRADE_SQL, LINKED_TRADES_FILL, SCHEMA, type TableName } from "./schema";
 import { PriceSummary } from "./price-sketch";
 
 /** Seconds in a UTC day: a row's day is `block_time / 86400` (integer division; block times are positive). */
@@ -38,13 +38,9 @@ const SOURCES = {
   locks: derivedFrom("asset_locks"),
 };
 
-/** Rows of `alias` after row `a`. */
-const after = (alias: string, a: string): string =>
-  `(${alias}.block_number > ${a}.block_number OR (${alias}.block_number = ${a}.block_number AND ${alias}.log_index > ${a}.log_index))`;
-
 /** The current holder of registration row `a`: the latest holdings row after it, else the holder it was registered to. */
 export const CURRENT_HOLDER_SQL = `COALESCE((SELECT h.to_address FROM holdings h WHERE h.chain_id = a.chain_id AND h.contract = a.contract
-  AND h.asset_id = a.asset_id AND ${after("h", "a")} ORDER BY h.block_number DESC, h.log_index DESC LIMIT 1), a.holder)`;
+  AND h.asset_id = a.asset_id AND ${AFTER_REGISTRATION("h")} ORDER BY h.block_number DESC, h.log_index DESC LIMIT 1), a.holder)`;
 
 /** Conditions selecting rows of `alias` above `above` on `chainId` (null: every chain, every row). */
 function rowsAbove(alias: string, chainId: number | null, above: number): { sql: string; params: SqlValue[] } {
