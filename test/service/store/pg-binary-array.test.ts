@@ -35,8 +35,12 @@ describe("store: PostgreSQL arrays in the binary format", function () {
       [5, "", null, null],
       [6, "NULL", 7, 4294967296],
     ];
-    await db.transaction((tx) => insertValues(tx, "t", ["k", "s", "i", "b"], rows));
+    const sent: unknown[][] = [];
+    await db.transaction((tx) => insertValues({ ...tx, run: (sql, params) => (sent.push([...(params ?? [])]), tx.run(sql, params)) }, "t", ["k", "s", "i", "b"], rows));
     expect((await read()).map((r) => [r.k, r.s, r.i, r.b === null ? null : Number(r.b)])).to.deep.equal(rows);
+    // every column went as a binary array (text, int4 and int8 alike), none as a text literal
+    expect(sent).to.have.length(1);
+    expect(sent[0].map((p) => Buffer.isBuffer(p))).to.deep.equal([true, true, true, true]);
   });
 
   it("should build the layout array_recv reads: dimensions, null flag, element type, length and each element", () => {
