@@ -199,8 +199,11 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     return { chainId, rows, blocks, checkpoint, pruneBelow: Math.min(minKeep, fetched.to), pruneFrom: prunedBelow };
   }
 
-  /** Writes the range (while the next ones are fetched ahead) and moves the tip. */
-  async function commit(fetched: FetchedRange, write: RangeWrite, h: number): Promise<void> {
+  /**
+   * Writes the range (while the next ones are fetched ahead) and moves the tip. Takes the range's numbers, not the
+   * range: its decoded events are garbage once mapped to rows, rather than held through the write.
+   */
+  async function commit(fetched: { to: number; logCount: number }, write: RangeWrite, h: number): Promise<void> {
     status.setRangeSize(range.size);
     try {
       await store.writeRange(write);
@@ -271,7 +274,7 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     if (typeof fetched === "string") return fetched;
     rangeChanges = 0;
     const write = toWrite(fetched, h);
-    await commit(fetched, write, h);
+    await commit({ to: fetched.to, logCount: fetched.logCount }, write, h);
     return "progress";
   }
 

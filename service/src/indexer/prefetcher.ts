@@ -29,7 +29,7 @@ export interface PrefetcherOptions {
   range: AdaptiveRange;
   /** Ranges in flight at most (the one being taken included). Default 4. */
   depth?: number;
-  /** Logs joined into one step at most. Default 20 000. */
+  /** Logs joined into one step at most. Default 10 000. */
   maxBatchLogs?: number;
   verify?: VerifyRange;
 }
@@ -58,7 +58,7 @@ interface InFlight {
 /** Creates an empty prefetcher. */
 export function createPrefetcher(o: PrefetcherOptions): Prefetcher {
   const depth = Math.max(1, o.depth ?? 4);
-  const maxBatchLogs = o.maxBatchLogs ?? 20_000;
+  const maxBatchLogs = o.maxBatchLogs ?? 10_000;
   let queue: InFlight[] = [];
   /** Bumped by clear(): fetches of an older generation do not touch the range controller. */
   let generation = 0;

@@ -9,6 +9,8 @@
  * the same rows without them, more slowly (a scan where an index would have served): slower during the first
  * backfill, never wrong.
  *
+ * Meanwhile an SQLite writer keeps a smaller page cache ({@link SQLITE_BACKFILL_CACHE_KIB}).
+ *
  * When: only on a store without indexed rows (no checkpoint, every handler table empty), so a store that already
  * serves an index never loses one. The indexes are dropped and a `meta` row records it in one transaction; a start
  * that finds that row (a process killed during its first backfill) goes on without them; the build — every deferred
@@ -18,6 +20,7 @@
 import type { Db } from "./db";
 import { currentIndexes, type CurrentIndex } from "./migrations";
 import { SCHEMA, type TableName } from "./schema";
+import { SQLITE_BACKFILL_CACHE_KIB, SQLITE_CACHE_KIB } from "./sqlite";
 
 /**
  * The indexes the writer's own statements read, kept during a backfill (each named in the schema; a test holds the
@@ -79,13 +82,15 @@ async function holdsNoRows(db: Db): Promise<boolean> {
  * returns whether the store goes without them until {@link buildDeferredIndexes} (now, or since an earlier start).
  */
 export async function deferIndexesIfEmpty(db: Db): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  const deferred = await db.transaction(async (tx) => {
     if (await indexesDeferred(tx)) return true;
     if (!(await holdsNoRows(tx))) return false;
     for (const i of deferrableIndexes()) await tx.exec(`DROP INDEX IF EXISTS ${i.name}`);
     await tx.run("INSERT INTO meta (key, value) VALUES (?, ?)", [DEFERRED_INDEXES_KEY, new Date().toISOString()]);
     return true;
   });
+  if (deferred && db.dialect === "sqlite") await db.exec(`PRAGMA cache_size = -${SQLITE_BACKFILL_CACHE_KIB}`);
+  return deferred;
 }
 
 /**
@@ -102,6 +107,7 @@ const PG_BUILDERS = 3;
 export async function buildDeferredIndexes(db: Db): Promise<number> {
   const list = deferrableIndexes();
   if (db.dialect === "sqlite") {
+    await db.exec(`PRAGMA cache_size = -${SQLITE_CACHE_KIB}`); // the full cache again: for the build's sorts and the API
     await db.transaction(async (tx) => {
       for (const i of list) await tx.exec(i.sql);
       await tx.run("DELETE FROM meta WHERE key = ?", [DEFERRED_INDEXES_KEY]);

@@ -4,6 +4,15 @@ import Database from "better-sqlite3";
 import { DatabaseUnavailableError } from "../errors";
 import type { Db, Row, RunResult, SqlParam, SqlValue } from "./db";
 
+/** The page cache of a connection, in KiB (the API's figures, docs/benchmarks-api.md, are measured with it). */
+export const SQLITE_CACHE_KIB = 65_536;
+/**
+ * The writer's page cache during a first backfill (store/backfill-indexes.ts), in KiB. The cache fills as the file
+ * grows and stays full: at 300,000 events it was 30–50 MB of a backfill's peak RSS, for no measurable speed (the
+ * pages a backfill writes are new, and the indexes it keeps are few). The full cache comes back before the build.
+ */
+export const SQLITE_BACKFILL_CACHE_KIB = 16_384;
+
 /** Options of {@link createSqliteDb}. */
 export interface CreateSqliteDbOptions {
   /** Open read-only (API processes beside the indexer). Default false. */
@@ -32,7 +41,7 @@ export function createSqliteDb(file: string, options: CreateSqliteDbOptions = {}
   }
   raw.pragma("busy_timeout = 5000");
   raw.pragma("foreign_keys = OFF");
-  raw.pragma("cache_size = -65536");
+  raw.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   raw.pragma("temp_store = MEMORY");
   raw.defaultSafeIntegers(false);
 

@@ -58,6 +58,44 @@ describe("chain/transport and chain/rpc over HTTP", () => {
     s.close();
   });
 
+  for (const declared of [true, false]) {
+    it(`should read a large answer whole ${declared ? "with" : "without"} a declared length, split anywhere, multi-byte text included`, async () => {
+      // ~3 MB of results, with text whose UTF-8 bytes the pieces below cut in the middle
+      const result = Array.from({ length: 12_000 }, (_, i) => ({ n: i, hash: "0x" + i.toString(16).padStart(64, "0"), name: `数权 ${i} 数据资产` }));
+      const s = await serve((body, res) => {
+        const bytes = Buffer.from(JSON.stringify({ jsonrpc: "2.0", id: (body as Req).id, result }));
+        res.writeHead(200, { "content-type": "application/json", ...(declared ? { "content-length": bytes.length } : {}) });
+        let at = 0;
+        const next = (): void => {
+          if (at >= bytes.length) return void res.end();
+          const piece = 40_001 + (at % 7); // odd sizes: pieces end inside multi-byte characters
+          res.write(bytes.subarray(at, at + piece));
+          at += piece;
+          setImmediate(next);
+        };
+        next();
+      });
+      const t = createHttpTransport(s.url);
+      const expected = JSON.stringify(result); // (chai's deep equality takes seconds over 12,000 objects)
+      expect(JSON.stringify(await t.request("big", []))).to.equal(expected);
+      // twice over one kept-alive connection: the second answer is read as whole as the first
+      expect(JSON.stringify(await t.request("big", []))).to.equal(expected);
+      s.close();
+    });
+  }
+
+  it("should refuse an answer cut short of its declared length as retryable", async () => {
+    const s = await serve((body, res) => {
+      const bytes = Buffer.from(JSON.stringify({ jsonrpc: "2.0", id: (body as Req).id, result: "x".repeat(100_000) }));
+      res.writeHead(200, { "content-type": "application/json", "content-length": bytes.length });
+      res.write(bytes.subarray(0, 50_000));
+      setTimeout(() => res.destroy(), 20);
+    });
+    const t = createHttpTransport(s.url);
+    expect(await failure(t.request("cut", []))).to.be.instanceOf(RetryableError);
+    s.close();
+  });
+
   it("should classify HTTP 429/5xx as retryable and JSON-RPC errors as RpcResponseError", async () => {
     let status = 429;
     const s = await serve((body, res) => (status === 200 ? json(res, { jsonrpc: "2.0", id: (body as Req).id, error: { code: -32601, message: "no such method" } }) : json(res, "busy", status)));

@@ -11,6 +11,7 @@ import {
 } from "../../../service/src/store/backfill-indexes";
 import { currentIndexes } from "../../../service/src/store/migrations";
 import { DERIVED_TABLES } from "../../../service/src/store/schema";
+import { SQLITE_BACKFILL_CACHE_KIB, SQLITE_CACHE_KIB } from "../../../service/src/store/sqlite";
 import { BACKENDS, dumpTables, openPerTest } from "../../helpers/backends";
 import { catalogue } from "../../helpers/catalogue";
 import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
@@ -46,6 +47,52 @@ describe("store/backfill-indexes", () => {
     const names = deferred.map((i) => i.name);
     expect(names).to.include.members(["assets_tx", "assets_holder", "trades_seller_key", "holdings_to"]);
     expect(names.some((n) => n.startsWith("evidence_items_") || n.startsWith("receipts_") || n.startsWith("block_hashes"))).to.equal(false);
+  });
+
+  context("sqlite page cache", function () {
+    this.timeout(60_000);
+    const open = openPerTest(BACKENDS.find((b) => b.name === "sqlite")!);
+    const cacheKib = async (db: Db): Promise<number> => -(await db.get<{ cache_size: number }>("PRAGMA cache_size"))!.cache_size;
+
+    it("should keep the writer's page cache small during a first backfill and give the full cache back for the build", async () => {
+      const { db } = await open();
+      expect(await cacheKib(db)).to.equal(SQLITE_CACHE_KIB);
+      expect(await deferIndexesIfEmpty(db)).to.equal(true);
+      expect(await cacheKib(db)).to.equal(SQLITE_BACKFILL_CACHE_KIB);
+      expect(SQLITE_BACKFILL_CACHE_KIB).to.be.lessThan(SQLITE_CACHE_KIB);
+      await buildDeferredIndexes(db);
+      expect(await cacheKib(db)).to.equal(SQLITE_CACHE_KIB);
+    });
+
+    it("should keep it small again after a restart during the first backfill, and leave a store that serves alone", async () => {
+      const o = await open();
+      await deferIndexesIfEmpty(o.db);
+      const restarted = await o.reopen();
+      expect(await cacheKib(restarted)).to.equal(SQLITE_CACHE_KIB);
+      expect(await deferIndexesIfEmpty(restarted)).to.equal(true);
+      expect(await cacheKib(restarted)).to.equal(SQLITE_BACKFILL_CACHE_KIB);
+
+      const serving = await open();
+      const chain = createFakeChain();
+      mineScenario(chain, 3);
+      await index(serving.db, chain, false);
+      expect(await deferIndexesIfEmpty(serving.db)).to.equal(false);
+      expect(await cacheKib(serving.db)).to.equal(SQLITE_CACHE_KIB);
+    });
+
+    it("should end a first backfill through the indexer with the full cache", async () => {
+      const { db } = await open();
+      const chain = createFakeChain();
+      mineScenario(chain, 4);
+      const indexer = await createIndexer({ logger: createSilentLogger() }, {
+        db,
+        chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
+      });
+      expect(await cacheKib(db)).to.equal(SQLITE_BACKFILL_CACHE_KIB);
+      await indexer.catchUp();
+      expect(await indexesDeferred(db)).to.equal(false);
+      expect(await cacheKib(db)).to.equal(SQLITE_CACHE_KIB);
+    });
   });
 
   for (const backend of BACKENDS) {
