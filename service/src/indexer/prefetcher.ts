@@ -27,7 +27,7 @@ export interface PrefetcherOptions {
   fetch: FetchRange;
   /** Sizes each new range; observes each fetched one. */
   range: AdaptiveRange;
-  /** Ranges in flight at most (the one being taken included). Default 4. */
+  /** Ranges in flight at most (the one being taken included). Default 3. */
   depth?: number;
   /** Logs joined into one step at most. Default 10 000. */
   maxBatchLogs?: number;
@@ -57,7 +57,7 @@ interface InFlight {
 
 /** Creates an empty prefetcher. */
 export function createPrefetcher(o: PrefetcherOptions): Prefetcher {
-  const depth = Math.max(1, o.depth ?? 4);
+  const depth = Math.max(1, o.depth ?? 3);
   const maxBatchLogs = o.maxBatchLogs ?? 10_000;
   let queue: InFlight[] = [];
   /** Bumped by clear(): fetches of an older generation do not touch the range controller. */

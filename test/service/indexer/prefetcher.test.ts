@@ -57,6 +57,21 @@ describe("indexer/prefetcher", () => {
     expect(f.calls.at(-1)).to.deep.include({ from: 41, to: 50 });
   });
 
+  it("should keep three ranges in flight by default, and join at most 10,000 logs into one", async () => {
+    const f = fakeFetch({ branch: "a", forkAt: 1e9, logsPerBlock: 400 });
+    // ranges of 10 blocks, 4,000 logs each; depth and the join's bound as the prefetcher's defaults
+    const p = createPrefetcher(options(f.fetch, { range: createAdaptiveRange({ initial: 10, max: 10, targetLogs: 1e6 }) }));
+    const first = await p.next(undefined, 1, 1000);
+    expect([first.from, first.to]).to.deep.equal([1, 10]);
+    // refilled after the first was handed out: the ranges after it, three in flight, none beyond
+    expect(f.calls.map((c) => c.from)).to.deep.equal([1, 11, 21, 31]);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(f.calls.map((c) => c.from)).to.deep.equal([1, 11, 21, 31]);
+    // all three fetched: the second joins the first (8,000 logs), the third would pass 10,000
+    const joined = await p.next({ blockNumber: 10, blockHash: H(10) }, 11, 1000);
+    expect([joined.from, joined.to, joined.logCount]).to.deep.equal([11, 30, 8000]);
+  });
+
   it("should join the ranges already fetched into one, up to maxBatchLogs, never past the head", async () => {
     const f = fakeFetch({ branch: "a", forkAt: 1e9, logsPerBlock: 2 });
     const p = createPrefetcher(options(f.fetch, { depth: 4, maxBatchLogs: 60 }));
