@@ -39,7 +39,7 @@ export interface ChainParams {
   /**
    * Ranges fetched at once during a backfill (each on top of the one before). Default 3: against 4, no slower in
    * alternated runs at 1, 250 and 1,000 events a block, and a fetched range fewer waiting for the writer (at 300,000
-   * events, SQLite's peak RSS 255–283 MB in nine runs against 272–322 in twelve).
+   * events, SQLite's peak RSS 255–283 MB in eleven runs against 272–322 in twelve).
    */
   rangesInFlight?: number;
   /**
