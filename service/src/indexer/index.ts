@@ -11,7 +11,7 @@ import { createRpc, type Rpc } from "../chain/rpc";
 import type { RetryOptions } from "../chain/retry";
 import { createEip1193Transport, createHttpTransport, type Transport } from "../chain/transport";
 import { ConfigError } from "../errors";
-import { buildDeferredIndexes, deferIndexesIfEmpty } from "../store/backfill-indexes";
+import { deferIndexesIfEmpty } from "../store/backfill-indexes";
 import type { Db } from "../store/db";
 import { createIndexStore, type IndexStore } from "../store/index-store";
 import { createChainSync, type ChainSync } from "./chain-sync";
@@ -84,7 +84,7 @@ export async function createIndexer(common: Common, p: CreateIndexerParameters):
     if (caughtUp.size < syncs.length) return;
     building ??= (async () => {
       const t0 = performance.now();
-      const n = await buildDeferredIndexes(p.db);
+      const n = await store.finishDeferredBackfill();
       indexesPending = false;
       common.logger.info({ indexes: n, seconds: Number(((performance.now() - t0) / 1000).toFixed(2)) }, "backfill reached the head: deferred indexes built");
     })().finally(() => (building = undefined));
@@ -120,7 +120,8 @@ export async function createIndexer(common: Common, p: CreateIndexerParameters):
   for (const s of syncs) await s.init();
   if (p.deferIndexes !== false && (await deferIndexesIfEmpty(p.db))) {
     indexesPending = true;
-    common.logger.info("first backfill: secondary indexes the writer does not read are built once every chain reaches its head");
+    store.startDeferredBackfill();
+    common.logger.info("first backfill: secondary indexes the writer does not read are left out of each table from its first rows, and built once every chain reaches its head");
   }
   const verifier = p.content
     ? createManifestVerifier(common, { store, content: p.content, retryBaseMs: p.manifestRetryBaseMs })

@@ -8,6 +8,7 @@ import { markManifest, queuedBatches, type QueuedBatch } from "./manifest-queue"
 import { columnType, DERIVED_SOURCE_TABLES, INDEXED_TABLES, type ColumnType, type IndexedTable } from "./schema";
 import { binaryArray } from "./pg-binary-array";
 import { createStatisticsKeeper } from "./statistics";
+import { buildDeferredIndexes, dropDeferrableIndexes } from "./backfill-indexes";
 
 /** A row to insert: column → value. */
 export type StoreRow = Record<string, SqlValue>;
@@ -83,6 +84,18 @@ export interface IndexStore {
     /** For `unavailable`: when to try again (ms since the epoch). */
     retryAt?: number | null,
   ): Promise<boolean>;
+  /**
+   * A first backfill without the secondary indexes the writer does not read (store/backfill-indexes.ts; the store
+   * has recorded it): from now on each table's deferrable indexes are dropped in the transaction of its first rows, and
+   * the planner-statistics refreshes are held.
+   */
+  startDeferredBackfill(): void;
+  /**
+   * At the head: no more drops, every missing deferred index built, then the statistics held meanwhile refreshed (on
+   * PostgreSQL on another connection, as the refreshes during the writes; on SQLite before this returns). Returns how
+   * many indexes it built. Throws what the build threw (the record stays; call it again).
+   */
+  finishDeferredBackfill(): Promise<number>;
 }
 
 /**
@@ -283,6 +296,8 @@ async function checkpointBlock(db: Db, chainId: number): Promise<number> {
 export function createIndexStore(db: Db): IndexStore {
   // statistics follow the index's growth (store/statistics.ts); a failed refresh is simply retried later
   const statistics = createStatisticsKeeper(db);
+  /** During a first backfill: the tables whose deferrable indexes this process has dropped (or found dropped). */
+  let undeferred: Set<string> | undefined;
   return {
     db,
     async getCheckpoint(chainId) {
@@ -290,7 +305,9 @@ export function createIndexStore(db: Db): IndexStore {
       return r ? toCheckpoint(r) : undefined;
     },
     async writeRange(w) {
+      const firstRows = undeferred ? [...w.rows].filter(([t, set]) => set.values.length > 0 && !undeferred!.has(t)).map(([t]) => t) : [];
       await db.transaction(async (tx) => {
+        if (firstRows.length) await dropDeferrableIndexes(tx, firstRows);
         // derived tables follow the rows above the previous checkpoint (store/derived.ts); read it only when needed
         const derive = [...w.rows.keys()].some((t) => DERIVED_SOURCE_TABLES.has(t) && (w.rows.get(t)?.values.length ?? 0) > 0);
         const above = derive ? await checkpointBlock(tx, w.chainId) : -1;
@@ -307,6 +324,7 @@ export function createIndexStore(db: Db): IndexStore {
         }
         await putCheckpoint(tx, w.checkpoint);
       });
+      for (const t of firstRows) undeferred?.add(t);
       let rows = 0;
       const tables: string[] = [];
       for (const [table, set] of w.rows) {
@@ -382,6 +400,19 @@ export function createIndexStore(db: Db): IndexStore {
       });
       if (ok) await statistics.wrote(items.length, ["evidence_items"]);
       return ok;
+    },
+    startDeferredBackfill() {
+      undeferred ??= new Set();
+      statistics.hold();
+    },
+    async finishDeferredBackfill() {
+      undeferred = undefined; // a table written from now on keeps its indexes (and a build running is not undone)
+      try {
+        return await buildDeferredIndexes(db);
+      } finally {
+        if (db.dialect === "postgres") void statistics.release();
+        else await statistics.release();
+      }
     },
   };
 }

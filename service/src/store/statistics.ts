@@ -39,6 +39,13 @@ export interface StatisticsKeeper {
    * later.
    */
   wrote(rows: number, tables?: Iterable<string>): Promise<void>;
+  /**
+   * Holds the refreshes (a first backfill without its secondary indexes, store/backfill-indexes.ts: statistics of
+   * tables still growing, refreshed on the writer's heels, are stale at the head anyway) while the writes are counted.
+   */
+  hold(): void;
+  /** Ends a hold: refreshes now if the growth since the last refresh made one due (the first time, every table). Never throws. */
+  release(): Promise<void>;
 }
 
 /** Smallest growth worth a refresh. */
@@ -51,30 +58,43 @@ export function createStatisticsKeeper(db: Db, onError: (e: unknown) => void = (
   let running: Promise<void> | undefined;
   /** Tables written since the last refresh; undefined: every table is due (no refresh yet, or a write naming none). */
   let written: Set<string> | undefined;
+  let held = false;
+  const due = (): boolean => since >= Math.max(MIN_GROWTH, atLastRefresh / 2);
+  const refresh = async (): Promise<void> => {
+    const total = atLastRefresh + since;
+    const tables = written;
+    written = new Set();
+    running = refreshStatistics(db, tables).then(
+      () => {
+        atLastRefresh = total;
+        since = 0;
+      },
+      (e) => {
+        written = undefined; // retried later, for every table
+        onError(e);
+      },
+    );
+    try {
+      await running;
+    } finally {
+      running = undefined;
+    }
+  };
   return {
     async wrote(rows, tables) {
       since += rows;
       if (!tables) written = undefined;
       else if (written) for (const t of tables) written.add(t);
-      if (running || since < Math.max(MIN_GROWTH, atLastRefresh / 2)) return;
-      const total = atLastRefresh + since;
-      const due = written;
-      written = new Set();
-      running = refreshStatistics(db, due).then(
-        () => {
-          atLastRefresh = total;
-          since = 0;
-        },
-        (e) => {
-          written = undefined; // retried later, for every table
-          onError(e);
-        },
-      );
-      try {
-        await running;
-      } finally {
-        running = undefined;
-      }
+      if (held || running || !due()) return;
+      await refresh();
+    },
+    hold() {
+      held = true;
+    },
+    async release() {
+      held = false;
+      if (running) await running.catch(() => undefined);
+      if (due()) await refresh();
     },
   };
 }

@@ -6,9 +6,11 @@ import {
   buildDeferredIndexes,
   deferIndexesIfEmpty,
   deferrableIndexes,
+  dropDeferrableIndexes,
   indexesDeferred,
   WRITER_INDEXES,
 } from "../../../service/src/store/backfill-indexes";
+import { createIndexStore, toRowSet, type IndexStore, type StoreRow } from "../../../service/src/store/index-store";
 import { currentIndexes } from "../../../service/src/store/migrations";
 import { DERIVED_TABLES } from "../../../service/src/store/schema";
 import { SQLITE_BACKFILL_CACHE_KIB, SQLITE_CACHE_KIB } from "../../../service/src/store/sqlite";
@@ -27,6 +29,22 @@ async function indexNames(db: Db): Promise<Set<string>> {
 }
 
 const TABLES = [...INDEXED_TABLES.filter((t) => t !== "block_hashes"), ...DERIVED_TABLES];
+
+const hex = (n: number, bytes: number): string => "0x" + n.toString(16).padStart(bytes * 2, "0");
+/** An `exchanges` row of block `block` (a table no other test here writes by hand). */
+const exchangeRow = (block: number): StoreRow => ({
+  chain_id: 31337, contract: hex(1, 20), block_number: block, log_index: 0, tx_hash: hex(block, 32), block_time: 1000 + block,
+  exchange: hex(100 + block, 20), code: `X${block}`, name: `exchange ${block}`, regulator: hex(2, 20),
+});
+/** Writes `rows` of `exchanges` as the range ending at `block`. */
+function writeExchanges(store: IndexStore, block: number, rows: StoreRow[]): Promise<void> {
+  return store.writeRange({
+    chainId: 31337,
+    rows: new Map([["exchanges", toRowSet(rows)]]),
+    blocks: [{ blockNumber: block, blockHash: hex(block, 32), parentHash: hex(block - 1, 32), blockTime: 1000 + block }],
+    checkpoint: { chainId: 31337, blockNumber: block, blockHash: hex(block, 32), blockTime: 1000 + block, headBlock: block, finalizedBlock: block, confirmations: 0, updatedAt: 1 },
+  });
+}
 
 async function index(db: Db, chain: FakeChain, deferIndexes?: boolean): Promise<void> {
   const indexer = await createIndexer({ logger: createSilentLogger() }, {
@@ -100,15 +118,46 @@ describe("store/backfill-indexes", () => {
       this.timeout(120_000);
       const open = openPerTest(backend);
 
-      it("should drop the deferrable indexes of an empty store, keep the writer's, and record it", async () => {
+      it("should record the first backfill of an empty store and keep every index until a table gets rows", async () => {
         const { db } = await open();
         expect(await deferIndexesIfEmpty(db)).to.equal(true);
         const names = await indexNames(db);
-        for (const i of deferrableIndexes()) expect(names.has(i.name), i.name).to.equal(false);
-        for (const w of WRITER_INDEXES) expect(names.has(w), w).to.equal(true);
+        for (const i of currentIndexes()) expect(names.has(i.name), i.name).to.equal(true);
         expect(await indexesDeferred(db)).to.equal(true);
         // asked again (a restart): still deferred, nothing else changes
         expect(await deferIndexesIfEmpty(db)).to.equal(true);
+        expect(await indexNames(db)).to.deep.equal(names);
+      });
+
+      it("should drop a table's deferrable indexes with its first rows, in their transaction, and no other table's", async () => {
+        const { db } = await open();
+        const fresh = await catalogue(db);
+        await deferIndexesIfEmpty(db);
+        const store = createIndexStore(db);
+        store.startDeferredBackfill();
+        const own = deferrableIndexes().filter((i) => i.table === "exchanges").map((i) => i.name);
+        expect(own.length).to.be.greaterThan(1);
+
+        // a first write that fails: its rows and the drop are rolled back together
+        let failed: unknown;
+        await writeExchanges(store, 5, [{ ...exchangeRow(5), no_such_column: 1 }]).catch((e: unknown) => (failed = e));
+        expect(String(failed)).to.contain("no_such_column");
+        let names = await indexNames(db);
+        for (const n of own) expect(names.has(n), n).to.equal(true);
+
+        await writeExchanges(store, 5, [exchangeRow(5)]);
+        names = await indexNames(db);
+        for (const n of own) expect(names.has(n), n).to.equal(false);
+        for (const w of WRITER_INDEXES) expect(names.has(w), w).to.equal(true);
+        const others = deferrableIndexes().filter((i) => i.table !== "exchanges");
+        expect(others.filter((i) => !names.has(i.name)).map((i) => i.name)).to.deep.equal([]);
+
+        // at the head: only what is missing is built, and a table written from then on keeps its indexes
+        expect(await store.finishDeferredBackfill()).to.equal(own.length);
+        expect(await indexesDeferred(db)).to.equal(false);
+        await writeExchanges(store, 6, [exchangeRow(6)]);
+        expect(await catalogue(db)).to.deep.equal(fresh);
+        expect(await db.all("SELECT * FROM exchanges")).to.have.length(2);
       });
 
       it("should leave a store that holds indexed rows alone", async () => {
@@ -130,8 +179,8 @@ describe("store/backfill-indexes", () => {
           db: deferred.db,
           chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
         });
-        // dropped at creation, before the first range
-        expect((await indexNames(deferred.db)).has("assets_tx")).to.equal(false);
+        // dropped with the assets' first rows, not before
+        expect((await indexNames(deferred.db)).has("assets_tx")).to.equal(true);
         await indexer.catchUp();
         expect(await indexesDeferred(deferred.db)).to.equal(false);
         const full = await open();
@@ -168,6 +217,8 @@ describe("store/backfill-indexes", () => {
       it("should keep the record when a build fails, and complete the build the next time", async () => {
         const { db } = await open();
         await deferIndexesIfEmpty(db);
+        // a backfill that wrote every table
+        await db.transaction((tx) => dropDeferrableIndexes(tx, new Set(deferrableIndexes().map((i) => i.table))));
         const doomed = deferrableIndexes()[4].name;
         const failing: Db = {
           ...db,
@@ -190,7 +241,8 @@ describe("store/backfill-indexes", () => {
         expect(names.has(doomed)).to.equal(false);
         // SQLite builds in one transaction: none of them
         if (db.dialect === "sqlite") expect(deferrableIndexes().filter((i) => names.has(i.name))).to.deep.equal([]);
-        expect(await buildDeferredIndexes(db)).to.equal(deferrableIndexes().length);
+        // the next build makes what is missing, and only that
+        expect(await buildDeferredIndexes(db)).to.equal(deferrableIndexes().filter((i) => !names.has(i.name)).length);
         expect(await indexesDeferred(db)).to.equal(false);
         const fresh = await open();
         expect(await catalogue(db)).to.deep.equal(await catalogue(fresh.db));

@@ -65,6 +65,38 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it("should hold the refreshes (a first backfill) whatever the growth, and refresh once released", async () => {
+      const opened = await backend.open();
+      try {
+        const db = opened.db;
+        const keeper = createStatisticsKeeper(db, (e) => {
+          throw e;
+        });
+        keeper.hold();
+        const written = await fillMarket(db);
+        await keeper.wrote(written, ["trades"]);
+        await keeper.wrote(written, ["trades"]);
+        expect(await analysed(db), "held").to.equal(false);
+        await keeper.release();
+        expect(await statRows(db, "trades"), "released: trades").to.equal(await count(db, "trades"));
+        expect(await statRows(db, "holdings"), "released, the first refresh: every table").to.equal(await count(db, "holdings"));
+
+        // released again with nothing (or too little) written since: nothing to refresh
+        const before = await count(db, "trades");
+        await db.run("DELETE FROM trades WHERE log_index % 2 = 0");
+        await keeper.release();
+        keeper.hold();
+        await keeper.wrote(100, ["trades"]);
+        await keeper.release();
+        expect(await statRows(db, "trades"), "too little written since").to.equal(before);
+        // and the growth rule is back
+        await keeper.wrote(written, ["trades"]);
+        expect(await statRows(db, "trades"), "grown again").to.equal(await count(db, "trades"));
+      } finally {
+        await opened.cleanup();
+      }
+    });
+
     it("should refresh every table the first time, then only the tables written since", async () => {
       const opened = await backend.open();
       try {
