@@ -160,6 +160,26 @@ describe("store/backfill-indexes", () => {
         expect(await db.all("SELECT * FROM exchanges")).to.have.length(2);
       });
 
+      it("should hold the planner statistics during a first backfill and refresh them once the indexes are built", async () => {
+        const { db } = await open();
+        /** Whether the planner has column statistics of `exchanges` (made by ANALYZE only). */
+        const analysed = async (): Promise<boolean> =>
+          db.dialect === "sqlite"
+            ? (await db.get("SELECT 1 AS x FROM sqlite_master WHERE name = 'sqlite_stat1'")) !== undefined &&
+              (await db.get("SELECT 1 AS x FROM sqlite_stat1 WHERE tbl = 'exchanges'")) !== undefined
+            : (await db.get("SELECT 1 AS x FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'exchanges'")) !== undefined;
+        await deferIndexesIfEmpty(db);
+        const store = createIndexStore(db);
+        store.startDeferredBackfill();
+        // 6,000 rows: past the growth that refreshes the statistics outside a first backfill (PostgreSQL's runs beside the writer)
+        await writeExchanges(store, 5, Array.from({ length: 6000 }, (_, i) => ({ ...exchangeRow(5), log_index: i, exchange: hex(1000 + i, 20) })));
+        await new Promise((r) => setTimeout(r, 500));
+        expect(await analysed(), "held").to.equal(false);
+        await store.finishDeferredBackfill();
+        for (let i = 0; i < 50 && !(await analysed()); i++) await new Promise((r) => setTimeout(r, 100));
+        expect(await analysed(), "refreshed after the build").to.equal(true);
+      });
+
       it("should leave a store that holds indexed rows alone", async () => {
         const { db } = await open();
         const chain = createFakeChain();
