@@ -297,7 +297,12 @@ export function createIndexStore(db: Db): IndexStore {
   // statistics follow the index's growth (store/statistics.ts); a failed refresh is simply retried later
   const statistics = createStatisticsKeeper(db);
   /** During a first backfill: the tables whose deferrable indexes this process has dropped (or found dropped). */
-  let undeferred: Set<string> | undefined;
+  let droppedFrom: Set<string> | undefined;
+  // PostgreSQL analyses on another connection (and in the server) while the next ranges are written: awaited, each
+  // refresh held the writer for its whole ANALYZE of every event table. SQLite's runs on this thread either way.
+  const followStatistics = async (refresh: Promise<void>): Promise<void> => {
+    if (db.dialect !== "postgres") await refresh;
+  };
   return {
     db,
     async getCheckpoint(chainId) {
@@ -305,14 +310,21 @@ export function createIndexStore(db: Db): IndexStore {
       return r ? toCheckpoint(r) : undefined;
     },
     async writeRange(w) {
-      const firstRows = undeferred ? [...w.rows].filter(([t, set]) => set.values.length > 0 && !undeferred!.has(t)).map(([t]) => t) : [];
+      let rows = 0;
+      /** The tables the range writes rows to. */
+      const written = new Set<string>();
+      for (const [table, set] of w.rows) {
+        rows += set.values.length;
+        if (set.values.length > 0) written.add(table);
+      }
+      const firstRows = droppedFrom ? [...written].filter((t) => !droppedFrom!.has(t)) : [];
       await db.transaction(async (tx) => {
         if (firstRows.length) await dropDeferrableIndexes(tx, firstRows);
         // derived tables follow the rows above the previous checkpoint (store/derived.ts); read it only when needed
-        const derive = [...w.rows.keys()].some((t) => DERIVED_SOURCE_TABLES.has(t) && (w.rows.get(t)?.values.length ?? 0) > 0);
+        const derive = [...written].some((t) => DERIVED_SOURCE_TABLES.has(t));
         const above = derive ? await checkpointBlock(tx, w.chainId) : -1;
         for (const [table, set] of w.rows) await insertValues(tx, table, set.columns, set.values);
-        if (derive) await deriveRange(tx, w.chainId, above, new Set([...w.rows].filter(([, set]) => set.values.length > 0).map(([t]) => t)));
+        if (derive) await deriveRange(tx, w.chainId, above, written);
         // one statement for all of them (a statement per block was a round trip per block on PostgreSQL)
         const kept = new Map(w.blocks.map((k) => [k.blockNumber, [w.chainId, k.blockNumber, k.blockHash, k.parentHash, k.blockTime] as SqlValue[]]));
         await insertValues(tx, "block_hashes", BLOCK_HASH_COLUMNS, [...kept.values()], BLOCK_HASH_UPSERT);
@@ -324,17 +336,8 @@ export function createIndexStore(db: Db): IndexStore {
         }
         await putCheckpoint(tx, w.checkpoint);
       });
-      for (const t of firstRows) undeferred?.add(t);
-      let rows = 0;
-      const tables: string[] = [];
-      for (const [table, set] of w.rows) {
-        rows += set.values.length;
-        if (set.values.length > 0) tables.push(table);
-      }
-      // PostgreSQL analyses on another connection (and in the server) while the next ranges are written: awaited here,
-      // each refresh held the writer for its whole ANALYZE of every event table. SQLite's runs on this thread either way.
-      if (db.dialect === "postgres") void statistics.wrote(rows, tables);
-      else await statistics.wrote(rows, tables);
+      for (const t of firstRows) droppedFrom?.add(t);
+      await followStatistics(statistics.wrote(rows, written));
     },
     async rollback(chainId, block) {
       await db.transaction(async (tx) => {
@@ -402,16 +405,15 @@ export function createIndexStore(db: Db): IndexStore {
       return ok;
     },
     startDeferredBackfill() {
-      undeferred ??= new Set();
+      droppedFrom ??= new Set();
       statistics.hold();
     },
     async finishDeferredBackfill() {
-      undeferred = undefined; // a table written from now on keeps its indexes (and a build running is not undone)
+      droppedFrom = undefined; // a table written from now on keeps its indexes (and a build running is not undone)
       try {
         return await buildDeferredIndexes(db);
       } finally {
-        if (db.dialect === "postgres") void statistics.release();
-        else await statistics.release();
+        await followStatistics(statistics.release());
       }
     },
   };

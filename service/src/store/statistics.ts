@@ -93,7 +93,7 @@ export function createStatisticsKeeper(db: Db, onError: (e: unknown) => void = (
     },
     async release() {
       held = false;
-      if (running) await running.catch(() => undefined);
+      if (running) await running; // settles, never rejects (a failure goes to onError)
       if (due()) await refresh();
     },
   };

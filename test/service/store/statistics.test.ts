@@ -3,13 +3,13 @@
  * half since the last refresh (and by at least 5,000 rows), on both backends.
  */
 import { expect } from "chai";
-import { insertValues } from "../../../service/src/store";
-import { createStatisticsKeeper } from "../../../service/src/store/statistics";
+import { insertValues, type Db } from "../../../service/src/store";
+import { createStatisticsKeeper, type StatisticsKeeper } from "../../../service/src/store/statistics";
 import { BACKENDS } from "../../helpers/backends";
 import { marketRows } from "../../helpers/synthetic-market";
 
 /** Whether the planner has statistics of `trades`. */
-async function analysed(db: import("../../../service/src/store").Db): Promise<boolean> {
+async function analysed(db: Db): Promise<boolean> {
   if (db.dialect === "sqlite") {
     const stat = await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'");
     if (!stat?.n) return false;
@@ -20,7 +20,7 @@ async function analysed(db: import("../../../service/src/store").Db): Promise<bo
 }
 
 /** The row count the planner's statistics hold for `table` (undefined: none). */
-async function statRows(db: import("../../../service/src/store").Db, table: string): Promise<number | undefined> {
+async function statRows(db: Db, table: string): Promise<number | undefined> {
   if (db.dialect === "sqlite") {
     const r = await db.get<{ stat: string }>("SELECT stat FROM sqlite_stat1 WHERE tbl = ? LIMIT 1", [table]);
     return r ? Number(r.stat.split(" ")[0]) : undefined;
@@ -29,12 +29,12 @@ async function statRows(db: import("../../../service/src/store").Db, table: stri
   return r && Number(r.t) >= 0 ? Number(r.t) : undefined;
 }
 
-async function count(db: import("../../../service/src/store").Db, table: string): Promise<number> {
+async function count(db: Db, table: string): Promise<number> {
   return (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
 }
 
 /** Writes a 3,000-trade market straight into the tables (no statistics refreshed); the number of rows. */
-async function fillMarket(db: import("../../../service/src/store").Db): Promise<number> {
+async function fillMarket(db: Db): Promise<number> {
   let written = 0;
   for (const c of marketRows({ trades: 3000, items: 0 })) {
     await insertValues(db, c.table, c.columns, c.values);
@@ -47,31 +47,34 @@ for (const backend of BACKENDS) {
   describe(`Planner statistics (${backend.name})`, function () {
     this.timeout(60_000);
 
-    it("should refresh the statistics once the index has grown enough, and not for every small write", async () => {
+    /** Runs `test` on a fresh store with a keeper whose failed refreshes fail the test. */
+    async function withKeeper(test: (db: Db, keeper: StatisticsKeeper) => Promise<void>): Promise<void> {
       const opened = await backend.open();
       try {
-        const db = opened.db;
-        const keeper = createStatisticsKeeper(db, (e) => {
-          throw e;
-        });
+        await test(
+          opened.db,
+          createStatisticsKeeper(opened.db, (e) => {
+            throw e;
+          }),
+        );
+      } finally {
+        await opened.cleanup();
+      }
+    }
+
+    it("should refresh the statistics once the index has grown enough, and not for every small write", async () => {
+      await withKeeper(async (db, keeper) => {
         const written = await fillMarket(db);
         expect(written).to.be.greaterThan(5000);
         await keeper.wrote(100);
         expect(await analysed(db), "refreshed after 100 rows").to.equal(false);
         await keeper.wrote(written - 100);
         expect(await analysed(db), "refreshed once the growth is due").to.equal(true);
-      } finally {
-        await opened.cleanup();
-      }
+      });
     });
 
     it("should hold the refreshes (a first backfill) whatever the growth, and refresh once released", async () => {
-      const opened = await backend.open();
-      try {
-        const db = opened.db;
-        const keeper = createStatisticsKeeper(db, (e) => {
-          throw e;
-        });
+      await withKeeper(async (db, keeper) => {
         keeper.hold();
         const written = await fillMarket(db);
         await keeper.wrote(written, ["trades"]);
@@ -92,18 +95,11 @@ for (const backend of BACKENDS) {
         // and the growth rule is back
         await keeper.wrote(written, ["trades"]);
         expect(await statRows(db, "trades"), "grown again").to.equal(await count(db, "trades"));
-      } finally {
-        await opened.cleanup();
-      }
+      });
     });
 
     it("should refresh every table the first time, then only the tables written since", async () => {
-      const opened = await backend.open();
-      try {
-        const db = opened.db;
-        const keeper = createStatisticsKeeper(db, (e) => {
-          throw e;
-        });
+      await withKeeper(async (db, keeper) => {
         const written = await fillMarket(db);
         await keeper.wrote(written, ["trades"]);
         const holdings = await count(db, "holdings");
@@ -121,9 +117,7 @@ for (const backend of BACKENDS) {
         // a write that names no table makes every table due again
         await keeper.wrote(written);
         expect(await statRows(db, "holdings"), "a write naming no table: every table").to.equal(await count(db, "holdings"));
-      } finally {
-        await opened.cleanup();
-      }
+      });
     });
   });
 }
