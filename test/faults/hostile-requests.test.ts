@@ -5,7 +5,8 @@
  * and other methods — sent over real HTTP to a listening server on both backends. None may answer 5xx or hang: each
  * gets a 4xx with the API's error body (or a 200/404 when the value happens to be well formed).
  *
- * Figures (tries, 5xx, hangs, by status) go to test/faults/results/hostile-requests.{md,json}.
+ * Figures (tries, 5xx, hangs, by status) go to test/faults/results/hostile-requests.{md,json} when FAULTS_RECORD=1
+ * (`npm run test:faults` sets it; `npm test` leaves the tracked files as they are).
  * `HOSTILE_PROFILE=full` adds seeded random values per parameter (several thousand requests per backend).
  */
 import { expect } from "chai";
@@ -15,6 +16,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { createApi } from "../../service/src/api";
+import { RECORDING } from "./helpers/report";
 import { A, ASSET1, BACKENDS, BATCH_ROOT, fixtureStatus, ITEMS, P0, T1, writeFixture } from "../service/api/fixture";
 
 const FULL = process.env.HOSTILE_PROFILE === "full";
@@ -271,6 +273,7 @@ for (const backend of BACKENDS) {
 }
 
 function writeResults(): void {
+  if (!RECORDING) return;
   fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(path.join(RESULTS, "hostile-requests.json"), JSON.stringify({ updated: new Date().toISOString(), runs: summaries }, null, 2) + "\n");
   const rows = summaries.map(
@@ -281,7 +284,7 @@ function writeResults(): void {
     [
       "# Hostile requests (issue 14)",
       "",
-      `Updated ${new Date().toISOString()} by \`npx hardhat test test/faults/hostile-requests.test.ts\` (HOSTILE_PROFILE=full for the long profile).`,
+      `Updated ${new Date().toISOString()} by \`npm run test:faults\` (HOSTILE_PROFILE=full for the long profile).`,
       "Requests generated from the API's OpenAPI document; a hang is no answer within 5 s.",
       "",
       "| backend | profile | operations | tries | 5xx | hangs | resets | by status | seconds |",
