@@ -180,6 +180,29 @@ describe("store/backfill-indexes", () => {
         expect(await analysed(), "refreshed after the build").to.equal(true);
       });
 
+      it("should end a first backfill that a reorg rolled back during it with the rows and derived tables of a backfill with every index", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 9);
+        const o = await open();
+        await index(o.db, chain, false);
+        // a store killed during its first backfill: rows, a checkpoint, the record, the indexes missing
+        await o.db.transaction(async (tx) => {
+          for (const i of deferrableIndexes()) await tx.exec(`DROP INDEX IF EXISTS ${i.name}`);
+          await tx.run("INSERT INTO meta (key, value) VALUES ('backfill_indexes_deferred', 'test')");
+        });
+        // then the chain reorganises below its checkpoint, and grows
+        chain.reorgTo(chain.head() - 8);
+        mineScenario(chain, 5, 2);
+        await index(o.db, chain);
+        expect(await indexesDeferred(o.db)).to.equal(false);
+        const full = await open();
+        await index(full.db, chain, false);
+        const rows = await dumpTables(o.db, TABLES);
+        expect(rows.trade_days.length).to.be.greaterThan(0);
+        expect(rows.current_holders.length).to.be.greaterThan(5);
+        expect(rows).to.deep.equal(await dumpTables(full.db, TABLES));
+      });
+
       it("should leave a store that holds indexed rows alone", async () => {
         const { db } = await open();
         const chain = createFakeChain();
