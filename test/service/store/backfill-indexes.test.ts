@@ -46,6 +46,14 @@ function writeExchanges(store: IndexStore, block: number, rows: StoreRow[]): Pro
   });
 }
 
+/** Makes an indexed store what a process killed during its first backfill leaves: rows, a checkpoint, the record, the indexes missing. */
+async function killDuringFirstBackfill(db: Db): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const i of deferrableIndexes()) await tx.exec(`DROP INDEX IF EXISTS ${i.name}`);
+    await tx.run("INSERT INTO meta (key, value) VALUES ('backfill_indexes_deferred', 'test')");
+  });
+}
+
 async function index(db: Db, chain: FakeChain, deferIndexes?: boolean): Promise<void> {
   const indexer = await createIndexer({ logger: createSilentLogger() }, {
     db,
@@ -185,11 +193,7 @@ describe("store/backfill-indexes", () => {
         mineScenario(chain, 9);
         const o = await open();
         await index(o.db, chain, false);
-        // a store killed during its first backfill: rows, a checkpoint, the record, the indexes missing
-        await o.db.transaction(async (tx) => {
-          for (const i of deferrableIndexes()) await tx.exec(`DROP INDEX IF EXISTS ${i.name}`);
-          await tx.run("INSERT INTO meta (key, value) VALUES ('backfill_indexes_deferred', 'test')");
-        });
+        await killDuringFirstBackfill(o.db);
         // then the chain reorganises below its checkpoint, and grows
         chain.reorgTo(chain.head() - 8);
         mineScenario(chain, 5, 2);
@@ -240,11 +244,7 @@ describe("store/backfill-indexes", () => {
         mineScenario(chain, 6);
         const o = await open();
         await index(o.db, chain, false);
-        // a store killed during its first backfill: rows, a checkpoint, the record, the indexes missing
-        await o.db.transaction(async (tx) => {
-          for (const i of deferrableIndexes()) await tx.exec(`DROP INDEX IF EXISTS ${i.name}`);
-          await tx.run("INSERT INTO meta (key, value) VALUES ('backfill_indexes_deferred', 'test')");
-        });
+        await killDuringFirstBackfill(o.db);
         mineScenario(chain, 4, 1);
         const restarted = await createIndexer({ logger: createSilentLogger() }, {
           db: o.db,
