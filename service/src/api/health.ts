@@ -6,12 +6,17 @@
  * - the indexer has been `retrying` (failing and backing off, e.g. the RPC is unreachable) for the stall window;
  * - the indexer reports when it last read the chain head (`headCheckedAt`) and that is older than the stall window;
  * - the indexer reports a `problem` (logs the chain refutes, a node behind the indexed block, the database down).
+ * And the whole index is unhealthy while its first backfill is under way (`firstBackfill`): until its secondary indexes
+ * are built at the head, pages read without them, slowly — a store not to send traffic to yet.
  * A caught-up chain whose head is reused while the RPC is down shows lag 0, so the lag checks alone never see an
  * unreachable chain: the indexer's `state` and `lastError` do.
  * Evaluating is O(chains) on the in-memory status snapshot: no store or RPC call.
  */
 import type { RequestHandler } from "express";
 import type { ChainStatus, HealthOptions, IndexerStatus } from "./types";
+
+/** What /health says while the store's first backfill is under way. */
+export const FIRST_BACKFILL_PROBLEM = "first backfill under way: the secondary indexes are built once every chain reaches its head";
 
 /** Health of one chain. */
 export interface ChainHealth {
@@ -101,6 +106,7 @@ export function evaluateHealth(status: IndexerStatus, options: HealthOptions, no
   });
   const problems = chains.flatMap((c) => c.problems.map((p) => `chain ${c.chainId}: ${p}`));
   if (chains.length === 0) problems.push("no chain is being indexed");
+  if (status.firstBackfill) problems.push(FIRST_BACKFILL_PROBLEM);
   return { status: problems.length ? "unhealthy" : "ok", chains, problems };
 }
 

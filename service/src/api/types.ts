@@ -54,6 +54,12 @@ export interface ChainStatus {
 /** What the indexer tells the API about its progress, per chain. */
 export interface IndexerStatus {
   chains: ChainStatus[];
+  /**
+   * The store's first backfill is under way: its secondary indexes are missing until every chain has reached its
+   * head and they are built (store/backfill-indexes.ts), so the store answers, slowly, but does not serve yet.
+   * Optional: an indexer that does not report it is judged on its chains only.
+   */
+  firstBackfill?: boolean;
 }
 
 /** Minimal logger (pino's `Logger` fits). */

@@ -181,7 +181,7 @@ export async function createIndexer(common: Common, p: CreateIndexerParameters):
     },
     verifyManifests,
     status() {
-      return { chains: syncs.map((s) => s.status()) };
+      return { chains: syncs.map((s) => s.status()), firstBackfill: indexesPending };
     },
   };
 }

@@ -98,6 +98,11 @@ export interface ChainStatus {
 /** Progress of every chain. */
 export interface IndexerStatus {
   chains: ChainStatus[];
+  /**
+   * The store's first backfill is under way: its secondary indexes are left out until every chain has reached its
+   * head and they are built (store/backfill-indexes.ts). /health answers 503 meanwhile.
+   */
+  firstBackfill: boolean;
 }
 
 /** Minimal content store (H5's ContentStore fits): bytes by CID, verified against it. */

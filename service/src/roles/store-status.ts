@@ -2,10 +2,12 @@
  * What an API process beside the indexer sees (ROLE=api): the indexer's progress as the database holds it
  * (`checkpoints`), and the chain head as this process reads it from the node. So its /health answers for what it
  * serves: when the indexer stops, the index stops advancing while the chain moves on, and /health reports the lag
- * and the stall; when the database is unreachable, it says so.
+ * and the stall; when the database is unreachable, it says so; while the store's first backfill is under way (its
+ * `meta` record, store/backfill-indexes.ts), it says that too.
  */
 import type { ChainStatus, IndexerStatus } from "../indexer/types";
 import type { Logger } from "../logger";
+import { indexesDeferred } from "../store/backfill-indexes";
 import type { Db } from "../store/db";
 import { jsonRpcCall } from "../startup/json-rpc";
 
@@ -69,12 +71,19 @@ export function createStoreStatus(p: CreateStoreStatusParameters): StoreStatus {
   };
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  /** The first backfill's record as last read (a store that serves never has it again: read until it is gone). */
+  let firstBackfill = false;
+  let firstBackfillSeenOver = false;
 
   async function readOnce(): Promise<void> {
     let rows: CheckpointRow[] | undefined;
     let dbError: string | null = null;
     try {
       rows = await p.db.all<CheckpointRow>("SELECT chain_id, block_number, block_time, head_block, confirmations, updated_at FROM checkpoints");
+      if (!firstBackfillSeenOver) {
+        firstBackfill = await indexesDeferred(p.db);
+        firstBackfillSeenOver = !firstBackfill && rows.length > 0;
+      }
     } catch (e) {
       dbError = `database unavailable: ${(e as Error).message}`;
     }
@@ -120,7 +129,7 @@ export function createStoreStatus(p: CreateStoreStatusParameters): StoreStatus {
   timer = setTimeout(loop, 0);
 
   return {
-    status: () => ({ chains: [...st.values()].map((s) => ({ ...s })) }),
+    status: () => ({ chains: [...st.values()].map((s) => ({ ...s })), firstBackfill }),
     refresh: readOnce,
     stop() {
       stopped = true;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import request from "supertest";
 import { Registry } from "prom-client";
 import { createApi, type IndexerStatus } from "../../../service/src/api";
-import { evaluateHealth } from "../../../service/src/api/health";
+import { evaluateHealth, FIRST_BACKFILL_PROBLEM } from "../../../service/src/api/health";
 import { BACKENDS, fixtureStatus, quietLogger, useFixtureApi } from "./fixture";
 
 describe("API operations", function () {
@@ -13,6 +13,14 @@ describe("API operations", function () {
     it("should be ok while within bounds", () => {
       expect(evaluateHealth(at({}), {}, now).status).to.equal("ok");
       expect(evaluateHealth(at({ chainHead: 40, lastProgressAt: now - 10 * 60_000 }), {}, now).status).to.equal("ok"); // caught up, idle
+    });
+
+    it("should fail while the store's first backfill is under way, however close to the head", () => {
+      const r = evaluateHealth({ ...at({}), firstBackfill: true }, {}, now);
+      expect(r.status).to.equal("unhealthy");
+      expect(r.problems).to.deep.equal([FIRST_BACKFILL_PROBLEM]);
+      expect(r.chains[0].problems).to.deep.equal([]);
+      expect(evaluateHealth({ ...at({}), firstBackfill: false }, {}, now).status).to.equal("ok");
     });
 
     it("should fail when stalled while behind", () => {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { evaluateHealth, FIRST_BACKFILL_PROBLEM } from "../../../service/src/api/health";
 import { createSilentLogger } from "../../../service/src/logger";
 import { createIndexer } from "../../../service/src/indexer";
 import { INDEXED_TABLES, type Db } from "../../../service/src/store";
@@ -205,6 +206,31 @@ describe("store/backfill-indexes", () => {
         expect(rows.trade_days.length).to.be.greaterThan(0);
         expect(rows.current_holders.length).to.be.greaterThan(5);
         expect(rows).to.deep.equal(await dumpTables(full.db, TABLES));
+      });
+
+      it("should report the first backfill in the indexer's status until its indexes are built, and /health say so", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 3);
+        const o = await open();
+        const first = await createIndexer({ logger: createSilentLogger() }, {
+          db: o.db,
+          chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
+        });
+        expect(first.status().firstBackfill).to.equal(true);
+        const during = evaluateHealth(first.status(), {}, Date.now());
+        expect(during.status).to.equal("unhealthy");
+        expect(during.problems).to.include(FIRST_BACKFILL_PROBLEM);
+        await first.catchUp();
+        expect(first.status().firstBackfill).to.equal(false);
+        expect(evaluateHealth(first.status(), {}, Date.now()).problems).to.not.include(FIRST_BACKFILL_PROBLEM);
+        // an indexer told to keep every index has no first backfill to report
+        const keeping = await open();
+        const kept = await createIndexer({ logger: createSilentLogger() }, {
+          db: keeping.db,
+          chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
+          deferIndexes: false,
+        });
+        expect(kept.status().firstBackfill).to.equal(false);
       });
 
       it("should leave a store that holds indexed rows alone", async () => {
