@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import { evaluateHealth, FIRST_BACKFILL_PROBLEM } from "../../../service/src/api/health";
 import { createSilentLogger } from "../../../service/src/logger";
-import { createIndexer } from "../../../service/src/indexer";
+import { createIndexer, type Indexer } from "../../../service/src/indexer";
 import { INDEXED_TABLES, type Db } from "../../../service/src/store";
 import {
   buildDeferredIndexes,
+  DEFERRED_INDEXES_KEY,
   deferIndexesIfEmpty,
   deferrableIndexes,
   dropDeferrableIndexes,
@@ -51,17 +52,21 @@ function writeExchanges(store: IndexStore, block: number, rows: StoreRow[]): Pro
 async function killDuringFirstBackfill(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
     for (const i of deferrableIndexes()) await tx.exec(`DROP INDEX IF EXISTS ${i.name}`);
-    await tx.run("INSERT INTO meta (key, value) VALUES ('backfill_indexes_deferred', 'test')");
+    await tx.run("INSERT INTO meta (key, value) VALUES (?, 'test')", [DEFERRED_INDEXES_KEY]);
   });
 }
 
-async function index(db: Db, chain: FakeChain, deferIndexes?: boolean): Promise<void> {
-  const indexer = await createIndexer({ logger: createSilentLogger() }, {
+/** An indexer of `chain`'s contracts into `db` (`deferIndexes`: the indexer's option, its default when undefined). */
+function indexerOn(db: Db, chain: FakeChain, deferIndexes?: boolean): Promise<Indexer> {
+  return createIndexer({ logger: createSilentLogger() }, {
     db,
     chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
     ...(deferIndexes === undefined ? {} : { deferIndexes }),
   });
-  await indexer.catchUp();
+}
+
+async function index(db: Db, chain: FakeChain, deferIndexes?: boolean): Promise<void> {
+  await (await indexerOn(db, chain, deferIndexes)).catchUp();
 }
 
 describe("store/backfill-indexes", () => {
@@ -111,10 +116,7 @@ describe("store/backfill-indexes", () => {
       const { db } = await open();
       const chain = createFakeChain();
       mineScenario(chain, 4);
-      const indexer = await createIndexer({ logger: createSilentLogger() }, {
-        db,
-        chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
-      });
+      const indexer = await indexerOn(db, chain);
       expect(await cacheKib(db)).to.equal(SQLITE_BACKFILL_CACHE_KIB);
       await indexer.catchUp();
       expect(await indexesDeferred(db)).to.equal(false);
@@ -212,10 +214,7 @@ describe("store/backfill-indexes", () => {
         const chain = createFakeChain();
         mineScenario(chain, 3);
         const o = await open();
-        const first = await createIndexer({ logger: createSilentLogger() }, {
-          db: o.db,
-          chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
-        });
+        const first = await indexerOn(o.db, chain);
         expect(first.status().firstBackfill).to.equal(true);
         const during = evaluateHealth(first.status(), {}, Date.now());
         expect(during.status).to.equal("unhealthy");
@@ -225,11 +224,7 @@ describe("store/backfill-indexes", () => {
         expect(evaluateHealth(first.status(), {}, Date.now()).problems).to.not.include(FIRST_BACKFILL_PROBLEM);
         // an indexer told to keep every index has no first backfill to report
         const keeping = await open();
-        const kept = await createIndexer({ logger: createSilentLogger() }, {
-          db: keeping.db,
-          chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
-          deferIndexes: false,
-        });
+        const kept = await indexerOn(keeping.db, chain, false);
         expect(kept.status().firstBackfill).to.equal(false);
       });
 
@@ -248,10 +243,7 @@ describe("store/backfill-indexes", () => {
         const chain = createFakeChain();
         mineScenario(chain, 12);
         const deferred = await open();
-        const indexer = await createIndexer({ logger: createSilentLogger() }, {
-          db: deferred.db,
-          chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
-        });
+        const indexer = await indexerOn(deferred.db, chain);
         // dropped with the assets' first rows, not before
         expect((await indexNames(deferred.db)).has("assets_tx")).to.equal(true);
         await indexer.catchUp();
@@ -272,10 +264,7 @@ describe("store/backfill-indexes", () => {
         await index(o.db, chain, false);
         await killDuringFirstBackfill(o.db);
         mineScenario(chain, 4, 1);
-        const restarted = await createIndexer({ logger: createSilentLogger() }, {
-          db: o.db,
-          chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
-        });
+        const restarted = await indexerOn(o.db, chain);
         expect((await indexNames(o.db)).has("trades_buyer_key")).to.equal(false);
         await restarted.catchUp();
         const fresh = await open();
