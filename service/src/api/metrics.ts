@@ -58,6 +58,18 @@ export function createApiMetrics(p: CreateApiMetricsParameters): ApiMetrics {
     c.chainHead === null ? null : Math.max(0, c.chainHead - c.indexedBlock),
   );
   gauge("shuquan_indexer_events_per_second", "Recent indexing rate", (c) => c.eventsPerSecond);
+  // Store-wide, not per chain: 1 from a new store's first rows until its deferred indexes are built (the span /health
+  // answers 503 for); 0 otherwise, and when the indexer does not report it (as /health then judges the chains only).
+  reuse(registry, "shuquan_indexer_first_backfill", () =>
+    new Gauge({
+      name: "shuquan_indexer_first_backfill",
+      help: "1 while the store's first backfill is under way (its secondary indexes are built once every chain reaches its head), else 0",
+      registers: [registry],
+      collect() {
+        this.set(p.indexerStatus().firstBackfill ? 1 : 0);
+      },
+    }),
+  );
 
   const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();

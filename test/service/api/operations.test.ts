@@ -109,6 +109,23 @@ describe("API operations", function () {
       expect(text).to.match(/route="\/v1\/assets\/\{id\}",status_code="404"/);
     });
 
+    it("should expose the first backfill as a gauge: 1 during it, 0 after it and when the indexer does not say", async () => {
+      const gauge = async (): Promise<string | undefined> =>
+        /^shuquan_indexer_first_backfill (\S+)$/m.exec((await request(h.app).get("/metrics").expect(200)).text)?.[1];
+      try {
+        status = { ...fixtureStatus(), firstBackfill: true };
+        expect(await gauge()).to.equal("1");
+        status = { ...fixtureStatus(), firstBackfill: false };
+        expect(await gauge()).to.equal("0");
+        status = { ...fixtureStatus(), firstBackfill: true };
+        expect(await gauge()).to.equal("1");
+        status = fixtureStatus();
+        expect(await gauge()).to.equal("0");
+      } finally {
+        status = fixtureStatus();
+      }
+    });
+
     it("should serve an OpenAPI 3.1 document of every route, built from the validating schemas", async () => {
       const doc = (await request(h.app).get("/v1/openapi.json").expect(200)).body;
       expect(doc.openapi).to.equal("3.1.0");
