@@ -48,8 +48,12 @@ function writeExchanges(store: IndexStore, block: number, rows: StoreRow[]): Pro
   });
 }
 
-/** Makes an indexed store what a process killed during its first backfill leaves: rows, a checkpoint, the record, the indexes missing. */
-async function killDuringFirstBackfill(db: Db): Promise<void> {
+/**
+ * Indexes `chain` into `db`, then makes the store what a process killed during its first backfill leaves: rows, a
+ * checkpoint, the record, the indexes missing.
+ */
+async function killDuringFirstBackfill(db: Db, chain: FakeChain): Promise<void> {
+  await index(db, chain, false);
   await db.transaction(async (tx) => {
     for (const i of deferrableIndexes()) await tx.exec(`DROP INDEX IF EXISTS ${i.name}`);
     await tx.run("INSERT INTO meta (key, value) VALUES (?, 'test')", [DEFERRED_INDEXES_KEY]);
@@ -195,8 +199,7 @@ describe("store/backfill-indexes", () => {
         const chain = createFakeChain();
         mineScenario(chain, 9);
         const o = await open();
-        await index(o.db, chain, false);
-        await killDuringFirstBackfill(o.db);
+        await killDuringFirstBackfill(o.db, chain);
         // then the chain reorganises below its checkpoint, and grows
         chain.reorgTo(chain.head() - 8);
         mineScenario(chain, 5, 2);
@@ -261,8 +264,7 @@ describe("store/backfill-indexes", () => {
         const chain = createFakeChain();
         mineScenario(chain, 6);
         const o = await open();
-        await index(o.db, chain, false);
-        await killDuringFirstBackfill(o.db);
+        await killDuringFirstBackfill(o.db, chain);
         mineScenario(chain, 4, 1);
         const restarted = await indexerOn(o.db, chain);
         expect((await indexNames(o.db)).has("trades_buyer_key")).to.equal(false);
