@@ -16,7 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { chainFiles, startLocalChain } from "../../service/src/devnet/local-chain";
 import { createSilentLogger, type Logger } from "../../service/src/logger";
-import { freePort } from "../../test/e2e/processes";
+import { freePort } from "../../test/helpers/free-port";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ROUNDS = Number(process.argv[2] ?? 3);

@@ -12,9 +12,9 @@ import * as path from "node:path";
 import { devAccounts } from "../../service/src/devnet/accounts";
 import { DEV } from "../../service/src/devnet/bootstrap";
 import { sha256Hex } from "../../service/src/digest";
+import { freePort } from "../helpers/free-port";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const port = (base: number) => base + Math.floor(Math.random() * 500);
 
 interface CliResult {
   status: number | null;
@@ -27,13 +27,14 @@ describe("newcomer, end to end (separate processes)", function () {
   this.timeout(300_000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "shuquan-e2e-"));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "shuquan-e2e-work-"));
-  const apiPort = port(42000);
-  const chainPort = port(43000);
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
   // The embedded set-up ignores nothing silently: keep a developer's network settings out of it.
   const { DATABASE_URL: _db, RPC_URL: _rpc, DEPLOYMENT: _dep, ...inherited } = process.env;
-  const env = { ...inherited, DATA_DIR: dataDir, PORT: String(apiPort), CHAIN_PORT: String(chainPort), LOG_LEVEL: "warn" };
-  const cliEnv = { ...env, RPC_URL: `http://127.0.0.1:${chainPort}`, SHUQUAN_API_URL: apiUrl };
+  // set once free ports are chosen (before)
+  let apiPort = 0;
+  let chainPort = 0;
+  let apiUrl = "";
+  let env: NodeJS.ProcessEnv = {};
+  let cliEnv: NodeJS.ProcessEnv = {};
   const shde = devAccounts()[DEV.shde];
   const alice = devAccounts()[DEV.alice];
   let service: ChildProcess | undefined;
@@ -86,6 +87,10 @@ describe("newcomer, end to end (separate processes)", function () {
   }
 
   before(async function () {
+    [apiPort, chainPort] = [await freePort(), await freePort()];
+    apiUrl = `http://127.0.0.1:${apiPort}`;
+    env = { ...inherited, DATA_DIR: dataDir, PORT: String(apiPort), CHAIN_PORT: String(chainPort), LOG_LEVEL: "warn" };
+    cliEnv = { ...env, RPC_URL: `http://127.0.0.1:${chainPort}`, SHUQUAN_API_URL: apiUrl };
     // `npm start` as the README says; detached so the whole process group (npm, node, chain) can be stopped.
     service = spawn("npm", ["start", "--", "--demo"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     service.stdout!.on("data", (b: Buffer) => (banner += b.toString()));

@@ -15,7 +15,8 @@ import { devAccounts, DEV } from "../../service/src/devnet/accounts";
 import { anvilBinary } from "../../service/src/devnet/local-chain";
 import { sha256Hex } from "../../service/src/digest";
 import { dropPostgresSchema } from "../../service/src/store";
-import { eventually, freePort, getJson, start, type Started } from "./processes";
+import { freePort } from "../helpers/free-port";
+import { eventually, getJson, start, type Started } from "./processes";
 import { prunedInstall } from "./pruned-install";
 
 const PG = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";

@@ -12,7 +12,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { devAccounts, DEV } from "../../service/src/devnet/accounts";
 import { sha256Hex } from "../../service/src/digest";
-import { eventually, freePort, getJson, start, type Started } from "./processes";
+import { freePort } from "../helpers/free-port";
+import { eventually, getJson, start, type Started } from "./processes";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

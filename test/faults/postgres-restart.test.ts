@@ -12,6 +12,7 @@ import { createIndexer } from "../../service/src/indexer";
 import { createSilentLogger } from "../../service/src/logger";
 import { createPostgresDb, migrate, type Db } from "../../service/src/store";
 import { BACKENDS } from "../helpers/backends";
+import { freePort } from "../helpers/free-port";
 import { createFakeChain } from "../helpers/fake-chain";
 import { CONTRACTS, L, account, mineScenario } from "../helpers/fake-scenario";
 import { serveChain } from "./helpers/chain-server";
@@ -23,21 +24,22 @@ import { writeSection, type FaultRow } from "./helpers/report";
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-/** Below the ephemeral range (32768+), so that no outgoing connection takes the port while the server is down. */
-const PORT = 25_400 + Math.floor(Math.random() * 500);
 const within = <T>(p: Promise<T>, ms: number): Promise<T | undefined> => Promise.race([p, sleep(ms).then(() => undefined)]);
 
 describe(`faults: PostgreSQL stop and start (${PROFILE.name} profile)`, function () {
   this.timeout(900_000);
   const rows: FaultRow[] = [];
   let cluster: PgCluster | undefined;
-  before(function () {
+  /** Free when chosen (a fixed range once met RabbitMQ's 25672), and below the ephemeral range: helpers/free-port.ts. */
+  let port = 0;
+  before(async function () {
     if (!pgBinDir()) this.skip();
-    cluster = createPgCluster(PORT);
+    port = await freePort();
+    cluster = createPgCluster(port);
   });
   after(() => {
     cluster?.remove();
-    if (rows.length) writeSection("PostgreSQL stop/start", rows, [`Throwaway cluster on port ${PORT} (initdb + pg_ctl), never the shared server.`]);
+    if (rows.length) writeSection("PostgreSQL stop/start", rows, [`Throwaway cluster on port ${port} (initdb + pg_ctl), never the shared server.`]);
   });
 
   it("should keep indexing across restarts, crashes and outages without exiting or losing anything, the API answering 503", async () => {

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { freePort } from "../helpers/free-port";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
@@ -27,8 +28,7 @@ export interface Service {
 export async function startDemo(): Promise<Service> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "shuquan-web-data-"));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "shuquan-web-work-"));
-  const apiPort = 44000 + Math.floor(Math.random() * 900);
-  const chainPort = 45000 + Math.floor(Math.random() * 900);
+  const [apiPort, chainPort] = [await freePort(), await freePort()];
   const { DATABASE_URL: _d, RPC_URL: _r, DEPLOYMENT: _p, PUBLIC_RPC_URL: _u, CORS_ORIGINS: _c, ...inherited } = process.env;
   const env = { ...inherited, DATA_DIR: dataDir, PORT: String(apiPort), CHAIN_PORT: String(chainPort), LOG_LEVEL: "warn" };
   const child: ChildProcess = spawn("npm", ["start", "--", "--demo"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
