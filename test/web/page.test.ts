@@ -198,6 +198,26 @@ describe("web page in a browser, against npm start -- --demo", function () {
       await page.getByLabel("Group prices by").selectOption("exchange");
       await page.locator("[data-testid=price-table] tbody tr", { hasText: "GZDE" }).waitFor();
     });
+
+    it("should say why a report is unavailable (a new store's first backfill) and load it once the API answers", async () => {
+      // the API's answer while a first backfill is under way (docs/api.md), twice, then the real one
+      let refused = 0;
+      await page.route("**/v1/stats/activity*", async (route) => {
+        if (refused >= 2) return route.continue();
+        refused++;
+        await route.fulfill({
+          status: 503,
+          headers: { "Content-Type": "application/json", "Retry-After": "1" },
+          body: JSON.stringify({ error: { code: "unavailable", message: "the activity report unavailable: first backfill under way (computed once every chain reaches its head); retry after 1 s" } }),
+        });
+      });
+      await open("/market");
+      await page.getByText("first backfill under way", { exact: false }).first().waitFor();
+      await page.getByTestId("activity-chart").waitFor({ timeout: 15_000 });
+      expect(refused).to.equal(2);
+      expect(await page.getByTestId("activity-table").textContent()).to.match(/\d{4}-\d{2}/);
+      expect(await page.getByText("first backfill under way", { exact: false }).count()).to.equal(0);
+    });
   });
 
   describe("drop to verify", () => {

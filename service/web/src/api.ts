@@ -23,15 +23,19 @@ export interface EventRef {
   final: boolean;
 }
 
-/** An API error with its HTTP status. */
+/** An API error with its HTTP status (and, for a 503, the seconds its Retry-After asks to wait). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
 }
+
+/** Longest wait the page takes from a Retry-After before asking again. */
+const MAX_RETRY_SECONDS = 60;
 
 /** Base URL of the API: same origin by default; `?api=` or localStorage `shuquan.api` to point at another. */
 export const API_BASE = (localStorage.getItem("shuquan.api") ?? "").replace(/\/$/, "");
@@ -52,7 +56,11 @@ export function useHeads(): Head[] {
 async function request<T>(path: string, init?: RequestInit): Promise<{ data: T; meta?: { heads: Head[] }; page?: { nextCursor: string | null } }> {
   const res = await fetch(API_BASE + path, init);
   const body = (await res.json().catch(() => ({}))) as { data?: T; meta?: { heads: Head[] }; error?: { message: string } };
-  if (!res.ok) throw new ApiError(res.status, body.error?.message ?? `${res.status} ${res.statusText}`);
+  if (!res.ok) {
+    const retryAfter = Number(res.headers.get("Retry-After"));
+    const wait = res.status === 503 && retryAfter > 0 ? Math.min(retryAfter, MAX_RETRY_SECONDS) : undefined;
+    throw new ApiError(res.status, body.error?.message ?? `${res.status} ${res.statusText}`, wait);
+  }
   if (body.meta?.heads) {
     lastHeads = body.meta.heads;
     for (const l of headListeners) l(lastHeads);
@@ -85,19 +93,31 @@ export async function post<T>(path: string, body: unknown): Promise<T> {
 /** Loading state of one request. */
 export type Loaded<T> = { state: "loading" } | { state: "ok"; data: T; heads: Head[] } | { state: "error"; error: ApiError | Error };
 
-/** Loads `path` (refetching when it changes); null skips. */
+/**
+ * Loads `path` (refetching when it changes); null skips. A 503 with Retry-After (a database restarting, a new store's
+ * first backfill) shows its message and is asked again after that wait, until it answers or the page moves on.
+ */
 export function useApi<T>(path: string | null): Loaded<T> {
   const [s, set] = useState<Loaded<T>>({ state: "loading" });
   useEffect(() => {
     if (path === null) return;
     let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = (): void => {
+      getWithMeta<T>(path).then(
+        (r) => live && set({ state: "ok", data: r.data, heads: r.heads }),
+        (e: Error) => {
+          if (!live) return;
+          set({ state: "error", error: e });
+          if (e instanceof ApiError && e.retryAfterSeconds !== undefined) timer = setTimeout(load, e.retryAfterSeconds * 1000);
+        },
+      );
+    };
     set({ state: "loading" });
-    getWithMeta<T>(path).then(
-      (r) => live && set({ state: "ok", data: r.data, heads: r.heads }),
-      (e: Error) => live && set({ state: "error", error: e }),
-    );
+    load();
     return () => {
       live = false;
+      clearTimeout(timer);
     };
   }, [path]);
   return s;

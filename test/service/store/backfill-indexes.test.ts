@@ -1,8 +1,11 @@
 import { expect } from "chai";
+import request from "supertest";
+import { createApi } from "../../../service/src/api";
 import { evaluateHealth, FIRST_BACKFILL_PROBLEM } from "../../../service/src/api/health";
 import { createSilentLogger } from "../../../service/src/logger";
 import { createIndexer, type Indexer } from "../../../service/src/indexer";
 import { INDEXED_TABLES, type Db } from "../../../service/src/store";
+import type { IndexedTable } from "../../../service/src/store/schema";
 import {
   buildDeferredIndexes,
   DEFERRED_INDEXES_KEY,
@@ -20,6 +23,7 @@ import { BACKENDS, dumpTables, openPerTest } from "../../helpers/backends";
 import { catalogue } from "../../helpers/catalogue";
 import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
 import { CONTRACTS, mineScenario } from "../../helpers/fake-scenario";
+import { quietLogger } from "../api/fixture";
 
 /** Names of the store's secondary indexes (primary keys and SQLite's automatic indexes left out). */
 async function indexNames(db: Db): Promise<Set<string>> {
@@ -211,6 +215,95 @@ describe("store/backfill-indexes", () => {
         expect(rows.trade_days.length).to.be.greaterThan(0);
         expect(rows.current_holders.length).to.be.greaterThan(5);
         expect(rows).to.deep.equal(await dumpTables(full.db, TABLES));
+      });
+
+      it("should leave the derived tables to the head of a first backfill, answer their pages 503 until then, and fill them there as kept range by range", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 12);
+        const o = await open();
+        const indexer = await createIndexer({ logger: createSilentLogger() }, {
+          db: o.db,
+          chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS, initialRange: 4, maxRange: 4, rangesInFlight: 1 }],
+          rpcRetry: { retries: 0 },
+        });
+        // the node fails past the middle of the chain: the backfill stops there, its first ranges committed
+        const middle = Math.floor(chain.head() / 2);
+        chain.beforeCall = (method, params) => {
+          if (method === "eth_getLogs" && Number((params[0] as { toBlock: string }).toBlock) > middle) throw new Error("node went away");
+        };
+        let failed: unknown;
+        await indexer.catchUp().catch((e: unknown) => (failed = e));
+        expect(String(failed)).to.contain("node went away");
+        const during = await dumpTables(o.db, TABLES);
+        expect(during.assets.length).to.be.within(1, 11);
+        expect(during.trades.length).to.be.greaterThan(0);
+        for (const t of DERIVED_TABLES) expect(during[t], t).to.deep.equal([]);
+        expect(indexer.status().firstBackfill).to.equal(true);
+
+        const app = createApi({ db: o.db, indexerStatus: () => indexer.status(), logger: quietLogger });
+        const holder = (during.assets[0] as { holder: string }).holder;
+        for (const path of [`/v1/assets?holder=${holder}`, "/v1/assets?status=frozen", "/v1/assets?status=pledged", "/v1/trades?linked=true", "/v1/stats/activity", "/v1/stats/prices?groupBy=kind"]) {
+          const res = await request(app).get(path).expect(503);
+          expect(res.headers["retry-after"], path).to.match(/^\d+$/);
+          expect(res.body.error.code, path).to.equal("unavailable");
+          expect(res.body.error.message, path).to.contain("first backfill under way");
+        }
+        // the lists that read the event tables answer the rows already indexed
+        expect((await request(app).get("/v1/assets").expect(200)).body.data).to.have.length(during.assets.length);
+        expect((await request(app).get("/v1/trades?linked=false").expect(200)).body.data.length).to.be.greaterThan(0);
+
+        // a reorg below the indexed block while the tables wait: the rollback leaves them alone (nothing to take back)
+        chain.beforeCall = undefined;
+        chain.reorgTo(middle - 3);
+        mineScenario(chain, 4, 2);
+        await indexer.catchUp();
+        expect(indexer.status().firstBackfill).to.equal(false);
+        const full = await open();
+        await index(full.db, chain, false);
+        const rows = await dumpTables(o.db, TABLES);
+        expect(rows.current_holders.length).to.be.greaterThan(5);
+        expect(rows.trade_days.length).to.be.greaterThan(0);
+        expect(rows.activity_days.length).to.be.greaterThan(0);
+        expect(rows).to.deep.equal(await dumpTables(full.db, TABLES));
+        await request(app).get(`/v1/assets?holder=${holder}`).expect(200);
+        expect((await request(app).get("/v1/stats/activity?period=year").expect(200)).body.data.periods.length).to.be.greaterThan(0);
+      });
+
+      it("should fill the derived tables at the head with every range written before the fill and none half-written, ranges after it keeping them", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 10);
+        // the same events as two ranges of rows, read from a store that indexed them
+        const source = await open();
+        await index(source.db, chain, false);
+        const all = await dumpTables(source.db, INDEXED_TABLES.filter((t) => t !== "block_hashes"));
+        const split = Math.floor(chain.head() / 2);
+        const rangeOf = (lo: number, hi: number) => {
+          const rows = new Map<IndexedTable, ReturnType<typeof toRowSet>>();
+          for (const [t, list] of Object.entries(all)) {
+            const part = (list as StoreRow[]).filter((r) => Number(r.block_number) >= lo && Number(r.block_number) <= hi);
+            if (part.length) rows.set(t as IndexedTable, toRowSet(part));
+          }
+          return rows;
+        };
+        const write = (store: IndexStore, lo: number, hi: number) =>
+          store.writeRange({
+            chainId: chain.chainId,
+            rows: rangeOf(lo, hi),
+            blocks: [{ blockNumber: hi, blockHash: chain.hashOf(hi), parentHash: chain.hashOf(hi - 1), blockTime: 1 }],
+            checkpoint: { chainId: chain.chainId, blockNumber: hi, blockHash: chain.hashOf(hi), blockTime: 1, headBlock: hi, finalizedBlock: hi, confirmations: 0, updatedAt: 1 },
+          });
+        const o = await open();
+        await deferIndexesIfEmpty(o.db);
+        const store = createIndexStore(o.db);
+        store.startDeferredBackfill();
+        await write(store, 0, split - 2);
+        // a range still being written when the head is reached, one asked for during the fill, one after it
+        const ranges = [write(store, split - 1, split), store.finishDeferredBackfill(), write(store, split + 1, split + 2)];
+        await Promise.all(ranges);
+        await write(store, split + 3, chain.head());
+        const derived = async (db: Db) => dumpTables(db, DERIVED_TABLES);
+        expect((await derived(o.db)).trade_days.length).to.be.greaterThan(0);
+        expect(await derived(o.db)).to.deep.equal(await derived(source.db));
       });
 
       it("should report the first backfill in the indexer's status until its indexes are built, and /health say so", async () => {

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { activity } from "../queries/activity";
 import { defineRoute, type RouteDef } from "../route";
 import { address, chainId, checkTimeRange, uintString } from "../validation";
+import { requireDerivedTables } from "../derived-ready";
 
 const activityRoute = defineRoute({
   method: "get",
@@ -20,6 +21,7 @@ const activityRoute = defineRoute({
   }),
   async handler({ query }, ctx) {
     checkTimeRange(query);
+    requireDerivedTables(ctx, "the activity report"); // reads activity_days
     return { data: { period: query.period ?? "month", periods: await activity(ctx.db, query) } };
   },
 });

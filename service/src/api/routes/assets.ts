@@ -7,6 +7,7 @@ import { ApiError, notFound } from "../errors";
 import { getAsset, getAssetByRegistration, listAssets } from "../queries/assets";
 import { defineRoute, listResult, type RouteDef } from "../route";
 import { address, assetKind, assetSource, assetStatus, chainId, dataLevel, digest32, hex32, pageQuery } from "../validation";
+import { requireDerivedTables } from "../derived-ready";
 
 const registrationNumber = z
   .string()
@@ -42,6 +43,9 @@ const list = defineRoute({
     ...pageQuery,
   }),
   async handler({ query, isFinal }, ctx) {
+    // the holder and lock filters read current_holders and asset_locks
+    if (query.holder !== undefined) requireDerivedTables(ctx, "the holder filter");
+    if (query.status === "frozen" || query.status === "pledged") requireDerivedTables(ctx, `status=${query.status}`);
     return listResult(await listAssets(ctx.db, query, isFinal));
   },
 });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { priceStats, QUANTILE_RELATIVE_ACCURACY } from "../queries/stats";
 import { defineRoute, type RouteDef } from "../route";
 import { address, assetKind, chainId, checkTimeRange, right, uintString, venue } from "../validation";
+import { requireDerivedTables } from "../derived-ready";
 
 const prices = defineRoute({
   method: "get",
@@ -30,6 +31,7 @@ const prices = defineRoute({
   }),
   async handler({ query }, ctx) {
     checkTimeRange(query);
+    requireDerivedTables(ctx, "the price report"); // reads price_days
     return {
       data: {
         groupBy: query.groupBy,

@@ -6,6 +6,7 @@ import { notFound } from "../errors";
 import { getTrade, listTrades } from "../queries/trades";
 import { defineRoute, listResult, type RouteDef } from "../route";
 import { address, chainId, checkTimeRange, hex32, pageQuery, right, uint256Id, uintString, venue } from "../validation";
+import { requireDerivedTables } from "../derived-ready";
 
 const list = defineRoute({
   method: "get",
@@ -28,6 +29,7 @@ const list = defineRoute({
   }),
   async handler({ query, isFinal }, ctx) {
     checkTimeRange(query);
+    if (query.linked === true) requireDerivedTables(ctx, "linked=true"); // reads linked_trades
     return listResult(await listTrades(ctx.db, query, isFinal));
   },
 });
