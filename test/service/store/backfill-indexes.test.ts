@@ -367,6 +367,24 @@ describe("store/backfill-indexes", () => {
         expect(await indexesDeferred(o.db)).to.equal(false);
       });
 
+      it("should finish a first backfill an earlier process recorded even when told to keep every index", async () => {
+        const chain = createFakeChain();
+        mineScenario(chain, 6);
+        const o = await open();
+        await killDuringFirstBackfill(o.db, chain);
+        // the earlier process had left the derived tables to the head
+        for (const t of DERIVED_TABLES) await o.db.run(`DELETE FROM ${t}`);
+        mineScenario(chain, 3, 1);
+        const restarted = await indexerOn(o.db, chain, false);
+        expect(restarted.status().firstBackfill).to.equal(true);
+        await restarted.catchUp();
+        expect(await indexesDeferred(o.db)).to.equal(false);
+        const full = await open();
+        await index(full.db, chain, false);
+        expect(await catalogue(o.db)).to.deep.equal(await catalogue(full.db));
+        expect(await dumpTables(o.db, TABLES)).to.deep.equal(await dumpTables(full.db, TABLES));
+      });
+
       it("should keep the record when a build fails, and complete the build the next time", async () => {
         const { db } = await open();
         await deferIndexesIfEmpty(db);
