@@ -16,7 +16,8 @@ import type { RequestHandler } from "express";
 import type { ChainStatus, HealthOptions, IndexerStatus } from "./types";
 
 /** What /health says while the store's first backfill is under way. */
-export const FIRST_BACKFILL_PROBLEM = "first backfill under way: the secondary indexes are built once every chain reaches its head";
+export const FIRST_BACKFILL_PROBLEM =
+  "first backfill under way: the secondary indexes and the reports' tables are built once every chain reaches its head";
 
 /** Health of one chain. */
 export interface ChainHealth {

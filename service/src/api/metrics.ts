@@ -63,7 +63,7 @@ export function createApiMetrics(p: CreateApiMetricsParameters): ApiMetrics {
   reuse(registry, "shuquan_indexer_first_backfill", () =>
     new Gauge({
       name: "shuquan_indexer_first_backfill",
-      help: "1 while the store's first backfill is under way (its secondary indexes are built once every chain reaches its head), else 0",
+      help: "1 while the store's first backfill is under way (its secondary indexes and the reports' tables are built once every chain reaches its head), else 0",
       registers: [registry],
       collect() {
         this.set(p.indexerStatus().firstBackfill ? 1 : 0);
