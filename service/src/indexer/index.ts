@@ -11,7 +11,7 @@ import { createRpc, type Rpc } from "../chain/rpc";
 import type { RetryOptions } from "../chain/retry";
 import { createEip1193Transport, createHttpTransport, type Transport } from "../chain/transport";
 import { ConfigError } from "../errors";
-import { deferIndexesIfEmpty, indexesDeferred } from "../store/backfill-indexes";
+import { deferIndexesIfEmpty } from "../store/backfill-indexes";
 import type { Db } from "../store/db";
 import { createIndexStore, type IndexStore } from "../store/index-store";
 import { createChainSync, type ChainSync } from "./chain-sync";
@@ -118,9 +118,7 @@ export async function createIndexer(common: Common, p: CreateIndexerParameters):
     syncs.push(sync);
   }
   for (const s of syncs) await s.init();
-  // A first backfill an earlier process recorded goes on whatever this one's option: its missing indexes and the
-  // derived tables it left to the head are still to be built there.
-  if ((await indexesDeferred(p.db)) || (p.deferIndexes !== false && (await deferIndexesIfEmpty(p.db)))) {
+  if (await deferIndexesIfEmpty(p.db, { recordNew: p.deferIndexes !== false })) {
     indexesPending = true;
     store.startDeferredBackfill();
     common.logger.info("first backfill: secondary indexes the writer does not read are left out of each table from its first rows, and built once every chain reaches its head");

@@ -83,12 +83,14 @@ async function holdsNoRows(db: Db): Promise<boolean> {
 /**
  * At the start of an indexer: records the first backfill of a store that holds no indexed rows, and returns whether
  * the store is in one (now, or since an earlier start): its tables then go without their deferrable indexes from
- * their first rows ({@link dropDeferrableIndexes}) until {@link buildDeferredIndexes}.
+ * their first rows ({@link dropDeferrableIndexes}) until {@link buildDeferredIndexes}. `recordNew: false` (an indexer
+ * told to keep every index) records none, but a first backfill already recorded still goes on: its missing indexes
+ * and the derived tables it left to the head are built there.
  */
-export async function deferIndexesIfEmpty(db: Db): Promise<boolean> {
+export async function deferIndexesIfEmpty(db: Db, options: { recordNew?: boolean } = {}): Promise<boolean> {
   const deferred = await db.transaction(async (tx) => {
     if (await indexesDeferred(tx)) return true;
-    if (!(await holdsNoRows(tx))) return false;
+    if (options.recordNew === false || !(await holdsNoRows(tx))) return false;
     await tx.run("INSERT INTO meta (key, value) VALUES (?, ?)", [DEFERRED_INDEXES_KEY, new Date().toISOString()]);
     return true;
   });
