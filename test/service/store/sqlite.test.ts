@@ -3,24 +3,27 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect } from "chai";
-import { createSqliteDb, insertRows, migrate } from "../../../service/src/store";
+import { createSqliteDb, insertRows, migrate, type Db } from "../../../service/src/store";
 import { SQLITE_PAGE_SIZE } from "../../../service/src/store/sqlite";
-
-const H = (n: number): string => "0x" + n.toString(16).padStart(64, "0");
-const A = (n: number): string => "0x" + n.toString(16).padStart(40, "0");
+import { account, word } from "../../helpers/fake-scenario";
 
 const holding = (block: number) => ({
   chain_id: 31337,
-  contract: A(1),
+  contract: account(1),
   block_number: block,
   log_index: 0,
-  tx_hash: H(block),
+  tx_hash: word(`tx ${block}`),
   block_time: 1000 + block,
-  asset_id: H(7),
-  from_address: A(2),
-  to_address: A(3),
+  asset_id: word("asset"),
+  from_address: account(2),
+  to_address: account(3),
   kind: "holding",
 });
+
+/** The value of a PRAGMA that answers one number. */
+async function pragmaNumber(db: Db, name: "page_size" | "wal_autocheckpoint"): Promise<number> {
+  return (await db.get<Record<string, number>>(`PRAGMA ${name}`))![name];
+}
 
 describe("store/sqlite", () => {
   let dir: string;
@@ -35,10 +38,10 @@ describe("store/sqlite", () => {
     const db = createSqliteDb(file);
     await migrate(db);
     await insertRows(db, "holdings", [holding(5)]);
-    expect((await db.get<{ page_size: number }>("PRAGMA page_size"))!.page_size).to.equal(SQLITE_PAGE_SIZE);
+    expect(await pragmaNumber(db, "page_size")).to.equal(SQLITE_PAGE_SIZE);
     expect((await db.get<{ journal_mode: string }>("PRAGMA journal_mode"))!.journal_mode).to.equal("wal");
     // the automatic checkpoint stays at 256 MB of WAL, counted in these pages
-    expect((await db.get<{ wal_autocheckpoint: number }>("PRAGMA wal_autocheckpoint"))!.wal_autocheckpoint).to.equal((256 * 1024 * 1024) / SQLITE_PAGE_SIZE);
+    expect(await pragmaNumber(db, "wal_autocheckpoint")).to.equal((256 * 1024 * 1024) / SQLITE_PAGE_SIZE);
     await db.close();
     // the file itself says so (the header's page size, bytes 16–17, big-endian; 1 stands for 65536)
     const header = Buffer.alloc(100);
@@ -52,8 +55,9 @@ describe("store/sqlite", () => {
     const file = path.join(dir, "old.sqlite");
     const before = createSqliteDb(file);
     await migrate(before);
+    await insertRows(before, "holdings", [holding(5)]);
     await before.close();
-    // an earlier version's store: rebuilt with SQLite's default page size, in WAL mode, one row in it
+    // an earlier version's store: rebuilt with SQLite's default page size, in WAL mode, with its one row
     const raw = new Database(file);
     raw.pragma("journal_mode = DELETE");
     raw.pragma("page_size = 4096");
@@ -61,16 +65,12 @@ describe("store/sqlite", () => {
     raw.pragma("journal_mode = WAL");
     expect(raw.pragma("page_size", { simple: true })).to.equal(4096);
     raw.close();
-    const legacy = createSqliteDb(file);
-    await insertRows(legacy, "holdings", [holding(5)]);
-    expect((await legacy.get<{ page_size: number }>("PRAGMA page_size"))!.page_size).to.equal(4096);
-    await legacy.close();
 
     const db = createSqliteDb(file);
     expect(await migrate(db)).to.deep.equal([]);
     await insertRows(db, "holdings", [holding(6)]);
-    expect((await db.get<{ page_size: number }>("PRAGMA page_size"))!.page_size).to.equal(4096);
-    expect((await db.get<{ wal_autocheckpoint: number }>("PRAGMA wal_autocheckpoint"))!.wal_autocheckpoint).to.equal((256 * 1024 * 1024) / 4096);
+    expect(await pragmaNumber(db, "page_size")).to.equal(4096);
+    expect(await pragmaNumber(db, "wal_autocheckpoint")).to.equal((256 * 1024 * 1024) / 4096);
     const rows = await db.all<{ block_number: number }>("SELECT block_number FROM holdings ORDER BY block_number");
     expect(rows.map((r) => r.block_number)).to.deep.equal([5, 6]);
     await db.close();
