@@ -33,7 +33,8 @@ async function main(): Promise<void> {
           rpcUrl: process.env.RPC_URL!,
           transport,
           contracts: [{ name: "DataAssetRegistry", address: process.env.EMITTER!, startBlock: Number(process.env.START_BLOCK) }],
-          initialRange: Number(process.env.INITIAL_RANGE ?? 10),
+          // INITIAL_RANGE: a fixed first range in blocks (default: the indexer's, a one-block probe of the density)
+          ...(process.env.INITIAL_RANGE ? { initialRange: Number(process.env.INITIAL_RANGE) } : {}),
           // FETCH_IN_WORKER=1: read, decode and map in a worker thread (default: the indexer's, the main thread)
           ...(process.env.FETCH_IN_WORKER ? { fetchInWorker: process.env.FETCH_IN_WORKER !== "0" } : {}),
           // TARGET_LOGS: logs per eth_getLogs range to aim for (default: the indexer's, 5000)

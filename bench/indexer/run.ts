@@ -10,7 +10,8 @@
  * Env: BENCH_EVENTS (per density, default 30000), BENCH_DENSITIES (default 1,10,250,1000), BENCH_ROUNDS (default 1),
  * BENCH_BACKENDS (default sqlite,postgres), BENCH_MODES (node and/or replay; default node),
  * BENCH_TREES (default "after=."; e.g. "before=<commit>,after=.,worker=.+worker" to interleave an older commit's
- * service sources, unpacked with git archive into dist/bench-trees/<name>, and this tree with fetchInWorker on), DATABASE_URL (postgres://…, default
+ * service sources, unpacked with git archive into dist/bench-trees/<name>, and this tree with fetchInWorker on;
+ * "<ref>+initial10": that tree with a fixed first range of 10 blocks), DATABASE_URL (postgres://…, default
  * postgres://postgres@127.0.0.1:5432/test), BENCH_STATE_DIR (saved anvil states, default /tmp/shuquan-bench-anvil),
  * BENCH_PORT (default 8617).
  *
@@ -209,9 +210,11 @@ function prepareTrees(): Tree[] {
   const compiled = new Map<string, string>();
   return spec.map((s) => {
     const [name, refSpec] = s.split("=");
-    // "<ref>+worker": the same tree with the indexer's fetchInWorker option on
+    // "<ref>+worker": the same tree with the indexer's fetchInWorker option on; "<ref>+initial<N>": with a fixed first
+    // range of N blocks (the benchmark's setting before the indexer probed the density itself: 10)
     const [ref, variant] = refSpec.split("+");
-    const env: Record<string, string> = variant === "worker" ? { FETCH_IN_WORKER: "1" } : {};
+    const initial = /^initial(\d+)$/.exec(variant ?? "");
+    const env: Record<string, string> = variant === "worker" ? { FETCH_IN_WORKER: "1" } : initial ? { INITIAL_RANGE: initial[1] } : {};
     const out = path.join(ROOT, "dist/bench-js", name);
     if (compiled.has(ref)) return { name, js: compiled.get(ref)!, env };
     compiled.set(ref, out);

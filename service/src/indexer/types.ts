@@ -28,7 +28,11 @@ export interface ChainParams {
   contracts: FollowedContract[];
   /** Blocks below head − confirmations are final. Default 0 on chain 31337, else 12. */
   confirmations?: number;
-  /** Range sizing. */
+  /**
+   * The first eth_getLogs range, in blocks. Default: a one-block probe of the chain's density, then ranges sized from
+   * it (adaptive-range.ts); a fixed size is a guess, and on a dense chain a large one is an answer of that many
+   * blocks' logs (or a refusal) before the next range can be asked for.
+   */
   initialRange?: number;
   /**
    * Largest range in blocks. Default 10 000: every block's header is read with a range (the logsBloom check), so this
