@@ -189,6 +189,28 @@ for (const backend of BACKENDS) {
         expect(st.rangeSize).to.be.greaterThan(3); // grew again over the empty blocks
       });
 
+      it("should start with a one-block probe and size the next ranges from its density, unrefused (no initialRange)", async () => {
+        const chain = createFakeChain();
+        // 4 followed logs a block; a node that refuses answers of more than 20 logs (as public nodes refuse large ones)
+        for (let i = 0; i < 60; i++) chain.mine([0, 1, 2, 3].map((k) => L.onboarded(account(1000 + 4 * i + k), account(5))));
+        chain.maxLogs = 20;
+        const asked: [number, number][] = [];
+        chain.beforeCall = (method, params) => {
+          if (method !== "eth_getLogs") return;
+          const f = params[0] as { fromBlock: string; toBlock: string };
+          asked.push([Number(f.fromBlock), Number(f.toBlock)]);
+        };
+        const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain, { targetLogsPerRange: 16 })] });
+        await indexer.catchUp();
+        expect(await count(o, "merchants")).to.equal(240);
+        expect(asked[0]).to.deep.equal([1, 1]); // the probe: the start block alone
+        // 4 logs in one block: half the 16-log target is 2 blocks
+        expect(asked[1]).to.deep.equal([2, 3]);
+        // no range was ever refused: none asked for more than 20 logs' worth of blocks (with a fixed first range of
+        // 1,000 blocks, eight were refused before the first rows: the whole chain five times, then 31, 15 and 7 blocks)
+        for (const [from, to] of asked) expect(4 * (to - from + 1)).to.be.at.most(20);
+      });
+
       it("should stop and report when even one block is refused, never skipping it", async () => {
         const chain = createFakeChain();
         chain.mine([L.onboarded(account(1), account(5))]);
