@@ -1,7 +1,7 @@
 /** The schema of a store (tables, columns, indexes) in a comparable form: the migration and store tests compare stores by it. */
 import type { Db } from "../../service/src/store";
 
-/** Tables, columns (type, not null, default, key) and indexes of the current schema, in a comparable form. */
+/** Tables, columns (type, collation, not null, default, key) and indexes of the current schema, in a comparable form. */
 export async function catalogue(db: Db): Promise<string[]> {
   if (db.dialect === "sqlite") {
     const tables = await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
@@ -18,12 +18,12 @@ export async function catalogue(db: Db): Promise<string[]> {
     return out.sort();
   }
   const cols = await db.all<Record<string, unknown>>(
-    `SELECT table_name, column_name, data_type, is_nullable, column_default, ordinal_position FROM information_schema.columns
+    `SELECT table_name, column_name, data_type, collation_name, is_nullable, column_default, ordinal_position FROM information_schema.columns
      WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
   );
   const idx = await db.all<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()");
   return [
-    ...cols.map((c) => `${c.table_name}.${c.column_name} #${c.ordinal_position} ${c.data_type} nullable=${c.is_nullable} default=${c.column_default}`),
+    ...cols.map((c) => `${c.table_name}.${c.column_name} #${c.ordinal_position} ${c.data_type}${c.collation_name ? ` collate=${c.collation_name}` : ""} nullable=${c.is_nullable} default=${c.column_default}`),
     ...idx.map((i) => i.indexdef.replace(/ ON \w+\./, " ON ")),
   ].sort();
 }

@@ -3,7 +3,7 @@ export type { Db, SqlValue } from "./db";
 export { toNumberedPlaceholders } from "./db";
 export { createSqliteDb } from "./sqlite";
 export { createPostgresDb, dropPostgresSchema } from "./postgres";
-export { migrate, migrations } from "./migrations";
+export { migrate, migrations, type MigrateOptions } from "./migrations";
 export { refreshStatistics } from "./statistics";
 export { blockTimeAt } from "./block-time";
 export { rebuildDerived, CURRENT_HOLDER_SQL, DAY_SECONDS } from "./derived";

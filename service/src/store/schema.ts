@@ -819,6 +819,7 @@ export const MIGRATION_NAMES: Readonly<Record<number, string>> = {
   14: "price_days: per-day price summaries (exact totals, log-bucket quantile sketch) kept at index time",
   15: "derived tables rebuilt from the event tables (a store upgraded with rows got them empty from 10, 11 and 14)",
   16: "asset_locks: the current registrations frozen or pledged now, kept at index time",
+  17: 'text compared byte by byte on PostgreSQL (COLLATE "C"), as on SQLite: one order on both backends, prefix search under any database locale',
 };
 
 type Schema = typeof SCHEMA;

@@ -1,0 +1,151 @@
+import { expect } from "chai";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { search } from "../../../service/src/api/queries/search";
+import { createSilentLogger } from "../../../service/src/logger";
+import { createIndexer } from "../../../service/src/indexer";
+import { createPostgresDb, createSqliteDb, migrate, SCHEMA, type Db } from "../../../service/src/store";
+import { BYTE_ORDER_TEXT_VERSION } from "../../../service/src/store/migrations";
+import { PG_URL } from "../../helpers/backends";
+import { createFakeChain } from "../../helpers/fake-chain";
+import { CONTRACTS, mineScenario } from "../../helpers/fake-scenario";
+
+/** The URL of `database` on the test server. */
+const urlOf = (database: string): string => {
+  const url = new URL(PG_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+};
+
+/**
+ * Text is compared byte by byte on both backends, whatever the PostgreSQL database's own collation: the store's
+ * answers must not depend on the locale an operator created the database with.
+ */
+describe("store: text in byte order on every backend", function () {
+  this.timeout(120_000);
+  // A database whose default collation is a language's (ICU en-US: case-insensitive first, punctuation before digits).
+  const database = `shuquan_icu_${randomBytes(4).toString("hex")}`;
+  let admin: pg.Client;
+  const opened: Db[] = [];
+
+  before(async () => {
+    admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database} TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`);
+  });
+
+  after(async () => {
+    for (const db of opened.splice(0)) await db.close().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+    await admin.end();
+  });
+
+  async function indexedStores(): Promise<{ sqlite: Db; postgres: Db }> {
+    const chain = createFakeChain();
+    mineScenario(chain, 6);
+    const sqlite = createSqliteDb(":memory:");
+    const postgres = await createPostgresDb(urlOf(database), { schema: `t_${randomBytes(4).toString("hex")}` });
+    opened.push(sqlite, postgres);
+    for (const db of [sqlite, postgres]) {
+      await migrate(db);
+      const indexer = await createIndexer({ logger: createSilentLogger() }, {
+        db,
+        chains: [{ chainId: chain.chainId, transport: chain.transport, contracts: CONTRACTS }],
+      });
+      await indexer.catchUp();
+    }
+    return { sqlite, postgres };
+  }
+
+  it("should make the database's collation a language's in this test (else it proves nothing)", async () => {
+    const db = await createPostgresDb(urlOf(database));
+    opened.push(db);
+    // byte order puts 'B' (0x42) before 'a' (0x61) and '~' after the digits; en-US does the opposite of both
+    expect(await db.get<{ lt: boolean }>("SELECT 'a' < 'B' AS lt")).to.deep.equal({ lt: true });
+    expect(await db.get<{ lt: boolean }>("SELECT '~' < '2' AS lt")).to.deep.equal({ lt: true });
+  });
+
+  it('should collate every text column of a migrated PostgreSQL store "C"', async () => {
+    const db = await createPostgresDb(urlOf(database), { schema: `t_${randomBytes(4).toString("hex")}` });
+    opened.push(db);
+    await migrate(db);
+    const columns = await db.all<{ table_name: string; column_name: string; collation_name: string | null }>(
+      `SELECT table_name, column_name, collation_name FROM information_schema.columns
+       WHERE table_schema = current_schema() AND data_type = 'text' AND table_name <> 'schema_migrations'`,
+    );
+    const tables = new Set(columns.map((c) => c.table_name));
+    expect([...tables].sort()).to.deep.equal(
+      Object.entries(SCHEMA)
+        .filter(([, t]) => (t.columns as readonly { type: string }[]).some((c) => c.type === "text") || t.kind === "event")
+        .map(([name]) => name)
+        .sort(),
+    );
+    expect(columns.filter((c) => c.collation_name !== "C").map((c) => `${c.table_name}.${c.column_name}`)).to.deep.equal([]);
+    expect(BYTE_ORDER_TEXT_VERSION).to.be.at.most((await db.get<{ v: number }>("SELECT MAX(version) AS v FROM schema_migrations"))!.v);
+  });
+
+  it("should move a store at version 16 to byte order while a reader holds its tables: the reader waits, neither fails", async () => {
+    const schema = `t_${randomBytes(4).toString("hex")}`;
+    const writer = await createPostgresDb(urlOf(database), { schema });
+    opened.push(writer);
+    expect(await migrate(writer, { upTo: BYTE_ORDER_TEXT_VERSION - 1 })).to.have.length(BYTE_ORDER_TEXT_VERSION - 1);
+    // the tables the migration changes, in its order: it takes the first before it reaches the last
+    const tables = Object.entries(SCHEMA)
+      .filter(([, t]) => t.kind === "event" || (t.columns as readonly { type: string }[]).some((c) => c.type === "text"))
+      .map(([name]) => name);
+    const reader = new pg.Client({ connectionString: urlOf(database) });
+    await reader.connect();
+    try {
+      await reader.query(`SET search_path TO ${schema}`);
+      await reader.query("BEGIN READ ONLY");
+      await reader.query(`SELECT COUNT(*) FROM ${tables[tables.length - 1]}`);
+      const migrating = migrate(writer);
+      const failed = migrating.then(() => undefined, (e: Error) => e);
+      await new Promise((r) => setTimeout(r, 300));
+      // an API query that holds the last table and now reads the first, which the migration has reached by now:
+      // altered one table at a time, this was a deadlock
+      const first = await reader.query(`SELECT COUNT(*) AS n FROM ${tables[0]}`);
+      expect(first.rows).to.have.length(1);
+      await reader.query("COMMIT");
+      expect(await failed, "the migration failed").to.equal(undefined);
+      expect(await migrating).to.deep.equal([BYTE_ORDER_TEXT_VERSION]);
+    } finally {
+      await reader.end();
+    }
+    const notC = await writer.all<{ c: string }>(
+      `SELECT table_name || '.' || column_name AS c FROM information_schema.columns
+       WHERE table_schema = current_schema() AND data_type = 'text' AND table_name <> 'schema_migrations' AND collation_name IS DISTINCT FROM 'C'`,
+    );
+    expect(notC).to.deep.equal([]);
+  });
+
+  it("should compare text in the store as SQLite does: same order, and the registration-number prefix search finds the asset", async () => {
+    const { sqlite, postgres } = await indexedStores();
+    const numbers = (await sqlite.all<{ registration_number: string }>("SELECT registration_number FROM assets ORDER BY registration_number")).map(
+      (r) => r.registration_number,
+    );
+    expect(numbers).to.have.length(6);
+    expect(numbers[0]).to.match(/^[A-Z0-9]+-[A-Z0-9]+-/);
+    // the same rows in the same order, including a comparison the language collation would decide otherwise
+    const sample = [...numbers, numbers[0].toLowerCase(), `${numbers[0].split("-")[0]}-~`];
+    for (const db of [sqlite, postgres]) {
+      expect(
+        (await db.all<{ registration_number: string }>("SELECT registration_number FROM assets ORDER BY registration_number")).map((r) => r.registration_number),
+        db.dialect,
+      ).to.deep.equal(numbers);
+      const below = await db.all<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM assets WHERE registration_number < ?`,
+        [sample[sample.length - 1]],
+      );
+      expect(Number(below[0].n), `${db.dialect}: every number is below "<exchange>-~"`).to.equal(6);
+    }
+    // the search reads a registration number's prefix as a range up to "<prefix>~": a language's collation puts "~"
+    // before the digits, so that range was empty on PostgreSQL
+    const prefix = numbers[0].split("-").slice(0, 2).join("-").toLowerCase() + "-";
+    const onSqlite = await search(sqlite, prefix);
+    const onPostgres = await search(postgres, prefix);
+    const assets = (r: typeof onSqlite): string[] => r.hits.filter((h) => h.type === "asset").map((h) => h.label).sort();
+    expect(assets(onSqlite).length, "SQLite finds the assets of the prefix").to.be.greaterThan(0);
+    expect(assets(onPostgres)).to.deep.equal(assets(onSqlite));
+  });
+});
