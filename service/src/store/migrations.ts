@@ -197,6 +197,8 @@ export function migrations(dialect: Dialect): Migration[] {
 export interface MigrateOptions {
   /** Apply the versions up to this one only (tests of an upgrade). Default: every version. */
   upTo?: number;
+  /** Attempts at a version whose table locks queries keep it from taking before it fails. Default {@link LOCK_TRIES}. */
+  lockTries?: number;
 }
 
 /**
@@ -214,18 +216,21 @@ export async function migrate(db: Db, options: MigrateOptions = {}): Promise<num
   });
   const applied: number[] = [];
   for (const m of migrations(db.dialect).filter((m) => m.version <= (options.upTo ?? Infinity))) {
-    if (await applyWithRetries(db, m)) applied.push(m.version);
+    if (await applyWithRetries(db, m, options.lockTries ?? LOCK_TRIES)) applied.push(m.version);
   }
   return applied;
 }
 
 /** One version, in one transaction, tried again while readers kept it from its locks. True when this call applied it. */
-async function applyWithRetries(db: Db, m: Migration): Promise<boolean> {
+async function applyWithRetries(db: Db, m: Migration, tries: number): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await applyOnce(db, m);
     } catch (e) {
-      if (!isLockTimeout(e) || attempt >= LOCK_TRIES) throw e;
+      if (!isLockTimeout(e)) throw e;
+      if (attempt >= tries) {
+        throw new Error(`migration ${m.version} (${m.name}) could not lock its tables in ${tries} tries: queries kept holding them (${(e as Error).message})`, { cause: e });
+      }
       await new Promise((r) => setTimeout(r, Math.min(2000, LOCK_WAIT_MS * 2 ** (attempt - 1))));
     }
   }

@@ -119,6 +119,29 @@ describe("store: text in byte order on every backend", function () {
     expect(notC).to.deep.equal([]);
   });
 
+  it("should fail the upgrade with a clear error when a query keeps a table locked, and apply it once the query is done", async () => {
+    const schema = `t_${randomBytes(4).toString("hex")}`;
+    const writer = await createPostgresDb(urlOf(database), { schema });
+    opened.push(writer);
+    await migrate(writer, { upTo: BYTE_ORDER_TEXT_VERSION - 1 });
+    const reader = new pg.Client({ connectionString: urlOf(database) });
+    await reader.connect();
+    try {
+      await reader.query(`SET search_path TO ${schema}`);
+      await reader.query("BEGIN READ ONLY");
+      await reader.query("SELECT COUNT(*) FROM assets");
+      const err = await migrate(writer, { lockTries: 3 }).then(() => undefined, (e: Error) => e);
+      expect(err?.message).to.match(/^migration 17 \(.*\) could not lock its tables in 3 tries: queries kept holding them \(.*lock timeout/);
+      expect((await writer.get<{ v: number }>("SELECT MAX(version) AS v FROM schema_migrations"))!.v).to.equal(BYTE_ORDER_TEXT_VERSION - 1);
+      // nothing of it stayed: the text columns keep the database's collation
+      expect(await writer.get("SELECT collation_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'assets' AND column_name = 'asset_id'")).to.deep.equal({ collation_name: null });
+      await reader.query("COMMIT");
+    } finally {
+      await reader.end();
+    }
+    expect(await migrate(writer)).to.deep.equal([BYTE_ORDER_TEXT_VERSION]);
+  });
+
   it("should compare text in the store as SQLite does: same order, and the registration-number prefix search finds the asset", async () => {
     const { sqlite, postgres } = await indexedStores();
     const numbers = (await sqlite.all<{ registration_number: string }>("SELECT registration_number FROM assets ORDER BY registration_number")).map(
