@@ -19,9 +19,10 @@ export interface Migration {
 }
 
 /**
- * Data steps: versions that change rows, not DDL. 15 rebuilds every derived table from the event tables: a store
- * that already held rows when 10, 11 or 14 created a derived table got it empty, and answered from it as if the
- * registry had no holders, totals or prices before the upgrade.
+ * Steps run as code: versions that change rows, or whose DDL is one backend's only. 15 rebuilds every derived table
+ * from the event tables: a store that already held rows when 10, 11 or 14 created a derived table got it empty, and
+ * answered from it as if the registry had no holders, totals or prices before the upgrade. 17 collates PostgreSQL's
+ * text columns "C" (nothing on SQLite).
  */
 const DATA_STEPS: Readonly<Record<number, (tx: Db) => Promise<void>>> = {
   15: (tx) => rebuildDerivedTables(tx, 15),

@@ -17,6 +17,28 @@ const urlOf = (database: string): string => {
   return url.toString();
 };
 
+/** The declared tables with a text column (every event table has some), in declaration order: migration 17's order. */
+const TEXT_TABLES = Object.entries(SCHEMA)
+  .filter(([, t]) => t.kind === "event" || (t.columns as readonly { type: string }[]).some((c) => c.type === "text"))
+  .map(([name]) => name);
+
+interface TextColumn {
+  table_name: string;
+  column_name: string;
+  collation_name: string | null;
+}
+
+/** The text columns of the store's tables (the migrations' own bookkeeping table aside), with their collation. */
+const textColumns = (db: Db): Promise<TextColumn[]> =>
+  db.all<TextColumn>(
+    `SELECT table_name, column_name, collation_name FROM information_schema.columns
+     WHERE table_schema = current_schema() AND data_type = 'text' AND table_name <> 'schema_migrations'`,
+  );
+
+/** `table.column` of each column not collated "C". */
+const notByteOrder = (columns: readonly TextColumn[]): string[] =>
+  columns.filter((c) => c.collation_name !== "C").map((c) => `${c.table_name}.${c.column_name}`);
+
 /**
  * Text is compared byte by byte on both backends, whatever the PostgreSQL database's own collation: the store's
  * answers must not depend on the locale an operator created the database with.
@@ -57,6 +79,25 @@ describe("store: text in byte order on every backend", function () {
     return { sqlite, postgres };
   }
 
+  /** A new schema of the en-US database, migrated up to the version before byte order. */
+  async function storeBeforeByteOrder(): Promise<{ schema: string; writer: Db }> {
+    const schema = `t_${randomBytes(4).toString("hex")}`;
+    const writer = await createPostgresDb(urlOf(database), { schema });
+    opened.push(writer);
+    expect(await migrate(writer, { upTo: BYTE_ORDER_TEXT_VERSION - 1 })).to.have.length(BYTE_ORDER_TEXT_VERSION - 1);
+    return { schema, writer };
+  }
+
+  /** A reader (as an API query would be) inside a read-only transaction that has read `table` of `schema`. */
+  async function readerHolding(schema: string, table: string): Promise<pg.Client> {
+    const reader = new pg.Client({ connectionString: urlOf(database) });
+    await reader.connect();
+    await reader.query(`SET search_path TO ${schema}`);
+    await reader.query("BEGIN READ ONLY");
+    await reader.query(`SELECT COUNT(*) FROM ${table}`);
+    return reader;
+  }
+
   it("should make the database's collation a language's in this test (else it proves nothing)", async () => {
     const db = await createPostgresDb(urlOf(database));
     opened.push(db);
@@ -69,42 +110,23 @@ describe("store: text in byte order on every backend", function () {
     const db = await createPostgresDb(urlOf(database), { schema: `t_${randomBytes(4).toString("hex")}` });
     opened.push(db);
     await migrate(db);
-    const columns = await db.all<{ table_name: string; column_name: string; collation_name: string | null }>(
-      `SELECT table_name, column_name, collation_name FROM information_schema.columns
-       WHERE table_schema = current_schema() AND data_type = 'text' AND table_name <> 'schema_migrations'`,
-    );
-    const tables = new Set(columns.map((c) => c.table_name));
-    expect([...tables].sort()).to.deep.equal(
-      Object.entries(SCHEMA)
-        .filter(([, t]) => (t.columns as readonly { type: string }[]).some((c) => c.type === "text") || t.kind === "event")
-        .map(([name]) => name)
-        .sort(),
-    );
-    expect(columns.filter((c) => c.collation_name !== "C").map((c) => `${c.table_name}.${c.column_name}`)).to.deep.equal([]);
+    const columns = await textColumns(db);
+    expect([...new Set(columns.map((c) => c.table_name))].sort()).to.deep.equal([...TEXT_TABLES].sort());
+    expect(notByteOrder(columns)).to.deep.equal([]);
     expect(BYTE_ORDER_TEXT_VERSION).to.be.at.most((await db.get<{ v: number }>("SELECT MAX(version) AS v FROM schema_migrations"))!.v);
   });
 
   it("should move a store at version 16 to byte order while a reader holds its tables: the reader waits, neither fails", async () => {
-    const schema = `t_${randomBytes(4).toString("hex")}`;
-    const writer = await createPostgresDb(urlOf(database), { schema });
-    opened.push(writer);
-    expect(await migrate(writer, { upTo: BYTE_ORDER_TEXT_VERSION - 1 })).to.have.length(BYTE_ORDER_TEXT_VERSION - 1);
-    // the tables the migration changes, in its order: it takes the first before it reaches the last
-    const tables = Object.entries(SCHEMA)
-      .filter(([, t]) => t.kind === "event" || (t.columns as readonly { type: string }[]).some((c) => c.type === "text"))
-      .map(([name]) => name);
-    const reader = new pg.Client({ connectionString: urlOf(database) });
-    await reader.connect();
+    const { schema, writer } = await storeBeforeByteOrder();
+    // TEXT_TABLES is the migration's order: it takes the first before it reaches the last
+    const reader = await readerHolding(schema, TEXT_TABLES[TEXT_TABLES.length - 1]);
     try {
-      await reader.query(`SET search_path TO ${schema}`);
-      await reader.query("BEGIN READ ONLY");
-      await reader.query(`SELECT COUNT(*) FROM ${tables[tables.length - 1]}`);
       const migrating = migrate(writer);
       const failed = migrating.then(() => undefined, (e: Error) => e);
       await new Promise((r) => setTimeout(r, 300));
       // an API query that holds the last table and now reads the first, which the migration has reached by now:
       // altered one table at a time, this was a deadlock
-      const first = await reader.query(`SELECT COUNT(*) AS n FROM ${tables[0]}`);
+      const first = await reader.query(`SELECT COUNT(*) AS n FROM ${TEXT_TABLES[0]}`);
       expect(first.rows).to.have.length(1);
       await reader.query("COMMIT");
       expect(await failed, "the migration failed").to.equal(undefined);
@@ -112,24 +134,13 @@ describe("store: text in byte order on every backend", function () {
     } finally {
       await reader.end();
     }
-    const notC = await writer.all<{ c: string }>(
-      `SELECT table_name || '.' || column_name AS c FROM information_schema.columns
-       WHERE table_schema = current_schema() AND data_type = 'text' AND table_name <> 'schema_migrations' AND collation_name IS DISTINCT FROM 'C'`,
-    );
-    expect(notC).to.deep.equal([]);
+    expect(notByteOrder(await textColumns(writer))).to.deep.equal([]);
   });
 
   it("should fail the upgrade with a clear error when a query keeps a table locked, and apply it once the query is done", async () => {
-    const schema = `t_${randomBytes(4).toString("hex")}`;
-    const writer = await createPostgresDb(urlOf(database), { schema });
-    opened.push(writer);
-    await migrate(writer, { upTo: BYTE_ORDER_TEXT_VERSION - 1 });
-    const reader = new pg.Client({ connectionString: urlOf(database) });
-    await reader.connect();
+    const { schema, writer } = await storeBeforeByteOrder();
+    const reader = await readerHolding(schema, "assets");
     try {
-      await reader.query(`SET search_path TO ${schema}`);
-      await reader.query("BEGIN READ ONLY");
-      await reader.query("SELECT COUNT(*) FROM assets");
       const err = await migrate(writer, { lockTries: 3 }).then(() => undefined, (e: Error) => e);
       expect(err?.message).to.match(/^migration 17 \(.*\) could not lock its tables in 3 tries: queries kept holding them \(.*lock timeout/);
       expect((await writer.get<{ v: number }>("SELECT MAX(version) AS v FROM schema_migrations"))!.v).to.equal(BYTE_ORDER_TEXT_VERSION - 1);
@@ -149,8 +160,8 @@ describe("store: text in byte order on every backend", function () {
     );
     expect(numbers).to.have.length(6);
     expect(numbers[0]).to.match(/^[A-Z0-9]+-[A-Z0-9]+-/);
-    // the same rows in the same order, including a comparison the language collation would decide otherwise
-    const sample = [...numbers, numbers[0].toLowerCase(), `${numbers[0].split("-")[0]}-~`];
+    // the same rows in the same order, and a comparison the language collation decides otherwise
+    const tilde = `${numbers[0].split("-")[0]}-~`;
     for (const db of [sqlite, postgres]) {
       expect(
         (await db.all<{ registration_number: string }>("SELECT registration_number FROM assets ORDER BY registration_number")).map((r) => r.registration_number),
@@ -158,7 +169,7 @@ describe("store: text in byte order on every backend", function () {
       ).to.deep.equal(numbers);
       const below = await db.all<{ n: number }>(
         `SELECT COUNT(*) AS n FROM assets WHERE registration_number < ?`,
-        [sample[sample.length - 1]],
+        [tilde],
       );
       expect(Number(below[0].n), `${db.dialect}: every number is below "<exchange>-~"`).to.equal(6);
     }
