@@ -122,15 +122,29 @@ async function existingIndexes(db: Db): Promise<Set<string>> {
  */
 const PG_BUILDERS = 3;
 
+/** Options of {@link buildDeferredIndexes}. */
+export interface BuildDeferredIndexesOptions {
+  /**
+   * The rest of the first backfill's end (the index store's fill of the derived tables), which must have succeeded
+   * before the `meta` row goes: SQLite runs it before the builds, PostgreSQL beside them, on a connection of its own.
+   */
+  beside?: () => Promise<void>;
+}
+
 /**
  * Builds every deferred index that is missing, then deletes the `meta` row. Returns how many it built. SQLite: one
  * transaction. PostgreSQL: a few transactions at once, the row deleted once all have committed, so a failure leaves
  * the row and some indexes built; the next build creates the rest.
+ *
+ * On PostgreSQL `beside` runs while the indexes are built: the fill is one statement after another on one connection,
+ * and left a core idle at the head when it ran first (at 30,000 events the fill took 0.19–0.20 s and the builds
+ * 0.24–0.28 s after it; side by side, both took 0.37–0.41 s). It reads the event tables being indexed and writes
+ * the derived tables, which keep their indexes: its reads do not conflict with CREATE INDEX's lock.
  */
-export async function buildDeferredIndexes(db: Db): Promise<number> {
-  const existing = await existingIndexes(db);
-  const list = deferrableIndexes().filter((i) => !existing.has(i.name));
+export async function buildDeferredIndexes(db: Db, options: BuildDeferredIndexesOptions = {}): Promise<number> {
   if (db.dialect === "sqlite") {
+    await options.beside?.();
+    const list = await missingDeferredIndexes(db);
     await db.exec(`PRAGMA cache_size = -${SQLITE_CACHE_KIB}`); // the full cache again: for the build's sorts and the API
     await db.transaction(async (tx) => {
       for (const i of list) await tx.exec(i.sql);
@@ -138,17 +152,24 @@ export async function buildDeferredIndexes(db: Db): Promise<number> {
     });
     return list.length;
   }
+  const list = await missingDeferredIndexes(db);
   const parts = Array.from({ length: PG_BUILDERS }, (_, k) => list.filter((_, i) => i % PG_BUILDERS === k));
   // every part settled before a failure is thrown: a retry must not race a build still running
-  const outcomes = await Promise.allSettled(
-    parts.map((part) =>
+  const outcomes = await Promise.allSettled([
+    ...(options.beside ? [options.beside()] : []),
+    ...parts.map((part) =>
       db.transaction(async (tx) => {
         for (const i of part) await tx.exec(i.sql);
       }),
     ),
-  );
+  ]);
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
   if (failed) throw failed.reason;
   await db.run("DELETE FROM meta WHERE key = ?", [DEFERRED_INDEXES_KEY]);
   return list.length;
+}
+
+async function missingDeferredIndexes(db: Db): Promise<CurrentIndex[]> {
+  const existing = await existingIndexes(db);
+  return deferrableIndexes().filter((i) => !existing.has(i.name));
 }

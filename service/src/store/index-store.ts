@@ -92,8 +92,10 @@ export interface IndexStore {
    */
   startDeferredBackfill(): void;
   /**
-   * At the head: the derived tables filled from the event tables (one transaction, once no range is being written;
-   * ranges after it keep them as usual), no more drops, every missing deferred index built, then the statistics held
+   * At the head: no more drops, the derived tables filled from the event tables (one transaction; ranges after it
+   * keep them as usual) and every missing deferred index built (on PostgreSQL the fill and the builds side by side, on
+   * their own connections; on SQLite one after the other), once no range is being written and with ranges asked for
+   * meanwhile waiting for the end, then the statistics held
    * meanwhile refreshed (on PostgreSQL on another connection, as the refreshes during the writes; on SQLite before this
    * returns). Returns how many indexes it built. Throws what the fill or the build threw (the record stays; call it
    * again: the fill is a rebuild, and is done again only if it failed).
@@ -307,13 +309,14 @@ export function createIndexStore(db: Db): IndexStore {
    * the pages that read them with 503 until the first backfill is over (api/derived-ready.ts).
    */
   let derivedDeferred = false;
-  // The fill must see every range written before it and none half-written: ranges and rollbacks wait while it runs,
-  // and it starts once those in progress have committed (chains write side by side on PostgreSQL).
+  // The fill must see every range written before it and none half-written: ranges and rollbacks wait while it and the
+  // index builds beside it run, and they start once those in progress have committed (chains write side by side on
+  // PostgreSQL; a range written during a build would wait for its table's lock, and could deadlock with it).
   let writesActive = 0;
   let writesIdle: (() => void) | undefined;
-  let filling: Promise<void> | undefined;
+  let held: Promise<void> | undefined;
   const asWrite = async <T>(fn: () => Promise<T>): Promise<T> => {
-    while (filling) await filling;
+    while (held) await held;
     writesActive++;
     try {
       return await fn();
@@ -321,23 +324,25 @@ export function createIndexStore(db: Db): IndexStore {
       if (--writesActive === 0) writesIdle?.();
     }
   };
-  const fillDerived = async (): Promise<void> => {
+  /** Holds new ranges and rollbacks and waits for those being written; returns what lets them go on. */
+  const holdWrites = async (): Promise<() => void> => {
     let done!: () => void;
-    filling = new Promise<void>((r) => (done = r));
-    try {
-      while (writesActive > 0) await new Promise<void>((r) => (writesIdle = r));
-      await db.transaction(async (tx) => {
-        // its statements group whole tables, past PostgreSQL's JIT threshold: compiling them cost more than it saved
-        // (the fill at 30,000 events took 240–360 ms with JIT, 175–195 ms without)
-        if (tx.dialect === "postgres") await tx.exec("SET LOCAL jit = off");
-        await rebuildDerivedTables(tx);
-      });
-      derivedDeferred = false;
-    } finally {
-      filling = undefined;
+    held = new Promise<void>((r) => (done = r));
+    while (writesActive > 0) await new Promise<void>((r) => (writesIdle = r));
+    return () => {
+      held = undefined;
       writesIdle = undefined;
       done();
-    }
+    };
+  };
+  const fillDerived = async (): Promise<void> => {
+    await db.transaction(async (tx) => {
+      // its statements group whole tables, past PostgreSQL's JIT threshold: compiling them cost more than it saved
+      // (the fill at 30,000 events took 240–360 ms with JIT, 175–195 ms without)
+      if (tx.dialect === "postgres") await tx.exec("SET LOCAL jit = off");
+      await rebuildDerivedTables(tx);
+    });
+    derivedDeferred = false;
   };
   // PostgreSQL analyses on another connection (and in the server) while the next ranges are written: awaited, each
   // refresh held the writer for its whole ANALYZE of every event table. SQLite's runs on this thread either way.
@@ -451,11 +456,13 @@ export function createIndexStore(db: Db): IndexStore {
       statistics.hold();
     },
     async finishDeferredBackfill() {
-      if (derivedDeferred) await fillDerived();
       droppedFrom = undefined; // a table written from now on keeps its indexes (and a build running is not undone)
+      const release = await holdWrites();
       try {
-        return await buildDeferredIndexes(db);
+        // the fill on PostgreSQL beside the builds (backfill-indexes.ts), before them on SQLite
+        return await buildDeferredIndexes(db, derivedDeferred ? { beside: fillDerived } : {});
       } finally {
+        release();
         await followStatistics(statistics.release());
       }
     },

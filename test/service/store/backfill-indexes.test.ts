@@ -385,6 +385,31 @@ describe("store/backfill-indexes", () => {
         expect(await dumpTables(o.db, TABLES)).to.deep.equal(await dumpTables(full.db, TABLES));
       });
 
+      it("should keep the record when the work beside the builds fails, finish the builds all the same, and end the next time", async () => {
+        const { db } = await open();
+        await deferIndexesIfEmpty(db);
+        await db.transaction((tx) => dropDeferrableIndexes(tx, new Set(deferrableIndexes().map((i) => i.table))));
+        let ran = 0;
+        let error: unknown;
+        await buildDeferredIndexes(db, {
+          beside: async () => {
+            ran++;
+            throw new Error("fill failed");
+          },
+        }).catch((e: unknown) => (error = e));
+        expect((error as Error).message).to.equal("fill failed");
+        expect(ran).to.equal(1);
+        expect(await indexesDeferred(db), "the record stays").to.equal(true);
+        const names = await indexNames(db);
+        const built = deferrableIndexes().filter((i) => names.has(i.name));
+        // PostgreSQL builds beside it, and waits for every build before throwing; SQLite runs it first, and builds nothing
+        if (db.dialect === "postgres") expect(built.length).to.equal(deferrableIndexes().length);
+        else expect(built).to.deep.equal([]);
+        expect(await buildDeferredIndexes(db, { beside: async () => void ran++ })).to.equal(deferrableIndexes().length - built.length);
+        expect(ran).to.equal(2);
+        expect(await indexesDeferred(db)).to.equal(false);
+      });
+
       it("should keep the record when a build fails, and complete the build the next time", async () => {
         const { db } = await open();
         await deferIndexesIfEmpty(db);
