@@ -310,8 +310,8 @@ export function createIndexStore(db: Db): IndexStore {
    */
   let derivedDeferred = false;
   // The fill must see every range written before it and none half-written: ranges and rollbacks wait while it and the
-  // index builds beside it run, and they start once those in progress have committed (chains write side by side on
-  // PostgreSQL; a range written during a build would wait for its table's lock, and could deadlock with it).
+  // index builds run, and they start once those in progress have committed (chains write side by side on PostgreSQL,
+  // where a range written during a build would wait for its table's lock, and could deadlock with it).
   let writesActive = 0;
   let writesIdle: (() => void) | undefined;
   let held: Promise<void> | undefined;
