@@ -20,17 +20,30 @@ export interface BlockHeader {
   logsBloom: string;
 }
 
-const FIELDS = ['"hash":"', '"parentHash":"', '"number":"', '"timestamp":"', '"logsBloom":"'].map((f) => Buffer.from(f, "latin1"));
-const SEPARATOR = Buffer.from('"jsonrpc":', "latin1");
-const RESULT = Buffer.from('"result":{', "latin1");
+/*
+ * Each key is searched for without its opening quote, which is then checked: the search then starts on a letter that
+ * no hex value holds (j, r, h, p, n, t, l), so it skips from key to key. With the quote first it stopped at every
+ * quote (7.0 µs a header against 4.5, warm, in 100-header answers of anvil's; at 1 event a block, one header an event).
+ */
+const FIELDS = ['hash":"', 'parentHash":"', 'number":"', 'timestamp":"', 'logsBloom":"'].map((f) => Buffer.from(f, "latin1"));
+const SEPARATOR = Buffer.from('jsonrpc":', "latin1");
+const RESULT = Buffer.from('result":{', "latin1");
 const QUOTE = 0x22;
 const OPEN_BRACKET = 0x5b;
 const OPEN_BRACE = 0x7b;
 
-/** Start offsets of every occurrence of `needle` in `body`. */
+/** Where the key `"` + `needle` starts (its quote) in [from, before), or -1. */
+function keyAt(body: Buffer, needle: Buffer, from: number, before: number): number {
+  for (let p = body.indexOf(needle, from + 1); p >= 0 && p - 1 < before; p = body.indexOf(needle, p + 1)) {
+    if (body[p - 1] === QUOTE) return p - 1;
+  }
+  return -1;
+}
+
+/** Start offsets (the opening quote) of every key `"` + `needle` in `body`. */
 function positions(body: Buffer, needle: Buffer): number[] {
   const out: number[] = [];
-  for (let at = body.indexOf(needle); at >= 0; at = body.indexOf(needle, at + needle.length)) out.push(at);
+  for (let at = keyAt(body, needle, 0, body.length); at >= 0; at = keyAt(body, needle, at + needle.length, body.length)) out.push(at);
   return out;
 }
 
@@ -54,23 +67,23 @@ export function scanHeaders(body: Buffer, calls: readonly RpcCall[]): BlockHeade
   const sep = positions(body, SEPARATOR);
   if (sep.length !== n || n === 0) return undefined;
   // jsonrpc first in each answer (anvil, geth): answer k is [sep[k], sep[k+1]); last: (sep[k-1], sep[k]]
-  const first = body.indexOf(RESULT) > sep[0];
+  const first = keyAt(body, RESULT, 0, body.length) > sep[0];
   const byNumber = new Map<number, BlockHeader>();
   const at: number[] = new Array(FIELDS.length);
   for (let k = 0; k < n; k++) {
     const lo = first ? sep[k] : k === 0 ? 0 : sep[k - 1];
     const hi = first ? (k + 1 < n ? sep[k + 1] : body.length) : sep[k];
-    const start = body.indexOf(RESULT, lo);
-    if (start < 0 || start >= hi) return undefined; // an error, a null result, another layout
-    const from = start + RESULT.length;
+    const start = keyAt(body, RESULT, lo, hi);
+    if (start < 0) return undefined; // an error, a null result, another layout
+    const from = start + 1 + RESULT.length;
     let nested = body.indexOf(OPEN_BRACKET, from);
     const brace = body.indexOf(OPEN_BRACE, from);
     if (nested < 0 || (brace >= 0 && brace < nested)) nested = brace;
     const end = nested < 0 || nested > hi ? hi : nested;
     for (let f = 0; f < FIELDS.length; f++) {
-      const p = body.indexOf(FIELDS[f], from);
-      if (p < 0 || p >= end) return undefined;
-      at[f] = p + FIELDS[f].length;
+      const p = keyAt(body, FIELDS[f], from, end);
+      if (p < 0) return undefined;
+      at[f] = p + 1 + FIELDS[f].length;
     }
     const hash = valueAt(body, at[0]).toLowerCase();
     const parentHash = valueAt(body, at[1]).toLowerCase();

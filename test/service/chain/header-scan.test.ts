@@ -36,6 +36,13 @@ describe("chain/header-scan", () => {
     expect(scanHeaders(nested, calls([5]))).to.deep.equal([expected(5)]);
   });
 
+  it("should not take a key that only ends like a kept one (its own quote is checked) for it", () => {
+    // a node's extra keys before the header's own: "myhash", "blocknumber", "xlogsBloom", "lastresult", "oldjsonrpc"
+    const extra = { myhash: h32(9, "b"), blocknumber: "0x9", xtimestamp: "0x1", xlogsBloom: bloom(9), xparentHash: h32(8, "b") };
+    const body = answer([5, 6].map((n, i) => ({ oldjsonrpc: "1.0", jsonrpc: "2.0", id: i + 1, lastresult: { hash: h32(7, "b") }, result: { ...extra, ...header(n) } })));
+    expect(scanHeaders(body, calls([5, 6]))).to.deep.equal([5, 6].map(expected));
+  });
+
   it("should read answers whose jsonrpc key comes last, and lower-case the hashes", () => {
     const body = answer([5, 6].map((n, i) => ({ id: i + 1, result: { ...header(n), hash: h32(n, "a").toUpperCase().replace("0X", "0x") }, jsonrpc: "2.0" })));
     expect(scanHeaders(body, calls([5, 6]))).to.deep.equal([5, 6].map(expected));
