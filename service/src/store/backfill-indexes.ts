@@ -142,9 +142,10 @@ export interface BuildDeferredIndexesOptions {
  * the derived tables, which keep their indexes: its reads do not conflict with CREATE INDEX's lock.
  */
 export async function buildDeferredIndexes(db: Db, options: BuildDeferredIndexesOptions = {}): Promise<number> {
+  const existing = await existingIndexes(db);
+  const list = deferrableIndexes().filter((i) => !existing.has(i.name));
   if (db.dialect === "sqlite") {
     await options.beside?.();
-    const list = await missingDeferredIndexes(db);
     await db.exec(`PRAGMA cache_size = -${SQLITE_CACHE_KIB}`); // the full cache again: for the build's sorts and the API
     await db.transaction(async (tx) => {
       for (const i of list) await tx.exec(i.sql);
@@ -152,7 +153,6 @@ export async function buildDeferredIndexes(db: Db, options: BuildDeferredIndexes
     });
     return list.length;
   }
-  const list = await missingDeferredIndexes(db);
   const parts = Array.from({ length: PG_BUILDERS }, (_, k) => list.filter((_, i) => i % PG_BUILDERS === k));
   // every part settled before a failure is thrown: a retry must not race a build still running
   const outcomes = await Promise.allSettled([
@@ -167,9 +167,4 @@ export async function buildDeferredIndexes(db: Db, options: BuildDeferredIndexes
   if (failed) throw failed.reason;
   await db.run("DELETE FROM meta WHERE key = ?", [DEFERRED_INDEXES_KEY]);
   return list.length;
-}
-
-async function missingDeferredIndexes(db: Db): Promise<CurrentIndex[]> {
-  const existing = await existingIndexes(db);
-  return deferrableIndexes().filter((i) => !existing.has(i.name));
 }
