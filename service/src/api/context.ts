@@ -58,7 +58,7 @@ function headOf(c: ChainStatus): HeadMeta {
 }
 
 /** Highest final indexed block: min(indexedBlock, chainHead - confirmations); without a head, indexedBlock - confirmations. */
-export function finalBlockOf(c: ChainStatus): number {
+function finalBlockOf(c: ChainStatus): number {
   const byHead = c.finalizedBlock ?? (c.chainHead === null ? c.indexedBlock - c.confirmations : c.chainHead - c.confirmations);
   return Math.min(c.indexedBlock, byHead);
 }

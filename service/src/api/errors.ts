@@ -45,7 +45,7 @@ export function badRequest(field: string, message: string): ApiError {
 }
 
 /** Seconds a client is told to wait (Retry-After) while a dependency is down. */
-export const RETRY_AFTER_SECONDS = 5;
+const RETRY_AFTER_SECONDS = 5;
 
 /** 503 naming the dependency that is down; sent with Retry-After. */
 export function unavailable(dependency: string, detail: string): ApiError {

@@ -63,7 +63,7 @@ export interface Envelope {
 }
 
 /** Converts `/assets/{id}` to express's `/assets/:id`. */
-export function expressPath(path: string): string {
+function expressPath(path: string): string {
   return path.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1");
 }
 

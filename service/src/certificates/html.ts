@@ -6,7 +6,7 @@ import QRCode from "qrcode";
 import type { Certificate, CertificateParty, CertificateRight } from "./model";
 
 /** The id of the script element that carries the certificate's JSON. */
-export const CERTIFICATE_SCRIPT_ID = "shuquan-certificate";
+const CERTIFICATE_SCRIPT_ID = "shuquan-certificate";
 
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);

@@ -42,7 +42,7 @@ const TOO_LARGE =
   /(too many|more than \d+|query returned more|response size|limit exceeded|exceed|block range|range is too|too large|max results|timeout|timed out|log response)/i;
 
 /** True when `e` is a node's refusal of a too-large log query. */
-export function isTooLargeLogError(e: unknown): boolean {
+function isTooLargeLogError(e: unknown): boolean {
   if (e instanceof LogRangeTooLargeError) return true;
   if (e instanceof RpcResponseError) {
     return e.code === 413 || e.code === -32005 || TOO_LARGE.test(e.message);

@@ -18,7 +18,7 @@ import { explainRevert } from "./revert";
  * The ABI of a contract, with the errors and views every contract may surface: from the bundled ABIs, so the CLI
  * needs no `artifacts/` (and no compile) at run time.
  */
-export function abiOf(key: ContractKey): InterfaceAbi {
+function abiOf(key: ContractKey): InterfaceAbi {
   return callableAbi(CONTRACT_KEYS[key]);
 }
 
@@ -41,7 +41,7 @@ export interface DeploymentAddresses {
  * Where the CLI looks for a chain's deployments file when none is named: the data directory (where `npm start`
  * writes its embedded chain's), then ./deployments (where the deploy script writes).
  */
-export function deploymentCandidates(chainId: number, dataDir: string): string[] {
+function deploymentCandidates(chainId: number, dataDir: string): string[] {
   const name = deploymentFileName(chainId);
   return [path.join(dataDir, "deployments", name), path.join(process.cwd(), "deployments", name)];
 }

@@ -1,4 +1,4 @@
-import { Wallet, type Provider } from "ethers";
+import { Wallet } from "ethers";
 import { readFileOrFail } from "./files";
 import { CliError } from "./errors";
 
@@ -53,14 +53,9 @@ function walletFromKey(key: string, source: string): Wallet {
 }
 
 /**
- * Loads the signing key. The key is never printed or logged. Throws a CliError saying which sources were tried
- * when there is none.
+ * Loads and checks the signing key, without touching the chain (the caller connects it). The key is never printed or
+ * logged. Throws a CliError saying which sources were tried when there is none.
  */
-export async function loadSigner(opts: KeyOptions, provider: Provider, role: string): Promise<Wallet> {
-  return (await loadWallet(opts, role)).connect(provider);
-}
-
-/** Loads and checks the signing key without touching the chain (see loadSigner). */
 export async function loadWallet(opts: KeyOptions, role: string): Promise<Wallet> {
   let wallet: Wallet;
   if (opts.key) wallet = walletFromKey(opts.key, "--key");

@@ -7,7 +7,7 @@ import { report, rootProgram } from "./program";
 const VALUE_OPTIONS = new Set(["--rpc", "--deployment", "--api", "--data-dir", "--ipfs-api", "--key", "--keystore", "--password-env"]);
 
 /** The command named in `args` (argv without node and script): the first word that is not an option or its value. */
-export function commandNameIn(args: readonly string[]): string | undefined {
+function commandNameIn(args: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     if (a === "--") return args[i + 1];
@@ -24,7 +24,7 @@ export function commandNameIn(args: readonly string[]): string | undefined {
  * The `shuquan` program for `argv` (process.argv shape). The command named in it is loaded in full; when none is
  * (help, version, a typo), every command is listed by name and summary without loading any.
  */
-export function buildProgram(argv: readonly string[] = []): Command {
+function buildProgram(argv: readonly string[] = []): Command {
   const program = rootProgram();
   const name = commandNameIn(argv.slice(2));
   const chosen = COMMANDS.find((c) => c.name === name);

@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { CliError } from "./errors";
 
 /** Where Chromium is looked for. */
-export function chromiumPath(): string {
+function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 }
 

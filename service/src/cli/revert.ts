@@ -80,7 +80,7 @@ const HINTS: Record<string, string | ((what: string) => string)> = {
 };
 
 /** The hint for a contract error `name` raised by the action `what`. */
-export function hintFor(name: string, what: string): string | undefined {
+function hintFor(name: string, what: string): string | undefined {
   const h = HINTS[name];
   return typeof h === "function" ? h(what) : h;
 }
@@ -88,7 +88,7 @@ export function hintFor(name: string, what: string): string | undefined {
 const ID_ARG = /^(assetId|parentId|tradeId|pledgeId|linkedTradeId|tokenId)$|Id$/;
 
 /** An error argument as printed: uint256 ids as 0x + 64 hex (like the rest of the product), other numbers in decimal. */
-export function formatErrorArg(input: ParamType, value: unknown): string {
+function formatErrorArg(input: ParamType, value: unknown): string {
   if (input.type === "uint256" && typeof value === "bigint" && ID_ARG.test(input.name)) return "0x" + value.toString(16).padStart(64, "0");
   return String(value);
 }

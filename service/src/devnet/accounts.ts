@@ -20,7 +20,7 @@ export interface DevAccount {
 }
 
 /** Roles by account index (the same layout as test/helpers/fixture.ts). */
-export const DEV_ROLES: readonly { role: string; label: string }[] = [
+const DEV_ROLES: readonly { role: string; label: string }[] = [
   { role: "deployer", label: "deploys and wires the contracts" },
   { role: "regulator", label: "GOVERNOR_ROLE: accredits exchanges, freezes assets, lifts pledges" },
   { role: "exchange", label: "SHDE — Shanghai Data Exchange" },

@@ -47,7 +47,7 @@ interface EmbeddedRecord {
 }
 
 /** Files of the embedded set-up under the data directory. */
-export function embeddedPaths(dataDir: string): { chainDir: string; record: string; deployments: string } {
+function embeddedPaths(dataDir: string): { chainDir: string; record: string; deployments: string } {
   const chainDir = path.join(dataDir, "chain");
   return { chainDir, record: path.join(chainDir, "embedded.json"), deployments: path.join(dataDir, "deployments") };
 }

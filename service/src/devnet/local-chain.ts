@@ -194,7 +194,7 @@ async function waitForPidExit(pid: number, ms: number): Promise<boolean> {
  * Stops a chain an earlier start left running (its parent was killed): SIGTERM, so that it writes its state, then
  * SIGKILL after 10 s. Returns the orphan's pid, or undefined when there was none.
  */
-export async function stopOrphanedChain(dir: string, logger: Logger): Promise<number | undefined> {
+async function stopOrphanedChain(dir: string, logger: Logger): Promise<number | undefined> {
   const files = chainFiles(dir);
   let text: string;
   try {

@@ -57,7 +57,7 @@ export function addressBloom(addresses: readonly string[]): AddressBloom {
 }
 
 /** Blocks of [from, to] whose bloom matches `bloom` but that hold no log of `logs`. */
-export function suspectBlocks(from: number, to: number, headers: ReadonlyMap<number, BlockHeader>, logs: readonly RawLog[], bloom: AddressBloom): number[] {
+function suspectBlocks(from: number, to: number, headers: ReadonlyMap<number, BlockHeader>, logs: readonly RawLog[], bloom: AddressBloom): number[] {
   const withLogs = new Set<number>();
   for (const l of logs) withLogs.add(parseInt(l.blockNumber, 16));
   const out: number[] = [];
@@ -90,7 +90,7 @@ async function blockReceipts(rpc: Rpc, n: number): Promise<Receipt[]> {
 }
 
 /** Suspect blocks whose receipts are read per range; a range with more is refused as too large (the caller shrinks it). */
-export const MAX_RECEIPT_CHECKS = 64;
+const MAX_RECEIPT_CHECKS = 64;
 
 /**
  * Accounts for every block of [from, to]: throws {@link IncompleteLogsError} when a suspect block's receipts hold a

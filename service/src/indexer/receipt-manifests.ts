@@ -96,7 +96,7 @@ export function judgeReceipt(r: ManifestReceipt, submitter: string, anchoredAt: 
 }
 
 /** The receipts and violation rows of a valid manifest. */
-export function receiptRows(batch: PendingReceiptBatch, manifest: ReceiptManifest, ctx: ReceiptContext): { receipts: StoreRow[]; violations: StoreRow[] } {
+function receiptRows(batch: PendingReceiptBatch, manifest: ReceiptManifest, ctx: ReceiptContext): { receipts: StoreRow[]; violations: StoreRow[] } {
   const tree = buildReceiptTree(manifest.receipts);
   const event = {
     chain_id: batch.chainId,

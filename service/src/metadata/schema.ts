@@ -26,7 +26,7 @@ const documentRef = z.object({ title: text(200), digest: hex32, cid: z.string().
 const report = z.object({ firm: text(200), digest: hex32, grade: text(50).optional(), date }).strict();
 
 /** The metadata document. */
-export const registrationMetadataSchema = z
+const registrationMetadataSchema = z
   .object({
     type: z.literal("shuquan/registration-metadata"),
     version: z.literal(1),

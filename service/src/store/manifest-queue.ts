@@ -30,7 +30,7 @@ export interface QueuedBatch {
 }
 
 /** Longest wait between two attempts at an unavailable manifest. */
-export const MAX_RETRY_DELAY_MS = 3_600_000;
+const MAX_RETRY_DELAY_MS = 3_600_000;
 
 /**
  * When an unavailable manifest is due again (ms since the epoch): the wait starts at `baseMs` and doubles per attempt

@@ -36,7 +36,7 @@ const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIME
 const UNAVAILABLE_MESSAGE = /connection terminated|terminating connection|connection (is )?closed|server closed the connection|client has encountered a connection error|timeout exceeded when trying to connect|Client was closed|the database system is (starting up|shutting down|in recovery)/i;
 
 /** True when `e` says the server went away or cannot be reached (rather than that a statement failed). */
-export function isConnectionFault(e: unknown): boolean {
+function isConnectionFault(e: unknown): boolean {
   const err = e as { code?: unknown; message?: unknown } | null;
   if (!err || typeof err !== "object") return false;
   if (typeof err.code === "string" && (UNAVAILABLE_CODES.has(err.code) || err.code.startsWith("08"))) return true;

@@ -25,7 +25,7 @@ const GAMMA = (1 + BUCKET_ACCURACY) / (1 - BUCKET_ACCURACY);
 const LN_GAMMA = Math.log(GAMMA);
 
 /** The bucket of a positive price (as a double). */
-export function bucketOf(v: number): number {
+function bucketOf(v: number): number {
   return Math.ceil(Math.log(v) / LN_GAMMA);
 }
 

@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 
 /** Texts named per pool; later ones run unnamed. The API's and indexer's recurring reads are well under this. */
-export const MAX_NAMED = 400;
+const MAX_NAMED = 400;
 /** Texts counted while waiting for their second use; the count starts again when it overflows. */
 const MAX_COUNTED = 5000;
 

@@ -71,7 +71,7 @@ export interface AssetFilters {
  * latest holding row after it, else the registered holder (store/derived.ts). The probe comes first because the
  * fallback walks the asset's holdings: 14–25 ms on PostgreSQL for an asset traded 100,000 times.
  */
-export const HOLDER_SQL = `COALESCE((SELECT ch.holder FROM current_holders ch WHERE ch.chain_id = a.chain_id AND ch.asset_id = a.asset_id
+const HOLDER_SQL = `COALESCE((SELECT ch.holder FROM current_holders ch WHERE ch.chain_id = a.chain_id AND ch.asset_id = a.asset_id
   AND ch.contract = a.contract AND ch.block_number = a.block_number AND ch.log_index = a.log_index), ${CURRENT_HOLDER_SQL})`;
 /** The latest lifecycle status row of this registration (its own AssetStatusChanged rows come after it). */
 const LATEST_STATUS = (column: string) =>
@@ -163,7 +163,7 @@ function toView(r: AssetRow, parents: string[], isFinal: FinalityCheck): AssetVi
 }
 
 /** Parents of each asset id, in position order. */
-export async function parentsOf(db: ReadDb, assetIds: readonly string[]): Promise<Map<string, string[]>> {
+async function parentsOf(db: ReadDb, assetIds: readonly string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (assetIds.length === 0) return out;
   const rows = await db.all<ColumnsOf<"asset_parents", "asset_id" | "parent_id">>(

@@ -38,7 +38,7 @@ interface RegRow {
 type PositionRow = Omit<RegRow, "asset_id" | "holder" | "parent_id">;
 
 /** The most children listed per asset. */
-export const MAX_DERIVATIONS = 100;
+const MAX_DERIVATIONS = 100;
 
 const BEFORE = "(x.block_number < ? OR (x.block_number = ? AND x.log_index < ?))";
 

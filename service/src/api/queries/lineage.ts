@@ -22,7 +22,7 @@ export interface LineageSide {
 }
 
 /** Most nodes one side returns. */
-export const LINEAGE_NODE_CAP = 500;
+const LINEAGE_NODE_CAP = 500;
 
 /** Walks `direction` from `assetId` up to `depth` levels. */
 export async function walkLineage(db: ReadDb, assetId: string, direction: "up" | "down", depth: number): Promise<LineageSide> {

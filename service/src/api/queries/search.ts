@@ -33,7 +33,7 @@ export interface SearchResult {
 }
 
 /** Most hits returned for a name search. */
-export const SEARCH_NAME_LIMIT = 20;
+const SEARCH_NAME_LIMIT = 20;
 
 // Every indexed table whose rows a transaction's own logs wrote, with the column naming what it touched. `what` is
 // a name, or (`whatSql`) an expression naming each row (lifecycle and consent rows name their event). Receipts and
@@ -154,7 +154,7 @@ async function hashHits(db: ReadDb, h: string, hits: SearchHit[]): Promise<void>
 }
 
 /** What a transaction wrote to the index, in log order (empty when the index has no row from it). */
-export async function transactionEvents(db: ReadDb, txHash: string): Promise<NonNullable<SearchHit["events"]>> {
+async function transactionEvents(db: ReadDb, txHash: string): Promise<NonNullable<SearchHit["events"]>> {
   const sql = TX_TABLES.map(
     (t) => `SELECT ${t.whatSql ?? `'${t.what}'`} AS what, ${t.ref} AS ref, block_number, log_index FROM ${t.table} WHERE tx_hash = ?`,
   ).join(" UNION ALL ");

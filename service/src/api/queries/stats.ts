@@ -70,7 +70,7 @@ export function quartile(sorted: readonly bigint[], k: 0 | 1 | 2 | 3 | 4): strin
 }
 
 /** {@link quartile} of `n` sorted values given by rank (`valueAt(0)` the smallest). */
-export function quartileAt(n: number, valueAt: (rank: number) => bigint, k: 0 | 1 | 2 | 3 | 4): string {
+function quartileAt(n: number, valueAt: (rank: number) => bigint, k: 0 | 1 | 2 | 3 | 4): string {
   if (n === 0) throw new Error("no values");
   const pos4 = (n - 1) * k; // position times 4
   const lo = Math.floor(pos4 / 4);

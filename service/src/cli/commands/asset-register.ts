@@ -63,7 +63,7 @@ const OBJECT_TYPES_OF_KIND: Record<string, readonly string[]> = {
  * must say it contains personal information) and the consent proof (personal information needs one, whatever the
  * source: enterprise data can hold personal information too).
  */
-export function checkMetadataAgainstFlags(doc: unknown, flags: { kind: string; source: string; hasConsent: boolean }): void {
+function checkMetadataAgainstFlags(doc: unknown, flags: { kind: string; source: string; hasConsent: boolean }): void {
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new CliError("the metadata file must hold a JSON object", "see docs/metadata.schema.json");
   const m = doc as { asset?: { objectType?: unknown }; security?: { personalInformation?: { contains?: unknown } } };
   const objectType = m.asset?.objectType;
