@@ -9,13 +9,13 @@ import { COMMON_INTERFACES, CONTRACT_INTERFACES, CONTRACT_NAMES } from "../servi
 import { uniqueFragments } from "../service/src/contracts/unique-fragments";
 
 /** Where the bundle goes. */
-export const ABI_BUNDLE_FILE = path.join(__dirname, "..", "service", "src", "contracts", "abi.json");
+const ABI_BUNDLE_FILE = path.join(__dirname, "..", "service", "src", "contracts", "abi.json");
 
 /** Reads a compiled contract's ABI by name (Hardhat's `artifacts.readArtifactSync(name).abi`). */
 export type AbiReader = (contractName: string) => readonly object[];
 
 /** The bundle's content from the compiled artifacts. */
-export function buildAbiBundle(read: AbiReader): { contracts: Record<string, object[]>; common: object[] } {
+function buildAbiBundle(read: AbiReader): { contracts: Record<string, object[]>; common: object[] } {
   const contracts: Record<string, object[]> = {};
   for (const name of CONTRACT_NAMES) contracts[name] = uniqueFragments(CONTRACT_INTERFACES[name].flatMap((i) => read(i)));
   // their errors, and the EIP-5267 domain view (the other functions exist only where a contract declares them)

@@ -191,13 +191,6 @@ export function itemRows(c: BatchColumns): (string | number)[][] {
   ]);
 }
 
-const copyValue = (v: string | number | null): string => (v === null ? "\\N" : String(v));
-
-/** The batch row as a line of PostgreSQL COPY text. */
-export function batchCopyLine(c: BatchColumns): string {
-  return c.batch.map(copyValue).join("\t") + "\n";
-}
-
 /**
  * The batch's item rows as PostgreSQL COPY text (tab-separated, `\N` null) in bytes, written straight into one
  * buffer (the proofs copied from `proofBuf`). No value of these rows holds a tab, newline or backslash (hex,

@@ -41,7 +41,7 @@ const KIND: Record<string, string> = {
 };
 
 /** Calldata gas (EIP-2028: 4 per zero byte, 16 per non-zero byte). */
-export function calldataGas(data: string): number {
+function calldataGas(data: string): number {
   const bytes = Buffer.from(data.replace(/^0x/, ""), "hex");
   let gas = 0;
   for (const b of bytes) gas += b === 0 ? 4 : 16;

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 
 /** The evidence leaf encoding. */
-export const EVIDENCE_LEAF_TYPES = ["bytes32", "uint256"];
+const EVIDENCE_LEAF_TYPES = ["bytes32", "uint256"];
 
 /** SHA-256 of a UTF-8 string (or bytes), as 0x-prefixed hex. */
 export function sha256Of(data: string | Uint8Array): string {

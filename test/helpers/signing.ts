@@ -63,7 +63,7 @@ export const EMPTY_LICENCE_TERMS: LicenceTermsValue = {
 };
 
 /** The EIP-712 type string of a primary type, e.g. for comparing with a contract's typehash. */
-export function typeString(types: Record<string, TypedDataField[]>, primary: string): string {
+function typeString(types: Record<string, TypedDataField[]>, primary: string): string {
   return ethers.TypedDataEncoder.from(types).encodeType(primary);
 }
 

@@ -12,7 +12,7 @@ import { freePort } from "../helpers/free-port";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 /** Debian's Chromium (`apt-get install -y chromium`); CHROMIUM_PATH overrides. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** A running demo service. */
 export interface Service {

@@ -43,7 +43,7 @@ const digest = (label: string): string => sha256Hex(label);
 export const ASSET1 = formatAssetId(BigInt(digest("asset-1: city traffic dataset")));
 export const ASSET2 = formatAssetId(BigInt(digest("asset-2: congestion index product")));
 export const ASSET3 = formatAssetId(BigInt(digest("asset-3: route model")));
-export const tradeHex = (exchange: string, serial: number): string => formatAssetId(tradeIdOf(exchange, serial));
+const tradeHex = (exchange: string, serial: number): string => formatAssetId(tradeIdOf(exchange, serial));
 export const T1 = tradeHex(A.exA, 1);
 export const T2 = tradeHex(A.exB, 1);
 export const T3 = tradeHex(A.exB, 2);
