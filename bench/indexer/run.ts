@@ -13,7 +13,8 @@
  * service sources, unpacked with git archive into dist/bench-trees/<name>, and this tree with fetchInWorker on;
  * "<ref>+initial10": that tree with a fixed first range of 10 blocks), DATABASE_URL (postgres://…, default
  * postgres://postgres@127.0.0.1:5432/test), BENCH_STATE_DIR (saved anvil states, default /tmp/shuquan-bench-anvil),
- * BENCH_PORT (default 8617).
+ * BENCH_PORT (default 8617), BENCH_KEEP_STORE (a folder: each density's first SQLite store is copied there as
+ * d<density>-<tree>.sqlite, for bench/indexer/bytes-vs-text.ts).
  *
  * Generating the events takes a while at 1 event a block (one transaction per block); the node's state is saved in
  * BENCH_STATE_DIR (anvil --dump-state) and loaded by later runs.
@@ -33,6 +34,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? "sqlite,postgres").split(",");
 const MODES = (process.env.BENCH_MODES ?? "node").split(",");
 const PORT = Number(process.env.BENCH_PORT ?? 8617);
+const KEEP_STORE = process.env.BENCH_KEEP_STORE;
 const URL_ = `http://127.0.0.1:${PORT}`;
 const STATE_DIR = process.env.BENCH_STATE_DIR ?? "/tmp/shuquan-bench-anvil";
 const PG_URL = process.env.DATABASE_URL && /^postgres/.test(process.env.DATABASE_URL) ? process.env.DATABASE_URL : "postgres://postgres@127.0.0.1:5432/test";
@@ -302,6 +304,11 @@ async function main(): Promise<void> {
                 PG_URL,
                 REPLAY_FILE: replayFile,
               }));
+              if (KEEP_STORE && backend === "sqlite" && mode === "node" && round === 0) {
+                // the finished store, for bench/indexer/bytes-vs-text.ts (SQLite's WAL checkpointed into the file on close)
+                fs.mkdirSync(KEEP_STORE, { recursive: true });
+                fs.copyFileSync(path.join(dir, "bench.sqlite"), path.join(KEEP_STORE, `d${density}-${tree.name}.sqlite`));
+              }
               fs.rmSync(dir, { recursive: true, force: true });
               if (res.events !== chain.events) throw new Error(`${tree.name} ${backend} indexed ${String(res.events)} of ${chain.events} events`);
               const r = { density, round, tree: tree.name, ...res };
