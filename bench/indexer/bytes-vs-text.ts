@@ -3,7 +3,7 @@
  * redesign docs/indexer.md names). The event rows of a finished backfill's SQLite store (SRC) are written again,
  * once as they are and once with every hex column as bytes, the way the indexer writes them during a first
  * backfill: a commit per 10,000 events with the writer's indexes only, then the deferred indexes built at the head.
- * - SQLite: fresh files (16 KB pages, WAL, NORMAL), multi-row inserts; BLOB columns.
+ * - SQLite: fresh files opened as the store opens them, the store's multi-row inserts (insertValues); BLOB columns.
  * - PostgreSQL (PG_URL): a fresh schema migrated by the service, `INSERT … SELECT unnest($n::type[])` with one
  *   binary array per column as the indexer sends them; BYTEA columns. The builds on one connection, one by one.
  * - PostgreSQL also with `COPY … FROM STDIN (FORMAT binary)` instead of unnest(), for text and for bytes.
@@ -19,10 +19,11 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { WRITER_INDEXES } from "../../service/src/store/backfill-indexes";
+import { HANDLER_TABLES, WRITER_INDEXES } from "../../service/src/store/backfill-indexes";
 import { binaryArray } from "../../service/src/store/pg-binary-array";
-import { columnType, SCHEMA } from "../../service/src/store/schema";
-import { createPostgresDb, dropPostgresSchema, migrate } from "../../service/src/store";
+import { columnType } from "../../service/src/store/schema";
+import { createPostgresDb, createSqliteDb, dropPostgresSchema, insertValues, migrate, type SqlValue } from "../../service/src/store";
+import { SQLITE_BACKFILL_CACHE_KIB } from "../../service/src/store/sqlite";
 
 type Value = string | number | bigint | Buffer | null;
 
@@ -49,7 +50,7 @@ function load(): Table[] {
   const names = (src.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[])
     .map((r) => r.name)
     .filter((n) => (src.prepare(`SELECT count(*) AS n FROM ${n}`).get() as { n: number }).n > 0)
-    .filter((n) => (SCHEMA as Record<string, { writer?: unknown }>)[n]?.writer === "handler");
+    .filter((n) => (HANDLER_TABLES as readonly string[]).includes(n));
   const tables = names.map((name): Table => {
     const create = (src.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) as { sql: string }).sql;
     const indexes = src.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(name) as { name: string; sql: string }[];
@@ -92,41 +93,39 @@ interface Figures {
 
 type Variant = "text" | "bytes" | "copy" | "bytes-copy";
 
-function run(tables: Table[], variant: Variant, round: number): Figures {
+async function runSqlite(tables: Table[], variant: Variant, round: number): Promise<Figures> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bytes-vs-text-"));
   const file = path.join(dir, "x.sqlite");
-  const db = new Database(file);
-  db.pragma("page_size = 16384");
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("wal_autocheckpoint = 16384");
-  db.pragma("cache_size = -16384");
-  db.pragma("temp_store = MEMORY");
+  // the store's own connection (page size, WAL, checkpoints) with the writer's page cache of a first backfill
+  const db = createSqliteDb(file);
+  await db.exec(`PRAGMA cache_size = -${SQLITE_BACKFILL_CACHE_KIB}`);
   for (const t of tables) {
-    db.exec(variant === "bytes" ? blobDdl(t) : t.create);
-    for (const ix of t.indexes) if (WRITER_INDEXES.has(ix.name)) db.exec(ix.sql);
+    await db.exec(variant === "bytes" ? blobDdl(t) : t.create);
+    for (const ix of t.indexes) if (WRITER_INDEXES.has(ix.name)) await db.exec(ix.sql);
   }
   const { rowsOf, toBytesMs } = rowsAsWritten(tables, variant === "bytes");
   let insertMs = 0;
   let commitMs = 0;
   for (const commit of commits(tables, rowsOf)) {
+    // better-sqlite3 binds a Buffer as a BLOB: the store's multi-row inserts take the bytes rows as they are
+    const parts = commit.map(({ table, rows, from, to }) => ({ table, values: rows.slice(from, to) as SqlValue[][] }));
     const t0 = performance.now();
-    db.exec("BEGIN");
-    for (const { table, rows, from, to } of commit) insertChunked(db, table, rows, from, to);
+    await db.exec("BEGIN IMMEDIATE");
+    for (const { table, values } of parts) await insertValues(db, table.name, table.columns, values);
     const t1 = performance.now();
-    db.exec("COMMIT");
+    await db.exec("COMMIT");
     const t2 = performance.now();
     insertMs += t1 - t0;
     commitMs += t2 - t1;
   }
   const walBefore = fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0;
   const t3 = performance.now();
-  db.exec("BEGIN");
-  for (const t of tables) for (const ix of t.indexes) if (!WRITER_INDEXES.has(ix.name)) db.exec(ix.sql);
-  db.exec("COMMIT");
+  await db.exec("BEGIN IMMEDIATE");
+  for (const t of tables) for (const ix of t.indexes) if (!WRITER_INDEXES.has(ix.name)) await db.exec(ix.sql);
+  await db.exec("COMMIT");
   const buildMs = performance.now() - t3;
-  db.pragma("wal_checkpoint(TRUNCATE)");
-  db.close();
+  await db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  await db.close();
   const fileMB = fs.statSync(file).size / 1e6;
   fs.rmSync(dir, { recursive: true, force: true });
   const r = (x: number): number => Number(x.toFixed(1));
@@ -141,31 +140,6 @@ function run(tables: Table[], variant: Variant, round: number): Figures {
     fileMB: r(fileMB),
     walWrittenMB: r(walBefore / 1e6),
   };
-}
-
-const stmtCache = new Map<string, Database.Statement>();
-
-function insertChunked(db: Database.Database, t: Table, rows: Value[][], from: number, to: number): void {
-  const width = t.columns.length;
-  const per = Math.max(1, Math.min(500, Math.floor(32000 / width)));
-  const sqlFor = (n: number): string =>
-    `INSERT INTO ${t.name} (${t.columns.join(", ")}) VALUES ${new Array(n).fill(`(${t.columns.map(() => "?").join(", ")})`).join(", ")}`;
-  const prep = (n: number): Database.Statement => {
-    const key = `${db.name}|${t.name}|${n}`;
-    let s = stmtCache.get(key);
-    if (!s) stmtCache.set(key, (s = db.prepare(sqlFor(n))));
-    return s;
-  };
-  const params: Value[] = new Array(per * width);
-  let i = from;
-  for (; i + per <= to; i += per) {
-    for (let k = 0, o = 0; k < per; k++, o += width) {
-      const row = rows[i + k];
-      for (let j = 0; j < width; j++) params[o + j] = row[j];
-    }
-    prep(per).run(params);
-  }
-  for (; i < to; i++) prep(1).run(rows[i]);
 }
 
 /** A column of Buffers (or nulls) as a binary bytea[] (the layout store/pg-binary-array.ts describes; element OID 17). */
@@ -399,7 +373,7 @@ async function main(): Promise<void> {
     const variants: Variant[] = BACKEND === "postgres" ? ["text", "bytes", "copy", "bytes-copy"] : ["text", "bytes"];
     const order = round % 2 === 0 ? variants : [...variants].reverse();
     for (const v of order) {
-      const f = BACKEND === "postgres" ? await runPostgres(tables, v, round, PG_URL) : run(tables, v, round);
+      const f = BACKEND === "postgres" ? await runPostgres(tables, v, round, PG_URL) : await runSqlite(tables, v, round);
       figures.push(f);
       process.stdout.write(JSON.stringify(f) + "\n");
     }

@@ -57,7 +57,7 @@ export const WRITER_INDEXES: ReadonlySet<string> = new Set([
 export const DEFERRED_INDEXES_KEY = "backfill_indexes_deferred";
 
 /** Tables whose rows the event handlers write (the rows a backfill brings). */
-const HANDLER_TABLES = (Object.keys(SCHEMA) as TableName[]).filter((t) => {
+export const HANDLER_TABLES = (Object.keys(SCHEMA) as TableName[]).filter((t) => {
   const def = SCHEMA[t];
   return def.kind === "event" && def.writer === "handler";
 });
