@@ -17,6 +17,8 @@ export interface RawLog {
   transactionHash: string;
   logIndex: string;
   removed?: boolean;
+  /** The block's time, where the node adds it (anvil, reth, geth ≥ 1.16); not part of the standard answer. */
+  blockTimestamp?: string;
 }
 
 export type { BlockHeader };

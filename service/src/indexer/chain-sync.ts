@@ -9,7 +9,7 @@ import type { Rpc } from "../chain/rpc";
 import { backoffDelay } from "../chain/retry";
 import type { Checkpoint, IndexStore, KeptBlock, RangeWrite } from "../store/index-store";
 import { createAdaptiveRange } from "./adaptive-range";
-import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange } from "./fetch-range";
+import { fetchRange, RangeChangedError, ReorgDetectedError, type FetchedRange, type RangeReader } from "./fetch-range";
 import { eventsToRows } from "./handlers";
 import { createPrefetcher, type FetchRange } from "./prefetcher";
 import { IncompleteLogsError } from "./range-check";
@@ -25,7 +25,7 @@ export interface CreateChainSyncParameters {
   decoder: Decoder;
   store: IndexStore;
   /** Reads a range (default: fetch-range.ts on this thread; fetch-worker.ts reads it in a worker, rows mapped). */
-  fetch?: FetchRange;
+  fetch?: RangeReader;
   /**
    * Awaited whenever the chain has nothing left to fetch (an idle step, the end of catchUp): the indexer builds the
    * indexes a first backfill went without once every chain is there (store/backfill-indexes.ts). A throw fails the step.
@@ -56,8 +56,9 @@ export interface ChainSync {
 /** During backfill the head is read again after this long, not per range; near the head, every step. */
 const HEAD_REFRESH_MS = 2000;
 /**
- * Default largest range: each range reads every block's header (fetch-range.ts, the logsBloom check), so ranges in
- * flight hold up to this many headers each; one eth_getLogs per 100 header batches costs next to nothing.
+ * Default largest range: a range reads the header of every block without logs (fetch-range.ts, the logsBloom check),
+ * so on a quiet chain ranges in flight hold up to this many headers each; one eth_getLogs per 100 header batches costs
+ * next to nothing.
  */
 const MAX_RANGE_BLOCKS = 10_000;
 /** Consecutive "range changed while reading" retries before the error goes to the caller's backoff. */
@@ -79,7 +80,12 @@ export function createChainSync(common: Common, p: CreateChainSyncParameters): C
     log.warn({ from: e.from, to: e.to, blocks: e.blocks }, "eth_getLogs answered empty or short (the blocks' receipts hold more); asking again");
     status.failing(e.message);
   };
-  const fetchOnTop: FetchRange = p.fetch ?? ((base, from, to) => fetchRange(rpc, decoder, addresses, addressSet, base, from, to, onRefetch));
+  const read: RangeReader = p.fetch ?? ((base, from, to, settled) => fetchRange(rpc, decoder, addresses, addressSet, base, from, to, { onRefetch, settled }));
+  // Below the window of kept hashes, and at least twice the confirmation depth below the head, the chain does not
+  // change by the operator's own setting: ranges there read only the headers their answer needs (fetch-range.ts).
+  const settledDepth = Math.max(keep, 2 * confirmations + 16);
+  const fetchOnTop: FetchRange = (base, from, to) =>
+    read(base, from, to, { through: head === null ? -1 : head - settledDepth, anchorEvery: BLOCK_ANCHOR_INTERVAL });
   const prefetcher = createPrefetcher({ fetch: fetchOnTop, range, depth: chain.rangesInFlight, maxBatchLogs: chain.maxLogsPerCommit });
 
   let cp: Checkpoint | undefined;

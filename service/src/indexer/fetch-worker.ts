@@ -19,7 +19,7 @@ import { BaseError, FatalError, LogRangeTooLargeError, RetryableError, RpcRespon
 import type { SqlValue } from "../store/db";
 import { writtenColumns, type EventTableName } from "../store/schema";
 import type { TableRows } from "./handlers";
-import { RangeChangedError, ReorgDetectedError, type FetchedRange, type RangeBase } from "./fetch-range";
+import { RangeChangedError, ReorgDetectedError, type FetchedRange, type RangeBase, type RangeReader, type SettledPart } from "./fetch-range";
 import { IncompleteLogsError } from "./range-check";
 
 /** What the worker needs to know (plain data: it crosses to the worker). */
@@ -42,7 +42,7 @@ export interface MalformedLog {
 export interface WorkerFetch {
   /** Starts the worker now and resolves once it has loaded (so that a backfill does not wait for it). */
   ready(): Promise<void>;
-  fetch(base: RangeBase | undefined, from: number, to: number): Promise<FetchedRange>;
+  fetch: RangeReader;
   /** Stops the worker (pending ranges fail). */
   close(): Promise<void>;
 }
@@ -52,6 +52,7 @@ interface Request {
   base: RangeBase | null;
   from: number;
   to: number;
+  settled: SettledPart;
 }
 
 interface SerializedError {
@@ -94,11 +95,11 @@ export function createWorkerFetch(options: FetchWorkerOptions, onMalformed?: (lo
     async ready() {
       await Promise.all(pool.map((p) => p.fetcher.ready()));
     },
-    async fetch(base, from, to) {
+    async fetch(base, from, to, settled) {
       const p = pool.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
       p.inFlight++;
       try {
-        return await p.fetcher.fetch(base, from, to);
+        return await p.fetcher.fetch(base, from, to, settled);
       } finally {
         p.inFlight--;
       }
@@ -171,14 +172,14 @@ function createOneWorker(options: FetchWorkerOptions, onMalformed?: (logs: Malfo
       worker ??= start();
       await loaded;
     },
-    fetch(base, from, to) {
+    fetch(base, from, to, settled) {
       worker ??= start();
       const w = worker;
       const id = nextId++;
       return new Promise<FetchedRange>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         w.ref(); // a pending range keeps the process alive; an idle worker does not
-        const req: Request = { id, base: base ?? null, from, to };
+        const req: Request = { id, base: base ?? null, from, to, settled };
         w.postMessage(req);
       });
     },
@@ -247,7 +248,7 @@ async function runWorker(options: FetchWorkerOptions): Promise<void> {
     void (async () => {
       let reply: Reply;
       try {
-        const r = await fetchRange(rpc, decoder, addresses, addressSet, req.base ?? undefined, req.from, req.to);
+        const r = await fetchRange(rpc, decoder, addresses, addressSet, req.base ?? undefined, req.from, req.to, { settled: req.settled });
         const rows = eventsToRows(options.chainId, r.events, (n) => r.blockTimes.get(n)!);
         const malformed: MalformedLog[] = [];
         for (const ev of r.events) {

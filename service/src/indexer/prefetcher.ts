@@ -7,7 +7,7 @@
  * to the first one (up to `maxBatchLogs` logs), so that a backfill commits several ranges per transaction.
  *
  * Verification hook: `verify(range)` (optional) runs on each range as part of its fetch, still in flight, for checks
- * beyond the fetch's own (the logsBloom check of every block is inside fetch-range.ts, where the raw logs and all
+ * beyond the fetch's own (the logsBloom check is inside fetch-range.ts, where the raw logs and the
  * headers are, so that it runs in the fetch worker too). A range is handed out only after it resolved; when it
  * throws, the error surfaces at that range's turn exactly like a fetch error (RangeChangedError: read it again;
  * ReorgDetectedError: roll back; any other: the step fails and is retried), and the ranges after it are dropped.

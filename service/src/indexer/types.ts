@@ -35,8 +35,9 @@ export interface ChainParams {
    */
   initialRange?: number;
   /**
-   * Largest range in blocks. Default 10 000: every block's header is read with a range (the logsBloom check), so this
-   * bounds the headers held per range in flight (a quiet contract would otherwise grow ranges to 100 000 blocks).
+   * Largest range in blocks. Default 10 000: the header of every block without logs is read with a range (the
+   * logsBloom check), so this bounds the headers held per range in flight (a quiet contract would otherwise grow
+   * ranges to 100 000 blocks).
    */
   maxRange?: number;
   targetLogsPerRange?: number;

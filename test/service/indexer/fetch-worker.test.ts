@@ -13,6 +13,8 @@ import { CONTRACTS, mineScenario } from "../../helpers/fake-scenario";
 
 const common = { logger: createSilentLogger() };
 const COMPARED = INDEXED_TABLES.filter((t) => t !== "block_hashes");
+/** The whole range in the reorg window: every header read. */
+const IN_WINDOW = { through: -1, anchorEvery: 64 };
 
 /** The fake chain behind a real HTTP JSON-RPC endpoint (the worker reads it over HTTP, like a node). */
 async function serveChain(chain: FakeChain): Promise<{ url: string; close: () => void }> {
@@ -50,25 +52,35 @@ describe("indexer/fetch-worker (ranges read, decoded and mapped in a worker thre
     const w = createWorkerFetch({ chainId: chain.chainId, rpcUrl: node.url, addresses: CONTRACTS.map((c) => c.address), retry: { retries: 0 } });
     try {
       await w.ready();
-      const r = await w.fetch(undefined, 0, chain.head());
+      const r = await w.fetch(undefined, 0, chain.head(), IN_WINDOW);
       expect(r.logCount).to.be.greaterThan(0);
       expect(r.events).to.deep.equal([]);
       expect([...r.rows!.keys()]).to.include("assets");
       let e: unknown;
-      await w.fetch({ blockNumber: 1, blockHash: "0x" + "ab".repeat(32) }, 2, chain.head()).catch((x: unknown) => (e = x));
+      await w.fetch({ blockNumber: 1, blockHash: "0x" + "ab".repeat(32) }, 2, chain.head(), IN_WINDOW).catch((x: unknown) => (e = x));
       expect(e).to.be.instanceOf(ReorgDetectedError);
       expect(e).to.include({ blockNumber: 1, expected: "0x" + "ab".repeat(32), actual: chain.hashOf(1) });
       e = undefined;
-      await w.fetch(undefined, chain.head() + 5, chain.head() + 6).catch((x: unknown) => (e = x));
+      await w.fetch(undefined, chain.head() + 5, chain.head() + 6, IN_WINDOW).catch((x: unknown) => (e = x));
       expect(e).to.be.instanceOf(RangeChangedError);
       // a node answering eth_getLogs empty: the worker checks the blooms too, and the refusal crosses with its blocks
       chain.afterCall = (method, _p, result) => (method === "eth_getLogs" ? [] : result);
       e = undefined;
-      await w.fetch(undefined, 0, chain.head()).catch((x: unknown) => (e = x));
+      await w.fetch(undefined, 0, chain.head(), IN_WINDOW).catch((x: unknown) => (e = x));
       expect(e).to.be.instanceOf(IncompleteLogsError);
       expect((e as IncompleteLogsError).from).to.equal(0);
       expect((e as IncompleteLogsError).blocks.length).to.be.greaterThan(0);
       chain.afterCall = undefined;
+      // below the reorg window the worker reads only the headers the answer needs: the genesis block (no logs) and
+      // the last block, before and after the logs
+      chain.logTimestamps = true;
+      const asked: number[] = [];
+      chain.beforeCall = (method, p) => {
+        if (method === "eth_getBlockByNumber") asked.push(Number(p[0]));
+      };
+      const settled = await w.fetch(undefined, 0, chain.head(), { through: chain.head(), anchorEvery: 64 });
+      expect(settled.logCount).to.equal(r.logCount);
+      expect(asked.sort((x, y) => x - y)).to.deep.equal([0, chain.head(), chain.head()]);
     } finally {
       await w.close();
       node.close();

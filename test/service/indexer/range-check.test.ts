@@ -76,19 +76,26 @@ describe("indexer/range-check", () => {
         await ref.cleanup();
       });
 
-      it("should refetch a range answered empty and index exactly what an honest node gives", async () => {
-        const chain = createFakeChain();
-        mineScenario(chain, 30);
-        const honest = await createIndexer(common, { db: ref.db, chains: [params(chain)] });
-        await honest.catchUp();
-        let n = 0;
-        chain.afterCall = (method, _p, result) => (method === "eth_getLogs" && n++ % 3 === 0 ? [] : result);
-        const lied = await createIndexer(common, { db: o.db, chains: [params(chain)] });
-        await lied.catchUp();
-        expect(n).to.be.greaterThan(5);
-        expect(lied.status().chains[0].indexedBlock).to.equal(chain.head());
-        expect(await dumpTables(o.db, COMPARED)).to.deep.equal(await dumpTables(ref.db, COMPARED));
-      });
+      // below the reorg window a range reads the headers of the blocks without logs only (fetch-range.ts)
+      for (const below of [false, true]) {
+        it(`should refetch a range answered empty and index exactly what an honest node gives (${below ? "below" : "in"} the reorg window)`, async () => {
+          const chain = createFakeChain();
+          mineScenario(chain, 30);
+          if (below) {
+            chain.mineEmpty(300);
+            chain.logTimestamps = true;
+          }
+          const honest = await createIndexer(common, { db: ref.db, chains: [params(chain)] });
+          await honest.catchUp();
+          let n = 0;
+          chain.afterCall = (method, _p, result) => (method === "eth_getLogs" && n++ % 3 === 0 ? [] : result);
+          const lied = await createIndexer(common, { db: o.db, chains: [params(chain)] });
+          await lied.catchUp();
+          expect(n).to.be.greaterThan(5);
+          expect(lied.status().chains[0].indexedBlock).to.equal(chain.head());
+          expect(await dumpTables(o.db, COMPARED)).to.deep.equal(await dumpTables(ref.db, COMPARED));
+        });
+      }
 
       it("should refetch a short answer (the logs of the range's last blocks cut off)", async () => {
         const chain = createFakeChain();
