@@ -5,9 +5,10 @@
  * refused.
  *
  * Two ways, by where the range lies:
- * - In the reorg window (any block above `settledThrough`, the head minus the kept hashes' window): eth_getLogs and the
- *   header of EVERY block of the range plus the block below it, read at once (one round trip's latency, raw
- *   JSON-RPC batches, a few in flight: chain/transport.ts). Block times come from these headers.
+ * - In the reorg window (a range ending above `settled.through`: chain-sync.ts passes the head minus the larger of the
+ *   kept hashes' window and twice the confirmation depth plus 16): eth_getLogs and the header of EVERY block of the
+ *   range plus the block below it, read at once (one round trip's latency, raw JSON-RPC batches, a few in flight:
+ *   chain/transport.ts). Block times come from these headers.
  * - Below it, where the chain does not change by the operator's own confirmation depth: only the headers the answer
  *   needs. First the block below, the last block and the kept anchors; then the logs; then the header of every block
  *   the answer has no log for (its bloom checked as above), of every block whose logs carry no usable
