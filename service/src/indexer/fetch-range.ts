@@ -182,7 +182,8 @@ export async function fetchRange(
 const withBase = (nums: readonly number[], base: RangeBase | undefined): number[] => (base ? [...nums, base.blockNumber] : [...nums]);
 
 /**
- * Puts the headers read for `nums` (then the base's, last, when there is a base) into `headers`; returns the base's.
+ * Puts the headers read for `nums` (then the base's, right after them, when there is a base) into `headers`; returns
+ * the base's.
  * Throws ReorgDetectedError when the base has another hash than the one the range is fetched on, RangeChangedError
  * when a block is missing.
  */
@@ -237,14 +238,9 @@ async function readHeadersTheAnswerNeeds(
   }
   const need: number[] = [];
   for (let n = from; n <= to; n++) if (!headers.has(n) && (times.get(n) ?? null) === null) need.push(n);
-  need.push(to);
-  const read = await rpc.eth_getBlocksOrNull(need);
-  for (let i = 0; i < need.length - 1; i++) {
-    const h = read[i];
-    if (!h) throw new RangeChangedError(`block ${need[i]} disappeared while reading ${from}-${to}`);
-    headers.set(h.number, h);
-  }
-  const again = read[need.length - 1];
+  const read = await rpc.eth_getBlocksOrNull([...need, to]);
+  takeHeaders(undefined, from, to, need, read, headers);
+  const again = read[need.length];
   if (!again || again.hash !== headers.get(to)!.hash) throw new RangeChangedError(`block ${to} changed while the logs of ${from}-${to} were read`);
   return times;
 }
