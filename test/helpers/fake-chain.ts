@@ -196,3 +196,12 @@ export function createFakeChain(chainId = 31337): FakeChain {
   };
   return chain;
 }
+
+/** Records the number of every block whose header `chain` is asked for, from now on (sets `beforeCall`). */
+export function recordHeaderReads(chain: FakeChain): number[] {
+  const read: number[] = [];
+  chain.beforeCall = (method, p) => {
+    if (method === "eth_getBlockByNumber") read.push(Number(p[0]));
+  };
+  return read;
+}

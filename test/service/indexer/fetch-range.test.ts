@@ -7,7 +7,7 @@ import { fetchRange, RangeChangedError, type SettledPart } from "../../../servic
 import { HANDLED_EVENTS } from "../../../service/src/indexer/handlers";
 import { INDEXED_TABLES } from "../../../service/src/store";
 import { BACKENDS, dumpTables, openPerTest } from "../../helpers/backends";
-import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
+import { createFakeChain, recordHeaderReads, type FakeChain } from "../../helpers/fake-chain";
 import { CONTRACTS, mineScenario } from "../../helpers/fake-scenario";
 
 const common = { logger: createSilentLogger() };
@@ -24,15 +24,6 @@ function settledChain(logTimestamps: boolean): FakeChain {
   mineScenario(chain, 12, 1);
   chain.mineEmpty(300);
   return chain;
-}
-
-/** Records the block numbers whose header is read. */
-function headersRead(chain: FakeChain): number[] {
-  const read: number[] = [];
-  chain.beforeCall = (method, p) => {
-    if (method === "eth_getBlockByNumber") read.push(Number(p[0]));
-  };
-  return read;
 }
 
 /** Blocks holding a followed contract's log, read from the node. */
@@ -52,7 +43,7 @@ describe("indexer/fetch-range", () => {
     it("should read the ends, the anchors and the blocks without logs, and take the others' hash and time from their logs", async () => {
       const chain = settledChain(true);
       const withLogs = await blocksWithLogs(chain);
-      const asked = headersRead(chain);
+      const asked = recordHeaderReads(chain);
       const r = await read(chain, 1, 70);
       const expected = new Set([0, 64, 70]); // the base, the anchor, the last block (read twice)
       for (let n = 1; n <= 70; n++) if (!withLogs.has(n)) expected.add(n);
@@ -66,13 +57,13 @@ describe("indexer/fetch-range", () => {
 
     it("should read every header in the reorg window, and the headers of blocks whose logs carry no time", async () => {
       const chain = settledChain(false);
-      const asked = headersRead(chain);
+      const asked = recordHeaderReads(chain);
       await read(chain, 1, 70);
       for (let n = 0; n <= 70; n++) expect(asked).to.include(n);
       const inWindow = createFakeChain();
       inWindow.logTimestamps = true;
       mineScenario(inWindow, 20);
-      const asked2 = headersRead(inWindow);
+      const asked2 = recordHeaderReads(inWindow);
       await fetchRange(rpcOf(inWindow), decoder, ADDRESSES, new Set(ADDRESSES), undefined, 0, 20, { settled: { through: 19, anchorEvery: 64 } });
       expect(new Set(asked2)).to.deep.equal(new Set(Array.from({ length: 21 }, (_, n) => n)));
     });
@@ -120,7 +111,7 @@ describe("indexer/fetch-range", () => {
         method === "eth_getLogs"
           ? (result as RawLog[]).map((l, k) => (Number(l.blockNumber) === target && k % 2 === 0 ? { ...l, blockTimestamp: "0x1" } : l))
           : result;
-      const asked = headersRead(chain);
+      const asked = recordHeaderReads(chain);
       const r = await read(chain, 1, 70);
       expect(asked).to.include(target);
       expect(r.blockTimes.get(target)).to.equal(1_767_225_600 + target * 12);
@@ -148,7 +139,7 @@ describe("indexer/fetch-range", () => {
       it("should write exactly what reading every header writes, with every anchor and the window kept, reading fewer headers", async () => {
         const [o, ref] = [await open(), await open()];
         const chain = settledChain(true);
-        const asked = headersRead(chain);
+        const asked = recordHeaderReads(chain);
         const indexer = await createIndexer(common, { db: o.db, chains: [params(chain)] });
         await indexer.catchUp();
         const askedBelow = [...asked];

@@ -8,7 +8,7 @@ import { RangeChangedError, ReorgDetectedError } from "../../../service/src/inde
 import { IncompleteLogsError } from "../../../service/src/indexer/range-check";
 import { INDEXED_TABLES } from "../../../service/src/store";
 import { BACKENDS, dumpTables, type OpenedDb } from "../../helpers/backends";
-import { createFakeChain, type FakeChain } from "../../helpers/fake-chain";
+import { createFakeChain, recordHeaderReads, type FakeChain } from "../../helpers/fake-chain";
 import { CONTRACTS, mineScenario } from "../../helpers/fake-scenario";
 
 const common = { logger: createSilentLogger() };
@@ -74,10 +74,7 @@ describe("indexer/fetch-worker (ranges read, decoded and mapped in a worker thre
       // below the reorg window the worker reads only the headers the answer needs: the genesis block (no logs) and
       // the last block, before and after the logs
       chain.logTimestamps = true;
-      const asked: number[] = [];
-      chain.beforeCall = (method, p) => {
-        if (method === "eth_getBlockByNumber") asked.push(Number(p[0]));
-      };
+      const asked = recordHeaderReads(chain);
       const settled = await w.fetch(undefined, 0, chain.head(), { through: chain.head(), anchorEvery: 64 });
       expect(settled.logCount).to.equal(r.logCount);
       expect(asked.sort((x, y) => x - y)).to.deep.equal([0, chain.head(), chain.head()]);
