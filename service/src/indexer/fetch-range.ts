@@ -15,7 +15,7 @@
  *   `blockTimestamp` (anvil, reth and geth ≥ 1.16 add it), and of the last block again, which must not have changed
  *   while the logs were read (so the logs are of the chain those ends describe). A block with logs is then taken with
  *   its logs' hash (one per block) and time. At one event a block this reads 2 headers a range instead of one per
- *   event (docs/indexer.md, "Headers where the answer needs them").
+ *   event (docs/indexer-benchmark-history.md, "Headers where the answer needs them").
  * Blooms are dropped once checked: a range keeps small headers only.
  */
 import { RetryableError } from "../errors";

@@ -35,7 +35,7 @@ const DATA_STEPS: Readonly<Record<number, (tx: Db) => Promise<void>>> = {
  * an ICU locale) the two backends ordered the same rows differently, and the registration-number prefix search
  * (`col >= 'SHDE-' AND col < 'SHDE-~'`) found nothing, since such a collation puts `~` before the digits. Any collation
  * but "C" (`C.UTF-8` included) also slowed every sort of the index's hex ids: building an index on a hex column of
- * 60,000 rows took about 1.5 times as long (docs/indexer.md, "Text in byte order on PostgreSQL").
+ * 60,000 rows took about 1.5 times as long (docs/indexer-benchmark-history.md, "Text in byte order on PostgreSQL").
  */
 export const BYTE_ORDER_TEXT_VERSION = 17;
 

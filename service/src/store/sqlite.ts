@@ -16,7 +16,8 @@ export const SQLITE_BACKFILL_CACHE_KIB = 16_384;
  * The page size of a new database file, in bytes (SQLite's default is 4096; an existing file keeps its own, as SQLite
  * cannot change it in WAL mode). A commit appends every page it dirtied to the WAL, two writes per page: with 4 KB
  * pages the commits were a quarter of a 300,000-event backfill on SQLite (profiled); with 16 KB pages the backfill
- * took 14 % less time and 17 % less CPU, at the same memory and file size (docs/indexer.md, "SQLite pages of 16 KB").
+ * took 14 % less time and 17 % less CPU, at the same memory and file size (docs/indexer-benchmark-history.md,
+ * "SQLite pages of 16 KB").
  */
 export const SQLITE_PAGE_SIZE = 16_384;
 /** The WAL size at which a commit copies it into the database file (SQLite's automatic checkpoint). */
