@@ -12,7 +12,7 @@ import { JsonRpcProvider } from "ethers";
 import { deploymentFileName, loadDeployment, writeDeploymentFile, type Deployment } from "../contracts";
 import { deployShuquan, deploymentDocument } from "../contracts/deploy";
 import type { ContentStore } from "../content";
-import { seedDemo } from "../demo/seed";
+import { DEMO_CLOCK_ADVANCE_SECONDS, seedDemo } from "../demo/seed";
 import type { Logger } from "../logger";
 import { StartupError } from "../startup/preflight";
 import { devAccounts } from "./accounts";
@@ -81,7 +81,10 @@ export async function startEmbedded(p: StartEmbeddedParameters): Promise<Embedde
   const paths = embeddedPaths(p.dataDir);
   const deploymentFile = path.join(paths.deployments, deploymentFileName(31337));
   p.logger.info({ port: p.chainPort }, "starting the local chain");
-  const chain = await startLocalChain({ host: p.host, port: p.chainPort, dir: paths.chainDir, logger: p.logger });
+  // The demo moves the clock forward as it seeds; a new demo chain starts that far (and an hour) in the past, so that
+  // the seeded history ends before now and what a user does next is dated now, not days ahead of the wall clock.
+  const startSecondsAgo = p.demo ? DEMO_CLOCK_ADVANCE_SECONDS + 3600 : 0;
+  const chain = await startLocalChain({ host: p.host, port: p.chainPort, dir: paths.chainDir, startSecondsAgo, logger: p.logger });
   try {
     const record = readRecord(paths.record);
     if (chain.resumed) {
@@ -100,6 +103,7 @@ export async function startEmbedded(p: StartEmbeddedParameters): Promise<Embedde
     p.logger.info({ file }, "contracts deployed");
     await bootstrapRoles(provider, deployed.addresses);
     const demo = p.demo ? (await seedDemo({ provider, deployment: { contracts: deployed.addresses }, content: p.content, logger: p.logger })).description : undefined;
+    if (p.demo) await chain.catchUpClock();
     fs.writeFileSync(paths.record, JSON.stringify({ demo } satisfies EmbeddedRecord) + "\n");
     provider.destroy();
     return { chain, deployment: loadDeployment(file), deploymentFile: file, demo, fresh: true };

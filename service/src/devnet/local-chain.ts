@@ -30,6 +30,11 @@ export interface StartLocalChainParameters {
   stateIntervalSeconds?: number;
   /** How long to wait for the node to answer. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * A new chain's clock starts this many seconds before now (a resumed chain keeps its own): room for a seed that
+   * moves time forward to end in the past, not in the future. Default 0.
+   */
+  startSecondsAgo?: number;
   logger: Logger;
 }
 
@@ -41,6 +46,8 @@ export interface LocalChain {
   stateFile: string;
   /** True when this start loaded an earlier state (the chain remembers), false for a new chain. */
   resumed: boolean;
+  /** Moves the chain's clock to now (never backwards) and mines a block there, so the head is dated now. */
+  catchUpClock(): Promise<void>;
   /** Stops the node (it writes its state) and waits for it to exit. */
   stop(): Promise<void>;
   /** Calls `listener` if the node exits without `stop()` (it crashed or was killed). */
@@ -63,7 +70,7 @@ export function chainFiles(dir: string): { state: string; good: string; pid: str
  * genesis block when it loads a state file, and without a fixed timestamp that block (and the hash every reader
  * checks the chain's identity by) would change with each restart.
  */
-function genesisTimestamp(file: string, resumed: boolean): number {
+function genesisTimestamp(file: string, resumed: boolean, secondsAgo: number): number {
   if (resumed) {
     try {
       const t = Number(fs.readFileSync(file, "utf8").trim());
@@ -74,7 +81,7 @@ function genesisTimestamp(file: string, resumed: boolean): number {
     throw new Error(`the embedded chain's ${file} is missing or damaged: start afresh with \`npm start -- --reset\``);
   }
   // A new chain gets a new genesis time, hence a new identity, even where an older chain's files were left behind.
-  const t = Math.floor(Date.now() / 1000);
+  const t = Math.floor(Date.now() / 1000) - secondsAgo;
   fs.writeFileSync(file, `${t}\n`);
   return t;
 }
@@ -119,9 +126,10 @@ function repairStateFile(files: ReturnType<typeof chainFiles>, logger: Logger): 
 
 /**
  * anvil resumes its clock from the last block it saved, so a chain stopped for a day would otherwise run a day
- * late; terms and deadlines are judged by block time. Moves the clock to now (never backwards).
+ * late; terms and deadlines are judged by block time. Moves the clock to now (never backwards); with `mine`, mines a
+ * block there as well, so that the head (the indexer's `asOf`) is dated now rather than when the chain stopped.
  */
-async function catchUpClock(url: string): Promise<void> {
+async function catchUpClock(url: string, mine = false): Promise<void> {
   const call = async (method: string, params: unknown[]): Promise<unknown> => {
     const res = await fetch(url, {
       method: "POST",
@@ -133,7 +141,10 @@ async function catchUpClock(url: string): Promise<void> {
   };
   const latest = (await call("eth_getBlockByNumber", ["latest", false])) as { timestamp: string } | null;
   const now = Math.floor(Date.now() / 1000);
-  if (latest && Number(BigInt(latest.timestamp)) < now) await call("evm_setTime", [now]);
+  if (latest && Number(BigInt(latest.timestamp)) < now) {
+    await call("evm_setTime", [now]);
+    if (mine) await call("evm_mine", []);
+  }
 }
 
 /** The anvil binary shipped by @foundry-rs/anvil's platform package. */
@@ -227,7 +238,7 @@ export async function startLocalChain(p: StartLocalChainParameters): Promise<Loc
     );
   }
   const resumed = fs.existsSync(files.state) && fs.statSync(files.state).size > 0;
-  const timestamp = genesisTimestamp(files.genesisTime, resumed);
+  const timestamp = genesisTimestamp(files.genesisTime, resumed, p.startSecondsAgo ?? 0);
   if (resumed) repairStateFile(files, p.logger);
   const log = fs.openSync(files.log, "a");
   const args = [
@@ -290,6 +301,7 @@ export async function startLocalChain(p: StartLocalChainParameters): Promise<Loc
         chainId,
         stateFile: files.state,
         resumed,
+        catchUpClock: () => catchUpClock(url, true),
         async stop() {
           stopping = true;
           clearInterval(keeper);
