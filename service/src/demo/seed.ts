@@ -67,8 +67,11 @@ export interface DemoSummary {
 }
 
 const DAY = 24 * 60 * 60;
-/** How far the demo moves the chain's clock forward (a job that has ended, a licence that has lapsed). */
-export const DEMO_CLOCK_ADVANCE_SECONDS = 2 * 3600 + 2 * DAY;
+/** The demo's two moves of the chain's clock: until a processing job has ended, then until a licence has lapsed. */
+const JOB_ENDED_SECONDS = 2 * 3600;
+const LICENCE_LAPSED_SECONDS = 2 * DAY;
+/** How far the demo moves the chain's clock forward in all. */
+export const DEMO_CLOCK_ADVANCE_SECONDS = JOB_ENDED_SECONDS + LICENCE_LAPSED_SECONDS;
 const ZERO32 = "0x" + "0".repeat(64);
 
 async function wait(tx: Promise<{ wait(): Promise<unknown> }>): Promise<void> {
@@ -305,7 +308,7 @@ export async function seedDemo(p: {
     end: start + 3600,
   });
   // two hours on, so that the first job has ended when the batch is anchored
-  await provider.send("evm_increaseTime", [2 * 3600]); // counted in DEMO_CLOCK_ADVANCE_SECONDS
+  await provider.send("evm_increaseTime", [JOB_ENDED_SECONDS]);
   await provider.send("evm_mine", []);
   const receiptBatch = buildReceiptManifest([job(1, Number(licensed.start) + 60), job(2, Number(licensed.start) - 30 * DAY)]);
   await wait(receipts(DEV.bob).anchor(receiptBatch.manifest.root, receiptBatch.manifest.leafCount, await content.put(receiptBatch.bytes)));
@@ -341,7 +344,7 @@ export async function seedDemo(p: {
   await wait(lifecycle(DEV.shde).cancel(assets.gps, "on the holder's request"));
 
   // Let the one-day licence lapse, so the data set has an expired licence too.
-  await provider.send("evm_increaseTime", [2 * DAY]); // counted in DEMO_CLOCK_ADVANCE_SECONDS
+  await provider.send("evm_increaseTime", [LICENCE_LAPSED_SECONDS]);
   await provider.send("evm_mine", []);
 
   return {
