@@ -17,6 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Logger } from "../logger";
 import { EVM_TARGET } from "../contracts/evm-target";
+import { jsonRpcCall } from "../startup/json-rpc";
 import { HARDHAT_MNEMONIC } from "./accounts";
 import { formatIdentity, parseIdentity, pidAlive, processStartTime, stillRunning } from "./process-identity";
 
@@ -130,20 +131,11 @@ function repairStateFile(files: ReturnType<typeof chainFiles>, logger: Logger): 
  * block there as well, so that the head (the indexer's `asOf`) is dated now rather than when the chain stopped.
  */
 async function catchUpClock(url: string, mine = false): Promise<void> {
-  const call = async (method: string, params: unknown[]): Promise<unknown> => {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-      signal: AbortSignal.timeout(5000),
-    });
-    return ((await res.json()) as { result?: unknown }).result;
-  };
-  const latest = (await call("eth_getBlockByNumber", ["latest", false])) as { timestamp: string } | null;
+  const latest = await jsonRpcCall<{ timestamp: string } | null>(url, "eth_getBlockByNumber", ["latest", false]);
   const now = Math.floor(Date.now() / 1000);
   if (latest && Number(BigInt(latest.timestamp)) < now) {
-    await call("evm_setTime", [now]);
-    if (mine) await call("evm_mine", []);
+    await jsonRpcCall(url, "evm_setTime", [now]);
+    if (mine) await jsonRpcCall(url, "evm_mine", []);
   }
 }
 
@@ -165,16 +157,9 @@ const GOOD_COPY_INTERVAL_MS = 2000;
 
 async function rpcChainId(url: string): Promise<number | undefined> {
   try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      signal: AbortSignal.timeout(2000),
-    });
-    const body = (await res.json()) as { result?: string };
-    return body.result ? Number(BigInt(body.result)) : undefined;
+    return Number(BigInt(await jsonRpcCall<string>(url, "eth_chainId", [], 2000)));
   } catch {
-    return undefined;
+    return undefined; // nothing answering there (yet), or not a JSON-RPC node
   }
 }
 
