@@ -9,6 +9,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import { peakRssMB } from "./peak-rss";
+import { postgresServerCpuSeconds } from "./server-cpu";
 import { createHttpTransport, type RpcCall, type Transport } from "../../service/src/chain/transport";
 import { createLogger } from "../../service/src/logger";
 import { createIndexer } from "../../service/src/indexer";
@@ -47,7 +48,9 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const main0 = mainThreadCpuSeconds();
+  const server0 = backend === "postgres" ? postgresServerCpuSeconds() : NaN;
   await indexer.catchUp();
+  const serverCpuSeconds = Number((postgresServerCpuSeconds() - server0).toFixed(2));
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = Number(((cpu.user + cpu.system) / 1e6).toFixed(2));
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
   await db.close();
   if (backend === "postgres") await dropPostgresSchema(process.env.PG_URL!, schema);
   process.stdout.write(
-    JSON.stringify({ kind: "shuquan", backend, mode: replay ? "replay" : "node", events: st.eventsIndexed, seconds: Number(seconds.toFixed(3)), eventsPerSecond: Math.round(st.eventsIndexed / seconds), cpuSeconds, mainCpuSeconds, loadBefore, loadAfter: os.loadavg()[0].toFixed(2), maxRssMB, finalRangeSize: st.rangeSize, rows: counts }) + "\n",
+    JSON.stringify({ kind: "shuquan", backend, mode: replay ? "replay" : "node", events: st.eventsIndexed, seconds: Number(seconds.toFixed(3)), eventsPerSecond: Math.round(st.eventsIndexed / seconds), cpuSeconds, mainCpuSeconds, ...(Number.isFinite(serverCpuSeconds) ? { serverCpuSeconds } : {}), loadBefore, loadAfter: os.loadavg()[0].toFixed(2), maxRssMB, finalRangeSize: st.rangeSize, rows: counts }) + "\n",
   );
 }
 

@@ -230,7 +230,7 @@ function prepareTrees(): Tree[] {
     execFileSync("sh", ["-c", `git archive ${ref} service | tar -x -C ${src}`], { cwd: ROOT });
     // this checkout's bench scripts and bundled ABIs (generated, not committed) in the older tree
     fs.mkdirSync(path.join(src, "bench/indexer"), { recursive: true });
-    for (const f of ["measure.ts", "raw-fetch.ts", "peak-rss.ts"]) fs.copyFileSync(path.join(__dirname, f), path.join(src, "bench/indexer", f));
+    for (const f of ["measure.ts", "raw-fetch.ts", "peak-rss.ts", "server-cpu.ts"]) fs.copyFileSync(path.join(__dirname, f), path.join(src, "bench/indexer", f));
     fs.copyFileSync(path.join(ROOT, "service/src/contracts/abi.json"), path.join(src, "service/src/contracts/abi.json"));
     fs.symlinkSync(path.join(ROOT, "typechain-types"), path.join(src, "typechain-types"));
     compileTree(src, out);
@@ -353,12 +353,19 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(ROOT, "bench/results/indexer.json"), JSON.stringify(summary, null, 2) + "\n");
 
   const rows = results.filter((r) => r.kind === "shuquan");
+  const cores = os.cpus().length;
+  /** CPU seconds of a run as µs per event, or "—" where not measured. */
+  const perEvent = (r: Record<string, unknown>, seconds: unknown): string =>
+    typeof seconds === "number" && Number.isFinite(seconds) ? String(Math.round((seconds * 1e6) / (r.events as number))) : "—";
+  /** The CPU of the indexer's process, the node and the local PostgreSQL server together, spread over the machine's cores. */
+  const allCpuPerCore = (r: Record<string, unknown>): number =>
+    ((r.cpuSeconds as number) + (r.nodeCpuSeconds as number) + (typeof r.serverCpuSeconds === "number" ? r.serverCpuSeconds : 0)) / cores;
   const table = [
-    "| events/block | backend | mode | tree | Shuquan events/s | raw eth_getLogs events/s | ratio | peak RSS (MB) | CPU µs/event (main thread) | node CPU µs/event | load before → after |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    `| events/block | backend | mode | tree | Shuquan events/s | raw eth_getLogs events/s | ratio | peak RSS (MB) | wall µs/event | CPU µs/event (main thread) | node CPU µs/event | PostgreSQL server CPU µs/event | all CPU ÷ ${cores} cores, µs/event | load before → after |`,
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
-        `| ${String(r.density)} | ${String(r.backend)} | ${String(r.mode)} | ${String(r.tree)} | ${fmt(r.eventsPerSecond as number)} | ${fmt(r.rawEventsPerSecond as number)} | **${Math.round((r.ratio as number) * 100)} %** | ${String(r.maxRssMB)} | ${Math.round(((r.cpuSeconds as number) * 1e6) / (r.events as number))} (${Math.round(((r.mainCpuSeconds as number) * 1e6) / (r.events as number))}) | ${Math.round(((r.nodeCpuSeconds as number) * 1e6) / (r.events as number))} | ${String(r.loadBefore)} → ${String(r.loadAfter)} |`,
+        `| ${String(r.density)} | ${String(r.backend)} | ${String(r.mode)} | ${String(r.tree)} | ${fmt(r.eventsPerSecond as number)} | ${fmt(r.rawEventsPerSecond as number)} | **${Math.round((r.ratio as number) * 100)} %** | ${String(r.maxRssMB)} | ${(1e6 / (r.eventsPerSecond as number)).toFixed(1)} | ${perEvent(r, r.cpuSeconds)} (${perEvent(r, r.mainCpuSeconds)}) | ${perEvent(r, r.nodeCpuSeconds)} | ${perEvent(r, r.serverCpuSeconds)} | ${perEvent(r, allCpuPerCore(r))} | ${String(r.loadBefore)} → ${String(r.loadAfter)} |`,
     ),
   ].join("\n");
   const rawTable = [
@@ -381,7 +388,9 @@ async function main(): Promise<void> {
     "another, each answer read and JSON-parsed and nothing else; measured before and after the backfills of each density, ratio = Shuquan / mean raw.",
     "mode `replay` (when present): the node's answers recorded and served from memory (the indexer's own cost; its RSS includes the recording).",
     "Load = 1-minute load average of the machine (2 cores) before → after each run. Node CPU = the anvil process's CPU time during the run",
-    "(what the run asked of the node, start-up and the tip reads included), per event.",
+    "(what the run asked of the node, start-up and the tip reads included), per event. PostgreSQL server CPU = the CPU of every local `postgres`",
+    "process during the backfill (its backends, WAL writer, checkpointer…). All CPU ÷ cores = the indexer's, the node's and the server's CPU per",
+    "event spread over the machine's cores: where it nears the wall time per event, the run was bound by the machine's CPU, not by waiting.",
     "",
     table,
     "",
