@@ -8,6 +8,7 @@
  */
 import fs from "node:fs";
 import os from "node:os";
+import { Writable } from "node:stream";
 import { peakRssMB } from "./peak-rss";
 import { postgresServerCpuSeconds } from "./server-cpu";
 import { createHttpTransport, type RpcCall, type Transport } from "../../service/src/chain/transport";
@@ -24,8 +25,9 @@ async function main(): Promise<void> {
   await migrate(db);
   const replay = process.env.MODE === "replay";
   const transport = replay ? await recordedTransport(process.env.RPC_URL!, process.env.EMITTER!, Number(process.env.START_BLOCK)) : undefined;
+  const head = headWorkLog();
   const indexer = await createIndexer(
-    { logger: createLogger({ level: "warn", stream: process.stderr }) }, // warnings (RPC retries, refetches) beside the figures
+    { logger: head.logger },
     {
       db,
       chains: [
@@ -64,8 +66,32 @@ async function main(): Promise<void> {
   await db.close();
   if (backend === "postgres") await dropPostgresSchema(process.env.PG_URL!, schema);
   process.stdout.write(
-    JSON.stringify({ kind: "shuquan", backend, mode: replay ? "replay" : "node", events: st.eventsIndexed, seconds: Number(seconds.toFixed(3)), eventsPerSecond: Math.round(st.eventsIndexed / seconds), cpuSeconds, mainCpuSeconds, ...(Number.isFinite(serverCpuSeconds) ? { serverCpuSeconds } : {}), loadBefore, loadAfter: os.loadavg()[0].toFixed(2), maxRssMB, finalRangeSize: st.rangeSize, rows: counts }) + "\n",
+    JSON.stringify({ kind: "shuquan", backend, mode: replay ? "replay" : "node", events: st.eventsIndexed, seconds: Number(seconds.toFixed(3)), eventsPerSecond: Math.round(st.eventsIndexed / seconds), cpuSeconds, mainCpuSeconds, ...(Number.isFinite(serverCpuSeconds) ? { serverCpuSeconds } : {}), ...(head.seconds() !== undefined ? { headSeconds: head.seconds() } : {}), loadBefore, loadAfter: os.loadavg()[0].toFixed(2), maxRssMB, finalRangeSize: st.rangeSize, rows: counts }) + "\n",
   );
+}
+
+/** The message the indexer logs when a first backfill has reached the head and built what it left for it. */
+const HEAD_WORK_DONE = "backfill reached the head: deferred indexes built";
+
+/**
+ * The run's logger: warnings and errors (RPC retries, refetches) go to stderr beside the figures; of the rest only the
+ * seconds of the work a first backfill leaves to the head (the deferred index builds and the derived tables' fill,
+ * part of the run's time) are kept.
+ */
+function headWorkLog(): { logger: ReturnType<typeof createLogger>; seconds(): number | undefined } {
+  let seconds: number | undefined;
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n")) {
+        if (!line) continue;
+        const entry = JSON.parse(line) as { level: number; msg?: string; seconds?: number };
+        if (entry.msg === HEAD_WORK_DONE) seconds = entry.seconds;
+        if (entry.level >= 40) process.stderr.write(line + "\n");
+      }
+      done();
+    },
+  });
+  return { logger: createLogger({ level: "info", format: "json", stream }), seconds: () => seconds };
 }
 
 /** CPU time of the main thread alone (Linux: /proc/self/task/<pid>/stat, utime + stime in clock ticks of 10 ms). */

@@ -295,14 +295,37 @@ async function recomputePriceDays(tx: Db, where: { sql: string; params: SqlValue
   await writePriceDays(tx, days.values());
 }
 
-/** Rebuilds price_days from trade_days, a day at a time. */
+/** trade_days rows the rebuild of price_days reads at a time. */
+const PRICE_REBUILD_PAGE = 5000;
+
+/**
+ * Rebuilds price_days from trade_days, read in its key order a page at a time (keyset: each page starts after the
+ * last key of the one before). A price_days key's rows are consecutive in that order, so every row built from a page
+ * is complete but the last, which the next page may go on: memory holds a page and one open row, whatever a day
+ * holds. (Read a day at a time, the one day of a 1,000,000-event backfill — 200,000 distinct prices — took 80 MB.)
+ */
 async function rebuildPriceDays(tx: Db): Promise<void> {
   await tx.run("DELETE FROM price_days");
-  for (const { day } of await tx.all<{ day: number | string }>("SELECT DISTINCT day FROM trade_days ORDER BY day")) {
-    const days = new Map<string, PriceDay>();
-    addToPriceDays(days, await tx.all<TradeDayRow>("SELECT * FROM trade_days WHERE day = ?", [Number(day)]));
+  const order = TRADE_DAY_KEY.join(", ");
+  const page = (after: SqlValue[] | undefined): Promise<TradeDayRow[]> =>
+    tx.all<TradeDayRow>(
+      `SELECT * FROM trade_days ${after ? `WHERE (${order}) > (${after.map(() => "?").join(", ")})` : ""} ORDER BY ${order} LIMIT ${PRICE_REBUILD_PAGE}`,
+      after,
+    );
+  const days = new Map<string, PriceDay>();
+  for (let rows = await page(undefined); ; ) {
+    addToPriceDays(days, rows);
+    if (rows.length < PRICE_REBUILD_PAGE) break;
+    const last = rows[rows.length - 1];
+    const openId = JSON.stringify(priceDayKey(last));
+    const open = days.get(openId)!;
+    days.delete(openId);
     await writePriceDays(tx, days.values());
+    days.clear();
+    days.set(openId, open);
+    rows = await page([...priceDayKey(last), last.price]);
   }
+  await writePriceDays(tx, days.values());
 }
 
 const ACTIVITY_COUNTERS = ["registrations", "trades", "confidential_trades", "pledges", "evidence_batches", "evidence_items"] as const;

@@ -54,7 +54,12 @@ export function createSqliteDb(file: string, options: CreateSqliteDbOptions = {}
   raw.pragma("busy_timeout = 5000");
   raw.pragma("foreign_keys = OFF");
   raw.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
-  raw.pragma("temp_store = MEMORY");
+  // Sorts and temporary b-trees keep up to about the page cache in memory and spill the rest to a temporary file
+  // (SQLITE_TMPDIR, else /var/tmp or /tmp). At temp_store = MEMORY the sorter never spills: a sort over a whole table
+  // (a first backfill's index builds and derived fills, a migration's index on a store with rows) held the table in
+  // memory, growing with the store: one CREATE INDEX over 2,000,000 rows of 200 bytes took +459 MB there and 12.5 s,
+  // against +17 MB and 7.0 s on file (+116 and +16 MB at 500,000 rows).
+  raw.pragma("temp_store = FILE");
   raw.defaultSafeIntegers(false);
 
   const cache = new Map<string, Database.Statement>();

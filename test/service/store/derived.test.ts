@@ -190,6 +190,34 @@ for (const backend of BACKENDS) {
       expect(await derivedRows(fresh.db)).to.deep.equal(second.kept);
     });
 
+    it("should rebuild a day's price summaries equal to those kept at index time when the day holds more distinct prices than the rebuild reads at once", async () => {
+      // 6,001 trades at distinct prices, alternating between two exchanges: two price_days rows of ~3,000 prices each;
+      // the rebuild reads trade_days 5,000 rows at a time, so the second exchange's row spans two reads
+      const o = await open();
+      const chain = createFakeChain();
+      const EX2 = account(0x101);
+      mineStart(chain);
+      const TRADES = 6001;
+      for (let from = 0; from < TRADES; from += 1000) {
+        const logs = [];
+        for (let i = from; i < Math.min(from + 1000, TRADES); i++) {
+          const ex = i % 2 === 0 ? EX : EX2;
+          logs.push(L.trade((BigInt(ex) << 96n) | BigInt(i + 1), ASSET, ex, ALICE, BOB, 1000n + BigInt(i)));
+        }
+        chain.mine(logs);
+      }
+      const indexer = await createIndexer(common, { db: o.db, chains: [chainParams(chain)] });
+      await indexer.catchUp();
+      const { kept, rebuilt } = await keptAndRebuilt(o.db);
+      expect(kept.trade_days).to.have.length(TRADES);
+      expect(kept.price_days.map((r) => [r.exchange, r.trades, r.min_price, r.max_price])).to.deep.equal([
+        [EX, 3001, 1000, 1000 + TRADES - 1],
+        [EX2, 3000, 1001, 1000 + TRADES - 2],
+      ]);
+      expect(rebuilt.price_days).to.deep.equal(kept.price_days);
+      expect(rebuilt).to.deep.equal(kept);
+    });
+
     it("should list a trade and the trade it links to as linked right after their range, and neither after a reorg drops the link", async () => {
       const o = await open();
       const chain = createFakeChain();
