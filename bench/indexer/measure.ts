@@ -70,7 +70,10 @@ async function main(): Promise<void> {
   );
 }
 
-/** The message the indexer logs when a first backfill has reached the head and built what it left for it. */
+/**
+ * The message the indexer logs when a first backfill has reached the head and built what it left for it. Written out
+ * here, not imported: run.ts compiles this file into older trees too, whose sources may not export it.
+ */
 const HEAD_WORK_DONE = "backfill reached the head: deferred indexes built";
 
 /**

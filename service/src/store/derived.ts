@@ -317,13 +317,14 @@ async function rebuildPriceDays(tx: Db): Promise<void> {
     addToPriceDays(days, rows);
     if (rows.length < PRICE_REBUILD_PAGE) break;
     const last = rows[rows.length - 1];
-    const openId = JSON.stringify(priceDayKey(last));
+    const lastKey = priceDayKey(last);
+    const openId = JSON.stringify(lastKey);
     const open = days.get(openId)!;
     days.delete(openId);
     await writePriceDays(tx, days.values());
     days.clear();
     days.set(openId, open);
-    rows = await page([...priceDayKey(last), last.price]);
+    rows = await page([...lastKey, last.price]);
   }
   await writePriceDays(tx, days.values());
 }

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { expect } from "chai";
 import { createSqliteDb, insertRows, migrate, type Db } from "../../../service/src/store";
 import { SQLITE_PAGE_SIZE } from "../../../service/src/store/sqlite";
+import { peakRssMB } from "../../../bench/indexer/peak-rss";
 import { account, word } from "../../helpers/fake-scenario";
 
 const holding = (block: number) => ({
@@ -20,19 +21,14 @@ const holding = (block: number) => ({
   kind: "holding",
 });
 
-/** This process's resident set now, in MB, after resetting its peak (Linux: /proc/self/clear_refs); undefined elsewhere. */
-function resetPeakRssMB(): number | undefined {
+/** Resets this process's peak resident set to its current one (Linux: /proc/self/clear_refs); false where it cannot. */
+function resetPeakRss(): boolean {
   try {
     fs.writeFileSync("/proc/self/clear_refs", "5");
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
-  return rssField("VmRSS");
-}
-/** This process's peak resident set since the last reset, in MB. */
-const peakRssMB = (): number => rssField("VmHWM");
-function rssField(name: "VmRSS" | "VmHWM"): number {
-  return Number(new RegExp(`${name}:\\s*(\\d+) kB`).exec(fs.readFileSync("/proc/self/status", "utf8"))![1]) / 1024;
 }
 
 /** The value of a PRAGMA that answers one number. */
@@ -102,15 +98,16 @@ describe("store/sqlite", () => {
     await db.exec("CREATE TABLE big (a TEXT)");
     // 500,000 rows of 200 characters: ~100 MB to sort
     await db.exec("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 500000) INSERT INTO big SELECT hex(randomblob(100)) FROM c");
-    const before = resetPeakRssMB();
-    if (before === undefined) this.skip();
+    if (!resetPeakRss()) this.skip();
+    const before = peakRssMB();
     await db.exec("CREATE INDEX big_a ON big (a)"); // a first backfill's index build, a migration's index on a store with rows
-    expect(peakRssMB() - before!).to.be.below(40);
+    expect(peakRssMB() - before).to.be.below(40);
     await db.close();
 
     const reader = createSqliteDb(file, { readonly: true });
     await reader.exec("PRAGMA cache_size = -4096");
-    const beforeRead = resetPeakRssMB()!;
+    resetPeakRss();
+    const beforeRead = peakRssMB();
     // grouped by a key no index holds: a sort of every row
     const groups = await reader.get<{ n: number }>("SELECT COUNT(*) AS n FROM (SELECT substr(a, 2) AS k FROM big GROUP BY k)");
     expect(groups!.n).to.be.within(499_990, 500_000);
